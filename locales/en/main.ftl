@@ -1,0 +1,323 @@
+# Vigie — English catalogue.
+# Both catalogues (fr, en) must define exactly the same keys.
+
+## Layout
+
+skip-to-content = Skip to content
+nav-main-label = Main navigation
+nav-account-label = Account
+nav-boards = Boards
+nav-cities = Cities
+nav-settings = Settings
+nav-admin = Administration
+nav-logout = Log out
+nav-login = Log in
+nav-register = Sign up
+lang-switch-label = Language
+lang-switch-submit = Change
+footer-tagline = { $site } — a free forum, with no tracking
+breadcrumbs-label = Breadcrumb
+error-home-link = Back to the home page
+
+## Common
+
+badge-pinned = Pinned
+badge-locked = Locked
+form-cancel = Cancel
+form-has-errors = The form contains an error; please correct it and send it again.
+markdown-hint = Markdown formatting: **bold**, *italic*, [link](https://example.org), lists starting with “- ”, quotes starting with “> ”.
+city-field-hint = City name or identifier, e.g. “paris”.
+city-candidates-intro = Several cities have this name. Type the identifier of the one you mean:
+field-username = Username
+field-email = Email address
+field-login = Username or email address
+field-password = Password
+username-hint = 3 to 32 characters: letters, digits, _ or -.
+email-hint = It is never shown publicly.
+password-hint = At least 8 characters. A passphrase is easier to remember and safer.
+honeypot-label = Leave this field empty (it helps us catch bots).
+
+## Pagination
+
+pagination-label = Pagination
+pagination-first = First page
+pagination-prev = ‹ Previous page
+pagination-next = Next page ›
+pagination-page = Page { $number }
+
+## Thread lists
+
+threads-col-thread = Thread
+threads-col-replies = Replies
+threads-col-last-activity = Last post
+threads-empty = No threads yet.
+thread-started-by = by
+thread-in-board = in
+thread-last-poster = last post by
+
+## Home
+
+home-title = Boards
+home-heading = Boards
+home-intro = Discussions between local groups resisting urban surveillance.
+home-boards-caption = List of boards
+home-no-boards = No board has been created yet.
+home-active-cities = Most active cities
+home-no-active-cities = No city has any threads yet.
+home-all-cities = See all cities
+boards-col-board = Board
+boards-col-threads = Threads
+boards-col-posts = Posts
+boards-col-last-activity = Latest activity
+boards-no-activity = No posts yet
+city-thread-count =
+    { $count ->
+        [0] no threads
+        [one] { $count } thread
+       *[other] { $count } threads
+    }
+
+## Board
+
+board-stats-threads =
+    { $count ->
+        [0] No threads
+        [one] { $count } thread
+       *[other] { $count } threads
+    }
+board-stats-posts =
+    { $count ->
+        [0] no posts
+        [one] { $count } post
+       *[other] { $count } posts
+    }
+board-new-thread = New thread
+board-login-to-post = Log in to start a thread
+board-filter-label = Filter by city (name or identifier)
+board-filter-submit = Filter
+board-filtered-by = Threads about the city:
+board-filter-remove = remove filter
+board-pinned-heading = Pinned threads
+board-threads-heading = Threads
+
+## Thread
+
+thread-started-on = Started
+thread-post-count =
+    { $count ->
+        [one] { $count } post
+       *[other] { $count } posts
+    }
+thread-locked-notice = This thread is locked: no more replies can be posted.
+thread-no-posts = This thread has no posts.
+post-edited-on = edited
+post-edit = Edit
+post-permalink = Link to post #{ $number }
+reply-heading = Reply
+reply-body-label = Your message
+reply-submit = Post reply
+reply-login = Log in to reply
+reply-page-title = Reply to “{ $title }”
+
+## New thread
+
+new-thread-title = New thread
+new-thread-heading = Start a thread
+new-thread-in-board = In the “{ $board }” board
+new-thread-title-label = Title
+new-thread-city-label = City (optional)
+new-thread-body-label = Message
+new-thread-submit = Post thread
+
+## Editing a post
+
+edit-post-title = Edit post #{ $number }
+edit-post-body-label = Message
+edit-post-submit = Save changes
+edit-conflict-notice = Someone else edited this post while you were writing. Here is the current version: carry your changes over in the form below, then save again.
+edit-conflict-current = Current version
+edit-conflict-yours = Your version
+
+## Cities
+
+cities-title = Cities
+cities-heading = City directory
+cities-intro = Find the threads about a city, across all boards.
+cities-search-label = Name starts with
+cities-search-submit = Search
+cities-caption = Cities found
+cities-col-city = City
+cities-col-country = Country
+cities-col-population = Population
+cities-col-threads = Threads
+cities-truncated = More cities match; narrow your search to see them.
+cities-none = No cities to show.
+cities-none-matching = No city name starts with “{ $query }”.
+cities-attribution = City data: GeoNames,
+city-country = Country
+city-region = Region
+city-population = Population
+city-threads = Threads
+city-identifier = Identifier
+city-threads-heading = Threads about { $city }
+
+## Profile
+
+profile-title = { $username }’s profile
+profile-joined = Joined
+profile-posts = Posts
+profile-threads = Threads
+profile-home-city = City
+profile-no-home-city = Not given
+profile-recent-threads = Recent threads
+
+## Sign-up and login
+
+register-title = Sign up
+register-heading = Create an account
+register-intro = A username, an email address and a password are all you need.
+register-submit = Create my account
+register-have-account = Already have an account?
+register-login-link = Log in
+login-title = Log in
+login-heading = Log in
+login-submit = Log in
+login-no-account = No account yet?
+login-register-link = Sign up
+
+## Settings
+
+settings-title = Settings
+settings-heading = Account settings
+settings-account-heading = Account
+settings-email-private = Only you and the administrators can see your email address.
+settings-preferences-heading = Preferences
+settings-locale-label = Interface language
+settings-locale-auto = Automatic (browser language, otherwise the site’s)
+settings-home-city-label = Home city
+settings-home-city-hint = City name or identifier, e.g. “paris”. Leave empty for none.
+settings-preferences-submit = Save preferences
+settings-password-heading = Password
+settings-current-password-label = Current password
+settings-new-password-label = New password
+settings-password-sessions-hint = Your other sessions will be logged out.
+settings-password-submit = Change password
+settings-sessions-heading = Active sessions
+settings-sessions-intro = The browsers and access tokens signed in to your account. Log out any you do not recognise.
+sessions-col-device = Device
+sessions-col-kind = Type
+sessions-col-created = Started
+sessions-col-last-seen = Last active
+sessions-col-actions = Actions
+sessions-current = This session
+sessions-kind-web = Browser
+sessions-kind-api = API token
+sessions-revoke = Log out
+sessions-revoke-label = Log out the session “{ $device }”
+sessions-revoke-others = Log out everywhere else
+
+## Setup
+
+setup-title = Setup
+setup-heading = Create the administrator account
+setup-intro = This form creates the forum’s first account, with full administration rights.
+setup-one-time = This link works only once: as soon as the account is created, it stops working. Do not share it.
+setup-submit = Create the administrator account
+
+## Administration
+
+admin-boards-title = Manage boards
+admin-boards-heading = Manage boards
+admin-boards-caption = Boards, in display order
+admin-col-actions = Actions
+admin-edit = Edit
+admin-edit-label = Edit the “{ $name }” board
+admin-move-up = ↑ Move up
+admin-move-up-label = Move the “{ $name }” board up
+admin-move-down = ↓ Move down
+admin-move-down-label = Move the “{ $name }” board down
+admin-new-board-heading = New board
+admin-field-slug = Identifier (used in the address)
+admin-slug-hint = Lower-case letters, digits and hyphens, e.g. “public-transport”. It cannot be changed later.
+admin-slug-readonly-hint = The identifier is part of the board’s addresses and cannot be changed.
+admin-field-name = Name (in French, the default language)
+admin-field-description = Description
+admin-english-legend = English version (optional)
+admin-english-hint = Shown to people reading the forum in English; otherwise the French name and description are used.
+admin-field-name-en = Name in English
+admin-field-description-en = Description in English
+admin-create-submit = Create board
+admin-board-edit-title = Edit board { $slug }
+admin-board-edit-heading = Edit board
+admin-save-submit = Save
+admin-back = Back to the list of boards
+
+## General errors (keys used by the Rust code)
+
+error-not-found = This page does not exist, or no longer exists.
+error-unauthorized = Please log in to continue.
+error-bad-credentials = Unknown username/email or wrong password.
+error-forbidden = You do not have permission to do this.
+error-csrf = This form has expired or did not come from this site. Reload the page and try again.
+error-bad-form = The submitted form is incomplete or malformed.
+error-rate-limited = Too many attempts in a short time. Please try again later.
+error-payload-too-large = The submitted content is too large.
+error-unavailable = The service is temporarily unavailable. Please try again in a moment.
+error-internal = Something went wrong on our side. Please try again later.
+error-conflict = This action conflicts with a change made in the meantime. Reload the page and try again.
+
+error-title-400 = Bad request
+error-title-401 = Login required
+error-title-403 = Access denied
+error-title-404 = Page not found
+error-title-409 = Edit conflict
+error-title-413 = Content too large
+error-title-422 = Invalid data
+error-title-429 = Too many attempts
+error-title-500 = Internal error
+error-title-503 = Service unavailable
+
+## Input errors
+
+error-username-short = The username must be at least 3 characters long.
+error-username-long = The username cannot be longer than 32 characters.
+error-username-chars = The username may only contain letters, digits, _ and -.
+error-username-taken = This username is already taken, or too similar to an existing one.
+error-email-invalid = This email address is not valid.
+error-email-taken = This email address is already in use.
+error-password-short = The password must be at least 8 characters long.
+error-password-long = The password is too long (1024 characters at most).
+error-password-common = This password is among the most common ones and too easy to guess. Please choose another.
+error-current-password-wrong = The current password is wrong.
+error-title-short = The title must be at least 3 characters long.
+error-title-long = The title cannot be longer than 150 characters.
+error-body-empty = The message cannot be empty.
+error-body-long = The message is too long (50,000 characters at most).
+error-city-unknown = No city matches. Try its full name or its identifier, e.g. “paris”.
+error-city-ambiguous = Several cities have that name: pick one by its identifier.
+error-board-unknown = This board does not exist.
+error-thread-locked = This thread is locked: no more replies can be posted.
+error-edit-conflict = This post was edited in the meantime. Read the current version before saving yours.
+error-slug-invalid = The identifier may only contain lower-case letters, digits and hyphens (60 characters at most, no hyphen at the start or end).
+error-slug-taken = This identifier is already used by another board.
+error-name-empty = The name is required.
+error-name-long = The name cannot be longer than 80 characters.
+error-description-long = The description cannot be longer than 500 characters.
+error-lang-invalid = This language is not available.
+error-registration-honeypot = Sign-up could not be completed. Fill in the form yourself, without autofill, and try again.
+
+## Confirmations
+
+notice-settings-saved = Your preferences have been saved.
+notice-password-changed = Your password has been changed. Your other sessions have been logged out.
+notice-session-revoked = The session has been logged out.
+notice-sessions-revoked = All your other sessions have been logged out.
+notice-board-created = The board has been created.
+notice-board-saved = The board’s changes have been saved.
+
+## Roles and miscellaneous
+
+role-member = Member
+role-moderator = Moderator
+role-admin = Administrator
+board-name-fallback = Untitled board

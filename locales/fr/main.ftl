@@ -1,0 +1,325 @@
+# Vigie — catalogue français (langue principale).
+# Typographie : espace insécable avant « : » et à l’intérieur des guillemets,
+# espace fine insécable avant « ; ! ? ».
+# Les deux catalogues (fr, en) doivent définir exactement les mêmes clés.
+
+## Mise en page
+
+skip-to-content = Aller au contenu
+nav-main-label = Navigation principale
+nav-account-label = Compte
+nav-boards = Forums
+nav-cities = Villes
+nav-settings = Paramètres
+nav-admin = Administration
+nav-logout = Se déconnecter
+nav-login = Se connecter
+nav-register = Créer un compte
+lang-switch-label = Langue
+lang-switch-submit = Changer
+footer-tagline = { $site } — forum libre, sans pistage
+breadcrumbs-label = Fil d’Ariane
+error-home-link = Retour à l’accueil
+
+## Éléments communs
+
+badge-pinned = Épinglé
+badge-locked = Verrouillé
+form-cancel = Annuler
+form-has-errors = Le formulaire contient une erreur ; corrigez-la puis envoyez-le à nouveau.
+markdown-hint = Mise en forme Markdown : **gras**, *italique*, [lien](https://exemple.org), listes commençant par « - », citations commençant par « > ».
+city-field-hint = Nom de la ville ou identifiant, par exemple « paris ».
+city-candidates-intro = Plusieurs villes portent ce nom. Saisissez l’identifiant de celle que vous voulez :
+field-username = Nom d’utilisateur
+field-email = Adresse e-mail
+field-login = Nom d’utilisateur ou adresse e-mail
+field-password = Mot de passe
+username-hint = De 3 à 32 caractères : lettres, chiffres, _ ou -.
+email-hint = Elle n’est jamais affichée publiquement.
+password-hint = Au moins 8 caractères. Une phrase de passe est plus facile à retenir et plus sûre.
+honeypot-label = Laissez ce champ vide (il sert à repérer les robots).
+
+## Pagination
+
+pagination-label = Pagination
+pagination-first = Première page
+pagination-prev = ‹ Page précédente
+pagination-next = Page suivante ›
+pagination-page = Page { $number }
+
+## Listes de sujets
+
+threads-col-thread = Sujet
+threads-col-replies = Réponses
+threads-col-last-activity = Dernier message
+threads-empty = Aucun sujet pour l’instant.
+thread-started-by = par
+thread-in-board = dans
+thread-last-poster = dernier message par
+
+## Accueil
+
+home-title = Forums
+home-heading = Forums
+home-intro = Discussions entre groupes locaux qui résistent à la surveillance urbaine.
+home-boards-caption = Liste des forums
+home-no-boards = Aucun forum n’a encore été créé.
+home-active-cities = Villes les plus actives
+home-no-active-cities = Aucune ville n’a encore de sujet.
+home-all-cities = Voir toutes les villes
+boards-col-board = Forum
+boards-col-threads = Sujets
+boards-col-posts = Messages
+boards-col-last-activity = Dernière activité
+boards-no-activity = Pas encore de message
+city-thread-count =
+    { $count ->
+        [0] aucun sujet
+        [one] { $count } sujet
+       *[other] { $count } sujets
+    }
+
+## Forum
+
+board-stats-threads =
+    { $count ->
+        [0] Aucun sujet
+        [one] { $count } sujet
+       *[other] { $count } sujets
+    }
+board-stats-posts =
+    { $count ->
+        [0] aucun message
+        [one] { $count } message
+       *[other] { $count } messages
+    }
+board-new-thread = Ouvrir un sujet
+board-login-to-post = Se connecter pour ouvrir un sujet
+board-filter-label = Filtrer par ville (nom ou identifiant)
+board-filter-submit = Filtrer
+board-filtered-by = Sujets concernant la ville :
+board-filter-remove = retirer le filtre
+board-pinned-heading = Sujets épinglés
+board-threads-heading = Sujets
+
+## Sujet
+
+thread-started-on = Ouvert le
+thread-post-count =
+    { $count ->
+        [one] { $count } message
+       *[other] { $count } messages
+    }
+thread-locked-notice = Ce sujet est verrouillé : il n’est plus possible d’y répondre.
+thread-no-posts = Ce sujet ne contient aucun message.
+post-edited-on = modifié le
+post-edit = Modifier
+post-permalink = Lien vers le message n° { $number }
+reply-heading = Répondre
+reply-body-label = Votre message
+reply-submit = Publier la réponse
+reply-login = Se connecter pour répondre
+reply-page-title = Répondre à « { $title } »
+
+## Nouveau sujet
+
+new-thread-title = Nouveau sujet
+new-thread-heading = Ouvrir un sujet
+new-thread-in-board = Dans le forum « { $board } »
+new-thread-title-label = Titre
+new-thread-city-label = Ville (facultatif)
+new-thread-body-label = Message
+new-thread-submit = Publier le sujet
+
+## Modification d’un message
+
+edit-post-title = Modifier le message n° { $number }
+edit-post-body-label = Message
+edit-post-submit = Enregistrer les modifications
+edit-conflict-notice = Quelqu’un d’autre a modifié ce message pendant que vous le rédigiez. Voici la version actuelle : reportez-y vos changements dans le formulaire ci-dessous, puis enregistrez à nouveau.
+edit-conflict-current = Version actuelle
+edit-conflict-yours = Votre version
+
+## Villes
+
+cities-title = Villes
+cities-heading = Annuaire des villes
+cities-intro = Retrouvez les sujets qui concernent une ville, tous forums confondus.
+cities-search-label = Le nom commence par
+cities-search-submit = Rechercher
+cities-caption = Villes trouvées
+cities-col-city = Ville
+cities-col-country = Pays
+cities-col-population = Population
+cities-col-threads = Sujets
+cities-truncated = D’autres villes correspondent ; précisez votre recherche pour les voir.
+cities-none = Aucune ville à afficher.
+cities-none-matching = Aucune ville ne commence par « { $query } ».
+cities-attribution = Données des villes : GeoNames,
+city-country = Pays
+city-region = Région
+city-population = Population
+city-threads = Sujets
+city-identifier = Identifiant
+city-threads-heading = Sujets concernant { $city }
+
+## Profil
+
+profile-title = Profil de { $username }
+profile-joined = Inscription
+profile-posts = Messages
+profile-threads = Sujets
+profile-home-city = Ville
+profile-no-home-city = Non renseignée
+profile-recent-threads = Sujets récents
+
+## Inscription et connexion
+
+register-title = Créer un compte
+register-heading = Créer un compte
+register-intro = Un nom d’utilisateur, une adresse e-mail et un mot de passe suffisent.
+register-submit = Créer mon compte
+register-have-account = Vous avez déjà un compte ?
+register-login-link = Se connecter
+login-title = Connexion
+login-heading = Connexion
+login-submit = Se connecter
+login-no-account = Pas encore de compte ?
+login-register-link = Créer un compte
+
+## Paramètres
+
+settings-title = Paramètres
+settings-heading = Paramètres du compte
+settings-account-heading = Compte
+settings-email-private = Votre adresse e-mail n’est visible que par vous et par les administrateurs.
+settings-preferences-heading = Préférences
+settings-locale-label = Langue de l’interface
+settings-locale-auto = Automatique (langue du navigateur, sinon celle du site)
+settings-home-city-label = Ville de rattachement
+settings-home-city-hint = Nom de la ville ou identifiant, par exemple « paris ». Laissez vide pour n’en indiquer aucune.
+settings-preferences-submit = Enregistrer les préférences
+settings-password-heading = Mot de passe
+settings-current-password-label = Mot de passe actuel
+settings-new-password-label = Nouveau mot de passe
+settings-password-sessions-hint = Vos autres sessions seront fermées.
+settings-password-submit = Changer le mot de passe
+settings-sessions-heading = Sessions ouvertes
+settings-sessions-intro = Les navigateurs et jetons d’accès connectés à votre compte. Fermez ceux que vous ne reconnaissez pas.
+sessions-col-device = Appareil
+sessions-col-kind = Type
+sessions-col-created = Ouverte le
+sessions-col-last-seen = Dernière activité
+sessions-col-actions = Actions
+sessions-current = Session actuelle
+sessions-kind-web = Navigateur
+sessions-kind-api = Jeton d’API
+sessions-revoke = Fermer
+sessions-revoke-label = Fermer la session « { $device } »
+sessions-revoke-others = Se déconnecter partout ailleurs
+
+## Installation
+
+setup-title = Installation
+setup-heading = Créer le compte administrateur
+setup-intro = Ce formulaire crée le premier compte du forum, avec tous les droits d’administration.
+setup-one-time = Ce lien ne sert qu’une seule fois : dès que le compte est créé, il ne fonctionne plus. Ne le transmettez à personne.
+setup-submit = Créer le compte administrateur
+
+## Administration
+
+admin-boards-title = Gestion des forums
+admin-boards-heading = Gestion des forums
+admin-boards-caption = Forums, dans l’ordre d’affichage
+admin-col-actions = Actions
+admin-edit = Modifier
+admin-edit-label = Modifier le forum « { $name } »
+admin-move-up = ↑ Monter
+admin-move-up-label = Monter le forum « { $name } »
+admin-move-down = ↓ Descendre
+admin-move-down-label = Descendre le forum « { $name } »
+admin-new-board-heading = Nouveau forum
+admin-field-slug = Identifiant (utilisé dans l’adresse)
+admin-slug-hint = Lettres minuscules, chiffres et tirets, par exemple « transports-publics ». Il ne pourra plus être modifié.
+admin-slug-readonly-hint = L’identifiant fait partie des adresses du forum et ne peut pas être modifié.
+admin-field-name = Nom (en français, langue par défaut)
+admin-field-description = Description
+admin-english-legend = Version anglaise (facultative)
+admin-english-hint = Montrée aux personnes qui lisent le forum en anglais ; à défaut, le nom et la description en français sont affichés.
+admin-field-name-en = Nom en anglais
+admin-field-description-en = Description en anglais
+admin-create-submit = Créer le forum
+admin-board-edit-title = Modifier le forum { $slug }
+admin-board-edit-heading = Modifier le forum
+admin-save-submit = Enregistrer
+admin-back = Retour à la liste des forums
+
+## Erreurs générales (clés utilisées par le code Rust)
+
+error-not-found = Cette page n’existe pas ou n’existe plus.
+error-unauthorized = Connectez-vous pour continuer.
+error-bad-credentials = Nom d’utilisateur ou adresse e-mail inconnus, ou mot de passe incorrect.
+error-forbidden = Vous n’avez pas les droits nécessaires pour cette action.
+error-csrf = Ce formulaire a expiré ou ne provient pas de ce site. Rechargez la page et réessayez.
+error-bad-form = Le formulaire envoyé est incomplet ou mal formé.
+error-rate-limited = Trop de tentatives en peu de temps. Réessayez un peu plus tard.
+error-payload-too-large = Le contenu envoyé est trop volumineux.
+error-unavailable = Le service est momentanément indisponible. Réessayez dans quelques instants.
+error-internal = Une erreur inattendue s’est produite de notre côté. Réessayez plus tard.
+error-conflict = Cette action entre en conflit avec une modification faite entre-temps. Rechargez la page et réessayez.
+
+error-title-400 = Requête incorrecte
+error-title-401 = Connexion nécessaire
+error-title-403 = Accès refusé
+error-title-404 = Page introuvable
+error-title-409 = Conflit de modification
+error-title-413 = Contenu trop volumineux
+error-title-422 = Données non valides
+error-title-429 = Trop de tentatives
+error-title-500 = Erreur interne
+error-title-503 = Service indisponible
+
+## Erreurs de saisie
+
+error-username-short = Le nom d’utilisateur doit comporter au moins 3 caractères.
+error-username-long = Le nom d’utilisateur ne peut pas dépasser 32 caractères.
+error-username-chars = Le nom d’utilisateur ne peut contenir que des lettres, des chiffres, _ et -.
+error-username-taken = Ce nom d’utilisateur est déjà pris, ou trop proche d’un nom existant.
+error-email-invalid = Cette adresse e-mail n’est pas valide.
+error-email-taken = Cette adresse e-mail est déjà utilisée.
+error-password-short = Le mot de passe doit comporter au moins 8 caractères.
+error-password-long = Le mot de passe est trop long (1024 caractères au maximum).
+error-password-common = Ce mot de passe fait partie des plus courants et se devine trop facilement. Choisissez-en un autre.
+error-current-password-wrong = Le mot de passe actuel est incorrect.
+error-title-short = Le titre doit comporter au moins 3 caractères.
+error-title-long = Le titre ne peut pas dépasser 150 caractères.
+error-body-empty = Le message ne peut pas être vide.
+error-body-long = Le message est trop long (50 000 caractères au maximum).
+error-city-unknown = Aucune ville ne correspond. Essayez son nom complet ou son identifiant, par exemple « paris ».
+error-city-ambiguous = Plusieurs villes portent ce nom : choisissez-en une par son identifiant.
+error-board-unknown = Ce forum n’existe pas.
+error-thread-locked = Ce sujet est verrouillé : il n’est plus possible d’y répondre.
+error-edit-conflict = Ce message a été modifié entre-temps. Relisez la version actuelle avant d’enregistrer la vôtre.
+error-slug-invalid = L’identifiant ne peut contenir que des lettres minuscules, des chiffres et des tirets (60 caractères au maximum, sans tiret au début ni à la fin).
+error-slug-taken = Cet identifiant est déjà utilisé par un autre forum.
+error-name-empty = Le nom est obligatoire.
+error-name-long = Le nom ne peut pas dépasser 80 caractères.
+error-description-long = La description ne peut pas dépasser 500 caractères.
+error-lang-invalid = Cette langue n’est pas disponible.
+error-registration-honeypot = L’inscription n’a pas pu aboutir. Remplissez le formulaire vous-même, sans remplissage automatique, puis réessayez.
+
+## Confirmations
+
+notice-settings-saved = Vos préférences ont été enregistrées.
+notice-password-changed = Votre mot de passe a été changé. Vos autres sessions ont été fermées.
+notice-session-revoked = La session a été fermée.
+notice-sessions-revoked = Toutes vos autres sessions ont été fermées.
+notice-board-created = Le forum a été créé.
+notice-board-saved = Les modifications du forum ont été enregistrées.
+
+## Rôles et divers
+
+role-member = Membre
+role-moderator = Modération
+role-admin = Administration
+board-name-fallback = Forum sans nom

@@ -1,0 +1,104 @@
+//! The accounts' JSON API under `/api/v1`: register, log in (bearer tokens), log out, me.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::accounts::queries::{self, CreateUserError};
+use crate::accounts::routes::{check_login, register_account, validate_registration, LoginOutcome};
+use crate::accounts::sessions::{self, SessionKind};
+use crate::web::context::{session_policy, ApiCtx};
+use crate::web::error::AppError;
+
+/// Registers the account API routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/auth/logout", web::post().to(logout))
+        .route("/me", web::get().to(me));
+}
+
+/// Body of `POST /api/v1/auth/register`.
+#[derive(Debug, Deserialize)]
+struct RegisterBody {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn register(ctx: ApiCtx, body: web::Json<RegisterBody>) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let key = format!("register:{}", ctx.state.client_key(&ctx.req));
+    if let Some(retry_after) = ctx.state.throttles.register_client.blocked_for(&key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let reg = validate_registration(&ctx.state, &body.username, &body.email, &body.password)
+        .map_err(|errors| AppError::Invalid(errors[0].clone()))?;
+    ctx.state.throttles.register_client.record(&key);
+    let username = reg.username.as_str().to_owned();
+    match register_account(&ctx.state, &ctx.db, reg).await? {
+        Ok(id) => Ok(HttpResponse::Created().json(json!({"id": id, "username": username}))),
+        Err(CreateUserError::Db(e)) => Err(e.into()),
+        Err(e) => Err(AppError::Conflict(e.field_error().unwrap_or_else(|| {
+            crate::validation::FieldError::new("username", "error-username-taken")
+        }))),
+    }
+}
+
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Debug, Deserialize)]
+struct LoginBody {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn login(ctx: ApiCtx, body: web::Json<LoginBody>) -> Result<HttpResponse, AppError> {
+    let client = ctx.state.client_key(&ctx.req);
+    match check_login(&ctx.state, &ctx.db, &client, &body.login, &body.password).await? {
+        LoginOutcome::Success(user_id) => {
+            let policy = session_policy(&ctx.state);
+            let token = ctx
+                .db
+                .run(move |conn| {
+                    sessions::create(conn, user_id, SessionKind::Api, "API", policy)
+                        .map_err(AppError::from)
+                })
+                .await?;
+            let expires_at = crate::db::now() + policy.api;
+            Ok(HttpResponse::Ok().json(json!({"token": token, "expires_at": expires_at})))
+        }
+        LoginOutcome::Failed => Err(AppError::BadCredentials),
+    }
+}
+
+async fn logout(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    let session_id = ctx.require_user()?.session_id;
+    ctx.db
+        .run(move |conn| sessions::revoke(conn, session_id).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn me(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = viewer.user_id;
+    let account = ctx
+        .db
+        .run(move |conn| queries::account_settings(conn, id).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "id": id,
+        "username": account.username,
+        "email": account.email,
+        "role": account.role,
+        "locale": account.locale,
+        "home_city": account.home_city.map(|c| c.slug),
+        "created_at": account.created_at,
+        "email_verified": account.email_verified,
+    })))
+}

@@ -1,0 +1,8 @@
+//! Accounts: registration, login, sessions, settings, profiles and the first-admin setup.
+
+pub mod api;
+pub mod domain;
+pub mod password;
+pub mod queries;
+pub mod routes;
+pub mod sessions;

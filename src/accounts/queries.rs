@@ -1,0 +1,349 @@
+//! The SQL behind accounts: creating users, finding them to log in, profiles and settings.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::accounts::domain::{username_key, EmailAddress, Username};
+use crate::accounts::sessions::Role;
+use crate::db::schema::{cities, setup_tokens, users};
+use crate::db::{now, write_tx, DbConnection};
+use crate::validation::FieldError;
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("username taken")]
+    UsernameTaken,
+    #[error("email taken")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl CreateUserError {
+    /// The form field and message for a taken name or address.
+    pub fn field_error(&self) -> Option<FieldError> {
+        match self {
+            CreateUserError::UsernameTaken => {
+                Some(FieldError::new("username", "error-username-taken"))
+            }
+            CreateUserError::EmailTaken => Some(FieldError::new("email", "error-email-taken")),
+            CreateUserError::Db(_) => None,
+        }
+    }
+}
+
+/// Creates an account. `verified` marks the email as verified now.
+pub fn create_user(
+    conn: &mut DbConnection,
+    username: &Username,
+    email: &EmailAddress,
+    password_hash: &str,
+    role: Role,
+    verified: bool,
+) -> Result<i64, CreateUserError> {
+    let at = now();
+    write_tx(conn, |conn| {
+        let clash: Option<(String, String)> = users::table
+            .filter(
+                users::username_skeleton
+                    .eq(username.skeleton())
+                    .or(users::username_key.eq(username.key()))
+                    .or(users::email_key.eq(email.key())),
+            )
+            .select((users::username_key, users::email_key))
+            .first(conn)
+            .optional()?;
+        if let Some((_, existing_email)) = clash {
+            return Err(if existing_email == email.key() {
+                CreateUserError::EmailTaken
+            } else {
+                CreateUserError::UsernameTaken
+            });
+        }
+        let id = diesel::insert_into(users::table)
+            .values((
+                users::username.eq(username.as_str()),
+                users::username_key.eq(username.key()),
+                users::username_skeleton.eq(username.skeleton()),
+                users::email.eq(email.as_str()),
+                users::email_key.eq(email.key()),
+                users::password_hash.eq(password_hash),
+                users::role.eq(role.as_str()),
+                users::email_verified_at.eq(if verified { Some(at) } else { None }),
+                users::created_at.eq(at),
+            ))
+            .returning(users::id)
+            .get_result(conn)?;
+        Ok(id)
+    })
+}
+
+/// True when the email key belongs to an account.
+pub fn email_exists(conn: &mut DbConnection, email: &EmailAddress) -> QueryResult<bool> {
+    let found: Option<i64> = users::table
+        .filter(users::email_key.eq(email.key()))
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The credentials of an account found by username or email.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+}
+
+/// Finds an account by username (any case) or email.
+pub fn find_for_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<LoginRecord>> {
+    let key = username_key(login);
+    let row: Option<(i64, String, String)> = users::table
+        .filter(users::username_key.eq(&key).or(users::email_key.eq(&key)))
+        .select((users::id, users::username, users::password_hash))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, username, password_hash)| LoginRecord {
+        id,
+        username,
+        password_hash,
+    }))
+}
+
+/// The stored password hash of a user.
+pub fn password_hash(conn: &mut DbConnection, user_id: i64) -> QueryResult<String> {
+    users::table
+        .find(user_id)
+        .select(users::password_hash)
+        .first(conn)
+}
+
+/// Replaces a user's password hash.
+pub fn set_password_hash(conn: &mut DbConnection, user_id: i64, hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+}
+
+/// A public profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub id: i64,
+    pub username: String,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+    pub post_count: i64,
+    pub thread_count: i64,
+    pub home_city: Option<CityRef>,
+}
+
+/// A city named by slug and name.
+#[derive(Debug, Clone, Serialize)]
+pub struct CityRef {
+    pub slug: String,
+    pub name: String,
+}
+
+type ProfileRow = (
+    i64,
+    String,
+    String,
+    NaiveDateTime,
+    i64,
+    i64,
+    Option<(String, String)>,
+);
+
+/// A profile by username (any case).
+pub fn profile(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Profile>> {
+    let row: Option<ProfileRow> = users::table
+        .left_join(cities::table)
+        .filter(users::username_key.eq(username_key(username)))
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::created_at,
+            users::post_count,
+            users::thread_count,
+            (cities::slug, cities::name).nullable(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|r| Profile {
+        id: r.0,
+        username: r.1,
+        role: r.2,
+        created_at: r.3,
+        post_count: r.4,
+        thread_count: r.5,
+        home_city: r.6.map(|(slug, name)| CityRef { slug, name }),
+    }))
+}
+
+/// What the settings page shows of the account.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountSettings {
+    pub username: String,
+    pub email: String,
+    pub locale: Option<String>,
+    pub home_city: Option<CityRef>,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+    pub email_verified: bool,
+}
+
+type AccountRow = (
+    String,
+    String,
+    Option<String>,
+    Option<(String, String)>,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// The account of the signed-in user.
+pub fn account_settings(conn: &mut DbConnection, user_id: i64) -> QueryResult<AccountSettings> {
+    let r: AccountRow = users::table
+        .left_join(cities::table)
+        .filter(users::id.eq(user_id))
+        .select((
+            users::username,
+            users::email,
+            users::locale,
+            (cities::slug, cities::name).nullable(),
+            users::role,
+            users::created_at,
+            users::email_verified_at,
+        ))
+        .first(conn)?;
+    Ok(AccountSettings {
+        username: r.0,
+        email: r.1,
+        locale: r.2,
+        home_city: r.3.map(|(slug, name)| CityRef { slug, name }),
+        role: r.4,
+        created_at: r.5,
+        email_verified: r.6.is_some(),
+    })
+}
+
+/// Saves the language and home city.
+pub fn save_preferences(
+    conn: &mut DbConnection,
+    user_id: i64,
+    locale: Option<&str>,
+    home_city_id: Option<i64>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::locale.eq(locale),
+            users::home_city_id.eq(home_city_id),
+        ))
+        .execute(conn)
+}
+
+/// Saves only the language.
+pub fn save_locale(
+    conn: &mut DbConnection,
+    user_id: i64,
+    locale: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::locale.eq(locale))
+        .execute(conn)
+}
+
+/// True when at least one administrator exists.
+pub fn admin_exists(conn: &mut DbConnection) -> QueryResult<bool> {
+    let found: Option<i64> = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Stores a new setup token (hashed).
+pub fn add_setup_token(conn: &mut DbConnection, token_hash: &str) -> QueryResult<usize> {
+    diesel::insert_into(setup_tokens::table)
+        .values((
+            setup_tokens::token_hash.eq(token_hash),
+            setup_tokens::created_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+/// True when a setup token is still valid (unused, and no admin yet).
+pub fn setup_token_valid(conn: &mut DbConnection, token_hash: &str) -> QueryResult<bool> {
+    let found: Option<String> = setup_tokens::table
+        .find(token_hash)
+        .select(setup_tokens::token_hash)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some() && !admin_exists(conn)?)
+}
+
+/// Why the first admin could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("the setup link is invalid or used")]
+    InvalidToken,
+    #[error(transparent)]
+    Create(#[from] CreateUserError),
+}
+
+impl From<diesel::result::Error> for SetupError {
+    fn from(e: diesel::result::Error) -> Self {
+        SetupError::Create(CreateUserError::Db(e))
+    }
+}
+
+/// Uses a setup token: atomically consumes every setup token and creates the administrator.
+pub fn complete_setup(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    username: &Username,
+    email: &EmailAddress,
+    password_hash: &str,
+) -> Result<i64, SetupError> {
+    write_tx(conn, |conn| {
+        let consumed = diesel::delete(setup_tokens::table.find(token_hash)).execute(conn)?;
+        if consumed != 1 || admin_exists(conn)? {
+            return Err(SetupError::InvalidToken);
+        }
+        diesel::delete(setup_tokens::table).execute(conn)?;
+        let at = now();
+        let clash: Option<i64> = users::table
+            .filter(
+                users::username_skeleton
+                    .eq(username.skeleton())
+                    .or(users::email_key.eq(email.key())),
+            )
+            .select(users::id)
+            .first(conn)
+            .optional()?;
+        if clash.is_some() {
+            return Err(SetupError::Create(CreateUserError::UsernameTaken));
+        }
+        let id = diesel::insert_into(users::table)
+            .values((
+                users::username.eq(username.as_str()),
+                users::username_key.eq(username.key()),
+                users::username_skeleton.eq(username.skeleton()),
+                users::email.eq(email.as_str()),
+                users::email_key.eq(email.key()),
+                users::password_hash.eq(password_hash),
+                users::role.eq(Role::Admin.as_str()),
+                users::email_verified_at.eq(Some(at)),
+                users::created_at.eq(at),
+            ))
+            .returning(users::id)
+            .get_result(conn)?;
+        Ok(id)
+    })
+}

@@ -1,0 +1,668 @@
+//! Account pages: register, log in, log out, settings, the first-admin setup page, public
+//! profiles and the language switch.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::accounts::domain::{EmailAddress, NewPassword, Username};
+use crate::accounts::password::Verified;
+use crate::accounts::queries::{self, CreateUserError, SetupError};
+use crate::accounts::sessions::{self, Role, SessionKind};
+use crate::cities::queries::{self as city_queries, Resolved};
+use crate::forum::queries::{list_threads, ThreadFilter};
+use crate::validation::FieldError;
+use crate::web::context::{
+    removal_cookie, safe_next, secure_cookie, see_other, session_cookie_name, session_policy,
+    CsrfForm, Ctx, LANG_COOKIE,
+};
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+use crate::web::AppState;
+
+/// Registers the account routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/register", web::get().to(register_page))
+        .route("/register", web::post().to(register))
+        .route("/login", web::get().to(login_page))
+        .route("/login", web::post().to(login))
+        .route("/logout", web::post().to(logout))
+        .route("/settings", web::get().to(settings_page_with_notice))
+        .route("/settings", web::post().to(settings_submit))
+        .route("/setup/{token}", web::get().to(setup_page))
+        .route("/setup/{token}", web::post().to(setup_submit))
+        .route("/u/{username}", web::get().to(profile))
+        .route("/lang", web::post().to(switch_lang));
+}
+
+fn errors_json(ctx: &Ctx, fields: &[&str], errors: &[FieldError]) -> Value {
+    let mut map = serde_json::Map::new();
+    for f in fields {
+        let msg = errors
+            .iter()
+            .find(|e| e.field == *f)
+            .map(|e| Value::String(ctx.t(e.key)))
+            .unwrap_or(Value::Null);
+        map.insert((*f).to_owned(), msg);
+    }
+    Value::Object(map)
+}
+
+/// Fields of the registration form.
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    /// Honeypot: humans leave it empty.
+    #[serde(default)]
+    website: String,
+}
+
+async fn register_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    if ctx.viewer.is_some() {
+        return Ok(see_other("/"));
+    }
+    ctx.render(
+        "pages/register",
+        json!({"form": {"username": "", "email": ""}, "errors": errors_json(&ctx, &["username", "email", "password"], &[]), "general_error": null}),
+    )
+}
+
+/// A validated registration.
+pub struct Registration {
+    pub username: Username,
+    pub email: EmailAddress,
+    pub password: NewPassword,
+}
+
+/// Checks every field of a registration, collecting all errors.
+pub fn validate_registration(
+    state: &AppState,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<Registration, Vec<FieldError>> {
+    let u = Username::parse(username);
+    let e = EmailAddress::parse(email);
+    let p = NewPassword::parse(password, "password", &state.common_passwords);
+    match (u, e, p) {
+        (Ok(username), Ok(email), Ok(password)) => Ok(Registration {
+            username,
+            email,
+            password,
+        }),
+        (u, e, p) => Err([u.err(), e.err(), p.err()].into_iter().flatten().collect()),
+    }
+}
+
+/// Creates a member account (hashing off the async threads). Returns the new id.
+pub async fn register_account(
+    ctx_state: &web::Data<AppState>,
+    db: &crate::db::Db,
+    reg: Registration,
+) -> Result<Result<i64, CreateUserError>, AppError> {
+    let state = ctx_state.clone();
+    let password = reg.password.clone();
+    let hash = web::block(move || state.hasher.hash(password.expose()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    db.run(move |conn| {
+        Ok(queries::create_user(
+            conn,
+            &reg.username,
+            &reg.email,
+            &hash,
+            Role::Member,
+            true,
+        ))
+    })
+    .await
+}
+
+async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let client = ctx.state.client_key(&ctx.req);
+    let register_key = format!("register:{client}");
+    if let Some(retry_after) = ctx
+        .state
+        .throttles
+        .register_client
+        .blocked_for(&register_key)
+    {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let rerender = |ctx: &Ctx, errors: &[FieldError], general: Option<String>| {
+        ctx.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "pages/register",
+            json!({
+                "form": {"username": form.username, "email": form.email},
+                "errors": errors_json(ctx, &["username", "email", "password"], errors),
+                "general_error": general,
+            }),
+        )
+    };
+    if !form.website.is_empty() {
+        return rerender(&ctx, &[], Some(ctx.t("error-registration-honeypot")));
+    }
+    let reg = match validate_registration(&ctx.state, &form.username, &form.email, &form.password) {
+        Ok(r) => r,
+        Err(errors) => return rerender(&ctx, &errors, None),
+    };
+    ctx.state.throttles.register_client.record(&register_key);
+    match register_account(&ctx.state, &ctx.db, reg).await? {
+        Ok(user_id) => {
+            let label = user_agent_label(&ctx);
+            let policy = session_policy(&ctx.state);
+            let token = ctx
+                .db
+                .run(move |conn| {
+                    sessions::create(conn, user_id, SessionKind::Web, &label, policy)
+                        .map_err(AppError::from)
+                })
+                .await?;
+            tracing::info!(user_id, "account registered");
+            let mut res = see_other("/");
+            res.add_cookie(&secure_cookie(
+                &ctx.state,
+                session_cookie_name(&ctx.state),
+                token,
+            ))
+            .map_err(AppError::internal)?;
+            Ok(res)
+        }
+        Err(e) => match e.field_error() {
+            Some(fe) => rerender(&ctx, &[fe], None),
+            None => Err(AppError::from(match e {
+                CreateUserError::Db(d) => d,
+                _ => diesel::result::Error::NotFound,
+            })),
+        },
+    }
+}
+
+fn user_agent_label(ctx: &Ctx) -> String {
+    let ua = ctx
+        .req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    sessions::describe_user_agent(ua)
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(ctx: Ctx, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref());
+    if ctx.viewer.is_some() {
+        return Ok(see_other(&next));
+    }
+    ctx.render(
+        "pages/login",
+        json!({"form": {"login": ""}, "next": next, "error": null}),
+    )
+}
+
+/// Fields of the login form.
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// What checking a login found.
+pub enum LoginOutcome {
+    /// The right password for this user id.
+    Success(i64),
+    /// Unknown account or wrong password (indistinguishable).
+    Failed,
+}
+
+/// Checks credentials with throttling per (account, client) and per client. The same work is
+/// done whether or not the account exists.
+pub async fn check_login(
+    state: &web::Data<AppState>,
+    db: &crate::db::Db,
+    client: &str,
+    login: &str,
+    password: &str,
+) -> Result<LoginOutcome, AppError> {
+    let login_key = crate::accounts::domain::username_key(login);
+    let account_key = format!("{login_key}|{client}");
+    let client_key = format!("login:{client}");
+    let throttles = &state.throttles;
+    let blocked = throttles
+        .login_account
+        .blocked_for(&account_key)
+        .or_else(|| throttles.login_client.blocked_for(&client_key));
+    if let Some(retry_after) = blocked {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    if password.chars().count() > crate::accounts::domain::MAX_PASSWORD_CHARS {
+        throttles.login_account.record(&account_key);
+        throttles.login_client.record(&client_key);
+        return Ok(LoginOutcome::Failed);
+    }
+    let lookup = login.trim().to_owned();
+    let record = db
+        .run(move |conn| queries::find_for_login(conn, &lookup).map_err(AppError::from))
+        .await?;
+    let hasher_state = state.clone();
+    let stored = record.as_ref().map(|r| r.password_hash.clone());
+    let password = password.to_owned();
+    let verified = web::block(move || hasher_state.hasher.verify(&password, stored.as_deref()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    match (record, verified) {
+        (Some(r), Verified::Yes) => {
+            throttles.login_account.clear(&account_key);
+            Ok(LoginOutcome::Success(r.id))
+        }
+        (Some(r), Verified::YesRehash(new_hash)) => {
+            throttles.login_account.clear(&account_key);
+            let id = r.id;
+            db.run(move |conn| {
+                queries::set_password_hash(conn, id, &new_hash).map_err(AppError::from)
+            })
+            .await?;
+            Ok(LoginOutcome::Success(r.id))
+        }
+        _ => {
+            throttles.login_account.record(&account_key);
+            throttles.login_client.record(&client_key);
+            Ok(LoginOutcome::Failed)
+        }
+    }
+}
+
+async fn login(ctx: Ctx, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let next = safe_next(form.next.as_deref());
+    let client = ctx.state.client_key(&ctx.req);
+    match check_login(&ctx.state, &ctx.db, &client, &form.login, &form.password).await? {
+        LoginOutcome::Success(user_id) => {
+            let label = user_agent_label(&ctx);
+            let policy = session_policy(&ctx.state);
+            let old_session = ctx.viewer.as_ref().map(|v| v.session_id);
+            let token = ctx
+                .db
+                .run(move |conn| {
+                    if let Some(old) = old_session {
+                        sessions::revoke(conn, old)?;
+                    }
+                    sessions::create(conn, user_id, SessionKind::Web, &label, policy)
+                        .map_err(AppError::from)
+                })
+                .await?;
+            let mut res = see_other(&next);
+            res.add_cookie(&secure_cookie(&ctx.state, session_cookie_name(&ctx.state), token))
+                .map_err(AppError::internal)?;
+            Ok(res)
+        }
+        LoginOutcome::Failed => ctx.render_status(
+            StatusCode::UNAUTHORIZED,
+            "pages/login",
+            json!({"form": {"login": form.login}, "next": next, "error": ctx.t("error-bad-credentials")}),
+        ),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct EmptyForm {}
+
+async fn logout(ctx: Ctx, _form: CsrfForm<EmptyForm>) -> Result<HttpResponse, AppError> {
+    if let Some(v) = &ctx.viewer {
+        let id = v.session_id;
+        ctx.db
+            .run(move |conn| sessions::revoke(conn, id).map_err(AppError::from))
+            .await?;
+    }
+    let mut res = see_other("/");
+    res.add_cookie(&removal_cookie(&ctx.state, session_cookie_name(&ctx.state)))
+        .map_err(AppError::internal)?;
+    Ok(res)
+}
+
+async fn render_settings(
+    ctx: &Ctx,
+    status: StatusCode,
+    form: Option<Value>,
+    errors: &[FieldError],
+    notice: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?;
+    let user_id = viewer.user_id;
+    let current = viewer.session_id;
+    let (account, sessions_list) = ctx
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>((
+                queries::account_settings(conn, user_id)?,
+                sessions::list(conn, user_id)?,
+            ))
+        })
+        .await?;
+    let sessions_json: Vec<Value> = sessions_list
+        .into_iter()
+        .map(|s| {
+            json!({
+                "id": s.id, "kind": s.kind, "label": s.label, "created_at": s.created_at,
+                "last_seen_at": s.last_seen_at, "current": s.id == current,
+            })
+        })
+        .collect();
+    let form = form.unwrap_or_else(|| {
+        json!({
+            "locale": account.locale.clone().unwrap_or_default(),
+            "home_city": account.home_city.as_ref().map(|c| c.slug.clone()).unwrap_or_default(),
+        })
+    });
+    ctx.render_status(
+        status,
+        "pages/settings",
+        json!({
+            "account": {"username": account.username, "email": account.email},
+            "form": form,
+            "errors": errors_json(ctx, &["home_city", "current_password", "new_password"], errors),
+            "notice": notice.map(|k| ctx.t(k)),
+            "sessions": sessions_json,
+        }),
+    )
+}
+
+/// Fields of the settings forms (one per `action`).
+#[derive(Debug, Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    locale: String,
+    #[serde(default)]
+    home_city: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    session_id: Option<i64>,
+}
+
+async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let viewer = ctx.require_user()?.clone();
+    let user_id = viewer.user_id;
+    match form.action.as_str() {
+        "preferences" => {
+            let locale = match form.locale.as_str() {
+                "" => None,
+                code => Some(Lang::parse(code).ok_or(AppError::BadRequest("error-lang-invalid"))?),
+            };
+            let typed_city = form.home_city.trim().to_owned();
+            let form_json = json!({"locale": form.locale, "home_city": form.home_city});
+            let city_id = if typed_city.is_empty() {
+                None
+            } else {
+                let lookup = typed_city.clone();
+                match ctx
+                    .db
+                    .run(move |conn| city_queries::resolve(conn, &lookup).map_err(AppError::from))
+                    .await?
+                {
+                    Resolved::One(city) => Some(city.id),
+                    Resolved::Ambiguous(_) => {
+                        let e = FieldError::new("home_city", "error-city-ambiguous");
+                        return render_settings(
+                            &ctx,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            Some(form_json),
+                            &[e],
+                            None,
+                        )
+                        .await;
+                    }
+                    Resolved::Unknown => {
+                        let e = FieldError::new("home_city", "error-city-unknown");
+                        return render_settings(
+                            &ctx,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            Some(form_json),
+                            &[e],
+                            None,
+                        )
+                        .await;
+                    }
+                }
+            };
+            ctx.db
+                .run(move |conn| {
+                    queries::save_preferences(conn, user_id, locale.map(Lang::code), city_id)
+                        .map_err(AppError::from)
+                })
+                .await?;
+            Ok(see_other("/settings?saved=preferences"))
+        }
+        "password" => {
+            let new_password = match NewPassword::parse(
+                &form.new_password,
+                "new_password",
+                &ctx.state.common_passwords,
+            ) {
+                Ok(p) => p,
+                Err(e) => {
+                    return render_settings(
+                        &ctx,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        None,
+                        &[e],
+                        None,
+                    )
+                    .await
+                }
+            };
+            let stored = ctx
+                .db
+                .run(move |conn| queries::password_hash(conn, user_id).map_err(AppError::from))
+                .await?;
+            let state = ctx.state.clone();
+            let current = form.current_password.clone();
+            let result = web::block(move || {
+                let ok = state.hasher.verify(&current, Some(&stored))?;
+                if ok == Verified::No {
+                    return Ok(None);
+                }
+                state.hasher.hash(new_password.expose()).map(Some)
+            })
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+            let Some(new_hash) = result else {
+                let e = FieldError::new("current_password", "error-current-password-wrong");
+                return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
+                    .await;
+            };
+            let keep = viewer.session_id;
+            ctx.db
+                .run(move |conn| {
+                    crate::db::write_tx(conn, |conn| {
+                        queries::set_password_hash(conn, user_id, &new_hash)?;
+                        sessions::revoke_all(conn, user_id, Some(keep))
+                    })
+                    .map_err(AppError::from)
+                })
+                .await?;
+            Ok(see_other("/settings?saved=password"))
+        }
+        "revoke_session" => {
+            let id = form
+                .session_id
+                .ok_or(AppError::BadRequest("error-bad-form"))?;
+            ctx.db
+                .run(move |conn| sessions::revoke_own(conn, user_id, id).map_err(AppError::from))
+                .await?;
+            Ok(see_other("/settings?saved=session"))
+        }
+        "revoke_others" => {
+            let keep = viewer.session_id;
+            ctx.db
+                .run(move |conn| {
+                    sessions::revoke_all(conn, user_id, Some(keep)).map_err(AppError::from)
+                })
+                .await?;
+            Ok(see_other("/settings?saved=sessions"))
+        }
+        _ => Err(AppError::BadRequest("error-bad-form")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SavedQuery {
+    saved: Option<String>,
+}
+
+/// Wraps the settings page to show the notice after a redirect.
+async fn settings_page_with_notice(
+    ctx: Ctx,
+    q: web::Query<SavedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = match q.saved.as_deref() {
+        Some("preferences") => Some("notice-settings-saved"),
+        Some("password") => Some("notice-password-changed"),
+        Some("session") => Some("notice-session-revoked"),
+        Some("sessions") => Some("notice-sessions-revoked"),
+        _ => None,
+    };
+    render_settings(&ctx, StatusCode::OK, None, &[], notice).await
+}
+
+async fn setup_page(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let hash = sessions::hash_token(&token);
+    let valid = ctx
+        .db
+        .run(move |conn| queries::setup_token_valid(conn, &hash).map_err(AppError::from))
+        .await?;
+    if !valid {
+        return Err(AppError::NotFound);
+    }
+    ctx.render(
+        "pages/setup",
+        json!({"token": token, "form": {"username": "", "email": ""},
+               "errors": errors_json(&ctx, &["username", "email", "password"], &[])}),
+    )
+}
+
+async fn setup_submit(
+    ctx: Ctx,
+    token: web::Path<String>,
+    form: CsrfForm<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let form = form.0;
+    let hash = sessions::hash_token(&token);
+    let rerender = |ctx: &Ctx, errors: &[FieldError]| {
+        ctx.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "pages/setup",
+            json!({"token": token, "form": {"username": form.username, "email": form.email},
+                   "errors": errors_json(ctx, &["username", "email", "password"], errors)}),
+        )
+    };
+    let reg = match validate_registration(&ctx.state, &form.username, &form.email, &form.password) {
+        Ok(r) => r,
+        Err(errors) => return rerender(&ctx, &errors),
+    };
+    let state = ctx.state.clone();
+    let password = reg.password.clone();
+    let password_hash = web::block(move || state.hasher.hash(password.expose()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let label = user_agent_label(&ctx);
+    let policy = session_policy(&ctx.state);
+    let result = ctx
+        .db
+        .run(move |conn| {
+            match queries::complete_setup(conn, &hash, &reg.username, &reg.email, &password_hash) {
+                Ok(user_id) => {
+                    let token = sessions::create(conn, user_id, SessionKind::Web, &label, policy)?;
+                    Ok(Ok(token))
+                }
+                Err(SetupError::InvalidToken) => Err(AppError::NotFound),
+                Err(SetupError::Create(CreateUserError::Db(e))) => Err(AppError::from(e)),
+                Err(SetupError::Create(e)) => Ok(Err(e.field_error())),
+            }
+        })
+        .await?;
+    match result {
+        Ok(session_token) => {
+            tracing::info!("first administrator created");
+            let mut res = see_other("/admin/boards");
+            res.add_cookie(&secure_cookie(
+                &ctx.state,
+                session_cookie_name(&ctx.state),
+                session_token,
+            ))
+            .map_err(AppError::internal)?;
+            Ok(res)
+        }
+        Err(field) => rerender(&ctx, &field.into_iter().collect::<Vec<_>>()),
+    }
+}
+
+async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let username = username.into_inner();
+    let per_page = ctx.state.settings.site.posts_per_page;
+    let (profile, threads) = ctx
+        .db
+        .run(move |conn| {
+            let profile = queries::profile(conn, &username)?.ok_or(AppError::NotFound)?;
+            let threads = list_threads(conn, ThreadFilter::Author(profile.id), None, 10, per_page)?;
+            Ok::<_, AppError>((profile, threads))
+        })
+        .await?;
+    ctx.render(
+        "pages/profile",
+        json!({"profile": profile, "threads": threads}),
+    )
+}
+
+/// Fields of the language switch.
+#[derive(Debug, Deserialize)]
+struct LangForm {
+    lang: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn switch_lang(ctx: Ctx, form: CsrfForm<LangForm>) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let lang = Lang::parse(&form.lang).ok_or(AppError::BadRequest("error-lang-invalid"))?;
+    if let Some(v) = &ctx.viewer {
+        let id = v.user_id;
+        ctx.db
+            .run(move |conn| {
+                queries::save_locale(conn, id, Some(lang.code())).map_err(AppError::from)
+            })
+            .await?;
+    }
+    let mut res = see_other(&safe_next(form.next.as_deref()));
+    let mut cookie = secure_cookie(&ctx.state, LANG_COOKIE, lang.code().to_owned());
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
+    res.add_cookie(&cookie).map_err(AppError::internal)?;
+    Ok(res)
+}

@@ -1,0 +1,289 @@
+//! Server-side sessions and API tokens: random tokens handed to the client, only their SHA-256
+//! stored, looked up with the user's current role on every request, revocable one by one or all
+//! at once.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{sessions, users};
+use crate::db::DbConnection;
+
+/// What a session was issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A browser session behind a cookie.
+    Web,
+    /// A bearer token for the JSON API.
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Member,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    /// Parses a stored or typed role.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "member" => Some(Role::Member),
+            "moderator" => Some(Role::Moderator),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// The person behind a request, as the database says now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub locale: Option<String>,
+    pub home_city_id: Option<i64>,
+    #[serde(skip)]
+    pub session_id: i64,
+    #[serde(skip)]
+    pub csrf_token: String,
+}
+
+impl Viewer {
+    /// True for administrators.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// A fresh random token (256 bits, URL-safe base64).
+pub fn new_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two secrets in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle_compare::ct_eq;
+    ct_eq(a.as_bytes(), b.as_bytes())
+}
+
+mod subtle_compare {
+    /// Constant-time equality for byte strings of possibly different lengths.
+    pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+/// Lifetimes of sessions, from settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+    pub api: Duration,
+}
+
+/// Opens a session and returns its token (shown once, never stored).
+pub fn create(
+    conn: &mut DbConnection,
+    user_id: i64,
+    kind: SessionKind,
+    label: &str,
+    policy: SessionPolicy,
+) -> QueryResult<String> {
+    let token = new_token();
+    let now = Utc::now().naive_utc();
+    let expires = match kind {
+        SessionKind::Web => now + policy.absolute,
+        SessionKind::Api => now + policy.api,
+    };
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(hash_token(&token)),
+            sessions::user_id.eq(user_id),
+            sessions::kind.eq(kind.as_str()),
+            sessions::csrf_token.eq(new_token()),
+            sessions::label.eq(label.chars().take(80).collect::<String>()),
+            sessions::created_at.eq(now),
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(expires),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+type SessionRow = (
+    i64,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+);
+
+/// Finds the live session behind a token, with the user's current name and role.
+/// Touches `last_seen_at` at most every five minutes, and drops expired sessions.
+pub fn lookup(
+    conn: &mut DbConnection,
+    token: &str,
+    kind: SessionKind,
+    policy: SessionPolicy,
+) -> QueryResult<Option<Viewer>> {
+    let row: Option<SessionRow> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(hash_token(token)))
+        .filter(sessions::kind.eq(kind.as_str()))
+        .select((
+            sessions::id,
+            sessions::csrf_token,
+            sessions::last_seen_at,
+            sessions::expires_at,
+            users::id,
+            users::username,
+            users::role,
+            users::locale,
+            users::home_city_id,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((session_id, csrf, last_seen, expires, user_id, username, role, locale, home)) = row
+    else {
+        return Ok(None);
+    };
+    let now = Utc::now().naive_utc();
+    let idle_expired = kind == SessionKind::Web && now - last_seen > policy.idle;
+    if now >= expires || idle_expired {
+        diesel::delete(sessions::table.find(session_id)).execute(conn)?;
+        return Ok(None);
+    }
+    if now - last_seen > Duration::minutes(5) {
+        diesel::update(sessions::table.find(session_id))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(Some(Viewer {
+        user_id,
+        username,
+        role: Role::parse(&role).unwrap_or(Role::Member),
+        locale,
+        home_city_id: home,
+        session_id,
+        csrf_token: csrf,
+    }))
+}
+
+/// Ends one session.
+pub fn revoke(conn: &mut DbConnection, session_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.find(session_id)).execute(conn)
+}
+
+/// Ends one of a user's sessions by id (only if it is theirs).
+pub fn revoke_own(conn: &mut DbConnection, user_id: i64, session_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::user_id.eq(user_id)),
+    )
+    .execute(conn)
+}
+
+/// Ends every session and token of a user, except `keep` if given.
+pub fn revoke_all(conn: &mut DbConnection, user_id: i64, keep: Option<i64>) -> QueryResult<usize> {
+    let query = sessions::table.filter(sessions::user_id.eq(user_id));
+    match keep {
+        Some(id) => diesel::delete(query.filter(sessions::id.ne(id))).execute(conn),
+        None => diesel::delete(query).execute(conn),
+    }
+}
+
+/// One line of the "your sessions" list.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub kind: String,
+    pub label: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+}
+
+/// A user's open sessions, newest first.
+pub fn list(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<SessionInfo>> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .order(sessions::last_seen_at.desc())
+        .select((
+            sessions::id,
+            sessions::kind,
+            sessions::label,
+            sessions::created_at,
+            sessions::last_seen_at,
+        ))
+        .limit(100)
+        .load(conn)
+}
+
+/// A short, non-identifying description of a browser for the session list ("Firefox · Linux").
+pub fn describe_user_agent(ua: &str) -> String {
+    let browser = [
+        ("Firefox/", "Firefox"),
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name)
+    .unwrap_or("?");
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iOS"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name)
+    .unwrap_or("?");
+    format!("{browser} · {os}")
+}

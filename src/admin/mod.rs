@@ -1,0 +1,4 @@
+//! Administration pages: boards (create, rename, describe, reorder). Every handler requires an
+//! administrator, read from the database on this request.
+
+pub mod routes;

@@ -1,0 +1,186 @@
+//! `Application::build(settings)`: the one way to start Vigie, used by `vigie serve` and by every
+//! test. It prepares the database (unless told not to), binds the listener (port 0 picks a free
+//! port) and returns a server ready to run.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+
+use crate::accounts::domain::CommonPasswords;
+use crate::accounts::password::PasswordHasher;
+use crate::db::{self, migrate, DbManager};
+use crate::settings::Settings;
+use crate::web::error::AppError;
+use crate::web::templates::Templates;
+use crate::web::throttle::{Throttle, Throttles};
+use crate::web::{self as webinfra, middleware, AppState};
+use crate::{accounts, admin, bootstrap, cities, forum};
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The one-time setup link, when no administrator exists yet.
+    pub setup_link: Option<String>,
+}
+
+impl Application {
+    /// Prepares the database and binds the server as the settings say.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.server.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.bind))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Same as `build`, on a listener the caller bound.
+    pub async fn build_with_listener(
+        mut settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        // A base URL on port 0 (tests) is completed with the real port.
+        if settings.server.base_url.ends_with(":0") {
+            let trimmed = settings.server.base_url.trim_end_matches(":0").to_owned();
+            settings.server.base_url = format!("{trimmed}:{port}");
+        }
+        let pool = db::build_pool(&settings.database);
+        let backend = DbManager::new(&settings.database).backend();
+
+        let setup_link = {
+            let pool = pool.clone();
+            let migrate_now = settings.database.migrate_on_start;
+            let cities_file = settings.site.cities_file.clone();
+            let base_url = settings.base_url().to_owned();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<Option<String>> {
+                let mut conn = match pool.get() {
+                    Ok(c) => c,
+                    Err(e) if !migrate_now => {
+                        tracing::warn!(error = %e, "database unreachable at start; serving 503 until it answers");
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(anyhow::Error::new(e).context("cannot reach the database")),
+                };
+                if migrate_now {
+                    let applied = migrate::run_pending(&mut conn)?;
+                    if applied > 0 {
+                        tracing::info!(applied, "migrations applied");
+                    }
+                    let loaded = bootstrap::ensure_reference_data(&mut conn, &cities_file)?;
+                    if loaded.cities > 0 || loaded.boards > 0 {
+                        tracing::info!(cities = loaded.cities, boards = loaded.boards, "reference data loaded");
+                    }
+                }
+                match bootstrap::offer_setup_link(&mut conn, &base_url) {
+                    Ok(link) => Ok(link),
+                    Err(e) => {
+                        tracing::warn!(error = ?e, "could not offer a setup link");
+                        Ok(None)
+                    }
+                }
+            })
+            .await??
+        };
+        if let Some(link) = &setup_link {
+            tracing::warn!(
+                "No administrator yet. Create the first one here (one-time link): {link}"
+            );
+        }
+
+        let state = web::Data::new(AppState {
+            hasher: PasswordHasher::new(&settings.security)?,
+            common_passwords: CommonPasswords::load(),
+            templates: Templates::load(settings.server.reload_templates)?,
+            throttles: Throttles {
+                login_account: Throttle::new(
+                    settings.security.login_failures_per_account,
+                    Duration::from_secs(settings.security.login_window_minutes * 60),
+                ),
+                login_client: Throttle::new(
+                    settings.security.login_failures_per_client,
+                    Duration::from_secs(settings.security.login_window_minutes * 60),
+                ),
+                register_client: Throttle::new(
+                    settings.security.registrations_per_hour,
+                    Duration::from_secs(3600),
+                ),
+            },
+            pool,
+            backend,
+            settings,
+        });
+        let workers = state.settings.server.workers;
+        let body_limit = state.settings.server.max_body_bytes;
+        let mut builder =
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(state.clone())
+                    .app_data(web::PayloadConfig::new(body_limit))
+                    .app_data(web::JsonConfig::default().limit(body_limit).error_handler(
+                        |err, _| {
+                            let e = match err {
+                                actix_web::error::JsonPayloadError::OverflowKnownLength {
+                                    ..
+                                }
+                                | actix_web::error::JsonPayloadError::Overflow { .. } => {
+                                    AppError::PayloadTooLarge
+                                }
+                                _ => AppError::BadRequest("error-bad-form"),
+                            };
+                            e.into()
+                        },
+                    ))
+                    .app_data(
+                        web::FormConfig::default()
+                            .limit(body_limit)
+                            .error_handler(|_, _| AppError::BadRequest("error-bad-form").into()),
+                    )
+                    .app_data(
+                        web::QueryConfig::default()
+                            .error_handler(|_, _| AppError::BadRequest("error-bad-form").into()),
+                    )
+                    .app_data(
+                        web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
+                    )
+                    .wrap(from_fn(middleware::render_errors))
+                    .wrap(from_fn(middleware::check_origin))
+                    .wrap(Compress::default())
+                    .wrap(from_fn(middleware::around))
+                    .route("/healthz", web::get().to(webinfra::healthz))
+                    .route("/readyz", web::get().to(webinfra::readyz))
+                    .route("/static/{file}", web::get().to(webinfra::assets::serve))
+                    .service(
+                        web::scope("/api/v1")
+                            .configure(accounts::api::configure)
+                            .configure(forum::api::configure)
+                            .configure(cities::api::configure),
+                    )
+                    .configure(accounts::routes::configure)
+                    .configure(forum::routes::configure)
+                    .configure(cities::routes::configure)
+                    .configure(admin::routes::configure)
+                    .default_service(web::to(webinfra::not_found))
+            });
+        if workers > 0 {
+            builder = builder.workers(workers);
+        }
+        let server = builder.listen(listener)?.shutdown_timeout(10).run();
+        Ok(Application {
+            port,
+            server,
+            setup_link,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until the server is stopped (Ctrl-C / SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,98 @@
+//! The cities' JSON API under `/api/v1`.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::cities::queries;
+use crate::forum::api::thread_item_json;
+use crate::forum::domain::Cursor;
+use crate::forum::queries::{list_threads, ThreadFilter};
+use crate::forum::routes::split_page;
+use crate::validation::FieldError;
+use crate::web::context::ApiCtx;
+use crate::web::error::AppError;
+
+/// Registers the city API routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/cities", web::get().to(search))
+        .route("/cities/{slug}", web::get().to(city))
+        .route("/cities/{slug}/threads", web::get().to(city_threads));
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn search(ctx: ApiCtx, query: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+    let q: String = query
+        .q
+        .clone()
+        .unwrap_or_default()
+        .chars()
+        .take(100)
+        .collect();
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let cities = ctx
+        .db
+        .run(move |conn| queries::search(conn, &q, limit).map_err(AppError::from))
+        .await?;
+    let list: Vec<Value> = cities
+        .iter()
+        .map(|c| json!({"slug": c.slug, "name": c.name, "country": c.country, "population": c.population, "thread_count": c.thread_count}))
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+async fn city(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let c = ctx
+        .db
+        .run(move |conn| queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "slug": c.slug, "name": c.name, "country": c.country, "admin1": c.admin1,
+        "population": c.population, "latitude": c.latitude, "longitude": c.longitude,
+        "thread_count": c.thread_count, "last_post_at": c.last_post_at,
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+struct ThreadsQuery {
+    cursor: Option<String>,
+}
+
+async fn city_threads(
+    ctx: ApiCtx,
+    slug: web::Path<String>,
+    query: web::Query<ThreadsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let cursor = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(Cursor::decode(s).ok_or(AppError::Invalid(FieldError::new(
+            "cursor",
+            "error-bad-form",
+        )))?),
+    };
+    let per_page = ctx.state.settings.site.threads_per_page;
+    let posts_per_page = ctx.state.settings.site.posts_per_page;
+    let threads = ctx
+        .db
+        .run(move |conn| {
+            let city = queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>(list_threads(
+                conn,
+                ThreadFilter::City(city.id),
+                cursor,
+                per_page + 1,
+                posts_per_page,
+            )?)
+        })
+        .await?;
+    let (threads, next) = split_page(threads, per_page as usize);
+    let list: Vec<Value> = threads.iter().map(thread_item_json).collect();
+    Ok(HttpResponse::Ok().json(json!({"threads": list, "next_cursor": next.map(|c| c.encode())})))
+}

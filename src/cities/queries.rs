@@ -1,0 +1,156 @@
+//! The SQL behind the city directory, city pages and resolving a typed city name.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::cities;
+use crate::db::DbConnection;
+use crate::forum::domain::slugify;
+
+/// A city as lists and pages show it.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct City {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    pub admin1: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub population: i64,
+    pub thread_count: i64,
+    pub last_post_at: Option<NaiveDateTime>,
+}
+
+type CityColumns = (
+    cities::id,
+    cities::slug,
+    cities::name,
+    cities::country,
+    cities::admin1,
+    cities::latitude,
+    cities::longitude,
+    cities::population,
+    cities::thread_count,
+    cities::last_post_at,
+);
+
+const CITY_COLUMNS: CityColumns = (
+    cities::id,
+    cities::slug,
+    cities::name,
+    cities::country,
+    cities::admin1,
+    cities::latitude,
+    cities::longitude,
+    cities::population,
+    cities::thread_count,
+    cities::last_post_at,
+);
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+fn like_prefix(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Cities whose name starts with `prefix` (accents and case ignored), most active first, then
+/// most populous. An empty prefix lists every city in that order.
+pub fn search(conn: &mut DbConnection, prefix: &str, limit: i64) -> QueryResult<Vec<City>> {
+    let key = slugify(prefix, 120);
+    let mut query = cities::table.select(CITY_COLUMNS).into_boxed();
+    if !key.is_empty() {
+        query = query.filter(cities::search_key.like(like_prefix(&key)).escape('\\'));
+    }
+    query
+        .order((
+            cities::thread_count.desc(),
+            cities::population.desc(),
+            cities::id.asc(),
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
+/// The most active cities (with at least one thread).
+pub fn most_active(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<City>> {
+    cities::table
+        .filter(cities::thread_count.gt(0))
+        .order((cities::thread_count.desc(), cities::population.desc()))
+        .select(CITY_COLUMNS)
+        .limit(limit)
+        .load(conn)
+}
+
+/// A city by slug.
+pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<City>> {
+    cities::table
+        .filter(cities::slug.eq(slug))
+        .select(CITY_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+/// A city by id.
+pub fn by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<City>> {
+    cities::table
+        .find(id)
+        .select(CITY_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+/// The outcome of resolving what a person typed in a city field.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    /// Exactly one city.
+    One(City),
+    /// Several cities share that name; their slugs tell them apart.
+    Ambiguous(Vec<City>),
+    /// No such city.
+    Unknown,
+}
+
+/// Resolves a city typed as a slug, a name, or "Name (slug)".
+pub fn resolve(conn: &mut DbConnection, input: &str) -> QueryResult<Resolved> {
+    let input = input.trim();
+    // "Marly (marly-57)" as offered by the error message.
+    let inner = input
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .map(str::trim);
+    for candidate in [inner, Some(input)].into_iter().flatten() {
+        if let Some(city) = by_slug(conn, candidate)? {
+            return Ok(Resolved::One(city));
+        }
+    }
+    let key = slugify(input, 120);
+    if key.is_empty() {
+        return Ok(Resolved::Unknown);
+    }
+    let mut matches: Vec<City> = cities::table
+        .filter(cities::search_key.eq(&key))
+        .order(cities::population.desc())
+        .select(CITY_COLUMNS)
+        .limit(20)
+        .load(conn)?;
+    Ok(match matches.len() {
+        0 => Resolved::Unknown,
+        1 => Resolved::One(matches.remove(0)),
+        _ => Resolved::Ambiguous(matches),
+    })
+}
+
+/// True when the table holds no city.
+pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
+    let first: Option<i64> = cities::table.select(cities::id).first(conn).optional()?;
+    Ok(first.is_none())
+}

@@ -1,0 +1,83 @@
+//! City pages: the directory (search by name prefix) and one city's threads across boards.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::cities::queries;
+use crate::forum::domain::Cursor;
+use crate::forum::queries::{list_threads, ThreadFilter};
+use crate::forum::routes::split_page;
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
+
+/// How many cities the directory lists at once.
+pub const DIRECTORY_LIMIT: i64 = 100;
+
+/// Registers the city routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c", web::get().to(directory))
+        .route("/c/{city}", web::get().to(city_page));
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn directory(ctx: Ctx, query: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner().q.unwrap_or_default();
+    let prefix: String = q.trim().chars().take(100).collect();
+    let lookup = prefix.clone();
+    let mut cities = ctx
+        .db
+        .run(move |conn| {
+            queries::search(conn, &lookup, DIRECTORY_LIMIT + 1).map_err(AppError::from)
+        })
+        .await?;
+    let truncated = cities.len() as i64 > DIRECTORY_LIMIT;
+    cities.truncate(DIRECTORY_LIMIT as usize);
+    ctx.render(
+        "pages/city_directory",
+        json!({"q": prefix, "cities": cities, "truncated": truncated}),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct CityQuery {
+    after: Option<String>,
+}
+
+async fn city_page(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    query: web::Query<CityQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let cursor = match &query.after {
+        Some(s) => Some(Cursor::decode(s).ok_or(AppError::BadRequest("error-bad-form"))?),
+        None => None,
+    };
+    let per_page = ctx.state.settings.site.threads_per_page;
+    let posts_per_page = ctx.state.settings.site.posts_per_page;
+    let (city, threads) = ctx
+        .db
+        .run(move |conn| {
+            let city = queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            let threads = list_threads(
+                conn,
+                ThreadFilter::City(city.id),
+                cursor,
+                per_page + 1,
+                posts_per_page,
+            )?;
+            Ok::<_, AppError>((city, threads))
+        })
+        .await?;
+    let (threads, next) = split_page(threads, per_page as usize);
+    let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
+    ctx.render(
+        "pages/city",
+        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none()}),
+    )
+}

@@ -1,0 +1,247 @@
+//! The `vigie` command line: `serve` (the default), `migrate`, `user create`, `board create`,
+//! `cities import`.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use crate::accounts::domain::{CommonPasswords, EmailAddress, NewPassword, Username};
+use crate::accounts::password::PasswordHasher;
+use crate::accounts::queries as account_queries;
+use crate::accounts::sessions::Role;
+use crate::admin::routes::{validate_board, BoardForm};
+use crate::app::Application;
+use crate::cities::import;
+use crate::db::{self, migrate, DbConnection};
+use crate::forum::queries as forum_queries;
+use crate::settings::Settings;
+use crate::{bootstrap, telemetry};
+
+/// Vigie, a forum for local groups that resist urban surveillance.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about)]
+pub struct Cli {
+    /// Configuration folder (default `config/`, or `$VIGIE_CONFIG_DIR`).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the forum (the default).
+    Serve {
+        /// Address to listen on, overriding `server.bind`.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending migrations and load reference data into empty tables.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage boards.
+    Board {
+        #[command(subcommand)]
+        command: BoardCommand,
+    },
+    /// Manage the city list.
+    Cities {
+        #[command(subcommand)]
+        command: CitiesCommand,
+    },
+}
+
+/// `vigie user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an active, verified account. The password comes from `VIGIE_PASSWORD` or stdin.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "member", value_parser = ["member", "moderator", "admin"])]
+        role: String,
+    },
+}
+
+/// `vigie board …`
+#[derive(Debug, Subcommand)]
+pub enum BoardCommand {
+    /// Create a board.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// English name, if different.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// English description.
+        #[arg(long)]
+        description_en: Option<String>,
+    },
+}
+
+/// `vigie cities …`
+#[derive(Debug, Subcommand)]
+pub enum CitiesCommand {
+    /// Load a GeoNames file (the project CSV or a raw `citiesNNNN.txt`); safe to run again.
+    Import { file: PathBuf },
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config_dir = cli.config.clone().unwrap_or_else(Settings::default_dir);
+    let mut settings = Settings::load(&config_dir)
+        .with_context(|| format!("cannot read settings from {}", config_dir.display()))?;
+    telemetry::init("info,actix_server=warn");
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => {
+            if let Some(bind) = bind {
+                settings.server.bind = bind;
+            }
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "Vigie is listening");
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            blocking(settings, |settings, conn| {
+                let applied = migrate::run_pending(conn)?;
+                let loaded = bootstrap::ensure_reference_data(conn, &settings.site.cities_file)?;
+                println!(
+                    "{applied} migration(s) applied; {} cities and {} boards loaded",
+                    loaded.cities, loaded.boards
+                );
+                Ok(())
+            })
+            .await
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    email,
+                    role,
+                },
+        } => {
+            let password = read_password()?;
+            blocking(settings, move |settings, conn| {
+                let common = CommonPasswords::load();
+                let username = Username::parse(&username)
+                    .map_err(|e| anyhow::anyhow!("username: {}", e.key))?;
+                let email =
+                    EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("email: {}", e.key))?;
+                let password = NewPassword::parse(&password, "password", &common)
+                    .map_err(|e| anyhow::anyhow!("password: {}", e.key))?;
+                let role = Role::parse(&role).unwrap_or(Role::Member);
+                let hash = PasswordHasher::new(&settings.security)?.hash(password.expose())?;
+                let id = account_queries::create_user(conn, &username, &email, &hash, role, true)
+                    .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
+                println!(
+                    "created {} user {} (id {id})",
+                    role.as_str(),
+                    username.as_str()
+                );
+                Ok(())
+            })
+            .await
+        }
+        Command::Board {
+            command:
+                BoardCommand::Create {
+                    slug,
+                    name,
+                    description,
+                    name_en,
+                    description_en,
+                },
+        } => {
+            blocking(settings, move |_, conn| {
+                let form = BoardForm {
+                    slug,
+                    name,
+                    description,
+                    name_en: name_en.unwrap_or_default(),
+                    description_en: description_en.unwrap_or_default(),
+                };
+                let fields = validate_board(&form, true).map_err(|errors| {
+                    anyhow::anyhow!(
+                        "invalid board: {}",
+                        errors
+                            .iter()
+                            .map(|e| format!("{} ({})", e.field, e.key))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?;
+                if forum_queries::board_by_slug(conn, &fields.slug)?.is_some() {
+                    bail!("a board with slug {} already exists", fields.slug);
+                }
+                let id = forum_queries::create_board(conn, &fields)?;
+                println!("created board {} (id {id})", fields.slug);
+                Ok(())
+            })
+            .await
+        }
+        Command::Cities {
+            command: CitiesCommand::Import { file },
+        } => {
+            blocking(settings, move |_, conn| {
+                let f = std::fs::File::open(&file)
+                    .with_context(|| format!("cannot open {}", file.display()))?;
+                let records = import::parse(f)?;
+                let report = import::import(conn, records)?;
+                println!(
+                    "{} cities added, {} updated",
+                    report.inserted, report.updated
+                );
+                Ok(())
+            })
+            .await
+        }
+    }
+}
+
+/// Opens one connection (after applying migrations) and runs `f` off the async runtime.
+async fn blocking<F>(settings: Settings, f: F) -> anyhow::Result<()>
+where
+    F: FnOnce(&Settings, &mut DbConnection) -> anyhow::Result<()> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db::DbManager::new(&settings.database)
+            .connect()
+            .context("cannot open the database")?;
+        migrate::run_pending(&mut conn)?;
+        f(&settings, &mut conn)
+    })
+    .await?
+}
+
+/// The password for `user create`: `VIGIE_PASSWORD`, else the first line of standard input.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("VIGIE_PASSWORD") {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!("no password given (set VIGIE_PASSWORD or pipe it on standard input)");
+    }
+    Ok(password)
+}

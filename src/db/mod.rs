@@ -1,0 +1,273 @@
+//! The database layer: one connection type over SQLite and PostgreSQL, the pool, per-connection
+//! SQLite pragmas, the write-transaction helper, embedded migrations and statement counting.
+//!
+//! It owns no business rules: queries live next to the feature that needs them.
+
+/// Inserts many rows in one statement. Multi-row inserts are not available through the
+/// `MultiConnection` enum, so this dispatches to the inner connection.
+#[macro_export]
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($rows).execute(c)?
+            }
+            $crate::db::DbConnection::Postgres(c) => {
+                diesel::insert_into($table).values($rows).execute(c)?
+            }
+        }
+    };
+}
+
+pub mod migrate;
+pub mod schema;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, Instrumentation, InstrumentationEvent};
+use diesel::connection::{SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::result::Error as DieselError;
+
+use crate::settings::{DatabaseSettings, DatabaseTarget};
+
+/// One connection to whichever database the settings name.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// The connection pool shared by every request.
+pub type Pool = r2d2::Pool<DbManager>;
+
+/// Which backend a pool talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Errors of the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("could not open the database")]
+    Connect(#[source] ConnectionError),
+    #[error("could not prepare a database connection")]
+    Setup(#[source] DieselError),
+    #[error("no database connection available")]
+    Pool(#[source] r2d2::PoolError),
+    #[error("a database query failed")]
+    Query(#[from] DieselError),
+    #[error("the database work was cancelled")]
+    Cancelled,
+}
+
+/// Opens connections for the pool: the right backend for the URL, SQLite pragmas on each.
+#[derive(Debug)]
+pub struct DbManager {
+    target: DatabaseTarget,
+    synchronous: String,
+    busy_timeout_ms: u64,
+}
+
+impl DbManager {
+    /// Builds a manager from the database settings.
+    pub fn new(settings: &DatabaseSettings) -> Self {
+        let synchronous = match settings.sqlite_synchronous.to_ascii_lowercase().as_str() {
+            "full" => "FULL",
+            "off" => "OFF",
+            _ => "NORMAL",
+        };
+        Self {
+            target: settings.target(),
+            synchronous: synchronous.to_owned(),
+            busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+        }
+    }
+
+    /// Opens one connection.
+    pub fn connect(&self) -> Result<DbConnection, DbError> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(DbError::Connect),
+            DatabaseTarget::Sqlite(path) => {
+                if let Some(parent) = std::path::Path::new(path).parent() {
+                    if !parent.as_os_str().is_empty() && path != ":memory:" {
+                        let _ = std::fs::create_dir_all(parent);
+                    }
+                }
+                let mut conn =
+                    diesel::SqliteConnection::establish(path).map_err(DbError::Connect)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+                    self.busy_timeout_ms, self.synchronous
+                ))
+                .map_err(DbError::Setup)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    /// The backend this manager connects to.
+    pub fn backend(&self) -> Backend {
+        match self.target {
+            DatabaseTarget::Postgres(_) => Backend::Postgres,
+            DatabaseTarget::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        DbManager::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection left inside a transaction (a panic mid-write) must not be reused.
+        let status = match conn {
+            DbConnection::Postgres(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+            DbConnection::Sqlite(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+        };
+        !matches!(status, Ok(None))
+    }
+}
+
+/// Builds the pool without opening a connection first, so the server starts even when the
+/// database is down (requests then get a 503 page until it comes back).
+pub fn build_pool(settings: &DatabaseSettings) -> Pool {
+    let manager = DbManager::new(settings);
+    let size = match manager.backend() {
+        Backend::Sqlite => settings.pool_size.max(2),
+        Backend::Postgres => settings.pool_size.max(1),
+    };
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
+        .test_on_check_out(false)
+        .error_handler(Box::new(r2d2::LoggingErrorHandler))
+        .build_unchecked(manager)
+}
+
+/// Runs `f` in one write transaction: `BEGIN IMMEDIATE` on SQLite (so concurrent writers queue on
+/// the busy timeout instead of failing at commit), a plain transaction on PostgreSQL.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            let committed = match conn {
+                DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
+                DbConnection::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
+            };
+            if let Err(e) = committed {
+                let _ = rollback(conn);
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            rollback(conn)?;
+            Err(e)
+        }
+    }
+}
+
+fn rollback(conn: &mut DbConnection) -> Result<(), DieselError> {
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+        DbConnection::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
+    }
+}
+
+/// Counts the SQL statements a connection runs while it is lent to one request.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(Arc<AtomicUsize>);
+
+impl StatementCounter {
+    /// Statements counted so far.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+struct CountingInstrumentation(StatementCounter);
+
+impl Instrumentation for CountingInstrumentation {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0 .0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A handle on the pool for one request: runs blocking database work off the async threads and
+/// counts the statements it runs.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    counter: StatementCounter,
+}
+
+impl Db {
+    /// A handle with its own statement counter.
+    pub fn new(pool: Pool, counter: StatementCounter) -> Self {
+        Self { pool, counter }
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let counter = self.counter.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(DbError::Pool)?;
+            conn.set_instrumentation(CountingInstrumentation(counter));
+            let result = f(&mut conn);
+            conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+            result
+        })
+        .await
+        .map_err(|_| E::from(DbError::Cancelled))?
+    }
+}
+
+/// The current UTC time, truncated to microseconds so both backends store and compare it alike.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

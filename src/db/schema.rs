@@ -1,0 +1,138 @@
+//! Diesel's view of the tables, in types both backends share (see `migrations/`).
+//! Written by hand to match `migrations/sqlite` and `migrations/postgres` exactly.
+
+diesel::table! {
+    cities (id) {
+        id -> BigInt,
+        geonameid -> BigInt,
+        slug -> Text,
+        name -> Text,
+        search_key -> Text,
+        country -> Text,
+        admin1 -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        population -> BigInt,
+        timezone -> Text,
+        thread_count -> BigInt,
+        last_post_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        username_key -> Text,
+        username_skeleton -> Text,
+        email -> Text,
+        email_key -> Text,
+        password_hash -> Text,
+        role -> Text,
+        locale -> Nullable<Text>,
+        home_city_id -> Nullable<BigInt>,
+        email_verified_at -> Nullable<Timestamp>,
+        post_count -> BigInt,
+        thread_count -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        kind -> Text,
+        csrf_token -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    boards (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        name_en -> Nullable<Text>,
+        description_en -> Nullable<Text>,
+        position -> BigInt,
+        thread_count -> BigInt,
+        post_count -> BigInt,
+        last_post_at -> Nullable<Timestamp>,
+        last_thread_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> BigInt,
+        board_id -> BigInt,
+        city_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        title -> Text,
+        slug -> Text,
+        post_count -> BigInt,
+        pinned -> Bool,
+        locked -> Bool,
+        created_at -> Timestamp,
+        last_post_at -> Timestamp,
+        last_post_author_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        number -> BigInt,
+        author_id -> BigInt,
+        body_md -> Text,
+        body_html -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        version -> BigInt,
+        body_md -> Text,
+        edited_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(threads -> boards (board_id));
+diesel::joinable!(threads -> cities (city_id));
+diesel::joinable!(posts -> threads (thread_id));
+diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(users -> cities (home_city_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    cities,
+    users,
+    sessions,
+    setup_tokens,
+    boards,
+    threads,
+    posts,
+    post_revisions,
+);

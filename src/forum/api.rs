@@ -1,0 +1,356 @@
+//! The forum's JSON API under `/api/v1`: boards, threads and posts.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::cities::queries::{self as city_queries, Resolved};
+use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
+use crate::forum::queries::{self, EditError, NewThread, ReplyError, ThreadFilter, ThreadListItem};
+use crate::forum::routes::{board_display_description, board_display_name, split_page};
+use crate::validation::FieldError;
+use crate::web::context::ApiCtx;
+use crate::web::error::AppError;
+
+/// Posts per page of `GET /api/v1/threads/{id}/posts`.
+const API_POSTS_PER_PAGE: i64 = 50;
+
+/// Registers the forum API routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/boards", web::get().to(boards))
+        .route("/boards/{slug}/threads", web::get().to(board_threads))
+        .route("/boards/{slug}/threads", web::post().to(create_thread))
+        .route("/threads/{id}", web::get().to(thread))
+        .route("/threads/{id}/posts", web::get().to(thread_posts))
+        .route("/threads/{id}/posts", web::post().to(create_post))
+        .route("/posts/{id}", web::patch().to(edit_post));
+}
+
+/// The JSON form of a thread list item.
+pub fn thread_item_json(t: &ThreadListItem) -> Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "slug": t.slug,
+        "board": t.board_slug,
+        "city": t.city_slug,
+        "author": t.author,
+        "post_count": t.post_count,
+        "created_at": t.created_at,
+        "last_post_at": t.last_post_at,
+        "pinned": t.pinned,
+        "locked": t.locked,
+    })
+}
+
+fn parse_cursor(raw: &Option<String>) -> Result<Option<Cursor>, AppError> {
+    match raw.as_deref() {
+        None | Some("") => Ok(None),
+        Some(s) => Cursor::decode(s)
+            .map(Some)
+            .ok_or(AppError::Invalid(FieldError::new(
+                "cursor",
+                "error-bad-form",
+            ))),
+    }
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+async fn boards(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    let boards = ctx
+        .db
+        .run(|conn| queries::list_boards(conn).map_err(AppError::from))
+        .await?;
+    let list: Vec<Value> = boards
+        .iter()
+        .map(|b| {
+            json!({
+                "slug": b.board.slug,
+                "name": board_display_name(&b.board, ctx.lang),
+                "description": board_display_description(&b.board, ctx.lang),
+                "thread_count": b.board.thread_count,
+                "post_count": b.board.post_count,
+                "last_post_at": b.board.last_post_at,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Debug, Deserialize)]
+struct ThreadListQuery {
+    city: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn board_threads(
+    ctx: ApiCtx,
+    slug: web::Path<String>,
+    query: web::Query<ThreadListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let query = query.into_inner();
+    let cursor = parse_cursor(&query.cursor)?;
+    let per_page = ctx.state.settings.site.threads_per_page;
+    let posts_per_page = ctx.state.settings.site.posts_per_page;
+    let city = query.city.filter(|c| !c.trim().is_empty());
+    let (pinned, threads) = ctx
+        .db
+        .run(move |conn| {
+            let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            let city_id = match &city {
+                Some(c) => Some(
+                    city_queries::by_slug(conn, c.trim())?
+                        .ok_or(AppError::NotFound)?
+                        .id,
+                ),
+                None => None,
+            };
+            let pinned = if cursor.is_none() {
+                queries::list_threads(
+                    conn,
+                    ThreadFilter::Board {
+                        board_id: board.id,
+                        city_id,
+                        pinned: true,
+                    },
+                    None,
+                    per_page,
+                    posts_per_page,
+                )?
+            } else {
+                Vec::new()
+            };
+            let threads = queries::list_threads(
+                conn,
+                ThreadFilter::Board {
+                    board_id: board.id,
+                    city_id,
+                    pinned: false,
+                },
+                cursor,
+                per_page + 1,
+                posts_per_page,
+            )?;
+            Ok::<_, AppError>((pinned, threads))
+        })
+        .await?;
+    let (threads, next) = split_page(threads, per_page as usize);
+    let list: Vec<Value> = pinned
+        .iter()
+        .chain(threads.iter())
+        .map(thread_item_json)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"threads": list, "next_cursor": next.map(|c| c.encode())})))
+}
+
+/// Body of `POST /api/v1/boards/{slug}/threads`.
+#[derive(Debug, Deserialize)]
+struct NewThreadBody {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    city: Option<String>,
+}
+
+async fn create_thread(
+    ctx: ApiCtx,
+    slug: web::Path<String>,
+    body: web::Json<NewThreadBody>,
+) -> Result<HttpResponse, AppError> {
+    let author_id = ctx.require_user()?.user_id;
+    let input = body.into_inner();
+    let slug = slug.into_inner();
+    let title = ThreadTitle::parse(&input.title)?;
+    let post_body = PostBody::parse(&input.body)?;
+    let city_input = input.city.filter(|c| !c.trim().is_empty());
+    let written = ctx
+        .db
+        .run(move |conn| {
+            let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            let city_id = match &city_input {
+                None => None,
+                Some(c) => match city_queries::resolve(conn, c)? {
+                    Resolved::One(city) => Some(city.id),
+                    Resolved::Ambiguous(_) => {
+                        return Err(FieldError::new("city", "error-city-ambiguous").into())
+                    }
+                    Resolved::Unknown => {
+                        return Err(FieldError::new("city", "error-city-unknown").into())
+                    }
+                },
+            };
+            let written = queries::create_thread(
+                conn,
+                NewThread {
+                    board_id: board.id,
+                    city_id,
+                    author_id,
+                    title: &title,
+                    body: &post_body,
+                },
+            )?;
+            let thread =
+                queries::thread_by_id(conn, written.thread_id)?.ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>((written, thread))
+        })
+        .await?;
+    let (w, t) = written;
+    Ok(HttpResponse::Created().json(json!({
+        "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
+        "post_id": w.post_id, "url": format!("{}/t/{}/{}", ctx.state.settings.base_url(), t.id, t.slug),
+    })))
+}
+
+async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let t = ctx
+        .db
+        .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
+        "post_count": t.post_count, "pinned": t.pinned, "locked": t.locked,
+        "created_at": t.created_at, "last_post_at": t.last_post_at,
+        "url": format!("{}/t/{}/{}", ctx.state.settings.base_url(), t.id, t.slug),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+struct PostsQuery {
+    cursor: Option<String>,
+}
+
+async fn thread_posts(
+    ctx: ApiCtx,
+    id: web::Path<String>,
+    query: web::Query<PostsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let after: i64 = match query.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c
+            .parse()
+            .ok()
+            .filter(|n: &i64| *n >= 0)
+            .ok_or(AppError::Invalid(FieldError::new(
+                "cursor",
+                "error-bad-form",
+            )))?,
+    };
+    let (thread, posts) = ctx
+        .db
+        .run(move |conn| {
+            let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let posts = queries::posts_by_number(conn, id, after + 1, after + API_POSTS_PER_PAGE)?;
+            Ok::<_, AppError>((thread, posts))
+        })
+        .await?;
+    let last_number = posts.last().map(|p| p.number);
+    let next_cursor = last_number
+        .filter(|n| *n < thread.post_count)
+        .map(|n| n.to_string());
+    let list: Vec<Value> = posts
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id, "number": p.number, "author": p.author, "body_html": p.body_html,
+                "created_at": p.created_at, "edited_at": p.edited_at, "version": p.version,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"posts": list, "next_cursor": next_cursor})))
+}
+
+/// Body of `POST /api/v1/threads/{id}/posts`.
+#[derive(Debug, Deserialize)]
+struct NewPostBody {
+    #[serde(default)]
+    body: String,
+}
+
+async fn create_post(
+    ctx: ApiCtx,
+    id: web::Path<String>,
+    body: web::Json<NewPostBody>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let post_body = PostBody::parse(&body.body)?;
+    let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
+    let written = ctx
+        .db
+        .run(
+            move |conn| match queries::create_reply(conn, id, viewer.user_id, &post_body, staff) {
+                Ok(w) => Ok(w),
+                Err(ReplyError::NotFound) => Err(AppError::NotFound),
+                Err(ReplyError::Locked) => Err(AppError::Forbidden),
+                Err(ReplyError::Db(e)) => Err(AppError::from(e)),
+            },
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(json!({
+        "id": written.post_id, "thread_id": written.thread_id, "number": written.number,
+    })))
+}
+
+/// Body of `PATCH /api/v1/posts/{id}`.
+#[derive(Debug, Deserialize)]
+struct EditBody {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+async fn edit_post(
+    ctx: ApiCtx,
+    id: web::Path<String>,
+    body: web::Json<EditBody>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let input = body.into_inner();
+    let post_body = PostBody::parse(&input.body)?;
+    let title = input.title.as_deref().map(ThreadTitle::parse).transpose()?;
+    let result = ctx
+        .db
+        .run(move |conn| {
+            match queries::edit_post(
+                conn,
+                id,
+                viewer.user_id,
+                viewer.is_admin(),
+                input.version,
+                &post_body,
+                title.as_ref(),
+            ) {
+                Ok(w) => Ok(Ok(w)),
+                Err(EditError::Conflict {
+                    current_md,
+                    current_version,
+                }) => Ok(Err((current_md, current_version))),
+                Err(EditError::NotFound) => Err(AppError::NotFound),
+                Err(EditError::Forbidden) => Err(AppError::Forbidden),
+                Err(EditError::Db(e)) => Err(AppError::from(e)),
+            }
+        })
+        .await?;
+    match result {
+        Ok(w) => Ok(HttpResponse::Ok().json(json!({"id": w.post_id, "thread_id": w.thread_id, "number": w.number}))),
+        Err((current_md, current_version)) => Ok(HttpResponse::Conflict().json(json!({
+            "error": {"code": "edit_conflict", "message": ctx.lang.t("error-edit-conflict"), "field": "version"},
+            "current": {"body": current_md, "version": current_version},
+        }))),
+    }
+}

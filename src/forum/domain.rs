@@ -1,0 +1,139 @@
+//! Validated forum values: thread titles, post bodies, slugs and list cursors.
+
+use chrono::{DateTime, NaiveDateTime};
+
+use crate::validation::{clean_text, FieldError};
+
+/// A thread title: 3 to 150 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadTitle(String);
+
+impl ThreadTitle {
+    /// Parses a title.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let title = clean_text(input, false).trim().to_owned();
+        let len = title.chars().count();
+        if len < 3 {
+            return Err(FieldError::new("title", "error-title-short"));
+        }
+        if len > 150 {
+            return Err(FieldError::new("title", "error-title-long"));
+        }
+        Ok(ThreadTitle(title))
+    }
+
+    /// The title text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Longest post body, in characters.
+pub const MAX_BODY_CHARS: usize = 50_000;
+
+/// A post body in Markdown: 1 to 50,000 characters, not only blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostBody(String);
+
+impl PostBody {
+    /// Parses a body.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let body = clean_text(input, true);
+        let body = body.trim_end().to_owned();
+        if body.trim().is_empty() {
+            return Err(FieldError::new("body", "error-body-empty"));
+        }
+        if body.chars().count() > MAX_BODY_CHARS {
+            return Err(FieldError::new("body", "error-body-long"));
+        }
+        Ok(PostBody(body))
+    }
+
+    /// The Markdown source.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A URL slug of lower-case ASCII letters, digits and hyphens (at most `max` characters).
+pub fn slugify(text: &str, max: usize) -> String {
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let mut slug: String = slug.trim_matches('-').chars().take(max).collect();
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// A position in a list ordered by (time, id), newest first: `<microseconds>_<id>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: NaiveDateTime,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Encodes the cursor for a URL.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.at.and_utc().timestamp_micros(), self.id)
+    }
+
+    /// Decodes a cursor from a URL; `None` when malformed.
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (micros, id) = s.split_once('_')?;
+        let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+        Some(Cursor {
+            at,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn titles_and_bodies_have_bounds() {
+        assert!(ThreadTitle::parse("ab").is_err());
+        assert!(ThreadTitle::parse("  abc  ").is_ok());
+        assert!(ThreadTitle::parse(&"x".repeat(151)).is_err());
+        assert!(PostBody::parse(" \n ").is_err());
+        assert!(PostBody::parse("x").is_ok());
+        assert!(PostBody::parse(&"x".repeat(50_001)).is_err());
+    }
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(
+            slugify("Vidéosurveillance à Nice !", 80),
+            "videosurveillance-a-nice"
+        );
+        assert_eq!(slugify("---", 80), "");
+    }
+
+    proptest! {
+        #[test]
+        fn cursors_round_trip(micros in 0i64..4_000_000_000_000_000, id in 0i64..i64::MAX) {
+            let at = DateTime::from_timestamp_micros(micros).expect("in range").naive_utc();
+            let c = Cursor { at, id };
+            prop_assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
+
+        #[test]
+        fn slugs_only_hold_safe_characters(s in "\\PC{0,100}") {
+            let slug = slugify(&s, 80);
+            prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'));
+        }
+    }
+}

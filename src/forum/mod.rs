@@ -1,0 +1,6 @@
+//! The forum itself: boards, threads, posts and their revisions.
+
+pub mod api;
+pub mod domain;
+pub mod queries;
+pub mod routes;

@@ -1,0 +1,641 @@
+//! Forum pages: the home page, boards, threads, the new-thread, reply and edit forms.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::cities::queries::{self as city_queries, City, Resolved};
+use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
+use crate::forum::queries::{self, Board, EditError, NewThread, ReplyError, ThreadFilter};
+use crate::validation::FieldError;
+use crate::web::context::{see_other, CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+
+/// Registers the forum routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/b/{board}", web::get().to(board_page))
+        .route("/b/{board}/new", web::get().to(new_thread_page))
+        .route("/b/{board}/new", web::post().to(new_thread_submit))
+        .route("/t/{id}", web::get().to(thread_page))
+        .route("/t/{id}/reply", web::post().to(reply_submit))
+        .route("/t/{id}/{slug}", web::get().to(thread_page_with_slug))
+        .route("/p/{id}", web::get().to(post_redirect))
+        .route("/p/{id}/edit", web::get().to(edit_page))
+        .route("/p/{id}/edit", web::post().to(edit_submit));
+}
+
+/// A board's name in the reader's language.
+pub fn board_display_name(board: &Board, lang: Lang) -> String {
+    match (lang, &board.name_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => board.name.clone(),
+    }
+}
+
+/// A board's description in the reader's language.
+pub fn board_display_description(board: &Board, lang: Lang) -> String {
+    match (lang, &board.description_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => board.description.clone(),
+    }
+}
+
+fn board_json(board: &Board, lang: Lang) -> Value {
+    json!({
+        "id": board.id,
+        "slug": board.slug,
+        "display_name": board_display_name(board, lang),
+        "display_description": board_display_description(board, lang),
+        "thread_count": board.thread_count,
+        "post_count": board.post_count,
+        "last_post_at": board.last_post_at,
+        "last_thread_id": board.last_thread_id,
+    })
+}
+
+async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let (boards, cities) = ctx
+        .db
+        .run(|conn| {
+            Ok::<_, AppError>((
+                queries::list_boards(conn)?,
+                city_queries::most_active(conn, 12)?,
+            ))
+        })
+        .await?;
+    let boards: Vec<Value> = boards
+        .iter()
+        .map(|b| {
+            let mut v = board_json(&b.board, ctx.lang);
+            v["last_thread_title"] = json!(b.last_thread_title);
+            v["last_thread_slug"] = json!(b.last_thread_slug);
+            v
+        })
+        .collect();
+    ctx.render(
+        "pages/home",
+        json!({"boards": boards, "active_cities": cities}),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    city: Option<String>,
+    after: Option<String>,
+}
+
+async fn board_page(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let query = query.into_inner();
+    let cursor = match &query.after {
+        Some(s) => Some(Cursor::decode(s).ok_or(AppError::BadRequest("error-bad-form"))?),
+        None => None,
+    };
+    let per_page = ctx.state.settings.site.threads_per_page;
+    let posts_per_page = ctx.state.settings.site.posts_per_page;
+    let city_slug = query.city.clone().filter(|c| !c.trim().is_empty());
+    let (board, city, pinned, threads) = ctx
+        .db
+        .run(move |conn| {
+            let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            let city: Option<City> = match &city_slug {
+                Some(s) => Some(city_queries::by_slug(conn, s.trim())?.ok_or(AppError::NotFound)?),
+                None => None,
+            };
+            let city_id = city.as_ref().map(|c| c.id);
+            let pinned = if cursor.is_none() {
+                queries::list_threads(
+                    conn,
+                    ThreadFilter::Board {
+                        board_id: board.id,
+                        city_id,
+                        pinned: true,
+                    },
+                    None,
+                    per_page,
+                    posts_per_page,
+                )?
+            } else {
+                Vec::new()
+            };
+            let threads = queries::list_threads(
+                conn,
+                ThreadFilter::Board {
+                    board_id: board.id,
+                    city_id,
+                    pinned: false,
+                },
+                cursor,
+                per_page + 1,
+                posts_per_page,
+            )?;
+            Ok::<_, AppError>((board, city, pinned, threads))
+        })
+        .await?;
+    let (threads, next) = split_page(threads, per_page as usize);
+    let city_param = city
+        .as_ref()
+        .map(|c| format!("city={}&", c.slug))
+        .unwrap_or_default();
+    let next_url = next.map(|c| format!("/b/{}?{}after={}", board.slug, city_param, c.encode()));
+    ctx.render(
+        "pages/board",
+        json!({
+            "board": board_json(&board, ctx.lang),
+            "pinned": pinned,
+            "threads": threads,
+            "city": city.map(|c| json!({"slug": c.slug, "name": c.name})),
+            "next_url": next_url,
+            "is_first_page": cursor.is_none(),
+            "can_post": ctx.viewer.is_some(),
+        }),
+    )
+}
+
+/// Cuts a page fetched with one extra row: the rows to show and the cursor of the next page.
+pub fn split_page(
+    mut rows: Vec<queries::ThreadListItem>,
+    per_page: usize,
+) -> (Vec<queries::ThreadListItem>, Option<Cursor>) {
+    if rows.len() > per_page {
+        rows.truncate(per_page);
+        let last = rows.last().map(|t| Cursor {
+            at: t.last_post_at,
+            id: t.id,
+        });
+        (rows, last)
+    } else {
+        (rows, None)
+    }
+}
+
+async fn new_thread_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.require_user()?;
+    let slug = slug.into_inner();
+    let board = ctx
+        .db
+        .run(move |conn| queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound))
+        .await?;
+    ctx.render(
+        "pages/new_thread",
+        json!({
+            "board": board_json(&board, ctx.lang),
+            "form": {"title": "", "body": "", "city": ""},
+            "errors": {"title": null, "body": null, "city": null},
+            "city_candidates": [],
+            "general_error": null,
+        }),
+    )
+}
+
+/// Fields of the new-thread form.
+#[derive(Debug, Deserialize)]
+struct NewThreadForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    city: String,
+}
+
+async fn new_thread_submit(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    form: CsrfForm<NewThreadForm>,
+) -> Result<HttpResponse, AppError> {
+    let author_id = ctx.require_user()?.user_id;
+    let form = form.0;
+    let slug = slug.into_inner();
+    let title = ThreadTitle::parse(&form.title);
+    let body = PostBody::parse(&form.body);
+    let typed_city = form.city.trim().to_owned();
+    let board_slug = slug.clone();
+    let (board, city) = ctx
+        .db
+        .run(move |conn| {
+            let board = queries::board_by_slug(conn, &board_slug)?.ok_or(AppError::NotFound)?;
+            let city = if typed_city.is_empty() {
+                None
+            } else {
+                Some(city_queries::resolve(conn, &typed_city)?)
+            };
+            Ok::<_, AppError>((board, city))
+        })
+        .await?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut candidates: Vec<City> = Vec::new();
+    let city_id = match city {
+        None => None,
+        Some(Resolved::One(c)) => Some(c.id),
+        Some(Resolved::Ambiguous(list)) => {
+            errors.push(FieldError::new("city", "error-city-ambiguous"));
+            candidates = list;
+            None
+        }
+        Some(Resolved::Unknown) => {
+            errors.push(FieldError::new("city", "error-city-unknown"));
+            None
+        }
+    };
+    if let Err(e) = &title {
+        errors.push(e.clone());
+    }
+    if let Err(e) = &body {
+        errors.push(e.clone());
+    }
+    let (Ok(title), Ok(body), true) = (title, body, errors.is_empty()) else {
+        let msg = |f: &str| errors.iter().find(|e| e.field == f).map(|e| ctx.t(e.key));
+        let candidates: Vec<Value> = candidates
+            .iter()
+            .map(|c| json!({"slug": c.slug, "name": c.name, "country": c.country, "admin1": c.admin1}))
+            .collect();
+        return ctx.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "pages/new_thread",
+            json!({
+                "board": board_json(&board, ctx.lang),
+                "form": {"title": form.title, "body": form.body, "city": form.city},
+                "errors": {"title": msg("title"), "body": msg("body"), "city": msg("city")},
+                "city_candidates": candidates,
+                "general_error": null,
+            }),
+        );
+    };
+    let board_id = board.id;
+    let written = ctx
+        .db
+        .run(move |conn| {
+            queries::create_thread(
+                conn,
+                NewThread {
+                    board_id,
+                    city_id,
+                    author_id,
+                    title: &title,
+                    body: &body,
+                },
+            )
+            .map_err(AppError::from)
+        })
+        .await?;
+    Ok(see_other(&format!("/t/{}", written.thread_id)))
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    page: Option<String>,
+}
+
+async fn thread_page(
+    ctx: Ctx,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    render_thread(ctx, id.into_inner(), query.into_inner()).await
+}
+
+async fn thread_page_with_slug(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    render_thread(ctx, path.into_inner().0, query.into_inner()).await
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+async fn render_thread(
+    ctx: Ctx,
+    raw_id: String,
+    query: PageQuery,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&raw_id)?;
+    let page = match query.page.as_deref() {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or(AppError::NotFound)?,
+    };
+    let per_page = ctx.state.settings.site.posts_per_page;
+    let first = (page - 1).saturating_mul(per_page) + 1;
+    let last = page.saturating_mul(per_page);
+    let (thread, posts) = ctx
+        .db
+        .run(move |conn| {
+            let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            if first > thread.post_count.max(1) {
+                return Err(AppError::NotFound);
+            }
+            let posts = queries::posts_by_number(conn, id, first, last)?;
+            Ok((thread, posts))
+        })
+        .await?;
+    let last_page = queries::last_page(thread.post_count, per_page);
+    let viewer = ctx.viewer.as_ref();
+    let base = format!("/t/{}/{}", thread.id, thread.slug);
+    let page_url = |n: i64| {
+        if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}?page={n}")
+        }
+    };
+    let posts_json: Vec<Value> = posts
+        .iter()
+        .map(|p| {
+            let can_edit = viewer
+                .map(|v| v.user_id == p.author_id || v.is_admin())
+                .unwrap_or(false);
+            json!({
+                "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
+                "body_html": p.body_html, "created_at": p.created_at, "edited_at": p.edited_at,
+                "can_edit": can_edit,
+            })
+        })
+        .collect();
+    let board_name = match (ctx.lang, &thread.board_name_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => thread.board_name.clone(),
+    };
+    let can_reply = viewer
+        .map(|v| {
+            !thread.locked || v.is_admin() || v.role == crate::accounts::sessions::Role::Moderator
+        })
+        .unwrap_or(false);
+    ctx.render(
+        "pages/thread",
+        json!({
+            "thread": {
+                "id": thread.id, "title": thread.title, "slug": thread.slug, "post_count": thread.post_count,
+                "pinned": thread.pinned, "locked": thread.locked, "created_at": thread.created_at,
+                "board_slug": thread.board_slug, "board_name": board_name,
+                "city_slug": thread.city_slug, "city_name": thread.city_name,
+            },
+            "posts": posts_json,
+            "pagination": {
+                "page": page,
+                "last_page": last_page,
+                "prev_url": (page > 1).then(|| page_url(page - 1)),
+                "next_url": (page < last_page).then(|| page_url(page + 1)),
+                "pages": page_window(page, last_page).into_iter().map(|n| match n {
+                    Some(n) => json!({"number": n, "url": page_url(n), "current": n == page, "gap": false}),
+                    None => json!({"number": 0, "url": "", "current": false, "gap": true}),
+                }).collect::<Vec<_>>(),
+            },
+            "can_reply": can_reply,
+            "login_url": format!("/login?next=/t/{}", thread.id),
+        }),
+    )
+}
+
+/// Page numbers to show around the current one; `None` marks a gap.
+pub fn page_window(page: i64, last: i64) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    let mut previous = 0;
+    for n in 1..=last {
+        let near = (n - page).abs() <= 2;
+        if n == 1 || n == last || near {
+            if n - previous > 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            previous = n;
+        }
+    }
+    out
+}
+
+/// Fields of the reply form.
+#[derive(Debug, Deserialize)]
+struct ReplyForm {
+    #[serde(default)]
+    body: String,
+}
+
+async fn reply_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<ReplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let form = form.0;
+    let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
+    let per_page = ctx.state.settings.site.posts_per_page;
+    let body = match PostBody::parse(&form.body) {
+        Ok(b) => b,
+        Err(e) => {
+            let thread = ctx
+                .db
+                .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+                .await?;
+            return ctx.render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "pages/reply",
+                json!({
+                    "thread": {"id": thread.id, "title": thread.title, "slug": thread.slug},
+                    "form": {"body": form.body},
+                    "error": ctx.t(e.key),
+                }),
+            );
+        }
+    };
+    let author = viewer.user_id;
+    let written = ctx
+        .db
+        .run(
+            move |conn| match queries::create_reply(conn, id, author, &body, staff) {
+                Ok(w) => Ok(w),
+                Err(ReplyError::NotFound) => Err(AppError::NotFound),
+                Err(ReplyError::Locked) => Err(AppError::BadRequest("error-thread-locked")),
+                Err(ReplyError::Db(e)) => Err(AppError::from(e)),
+            },
+        )
+        .await?;
+    let page = queries::last_page(written.number, per_page);
+    Ok(see_other(&format!(
+        "/t/{}?page={}#p{}",
+        written.thread_id, page, written.number
+    )))
+}
+
+async fn post_redirect(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let per_page = ctx.state.settings.site.posts_per_page;
+    let (thread_id, number) = ctx
+        .db
+        .run(move |conn| queries::post_location(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    let page = queries::last_page(number, per_page);
+    Ok(see_other(&format!("/t/{thread_id}?page={page}#p{number}")))
+}
+
+async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let (post, slug) = ctx
+        .db
+        .run(move |conn| {
+            let post = queries::editable_post(conn, id)?.ok_or(AppError::NotFound)?;
+            let slug = queries::thread_by_id(conn, post.thread_id)?
+                .map(|t| t.slug)
+                .unwrap_or_default();
+            Ok::<_, AppError>((post, slug))
+        })
+        .await?;
+    if post.author_id != viewer.user_id && !viewer.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    ctx.render(
+        "pages/edit_post",
+        json!({
+            "post": {"id": post.id, "number": post.number, "thread_id": post.thread_id,
+                     "thread_title": post.thread_title, "thread_slug": slug, "version": post.version},
+            "is_opening": post.number == 1,
+            "form": {"body": post.body_md, "title": post.thread_title},
+            "errors": {"body": null, "title": null},
+            "conflict": null,
+        }),
+    )
+}
+
+/// Fields of the edit form.
+#[derive(Debug, Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+async fn edit_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<EditForm>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let form = form.0;
+    let (post, slug) = ctx
+        .db
+        .run(move |conn| {
+            let post = queries::editable_post(conn, id)?.ok_or(AppError::NotFound)?;
+            let slug = queries::thread_by_id(conn, post.thread_id)?
+                .map(|t| t.slug)
+                .unwrap_or_default();
+            Ok::<_, AppError>((post, slug))
+        })
+        .await?;
+    if post.author_id != viewer.user_id && !viewer.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let is_opening = post.number == 1;
+    let body = PostBody::parse(&form.body);
+    let title = match (&form.title, is_opening) {
+        (Some(t), true) => Some(ThreadTitle::parse(t)),
+        _ => None,
+    };
+    let render_form = |status: StatusCode, errors: Value, conflict: Value| {
+        ctx.render_status(
+            status,
+            "pages/edit_post",
+            json!({
+                "post": {"id": post.id, "number": post.number, "thread_id": post.thread_id,
+                         "thread_title": post.thread_title, "thread_slug": slug, "version": post.version},
+                "is_opening": is_opening,
+                "form": {"body": form.body, "title": form.title.clone().unwrap_or_else(|| post.thread_title.clone())},
+                "errors": errors,
+                "conflict": conflict,
+            }),
+        )
+    };
+    let title_err = title
+        .as_ref()
+        .and_then(|t| t.as_ref().err())
+        .map(|e| ctx.t(e.key));
+    let body = match (body, &title_err) {
+        (Ok(b), None) => b,
+        (b, _) => {
+            let body_err = b.err().map(|e| ctx.t(e.key));
+            return render_form(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"body": body_err, "title": title_err}),
+                Value::Null,
+            );
+        }
+    };
+    let title = title.and_then(Result::ok);
+    let editor = viewer.user_id;
+    let is_admin = viewer.is_admin();
+    let expected = form.version;
+    let result = ctx
+        .db
+        .run(move |conn| {
+            match queries::edit_post(conn, id, editor, is_admin, expected, &body, title.as_ref()) {
+                Ok(w) => Ok(Ok(w)),
+                Err(EditError::Conflict {
+                    current_md,
+                    current_version,
+                }) => Ok(Err((current_md, current_version))),
+                Err(EditError::NotFound) => Err(AppError::NotFound),
+                Err(EditError::Forbidden) => Err(AppError::Forbidden),
+                Err(EditError::Db(e)) => Err(AppError::from(e)),
+            }
+        })
+        .await?;
+    match result {
+        Ok(w) => {
+            let page = queries::last_page(w.number, ctx.state.settings.site.posts_per_page);
+            Ok(see_other(&format!(
+                "/t/{}?page={}#p{}",
+                w.thread_id, page, w.number
+            )))
+        }
+        Err((current_md, current_version)) => render_form(
+            StatusCode::CONFLICT,
+            json!({"body": ctx.t("error-edit-conflict"), "title": null}),
+            json!({"current_md": current_md, "current_version": current_version}),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_window_has_gaps() {
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(
+            page_window(5, 10),
+            vec![
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(10)
+            ]
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! Vigie: a discussion forum for local groups that resist urban surveillance.
+//!
+//! `main.rs` parses the command line and calls into `cli`; `app::Application` builds the server
+//! that both `vigie serve` and the test suite run.
+
+pub mod accounts;
+pub mod admin;
+pub mod app;
+pub mod bootstrap;
+pub mod cities;
+pub mod cli;
+pub mod db;
+pub mod forum;
+pub mod markdown;
+pub mod settings;
+pub mod telemetry;
+pub mod validation;
+pub mod web;

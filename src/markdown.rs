@@ -1,0 +1,161 @@
+//! The cook: Markdown in, sanitised HTML out. It runs once, when a post is written; pages only
+//! ever print the stored result.
+//!
+//! `SafeHtml` can only be made here (or read back from the database, where only the cook wrote
+//! it), and it is the only value templates print unescaped.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{html, Options, Parser};
+use serde::Serialize;
+
+/// HTML that went through the sanitiser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    /// HTML read back from a column only the cook writes to.
+    pub fn from_trusted_storage(html: String) -> Self {
+        SafeHtml(html)
+    }
+
+    /// The HTML text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Moves the HTML out, to store it.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let tags: HashSet<&str> = [
+            "a",
+            "abbr",
+            "b",
+            "blockquote",
+            "br",
+            "code",
+            "del",
+            "em",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "hr",
+            "i",
+            "img",
+            "kbd",
+            "li",
+            "ol",
+            "p",
+            "pre",
+            "s",
+            "strong",
+            "sub",
+            "sup",
+            "table",
+            "tbody",
+            "td",
+            "th",
+            "thead",
+            "tr",
+            "ul",
+            "input",
+            "span",
+        ]
+        .into_iter()
+        .collect();
+        let mut builder = ammonia::Builder::default();
+        builder
+            .tags(tags)
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .link_rel(Some("nofollow ugc noopener noreferrer"))
+            .url_relative(ammonia::UrlRelative::Custom(Box::new(local_links_only)))
+            .generic_attributes(HashSet::new())
+            .tag_attributes(
+                [
+                    ("a", ["href", "title"].into_iter().collect::<HashSet<_>>()),
+                    ("img", ["src", "alt", "title"].into_iter().collect()),
+                    ("th", ["align"].into_iter().collect()),
+                    ("td", ["align"].into_iter().collect()),
+                    ("ol", ["start"].into_iter().collect()),
+                    (
+                        "input",
+                        ["type", "checked", "disabled"].into_iter().collect(),
+                    ),
+                    ("code", ["class"].into_iter().collect()),
+                ]
+                .into_iter()
+                .collect(),
+            )
+            .set_tag_attribute_value("input", "disabled", "")
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("input", "type") if value != "checkbox" => None,
+                ("code", "class") if !value.starts_with("language-") => None,
+                _ => Some(value.into()),
+            });
+        builder
+    })
+}
+
+/// Keeps relative links only when they are plain local paths (`/t/12`, `#p3`); anything else
+/// that is not an allowed absolute URL (`%6Aavascript:`, `//host`, `x:y`) is dropped.
+fn local_links_only(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let local_path = url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\");
+    let fragment = url.starts_with('#');
+    ((local_path || fragment) && !url.contains(':') && !url.contains('\\')).then(|| url.into())
+}
+
+/// Renders Markdown (CommonMark with tables, strikethrough and task lists) and sanitises it.
+pub fn cook(markdown: &str) -> SafeHtml {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let parser = Parser::new_ext(markdown, options);
+    let mut raw = String::with_capacity(markdown.len() + markdown.len() / 4);
+    html::push_html(&mut raw, parser);
+    SafeHtml(sanitizer().clean(&raw).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_common_markdown() {
+        let html = cook("# Titre\n\n*vite* et **fort**\n\n- un\n- deux\n\n> cité\n\n`code`");
+        let html = html.as_str();
+        assert!(html.contains("<h1>Titre</h1>"));
+        assert!(html.contains("<em>vite</em>"));
+        assert!(html.contains("<li>un</li>"));
+        assert!(html.contains("<blockquote>"));
+        assert!(html.contains("<code>code</code>"));
+    }
+
+    #[test]
+    fn links_get_rel_and_scripts_go() {
+        let html =
+            cook("[x](https://example.org) [y](javascript:alert(1)) <script>alert(1)</script>");
+        let html = html.as_str();
+        assert!(html.contains("rel=\"nofollow ugc noopener noreferrer\""));
+        assert!(!html.contains("javascript"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn raw_html_event_handlers_are_removed() {
+        let html = cook("<img src=x onerror=alert(1)><svg onload=alert(1)></svg>");
+        assert!(!html.as_str().contains("onerror"));
+        assert!(!html.as_str().contains("<svg"));
+    }
+}

@@ -1,0 +1,194 @@
+//! Typed settings: `config/default.toml`, then `config/$VIGIE_ENV.toml`, then `VIGIE__<SECTION>__<KEY>`
+//! environment variables; `DATABASE_URL` always wins for the database address.
+//!
+//! Settings are loaded once in `main` (or by a test) and passed down; nothing here is global.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Everything the application can be configured with.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub site: SiteSettings,
+    pub security: SecuritySettings,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Listen address (`VIGIE__SERVER__BIND`, default `127.0.0.1:8080`).
+    pub bind: String,
+    /// Public base address used in links (`VIGIE__SERVER__BASE_URL`).
+    pub base_url: String,
+    /// Worker threads, 0 = one per core (`VIGIE__SERVER__WORKERS`).
+    pub workers: usize,
+    /// Request body cap in bytes (`VIGIE__SERVER__MAX_BODY_BYTES`, default 256 KiB).
+    pub max_body_bytes: usize,
+    /// Number of trusted reverse proxies (`VIGIE__SERVER__TRUSTED_PROXIES`, default 0).
+    pub trusted_proxies: usize,
+    /// Reload templates from disk on each render (`VIGIE__SERVER__RELOAD_TEMPLATES`).
+    pub reload_templates: bool,
+    /// Report SQL statements per request in a header (`VIGIE__SERVER__EXPOSE_STATEMENT_COUNT`).
+    pub expose_statement_count: bool,
+}
+
+/// The database.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite:PATH`, a bare path or `postgres://…` (`DATABASE_URL` / `VIGIE__DATABASE__URL`).
+    pub url: SecretString,
+    /// Pool size (`VIGIE__DATABASE__POOL_SIZE`, default 8).
+    pub pool_size: u32,
+    /// Pool checkout timeout in ms (`VIGIE__DATABASE__POOL_TIMEOUT_MS`, default 5000).
+    pub pool_timeout_ms: u64,
+    /// Run migrations when serving (`VIGIE__DATABASE__MIGRATE_ON_START`, default true).
+    pub migrate_on_start: bool,
+    /// SQLite `synchronous` level: `normal` or `full` (`VIGIE__DATABASE__SQLITE_SYNCHRONOUS`).
+    pub sqlite_synchronous: String,
+    /// SQLite busy timeout in ms (`VIGIE__DATABASE__SQLITE_BUSY_TIMEOUT_MS`, default 5000).
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+/// What the forum looks like to its users.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SiteSettings {
+    /// Site name (`VIGIE__SITE__NAME`, default `Vigie`).
+    pub name: String,
+    /// `fr` or `en` (`VIGIE__SITE__DEFAULT_LANGUAGE`, default `fr`).
+    pub default_language: String,
+    /// Threads per board page (`VIGIE__SITE__THREADS_PER_PAGE`, default 30).
+    pub threads_per_page: i64,
+    /// Posts per thread page (`VIGIE__SITE__POSTS_PER_PAGE`, default 20).
+    pub posts_per_page: i64,
+    /// City list loaded into an empty database (`VIGIE__SITE__CITIES_FILE`).
+    pub cities_file: PathBuf,
+}
+
+/// Sessions, throttling and password hashing.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// Idle timeout of a browser session in hours (`VIGIE__SECURITY__SESSION_IDLE_HOURS`, default 336).
+    pub session_idle_hours: i64,
+    /// Absolute lifetime of a browser session in days (`VIGIE__SECURITY__SESSION_ABSOLUTE_DAYS`, default 90).
+    pub session_absolute_days: i64,
+    /// Lifetime of an API token in days (`VIGIE__SECURITY__API_TOKEN_DAYS`, default 90).
+    pub api_token_days: i64,
+    /// Failed logins per account and client per window (`VIGIE__SECURITY__LOGIN_FAILURES_PER_ACCOUNT`, 5).
+    pub login_failures_per_account: u32,
+    /// Failed logins per client per window (`VIGIE__SECURITY__LOGIN_FAILURES_PER_CLIENT`, 30).
+    pub login_failures_per_client: u32,
+    /// Throttle window in minutes (`VIGIE__SECURITY__LOGIN_WINDOW_MINUTES`, 15).
+    pub login_window_minutes: u64,
+    /// Registrations per client per hour (`VIGIE__SECURITY__REGISTRATIONS_PER_HOUR`, 10).
+    pub registrations_per_hour: u32,
+    /// Argon2id memory cost in KiB (`VIGIE__SECURITY__ARGON2_MEMORY_KIB`, 19456).
+    pub argon2_memory_kib: u32,
+    /// Argon2id iterations (`VIGIE__SECURITY__ARGON2_ITERATIONS`, 2).
+    pub argon2_iterations: u32,
+    /// Argon2id parallelism (`VIGIE__SECURITY__ARGON2_PARALLELISM`, 1).
+    pub argon2_parallelism: u32,
+}
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A SQLite file (or `:memory:`).
+    Sqlite(String),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl DatabaseSettings {
+    /// Reads the URL: `postgres://` or `postgresql://` is PostgreSQL, `sqlite:` or a bare path SQLite.
+    pub fn target(&self) -> DatabaseTarget {
+        parse_database_url(self.url.expose_secret())
+    }
+}
+
+/// Splits a database URL into a backend and the string its driver understands.
+pub fn parse_database_url(url: &str) -> DatabaseTarget {
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        DatabaseTarget::Postgres(url.to_owned())
+    } else if let Some(rest) = url.strip_prefix("sqlite://") {
+        DatabaseTarget::Sqlite(rest.to_owned())
+    } else if let Some(rest) = url.strip_prefix("sqlite:") {
+        DatabaseTarget::Sqlite(rest.to_owned())
+    } else {
+        DatabaseTarget::Sqlite(url.to_owned())
+    }
+}
+
+impl Settings {
+    /// Loads settings from `config_dir` as described in the module docs.
+    pub fn load(config_dir: &Path) -> Result<Self, config::ConfigError> {
+        let env = std::env::var("VIGIE_ENV").unwrap_or_else(|_| "development".into());
+        Self::load_env(config_dir, &env)
+    }
+
+    /// Loads settings for the named environment (`config/<env>.toml`), whatever `VIGIE_ENV` says.
+    pub fn load_env(config_dir: &Path, env: &str) -> Result<Self, config::ConfigError> {
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from(config_dir.join("default.toml")))
+            .add_source(config::File::from(config_dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                config::Environment::with_prefix("VIGIE")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            );
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            if !url.trim().is_empty() {
+                builder = builder.set_override("database.url", url)?;
+            }
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        Ok(settings)
+    }
+
+    /// The configuration folder: `$VIGIE_CONFIG_DIR`, else `config/` next to the working directory.
+    pub fn default_dir() -> PathBuf {
+        std::env::var_os("VIGIE_CONFIG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("config"))
+    }
+
+    /// True when the public address is HTTPS (secure cookies, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.server.base_url.starts_with("https://")
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.server.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_pick_the_backend() {
+        assert_eq!(
+            parse_database_url("postgres://u@h/db"),
+            DatabaseTarget::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            parse_database_url("sqlite:data/x.db"),
+            DatabaseTarget::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            parse_database_url("sqlite:///tmp/x.db"),
+            DatabaseTarget::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            parse_database_url("data/x.db"),
+            DatabaseTarget::Sqlite("data/x.db".into())
+        );
+    }
+}

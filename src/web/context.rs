@@ -1,0 +1,442 @@
+//! The request context handed to every HTML handler: who is asking (from the session cookie,
+//! checked against the database), in which language, the CSRF token for forms, and a database
+//! handle that counts statements. Also the API's bearer-token counterpart and the CSRF-checked
+//! form extractor.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::web::{Bytes, Data};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::accounts::sessions::{self, SessionKind, SessionPolicy, Viewer};
+use crate::db::{Db, StatementCounter};
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+use crate::web::AppState;
+
+/// Name of the session cookie (with the `__Host-` prefix on HTTPS).
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.settings.is_https() {
+        "__Host-vigie_session"
+    } else {
+        "vigie_session"
+    }
+}
+
+/// Name of the pre-login CSRF cookie.
+pub fn csrf_cookie_name(state: &AppState) -> &'static str {
+    if state.settings.is_https() {
+        "__Host-vigie_csrf"
+    } else {
+        "vigie_csrf"
+    }
+}
+
+/// Name of the visitor's language cookie.
+pub const LANG_COOKIE: &str = "vigie_lang";
+
+/// Builds a cookie with the attributes SECURITY.md requires.
+pub fn secure_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let mut c = Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish();
+    if state.settings.is_https() {
+        c.set_secure(true);
+    }
+    c
+}
+
+/// A cookie that deletes `name`.
+pub fn removal_cookie(state: &AppState, name: &'static str) -> Cookie<'static> {
+    let mut c = secure_cookie(state, name, String::new());
+    c.make_removal();
+    c
+}
+
+/// The statement counter of the current request (set by the middleware).
+pub fn request_counter(req: &HttpRequest) -> StatementCounter {
+    req.extensions()
+        .get::<StatementCounter>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The policy for session lifetimes.
+pub fn session_policy(state: &AppState) -> SessionPolicy {
+    let s = &state.settings.security;
+    SessionPolicy {
+        idle: chrono::Duration::hours(s.session_idle_hours),
+        absolute: chrono::Duration::days(s.session_absolute_days),
+        api: chrono::Duration::days(s.api_token_days),
+    }
+}
+
+/// The language chosen for a request when the user (if any) is known.
+pub fn negotiate_lang(req: &HttpRequest, state: &AppState, viewer: Option<&Viewer>) -> Lang {
+    viewer
+        .and_then(|v| v.locale.as_deref())
+        .and_then(Lang::parse)
+        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .or_else(|| Lang::parse(&state.settings.site.default_language))
+        .unwrap_or(Lang::Fr)
+}
+
+/// The viewer and language once resolved for a request (cached in its extensions).
+#[derive(Clone)]
+pub struct Resolved {
+    pub viewer: Option<Viewer>,
+    pub lang: Lang,
+}
+
+enum Csrf {
+    Session(String),
+    Anonymous { token: String, is_new: bool },
+}
+
+/// The context of an HTML request.
+pub struct Ctx {
+    pub state: Data<AppState>,
+    pub db: Db,
+    pub viewer: Option<Viewer>,
+    pub lang: Lang,
+    pub req: HttpRequest,
+    csrf: Csrf,
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ctx::resolve(req).await })
+    }
+}
+
+impl Ctx {
+    async fn resolve(req: HttpRequest) -> Result<Ctx, AppError> {
+        let state = req
+            .app_data::<Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
+        let db = Db::new(state.pool.clone(), request_counter(&req));
+        let cached = req.extensions().get::<Resolved>().cloned();
+        let resolved = match cached {
+            Some(r) => r,
+            None => {
+                let cookie = req
+                    .cookie(session_cookie_name(&state))
+                    .map(|c| c.value().to_owned());
+                let viewer = match cookie {
+                    Some(token) if !token.is_empty() => {
+                        let policy = session_policy(&state);
+                        db.run(move |conn| {
+                            sessions::lookup(conn, &token, SessionKind::Web, policy)
+                                .map_err(AppError::from)
+                        })
+                        .await?
+                    }
+                    _ => None,
+                };
+                let lang = negotiate_lang(&req, &state, viewer.as_ref());
+                let r = Resolved { viewer, lang };
+                req.extensions_mut().insert(r.clone());
+                req.extensions_mut().insert(lang);
+                r
+            }
+        };
+        let csrf = match &resolved.viewer {
+            Some(v) => Csrf::Session(v.csrf_token.clone()),
+            None => match req.cookie(csrf_cookie_name(&state)) {
+                Some(c) if c.value().len() >= 32 => Csrf::Anonymous {
+                    token: c.value().to_owned(),
+                    is_new: false,
+                },
+                _ => Csrf::Anonymous {
+                    token: sessions::new_token(),
+                    is_new: true,
+                },
+            },
+        };
+        Ok(Ctx {
+            state,
+            db,
+            viewer: resolved.viewer,
+            lang: resolved.lang,
+            req,
+            csrf,
+        })
+    }
+
+    /// The signed-in user, or a redirect to the login page.
+    pub fn require_user(&self) -> Result<&Viewer, AppError> {
+        self.viewer.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    /// The signed-in administrator, or 403 (401 when signed out).
+    pub fn require_admin(&self) -> Result<&Viewer, AppError> {
+        let v = self.require_user()?;
+        if v.is_admin() {
+            Ok(v)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The token to put in this page's forms.
+    pub fn csrf_token(&self) -> &str {
+        match &self.csrf {
+            Csrf::Session(t) => t,
+            Csrf::Anonymous { token, .. } => token,
+        }
+    }
+
+    /// Checks a submitted CSRF token.
+    pub fn verify_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        match &self.csrf {
+            Csrf::Anonymous { is_new: true, .. } => Err(AppError::Csrf),
+            _ if sessions::same_secret(self.csrf_token(), submitted) => Ok(()),
+            _ => Err(AppError::Csrf),
+        }
+    }
+
+    /// Translates a message key.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// Renders a page with status 200.
+    pub fn render(&self, template: &str, data: Value) -> Result<HttpResponse, AppError> {
+        self.render_status(StatusCode::OK, template, data)
+    }
+
+    /// Renders a page with the given status.
+    pub fn render_status(
+        &self,
+        status: StatusCode,
+        template: &str,
+        mut data: Value,
+    ) -> Result<HttpResponse, AppError> {
+        if let Value::Object(map) = &mut data {
+            map.insert("lang".into(), json!(self.lang.code()));
+            map.insert("site".into(), self.state.site_json());
+            map.insert("csrf".into(), json!(self.csrf_token()));
+            map.insert("current_path".into(), json!(self.current_path()));
+            map.insert(
+                "viewer".into(),
+                match &self.viewer {
+                    Some(v) => json!({
+                        "username": v.username,
+                        "role": v.role,
+                        "is_admin": v.is_admin(),
+                    }),
+                    None => Value::Null,
+                },
+            );
+            map.insert("langs".into(), lang_choices(self.lang));
+        }
+        let html = self.state.templates.render(template, &data)?;
+        let mut res = HttpResponse::build(status);
+        res.content_type(mime::TEXT_HTML_UTF_8);
+        if let Csrf::Anonymous {
+            token,
+            is_new: true,
+        } = &self.csrf
+        {
+            res.cookie(secure_cookie(
+                &self.state,
+                csrf_cookie_name(&self.state),
+                token.clone(),
+            ));
+        }
+        Ok(res.body(html))
+    }
+
+    /// The path and query of this request (for `?next=`).
+    pub fn current_path(&self) -> String {
+        let uri = self.req.uri();
+        uri.path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into())
+    }
+}
+
+fn lang_choices(current: Lang) -> Value {
+    Value::Array(
+        Lang::ALL
+            .iter()
+            .map(|l| {
+                json!({
+                    "code": l.code(),
+                    "name": match l { Lang::Fr => "Français", Lang::En => "English" },
+                    "selected": *l == current,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A 303 redirect.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// Keeps a `?next=` target only if it is a local path starting with exactly one `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    let Some(next) = next else {
+        return "/".into();
+    };
+    let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy();
+    let ok = |s: &str| {
+        s.starts_with('/')
+            && !s.starts_with("//")
+            && !s.starts_with("/\\")
+            && !s.chars().any(|c| c.is_control() || c == '\\')
+    };
+    if ok(next) && ok(&decoded) {
+        next.to_owned()
+    } else {
+        "/".into()
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A URL-encoded form whose `csrf_token` field was checked against the session.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest("error-bad-form")
+                }
+            })?;
+            let ctx = Ctx::resolve(req).await?;
+            let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+            ctx.verify_csrf(&field.csrf_token)?;
+            let form = serde_urlencoded::from_bytes::<T>(&bytes)
+                .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+            Ok(CsrfForm(form))
+        })
+    }
+}
+
+/// The context of a JSON API request: the bearer token's user, if any.
+pub struct ApiCtx {
+    pub state: Data<AppState>,
+    pub db: Db,
+    pub viewer: Option<Viewer>,
+    pub lang: Lang,
+    pub req: HttpRequest,
+}
+
+impl FromRequest for ApiCtx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
+            let db = Db::new(state.pool.clone(), request_counter(&req));
+            let token = match req.headers().get(header::AUTHORIZATION) {
+                None => None,
+                Some(h) => {
+                    let value = h.to_str().map_err(|_| AppError::Unauthorized)?;
+                    let token = value
+                        .strip_prefix("Bearer ")
+                        .ok_or(AppError::Unauthorized)?
+                        .trim()
+                        .to_owned();
+                    Some(token)
+                }
+            };
+            let viewer = match token {
+                Some(token) => {
+                    let policy = session_policy(&state);
+                    let found = db
+                        .run(move |conn| {
+                            sessions::lookup(conn, &token, SessionKind::Api, policy)
+                                .map_err(AppError::from)
+                        })
+                        .await?;
+                    // A token that was sent but is unknown or expired is an error, not anonymity.
+                    Some(found.ok_or(AppError::Unauthorized)?)
+                }
+                None => None,
+            };
+            let lang = negotiate_lang(&req, &state, viewer.as_ref());
+            req.extensions_mut().insert(lang);
+            Ok(ApiCtx {
+                state,
+                db,
+                viewer,
+                lang,
+                req,
+            })
+        })
+    }
+}
+
+impl ApiCtx {
+    /// The token's user, or 401.
+    pub fn require_user(&self) -> Result<&Viewer, AppError> {
+        self.viewer.as_ref().ok_or(AppError::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_accepts_only_local_paths() {
+        assert_eq!(safe_next(Some("/t/1")), "/t/1");
+        assert_eq!(safe_next(Some("/b/x?city=paris")), "/b/x?city=paris");
+        for bad in [
+            "//evil.test",
+            "/\\evil.test",
+            "https://evil.test",
+            "/%2F%2Fevil.test",
+            "evil",
+            "/%5Cevil.test",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

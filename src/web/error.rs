@@ -1,0 +1,155 @@
+//! The one place where errors become HTTP answers.
+//!
+//! Handlers return `AppError`; its `ResponseError` impl only picks a status and attaches an
+//! `ErrorReport`. The `render_errors` middleware (see `web::middleware`) then writes the body: a JSON
+//! error under `/api/`, else an HTML page — both translated, both rendered without the database.
+//! Server-side failures are logged here, once, with their whole cause chain.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::db::DbError;
+use crate::validation::FieldError;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("wrong credentials")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("cross-site request refused")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("invalid input: {0}")]
+    Invalid(FieldError),
+    #[error("conflict: {0}")]
+    Conflict(FieldError),
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// What the error middleware needs to write an error body.
+#[derive(Debug, Clone)]
+pub struct ErrorReport {
+    /// Stable machine code (`not_found`, `validation_failed`, …).
+    pub code: &'static str,
+    /// Catalogue key of the human message.
+    pub message_key: &'static str,
+    /// The offending field, for validation errors.
+    pub field: Option<&'static str>,
+    /// Seconds to wait, for 429.
+    pub retry_after: Option<u64>,
+}
+
+impl AppError {
+    /// The machine code, message key and field of this error.
+    pub fn report(&self) -> ErrorReport {
+        let (code, message_key, field) = match self {
+            AppError::NotFound => ("not_found", "error-not-found", None),
+            AppError::Unauthorized => ("unauthorized", "error-unauthorized", None),
+            AppError::BadCredentials => ("bad_credentials", "error-bad-credentials", None),
+            AppError::Forbidden => ("forbidden", "error-forbidden", None),
+            AppError::Csrf => ("csrf", "error-csrf", None),
+            AppError::BadRequest(key) => ("bad_request", *key, None),
+            AppError::Invalid(e) => ("validation_failed", e.key, Some(e.field)),
+            AppError::Conflict(e) => ("conflict", e.key, Some(e.field)),
+            AppError::TooManyRequests { .. } => ("rate_limited", "error-rate-limited", None),
+            AppError::PayloadTooLarge => ("payload_too_large", "error-payload-too-large", None),
+            AppError::Unavailable(_) => ("unavailable", "error-unavailable", None),
+            AppError::Internal(_) => ("internal", "error-internal", None),
+        };
+        let retry_after = match self {
+            AppError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        ErrorReport {
+            code,
+            message_key,
+            field,
+            retry_after,
+        }
+    }
+
+    /// Wraps any failure as an internal error.
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Unavailable(e) => tracing::warn!(error = ?e, "database unavailable"),
+            AppError::Internal(e) => tracing::error!(error = ?e, "request failed"),
+            _ => {}
+        }
+        let mut res = HttpResponse::build(self.status_code()).finish();
+        res.extensions_mut().insert(self.report());
+        res
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Query(q) => AppError::from(q),
+            DbError::Pool(_) | DbError::Connect(_) | DbError::Setup(_) | DbError::Cancelled => {
+                AppError::Unavailable(e.into())
+            }
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match &e {
+            E::NotFound => AppError::NotFound,
+            E::DatabaseError(K::UniqueViolation, _) => {
+                AppError::Conflict(FieldError::new("id", "error-conflict"))
+            }
+            E::DatabaseError(K::ClosedConnection, _) => AppError::Unavailable(e.into()),
+            E::DatabaseError(K::Unknown, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("disk")
+                    || info.message().contains("terminating connection") =>
+            {
+                AppError::Unavailable(e.into())
+            }
+            _ => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Invalid(e)
+    }
+}

@@ -1,0 +1,258 @@
+//! Languages: the message catalogues under `locales/`, the choice of a language for a request, the
+//! `t` template helper and dates written the way each language writes them.
+//!
+//! Every user-facing string comes from `locales/<lang>/main.ftl`; nothing here holds prose.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{static_loader, Loader};
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+use serde_json::Value as Json;
+use unic_langid::LanguageIdentifier;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "fr",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The languages Vigie speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// Every supported language, in the order the switcher lists them.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// The BCP 47 code (`fr`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a code such as `fr`, `fr-BE` or `en-GB`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The best language in an `Accept-Language` header, if any is supported.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        accept_language::intersection(header, &["fr", "en"])
+            .first()
+            .and_then(|code| Lang::parse(code))
+    }
+
+    fn id(self) -> LanguageIdentifier {
+        match self {
+            Lang::Fr => unic_langid::langid!("fr"),
+            Lang::En => unic_langid::langid!("en"),
+        }
+    }
+
+    /// The message `key` in this language.
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(&self.id(), key)
+    }
+
+    /// The message `key` with arguments.
+    pub fn t_args(self, key: &str, args: &[(&str, FluentArg)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned((*k).to_owned()), v.to_fluent()))
+            .collect();
+        LOCALES.lookup_with_args(&self.id(), key, &map)
+    }
+
+    /// A date and time as this language writes it, in UTC.
+    pub fn datetime(self, at: NaiveDateTime) -> String {
+        const FR: [&str; 12] = [
+            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+            "nov.", "déc.",
+        ];
+        const EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = at.month0() as usize;
+        match self {
+            Lang::Fr => format!(
+                "{} {} {} à {:02}:{:02}",
+                at.day(),
+                FR[month],
+                at.year(),
+                at.hour(),
+                at.minute()
+            ),
+            Lang::En => format!(
+                "{} {}, {} at {:02}:{:02}",
+                EN[month],
+                at.day(),
+                at.year(),
+                at.hour(),
+                at.minute()
+            ),
+        }
+    }
+
+    /// A date without the time.
+    pub fn date(self, at: NaiveDateTime) -> String {
+        let full = self.datetime(at);
+        match self {
+            Lang::Fr => full.split(" à ").next().unwrap_or_default().to_owned(),
+            Lang::En => full.split(" at ").next().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// An argument to a message.
+#[derive(Debug, Clone)]
+pub enum FluentArg {
+    Str(String),
+    Num(i64),
+}
+
+impl FluentArg {
+    fn to_fluent(&self) -> FluentValue<'static> {
+        match self {
+            FluentArg::Str(s) => FluentValue::String(Cow::Owned(s.clone())),
+            FluentArg::Num(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+fn context_lang(ctx: &Context) -> Lang {
+    ctx.data()
+        .get("lang")
+        .and_then(Json::as_str)
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::Fr)
+}
+
+/// `{{t "key" name=value}}`: the message in the page's language (`lang` at the context root),
+/// HTML-escaped like any other template output.
+pub fn t_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let key = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+    let lang = context_lang(ctx);
+    let args: Vec<(String, FluentArg)> = h
+        .hash()
+        .iter()
+        .map(|(k, v)| {
+            let arg = match v.value() {
+                Json::Number(n) => FluentArg::Num(n.as_i64().unwrap_or_default()),
+                Json::String(s) => FluentArg::Str(s.clone()),
+                Json::Null => FluentArg::Str(String::new()),
+                other => FluentArg::Str(other.to_string()),
+            };
+            ((*k).to_owned(), arg)
+        })
+        .collect();
+    let text = if args.is_empty() {
+        lang.t(key)
+    } else {
+        let borrowed: Vec<(&str, FluentArg)> =
+            args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        lang.t_args(key, &borrowed)
+    };
+    out.write(&handlebars::html_escape(&text))?;
+    Ok(())
+}
+
+/// `{{datetime value}}`: a `<time>` element for a timestamp (`YYYY-MM-DDTHH:MM:SS`).
+pub fn datetime_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let raw = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .unwrap_or_default();
+    let date_only = h
+        .hash_get("date")
+        .and_then(|v| v.value().as_bool())
+        .unwrap_or(false);
+    let Ok(at) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f") else {
+        return Ok(());
+    };
+    let lang = context_lang(ctx);
+    let text = if date_only {
+        lang.date(at)
+    } else {
+        lang.datetime(at)
+    };
+    out.write(&format!(
+        "<time datetime=\"{}Z\">{}</time>",
+        at.format("%Y-%m-%dT%H:%M:%S"),
+        handlebars::html_escape(&text)
+    ))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_a_supported_language() {
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(Lang::from_accept_language("de-DE,fr;q=0.5"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("de-DE"), None);
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        let at = NaiveDateTime::parse_from_str("2026-11-28 15:04:00", "%Y-%m-%d %H:%M:%S")
+            .expect("valid date");
+        assert_eq!(Lang::Fr.datetime(at), "28 nov. 2026 à 15:04");
+        assert_eq!(Lang::En.datetime(at), "Nov 28, 2026 at 15:04");
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let keys = |path: &str| -> std::collections::BTreeSet<String> {
+            std::fs::read_to_string(path)
+                .expect("catalogue readable")
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(str::to_owned))
+                .collect()
+        };
+        let fr = keys("locales/fr/main.ftl");
+        let en = keys("locales/en/main.ftl");
+        let only_fr: Vec<_> = fr.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&fr).collect();
+        assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");
+        assert!(only_en.is_empty(), "missing in French: {only_en:?}");
+    }
+}

@@ -1,0 +1,95 @@
+//! Shared web infrastructure: application state, request context, errors, templates, languages,
+//! middleware, throttles and static files. Features register their own routes in `app.rs`.
+
+pub mod assets;
+pub mod context;
+pub mod error;
+pub mod i18n;
+pub mod middleware;
+pub mod templates;
+pub mod throttle;
+
+use actix_web::{HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use crate::accounts::domain::CommonPasswords;
+use crate::accounts::password::PasswordHasher;
+use crate::db::{Backend, Pool};
+use crate::settings::Settings;
+use crate::web::error::AppError;
+use crate::web::templates::Templates;
+use crate::web::throttle::Throttles;
+
+/// Everything a request handler may need, built once per server.
+pub struct AppState {
+    pub settings: Settings,
+    pub pool: Pool,
+    pub backend: Backend,
+    pub templates: Templates,
+    pub hasher: PasswordHasher,
+    pub common_passwords: CommonPasswords,
+    pub throttles: Throttles,
+}
+
+impl AppState {
+    /// The site block every template gets.
+    pub fn site_json(&self) -> Value {
+        json!({
+            "name": self.settings.site.name,
+            "version": env!("CARGO_PKG_VERSION"),
+        })
+    }
+
+    /// The key of the client for throttling: the socket address, or the address a trusted
+    /// proxy reports. Kept in memory only.
+    pub fn client_key(&self, req: &HttpRequest) -> String {
+        let proxies = self.settings.server.trusted_proxies;
+        if proxies > 0 {
+            let forwarded: Vec<String> = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if forwarded.len() >= proxies {
+                return forwarded[forwarded.len() - proxies].clone();
+            }
+        }
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+/// `GET /healthz`: the process answers (no database access).
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// `GET /readyz`: 200 when the database answers, else 503.
+pub async fn readyz(state: actix_web::web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let ok = actix_web::web::block(move || {
+        use diesel::connection::SimpleConnection;
+        pool.get()
+            .ok()
+            .map(|mut c| c.batch_execute("SELECT 1").is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false);
+    if ok {
+        HttpResponse::Ok().content_type("text/plain").body("ready")
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable")
+    }
+}
+
+/// Fallback for every unknown address.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,156 @@
+//! The `vigie` command line, run as a real process against a fresh database.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::StatusCode;
+
+use crate::helpers::{browser, fresh_database, test_settings, TestApp, PASSWORD};
+
+fn vigie(database_url: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigie"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", database_url)
+        .env("VIGIE_ENV", "test")
+        .env_remove("VIGIE_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("vigie runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().expect("vigie finishes")
+}
+
+#[tokio::test]
+async fn commands_create_users_boards_and_import_cities() {
+    let (db, url) = fresh_database();
+    let out = vigie(&url, &["migrate"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cities"));
+
+    let out = vigie(
+        &url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "admin_cli",
+            "--email",
+            "admin@example.org",
+            "--role",
+            "admin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vigie(
+        &url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "admin_cli",
+            "--email",
+            "other@example.org",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(!out.status.success(), "a duplicate name is refused");
+    let out = vigie(
+        &url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "faible",
+            "--email",
+            "f@example.org",
+        ],
+        Some("password\n"),
+    );
+    assert!(!out.status.success(), "a common password is refused");
+
+    let out = vigie(
+        &url,
+        &[
+            "board",
+            "create",
+            "--slug",
+            "lyon-vsa",
+            "--name",
+            "VSA à Lyon",
+            "--description",
+            "Le dossier lyonnais",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vigie(
+        &url,
+        &["board", "create", "--slug", "Bad Slug", "--name", "x"],
+        None,
+    );
+    assert!(!out.status.success());
+
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("cities500.txt");
+    std::fs::write(&file, "3117735\tMadrid\tMadrid\tMadrid\t40.4165\t-3.70256\tP\tPPLC\tES\t\t29\tM\t28079\t\t3255944\t\t657\tEurope/Madrid\t2024-06-17\n").expect("write");
+    let path = file.to_str().expect("path");
+    for _ in 0..2 {
+        let out = vigie(&url, &["cities", "import", path], None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        String::from_utf8_lossy(&vigie(&url, &["cities", "import", path], None).stdout)
+            .contains("0 cities added")
+    );
+
+    // The server on that database: no setup link (an admin exists), the admin logs in, the
+    // board and the imported city are there.
+    let mut settings = test_settings(&url);
+    settings.database.migrate_on_start = true;
+    let app = TestApp::start(settings, Some(db)).await;
+    assert!(app.setup_link.is_none());
+    let admin = browser();
+    let res = app
+        .post_form_with(
+            &admin,
+            "/login",
+            "/login",
+            &[("login", "admin_cli"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with(&admin, "/admin/boards").await.status,
+        StatusCode::OK
+    );
+    assert!(app.get("/b/lyon-vsa").await.body.contains("VSA à Lyon"));
+    assert_eq!(app.get("/c/madrid").await.status, StatusCode::OK);
+}

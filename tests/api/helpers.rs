@@ -1,0 +1,357 @@
+//! `TestApp`: a real Vigie server on a free port, over a fresh database (a temporary SQLite file,
+//! or a PostgreSQL database created for the test when `VIGIE_TEST_DATABASE_URL` is set), driven
+//! over HTTP like a browser or an API client.
+
+use std::path::PathBuf;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use reqwest::header::HeaderMap;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use secrecy::SecretString;
+use serde_json::Value;
+use vigie::app::Application;
+use vigie::settings::Settings;
+
+/// A password nobody has on a common-password list.
+pub const PASSWORD: &str = "luttes-locales-2026!";
+
+/// Where the test database lives.
+pub enum TestDb {
+    Sqlite { _dir: tempfile::TempDir },
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// True when the suite runs against PostgreSQL.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("VIGIE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Replaces the database name at the end of a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let (prefix, _) = base.rsplit_once('/').expect("a postgres URL has a path");
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+/// A fresh, empty database and its URL.
+pub fn fresh_database() -> (TestDb, String) {
+    match postgres_url() {
+        Some(admin_url) => {
+            let name = format!("vigie_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("VIGIE_TEST_DATABASE_URL is set but unreachable: {e}"));
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .expect("create the test database");
+            let url = with_database(&admin_url, &name);
+            (TestDb::Postgres { admin_url, name }, url)
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite:{}", dir.path().join("vigie.db").display());
+            (TestDb::Sqlite { _dir: dir }, url)
+        }
+    }
+}
+
+/// The project's settings for tests, pointing at `database_url`.
+pub fn test_settings(database_url: &str) -> Settings {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut settings = Settings::load_env(&root.join("config"), "test").expect("test settings");
+    settings.database.url = SecretString::from(database_url.to_owned());
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.server.base_url = "http://127.0.0.1:0".into();
+    settings.site.cities_file = root.join("data/cities-fr-be-ch-lu.csv");
+    settings
+}
+
+/// A running server and a browser-like client with a cookie jar.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub setup_link: Option<String>,
+    _db: Option<TestDb>,
+}
+
+/// A response read whole.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    async fn read(res: Response) -> Page {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.text().await.expect("response body");
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The `Location` header.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The number of SQL statements the request ran.
+    pub fn statements(&self) -> usize {
+        self.headers
+            .get("x-vigie-sql-statements")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("statement count header")
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+impl TestApp {
+    /// Starts a server on a fresh database.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server on a fresh database, after `tweak` adjusted the settings.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let (db, url) = fresh_database();
+        let mut settings = test_settings(&url);
+        tweak(&mut settings);
+        Self::start(settings, Some(db)).await
+    }
+
+    /// Starts a server with exactly these settings (no database prepared).
+    pub async fn start(settings: Settings, db: Option<TestDb>) -> TestApp {
+        let app = Application::build(settings)
+            .await
+            .expect("application builds");
+        let port = app.port();
+        let setup_link = app.setup_link.clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client: browser(),
+            setup_link,
+            _db: db,
+        }
+    }
+
+    /// An absolute URL for `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// GET with this app's browser.
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(&self.client, path).await
+    }
+
+    /// GET with another client.
+    pub async fn get_with(&self, client: &Client, path: &str) -> Page {
+        Page::read(client.get(self.url(path)).send().await.expect("GET")).await
+    }
+
+    /// POSTs a form, adding the CSRF token found on `form_page` first.
+    pub async fn post_form(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_form_with(&self.client, form_page, action, fields)
+            .await
+    }
+
+    /// Same as `post_form` with another client.
+    pub async fn post_form_with(
+        &self,
+        client: &Client,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let page = self.get_with(client, form_page).await;
+        let token = csrf_token(&page.body);
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        Page::read(
+            client
+                .post(self.url(action))
+                .form(&all)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// Creates the first administrator through the setup link, in this app's browser.
+    pub async fn create_admin(&self, username: &str) -> Page {
+        let link = self
+            .setup_link
+            .clone()
+            .expect("a setup link is offered on a new forum");
+        let path = link.trim_start_matches(&self.address).to_owned();
+        let email = format!("{username}@example.org");
+        self.post_form(
+            &path,
+            &path,
+            &[
+                ("username", username),
+                ("email", &email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    /// Registers a member in `client`'s cookie jar (logged in afterwards).
+    pub async fn register_with(&self, client: &Client, username: &str) -> Page {
+        let email = format!("{username}@example.org");
+        self.post_form_with(
+            client,
+            "/register",
+            "/register",
+            &[
+                ("username", username),
+                ("email", &email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    /// Starts a thread as the browser's user; returns the thread id.
+    pub async fn new_thread_with(
+        &self,
+        client: &Client,
+        board: &str,
+        title: &str,
+        body: &str,
+        city: &str,
+    ) -> i64 {
+        let path = format!("/b/{board}/new");
+        let res = self
+            .post_form_with(
+                client,
+                &path,
+                &path,
+                &[("title", title), ("body", body), ("city", city)],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "thread creation failed: {}",
+            res.body
+        );
+        res.location()
+            .trim_start_matches("/t/")
+            .split(['/', '?'])
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("redirect to the new thread")
+    }
+
+    /// Replies in a thread as the browser's user.
+    pub async fn reply_with(&self, client: &Client, thread_id: i64, body: &str) -> Page {
+        self.post_form_with(
+            client,
+            &format!("/t/{thread_id}"),
+            &format!("/t/{thread_id}/reply"),
+            &[("body", body)],
+        )
+        .await
+    }
+
+    /// Registers through the API and returns a bearer token.
+    pub async fn api_user(&self, username: &str) -> String {
+        let client = Client::new();
+        let res = client
+            .post(self.url("/api/v1/auth/register"))
+            .json(&serde_json::json!({"username": username, "email": format!("{username}@example.org"), "password": PASSWORD}))
+            .send()
+            .await
+            .expect("register");
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let res = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"login": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A JSON API call.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Page {
+        let mut req = Client::new().request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Page::read(req.send().await.expect("API call")).await
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no CSRF field in page: {html}"))
+        + marker.len();
+    let end = html[start..].find('"').expect("end of the token") + start;
+    html[start..end].to_owned()
+}
+
+/// The text of an HTML page, tags removed and entities for quotes decoded (for assertions on
+/// what a user reads).
+pub fn text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    doc.root_element().text().collect::<Vec<_>>().join(" ")
+}

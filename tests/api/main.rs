@@ -1,0 +1,14 @@
+//! Vigie's black-box test suite: every test starts the real server on a fresh database and talks
+//! to it over HTTP. Runs on SQLite, and on PostgreSQL when `VIGIE_TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod api;
+mod cli;
+mod compose;
+mod flow;
+mod health;
+mod migrations;
+mod security;
+mod validation;
+mod xss;
