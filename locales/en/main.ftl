@@ -321,3 +321,5 @@ role-member = Member
 role-moderator = Moderator
 role-admin = Administrator
 board-name-fallback = Untitled board
+
+error-bad-cursor = This pagination link is not valid. Start again from the first page.

@@ -323,3 +323,5 @@ role-member = Membre
 role-moderator = Modération
 role-admin = Administration
 board-name-fallback = Forum sans nom
+
+error-bad-cursor = Ce lien de pagination n’est pas valide. Repartez de la première page.

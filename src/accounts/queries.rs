@@ -43,41 +43,54 @@ pub fn create_user(
     role: Role,
     verified: bool,
 ) -> Result<i64, CreateUserError> {
-    let at = now();
     write_tx(conn, |conn| {
-        let clash: Option<(String, String)> = users::table
-            .filter(
-                users::username_skeleton
-                    .eq(username.skeleton())
-                    .or(users::username_key.eq(username.key()))
-                    .or(users::email_key.eq(email.key())),
-            )
-            .select((users::username_key, users::email_key))
-            .first(conn)
-            .optional()?;
-        if let Some((_, existing_email)) = clash {
-            return Err(if existing_email == email.key() {
-                CreateUserError::EmailTaken
-            } else {
-                CreateUserError::UsernameTaken
-            });
-        }
-        let id = diesel::insert_into(users::table)
-            .values((
-                users::username.eq(username.as_str()),
-                users::username_key.eq(username.key()),
-                users::username_skeleton.eq(username.skeleton()),
-                users::email.eq(email.as_str()),
-                users::email_key.eq(email.key()),
-                users::password_hash.eq(password_hash),
-                users::role.eq(role.as_str()),
-                users::email_verified_at.eq(if verified { Some(at) } else { None }),
-                users::created_at.eq(at),
-            ))
-            .returning(users::id)
-            .get_result(conn)?;
-        Ok(id)
+        insert_user(conn, username, email, password_hash, role, verified)
     })
+}
+
+/// Checks that neither the name (nor a look-alike) nor the address is taken, then inserts the
+/// account. Runs inside the caller's transaction.
+fn insert_user(
+    conn: &mut DbConnection,
+    username: &Username,
+    email: &EmailAddress,
+    password_hash: &str,
+    role: Role,
+    verified: bool,
+) -> Result<i64, CreateUserError> {
+    let at = now();
+    let clash: Option<String> = users::table
+        .filter(
+            users::username_skeleton
+                .eq(username.skeleton())
+                .or(users::username_key.eq(username.key()))
+                .or(users::email_key.eq(email.key())),
+        )
+        .select(users::email_key)
+        .first(conn)
+        .optional()?;
+    if let Some(existing_email) = clash {
+        return Err(if existing_email == email.key() {
+            CreateUserError::EmailTaken
+        } else {
+            CreateUserError::UsernameTaken
+        });
+    }
+    let id = diesel::insert_into(users::table)
+        .values((
+            users::username.eq(username.as_str()),
+            users::username_key.eq(username.key()),
+            users::username_skeleton.eq(username.skeleton()),
+            users::email.eq(email.as_str()),
+            users::email_key.eq(email.key()),
+            users::password_hash.eq(password_hash),
+            users::role.eq(role.as_str()),
+            users::email_verified_at.eq(if verified { Some(at) } else { None }),
+            users::created_at.eq(at),
+        ))
+        .returning(users::id)
+        .get_result(conn)?;
+    Ok(id)
 }
 
 /// True when the email key belongs to an account.
@@ -317,33 +330,7 @@ pub fn complete_setup(
             return Err(SetupError::InvalidToken);
         }
         diesel::delete(setup_tokens::table).execute(conn)?;
-        let at = now();
-        let clash: Option<i64> = users::table
-            .filter(
-                users::username_skeleton
-                    .eq(username.skeleton())
-                    .or(users::email_key.eq(email.key())),
-            )
-            .select(users::id)
-            .first(conn)
-            .optional()?;
-        if clash.is_some() {
-            return Err(SetupError::Create(CreateUserError::UsernameTaken));
-        }
-        let id = diesel::insert_into(users::table)
-            .values((
-                users::username.eq(username.as_str()),
-                users::username_key.eq(username.key()),
-                users::username_skeleton.eq(username.skeleton()),
-                users::email.eq(email.as_str()),
-                users::email_key.eq(email.key()),
-                users::password_hash.eq(password_hash),
-                users::role.eq(Role::Admin.as_str()),
-                users::email_verified_at.eq(Some(at)),
-                users::created_at.eq(at),
-            ))
-            .returning(users::id)
-            .get_result(conn)?;
+        let id = insert_user(conn, username, email, password_hash, Role::Admin, true)?;
         Ok(id)
     })
 }

@@ -10,7 +10,7 @@ use crate::accounts::domain::{EmailAddress, NewPassword, Username};
 use crate::accounts::password::Verified;
 use crate::accounts::queries::{self, CreateUserError, SetupError};
 use crate::accounts::sessions::{self, Role, SessionKind};
-use crate::cities::queries::{self as city_queries, Resolved};
+use crate::cities::queries as city_queries;
 use crate::forum::queries::{list_threads, ThreadFilter};
 use crate::validation::FieldError;
 use crate::web::context::{
@@ -418,33 +418,15 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                 None
             } else {
                 let lookup = typed_city.clone();
-                match ctx
+                let resolved = ctx
                     .db
                     .run(move |conn| city_queries::resolve(conn, &lookup).map_err(AppError::from))
-                    .await?
-                {
-                    Resolved::One(city) => Some(city.id),
-                    Resolved::Ambiguous(_) => {
-                        let e = FieldError::new("home_city", "error-city-ambiguous");
-                        return render_settings(
-                            &ctx,
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            Some(form_json),
-                            &[e],
-                            None,
-                        )
-                        .await;
-                    }
-                    Resolved::Unknown => {
-                        let e = FieldError::new("home_city", "error-city-unknown");
-                        return render_settings(
-                            &ctx,
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            Some(form_json),
-                            &[e],
-                            None,
-                        )
-                        .await;
+                    .await?;
+                match resolved.single("home_city") {
+                    Ok(city) => Some(city.id),
+                    Err(e) => {
+                        let status = StatusCode::UNPROCESSABLE_ENTITY;
+                        return render_settings(&ctx, status, Some(form_json), &[e], None).await;
                     }
                 }
             };

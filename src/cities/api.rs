@@ -7,9 +7,7 @@ use serde_json::{json, Value};
 use crate::cities::queries;
 use crate::forum::api::thread_item_json;
 use crate::forum::domain::Cursor;
-use crate::forum::queries::{list_threads, ThreadFilter};
-use crate::forum::routes::split_page;
-use crate::validation::FieldError;
+use crate::forum::queries::city_page;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
 
@@ -70,29 +68,12 @@ async fn city_threads(
     query: web::Query<ThreadsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let cursor = match query.cursor.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(Cursor::decode(s).ok_or(AppError::Invalid(FieldError::new(
-            "cursor",
-            "error-bad-form",
-        )))?),
-    };
-    let per_page = ctx.state.settings.site.threads_per_page;
-    let posts_per_page = ctx.state.settings.site.posts_per_page;
-    let threads = ctx
+    let cursor = Cursor::from_param(query.cursor.as_deref(), "cursor")?;
+    let sizes = ctx.state.page_sizes();
+    let crate::forum::queries::CityPage { threads, next, .. } = ctx
         .db
-        .run(move |conn| {
-            let city = queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-            Ok::<_, AppError>(list_threads(
-                conn,
-                ThreadFilter::City(city.id),
-                cursor,
-                per_page + 1,
-                posts_per_page,
-            )?)
-        })
+        .run(move |conn| city_page(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
-    let (threads, next) = split_page(threads, per_page as usize);
     let list: Vec<Value> = threads.iter().map(thread_item_json).collect();
     Ok(HttpResponse::Ok().json(json!({"threads": list, "next_cursor": next.map(|c| c.encode())})))
 }

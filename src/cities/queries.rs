@@ -9,7 +9,8 @@ use crate::db::DbConnection;
 use crate::forum::domain::slugify;
 
 /// A city as lists and pages show it.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = cities)]
 pub struct City {
     pub id: i64,
     pub slug: String,
@@ -22,32 +23,6 @@ pub struct City {
     pub thread_count: i64,
     pub last_post_at: Option<NaiveDateTime>,
 }
-
-type CityColumns = (
-    cities::id,
-    cities::slug,
-    cities::name,
-    cities::country,
-    cities::admin1,
-    cities::latitude,
-    cities::longitude,
-    cities::population,
-    cities::thread_count,
-    cities::last_post_at,
-);
-
-const CITY_COLUMNS: CityColumns = (
-    cities::id,
-    cities::slug,
-    cities::name,
-    cities::country,
-    cities::admin1,
-    cities::latitude,
-    cities::longitude,
-    cities::population,
-    cities::thread_count,
-    cities::last_post_at,
-);
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
 fn like_prefix(prefix: &str) -> String {
@@ -66,7 +41,7 @@ fn like_prefix(prefix: &str) -> String {
 /// most populous. An empty prefix lists every city in that order.
 pub fn search(conn: &mut DbConnection, prefix: &str, limit: i64) -> QueryResult<Vec<City>> {
     let key = slugify(prefix, 120);
-    let mut query = cities::table.select(CITY_COLUMNS).into_boxed();
+    let mut query = cities::table.select(City::as_select()).into_boxed();
     if !key.is_empty() {
         query = query.filter(cities::search_key.like(like_prefix(&key)).escape('\\'));
     }
@@ -85,7 +60,7 @@ pub fn most_active(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<City>
     cities::table
         .filter(cities::thread_count.gt(0))
         .order((cities::thread_count.desc(), cities::population.desc()))
-        .select(CITY_COLUMNS)
+        .select(City::as_select())
         .limit(limit)
         .load(conn)
 }
@@ -94,7 +69,7 @@ pub fn most_active(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<City>
 pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<City>> {
     cities::table
         .filter(cities::slug.eq(slug))
-        .select(CITY_COLUMNS)
+        .select(City::as_select())
         .first(conn)
         .optional()
 }
@@ -103,7 +78,7 @@ pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<City>>
 pub fn by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<City>> {
     cities::table
         .find(id)
-        .select(CITY_COLUMNS)
+        .select(City::as_select())
         .first(conn)
         .optional()
 }
@@ -117,6 +92,18 @@ pub enum Resolved {
     Ambiguous(Vec<City>),
     /// No such city.
     Unknown,
+}
+
+impl Resolved {
+    /// The one city, or the error to show on `field`.
+    pub fn single(self, field: &'static str) -> Result<City, crate::validation::FieldError> {
+        use crate::validation::FieldError;
+        match self {
+            Resolved::One(city) => Ok(city),
+            Resolved::Ambiguous(_) => Err(FieldError::new(field, "error-city-ambiguous")),
+            Resolved::Unknown => Err(FieldError::new(field, "error-city-unknown")),
+        }
+    }
 }
 
 /// Resolves a city typed as a slug, a name, or "Name (slug)".
@@ -139,7 +126,7 @@ pub fn resolve(conn: &mut DbConnection, input: &str) -> QueryResult<Resolved> {
     let mut matches: Vec<City> = cities::table
         .filter(cities::search_key.eq(&key))
         .order(cities::population.desc())
-        .select(CITY_COLUMNS)
+        .select(City::as_select())
         .limit(20)
         .load(conn)?;
     Ok(match matches.len() {

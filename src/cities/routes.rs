@@ -6,8 +6,7 @@ use serde_json::json;
 
 use crate::cities::queries;
 use crate::forum::domain::Cursor;
-use crate::forum::queries::{list_threads, ThreadFilter};
-use crate::forum::routes::split_page;
+use crate::forum::queries::city_page as city_page_query;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -54,27 +53,17 @@ async fn city_page(
     query: web::Query<CityQuery>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let cursor = match &query.after {
-        Some(s) => Some(Cursor::decode(s).ok_or(AppError::BadRequest("error-bad-form"))?),
-        None => None,
-    };
-    let per_page = ctx.state.settings.site.threads_per_page;
-    let posts_per_page = ctx.state.settings.site.posts_per_page;
-    let (city, threads) = ctx
+    let cursor = Cursor::from_param(query.after.as_deref(), "after")
+        .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
+    let sizes = ctx.state.page_sizes();
+    let crate::forum::queries::CityPage {
+        city,
+        threads,
+        next,
+    } = ctx
         .db
-        .run(move |conn| {
-            let city = queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-            let threads = list_threads(
-                conn,
-                ThreadFilter::City(city.id),
-                cursor,
-                per_page + 1,
-                posts_per_page,
-            )?;
-            Ok::<_, AppError>((city, threads))
-        })
+        .run(move |conn| city_page_query(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
-    let (threads, next) = split_page(threads, per_page as usize);
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
     ctx.render(
         "pages/city",

@@ -4,10 +4,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::cities::queries::{self as city_queries, Resolved};
+use crate::cities::queries as city_queries;
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
-use crate::forum::queries::{self, EditError, NewThread, ReplyError, ThreadFilter, ThreadListItem};
-use crate::forum::routes::{board_display_description, board_display_name, split_page};
+use crate::forum::queries::{self, NewThread, ThreadListItem};
+use crate::forum::routes::{board_display_description, board_display_name};
 use crate::validation::FieldError;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
@@ -41,18 +41,6 @@ pub fn thread_item_json(t: &ThreadListItem) -> Value {
         "pinned": t.pinned,
         "locked": t.locked,
     })
-}
-
-fn parse_cursor(raw: &Option<String>) -> Result<Option<Cursor>, AppError> {
-    match raw.as_deref() {
-        None | Some("") => Ok(None),
-        Some(s) => Cursor::decode(s)
-            .map(Some)
-            .ok_or(AppError::Invalid(FieldError::new(
-                "cursor",
-                "error-bad-form",
-            ))),
-    }
 }
 
 fn parse_id(raw: &str) -> Result<i64, AppError> {
@@ -96,58 +84,23 @@ async fn board_threads(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let query = query.into_inner();
-    let cursor = parse_cursor(&query.cursor)?;
-    let per_page = ctx.state.settings.site.threads_per_page;
-    let posts_per_page = ctx.state.settings.site.posts_per_page;
-    let city = query.city.filter(|c| !c.trim().is_empty());
-    let (pinned, threads) = ctx
+    let cursor = Cursor::from_param(query.cursor.as_deref(), "cursor")?;
+    let sizes = ctx.state.page_sizes();
+    let page = ctx
         .db
         .run(move |conn| {
-            let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-            let city_id = match &city {
-                Some(c) => Some(
-                    city_queries::by_slug(conn, c.trim())?
-                        .ok_or(AppError::NotFound)?
-                        .id,
-                ),
-                None => None,
-            };
-            let pinned = if cursor.is_none() {
-                queries::list_threads(
-                    conn,
-                    ThreadFilter::Board {
-                        board_id: board.id,
-                        city_id,
-                        pinned: true,
-                    },
-                    None,
-                    per_page,
-                    posts_per_page,
-                )?
-            } else {
-                Vec::new()
-            };
-            let threads = queries::list_threads(
-                conn,
-                ThreadFilter::Board {
-                    board_id: board.id,
-                    city_id,
-                    pinned: false,
-                },
-                cursor,
-                per_page + 1,
-                posts_per_page,
-            )?;
-            Ok::<_, AppError>((pinned, threads))
+            queries::board_page(conn, &slug, query.city.as_deref(), cursor, sizes)?
+                .ok_or(AppError::NotFound)
         })
         .await?;
-    let (threads, next) = split_page(threads, per_page as usize);
-    let list: Vec<Value> = pinned
+    let list: Vec<Value> = page
+        .pinned
         .iter()
-        .chain(threads.iter())
+        .chain(page.threads.iter())
         .map(thread_item_json)
         .collect();
-    Ok(HttpResponse::Ok().json(json!({"threads": list, "next_cursor": next.map(|c| c.encode())})))
+    Ok(HttpResponse::Ok()
+        .json(json!({"threads": list, "next_cursor": page.next.map(|c| c.encode())})))
 }
 
 /// Body of `POST /api/v1/boards/{slug}/threads`.
@@ -178,15 +131,7 @@ async fn create_thread(
             let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
             let city_id = match &city_input {
                 None => None,
-                Some(c) => match city_queries::resolve(conn, c)? {
-                    Resolved::One(city) => Some(city.id),
-                    Resolved::Ambiguous(_) => {
-                        return Err(FieldError::new("city", "error-city-ambiguous").into())
-                    }
-                    Resolved::Unknown => {
-                        return Err(FieldError::new("city", "error-city-unknown").into())
-                    }
-                },
+                Some(c) => Some(city_queries::resolve(conn, c)?.single("city")?.id),
             };
             let written = queries::create_thread(
                 conn,
@@ -288,14 +233,10 @@ async fn create_post(
     let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
     let written = ctx
         .db
-        .run(
-            move |conn| match queries::create_reply(conn, id, viewer.user_id, &post_body, staff) {
-                Ok(w) => Ok(w),
-                Err(ReplyError::NotFound) => Err(AppError::NotFound),
-                Err(ReplyError::Locked) => Err(AppError::Forbidden),
-                Err(ReplyError::Db(e)) => Err(AppError::from(e)),
-            },
-        )
+        .run(move |conn| {
+            queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
+                .map_err(AppError::from)
+        })
         .await?;
     Ok(HttpResponse::Created().json(json!({
         "id": written.post_id, "thread_id": written.thread_id, "number": written.number,
@@ -326,7 +267,7 @@ async fn edit_post(
     let result = ctx
         .db
         .run(move |conn| {
-            match queries::edit_post(
+            Ok::<_, AppError>(queries::edit_post(
                 conn,
                 id,
                 viewer.user_id,
@@ -334,23 +275,18 @@ async fn edit_post(
                 input.version,
                 &post_body,
                 title.as_ref(),
-            ) {
-                Ok(w) => Ok(Ok(w)),
-                Err(EditError::Conflict {
-                    current_md,
-                    current_version,
-                }) => Ok(Err((current_md, current_version))),
-                Err(EditError::NotFound) => Err(AppError::NotFound),
-                Err(EditError::Forbidden) => Err(AppError::Forbidden),
-                Err(EditError::Db(e)) => Err(AppError::from(e)),
-            }
+            ))
         })
         .await?;
     match result {
-        Ok(w) => Ok(HttpResponse::Ok().json(json!({"id": w.post_id, "thread_id": w.thread_id, "number": w.number}))),
-        Err((current_md, current_version)) => Ok(HttpResponse::Conflict().json(json!({
-            "error": {"code": "edit_conflict", "message": ctx.lang.t("error-edit-conflict"), "field": "version"},
-            "current": {"body": current_md, "version": current_version},
-        }))),
+        Ok(w) => Ok(HttpResponse::Ok()
+            .json(json!({"id": w.post_id, "thread_id": w.thread_id, "number": w.number}))),
+        Err(e) => {
+            let (current_md, current_version) = e.into_conflict()?;
+            Ok(HttpResponse::Conflict().json(json!({
+                "error": {"code": "edit_conflict", "message": ctx.lang.t("error-edit-conflict"), "field": "version"},
+                "current": {"body": current_md, "version": current_version},
+            })))
+        }
     }
 }

@@ -86,6 +86,20 @@ impl Cursor {
         format!("{}_{}", self.at.and_utc().timestamp_micros(), self.id)
     }
 
+    /// Reads an optional cursor parameter: absent or empty is the first page; malformed is an
+    /// error on `field`.
+    pub fn from_param(
+        raw: Option<&str>,
+        field: &'static str,
+    ) -> Result<Option<Cursor>, FieldError> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => Cursor::decode(s)
+                .map(Some)
+                .ok_or(FieldError::new(field, "error-bad-cursor")),
+        }
+    }
+
     /// Decodes a cursor from a URL; `None` when malformed.
     pub fn decode(s: &str) -> Option<Cursor> {
         let (micros, id) = s.split_once('_')?;

@@ -13,7 +13,8 @@ use crate::markdown;
 diesel::alias!(users as last_posters: LastPosters);
 
 /// A board with its counters.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = boards)]
 pub struct Board {
     pub id: i64,
     pub slug: String,
@@ -27,34 +28,6 @@ pub struct Board {
     pub last_post_at: Option<NaiveDateTime>,
     pub last_thread_id: Option<i64>,
 }
-
-type BoardColumns = (
-    boards::id,
-    boards::slug,
-    boards::name,
-    boards::description,
-    boards::name_en,
-    boards::description_en,
-    boards::position,
-    boards::thread_count,
-    boards::post_count,
-    boards::last_post_at,
-    boards::last_thread_id,
-);
-
-const BOARD_COLUMNS: BoardColumns = (
-    boards::id,
-    boards::slug,
-    boards::name,
-    boards::description,
-    boards::name_en,
-    boards::description_en,
-    boards::position,
-    boards::thread_count,
-    boards::post_count,
-    boards::last_post_at,
-    boards::last_thread_id,
-);
 
 /// A board and the title of its latest thread, for the home page.
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +44,7 @@ pub fn list_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardSummary>> {
         .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
         .order((boards::position.asc(), boards::id.asc()))
         .select((
-            BOARD_COLUMNS,
+            Board::as_select(),
             threads::title.nullable(),
             threads::slug.nullable(),
         ))
@@ -92,7 +65,7 @@ pub fn list_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardSummary>> {
 pub fn board_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Board>> {
     boards::table
         .filter(boards::slug.eq(slug))
-        .select(BOARD_COLUMNS)
+        .select(Board::as_select())
         .first(conn)
         .optional()
 }
@@ -324,6 +297,114 @@ pub fn list_threads(
         .collect())
 }
 
+/// Cuts a list fetched with one extra row: the rows to show and the cursor of the next page.
+pub fn split_page(
+    mut rows: Vec<ThreadListItem>,
+    per_page: usize,
+) -> (Vec<ThreadListItem>, Option<Cursor>) {
+    if rows.len() > per_page {
+        rows.truncate(per_page);
+        let next = rows.last().map(|t| Cursor {
+            at: t.last_post_at,
+            id: t.id,
+        });
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+/// Sizes of list pages.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSizes {
+    pub threads: i64,
+    pub posts: i64,
+}
+
+/// One page of a board: pinned threads (first page only), then the others by activity.
+#[derive(Debug, Clone)]
+pub struct BoardPage {
+    pub board: Board,
+    pub city: Option<crate::cities::queries::City>,
+    pub pinned: Vec<ThreadListItem>,
+    pub threads: Vec<ThreadListItem>,
+    pub next: Option<Cursor>,
+}
+
+/// Loads one page of a board, optionally filtered by a city slug. `None` when the board or
+/// the city does not exist. Three statements at most.
+pub fn board_page(
+    conn: &mut DbConnection,
+    slug: &str,
+    city_slug: Option<&str>,
+    cursor: Option<Cursor>,
+    sizes: PageSizes,
+) -> QueryResult<Option<BoardPage>> {
+    let Some(board) = board_by_slug(conn, slug)? else {
+        return Ok(None);
+    };
+    let city = match city_slug.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => match crate::cities::queries::by_slug(conn, s)? {
+            Some(c) => Some(c),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let city_id = city.as_ref().map(|c| c.id);
+    let filter = |pinned| ThreadFilter::Board {
+        board_id: board.id,
+        city_id,
+        pinned,
+    };
+    let pinned = if cursor.is_none() {
+        list_threads(conn, filter(true), None, sizes.threads, sizes.posts)?
+    } else {
+        Vec::new()
+    };
+    let rows = list_threads(conn, filter(false), cursor, sizes.threads + 1, sizes.posts)?;
+    let (threads, next) = split_page(rows, sizes.threads as usize);
+    Ok(Some(BoardPage {
+        board,
+        city,
+        pinned,
+        threads,
+        next,
+    }))
+}
+
+/// One page of a city's threads.
+#[derive(Debug, Clone)]
+pub struct CityPage {
+    pub city: crate::cities::queries::City,
+    pub threads: Vec<ThreadListItem>,
+    pub next: Option<Cursor>,
+}
+
+/// One page of a city's threads across boards; `None` when the city does not exist.
+pub fn city_page(
+    conn: &mut DbConnection,
+    slug: &str,
+    cursor: Option<Cursor>,
+    sizes: PageSizes,
+) -> QueryResult<Option<CityPage>> {
+    let Some(city) = crate::cities::queries::by_slug(conn, slug)? else {
+        return Ok(None);
+    };
+    let rows = list_threads(
+        conn,
+        ThreadFilter::City(city.id),
+        cursor,
+        sizes.threads + 1,
+        sizes.posts,
+    )?;
+    let (threads, next) = split_page(rows, sizes.threads as usize);
+    Ok(Some(CityPage {
+        city,
+        threads,
+        next,
+    }))
+}
+
 /// The page holding the last post of a thread.
 pub fn last_page(post_count: i64, per_page: i64) -> i64 {
     ((post_count.max(1) - 1) / per_page.max(1)) + 1
@@ -481,7 +562,7 @@ pub fn posts_by_number(
 }
 
 /// A post with its Markdown source, for editing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Queryable)]
 pub struct EditablePost {
     pub id: i64,
     pub thread_id: i64,
@@ -490,11 +571,12 @@ pub struct EditablePost {
     pub body_md: String,
     pub version: i64,
     pub thread_title: String,
+    pub thread_slug: String,
 }
 
 /// A post by id with its source.
 pub fn editable_post(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EditablePost>> {
-    let row: Option<(i64, i64, i64, i64, String, i64, String)> = posts::table
+    posts::table
         .inner_join(threads::table)
         .filter(posts::id.eq(id))
         .select((
@@ -505,18 +587,10 @@ pub fn editable_post(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Edi
             posts::body_md,
             posts::version,
             threads::title,
+            threads::slug,
         ))
         .first(conn)
-        .optional()?;
-    Ok(row.map(|r| EditablePost {
-        id: r.0,
-        thread_id: r.1,
-        number: r.2,
-        author_id: r.3,
-        body_md: r.4,
-        version: r.5,
-        thread_title: r.6,
-    }))
+        .optional()
 }
 
 /// Where a post lives: its thread and number.
@@ -683,6 +757,17 @@ pub fn create_reply(
     })
 }
 
+impl From<ReplyError> for crate::web::error::AppError {
+    fn from(e: ReplyError) -> Self {
+        use crate::web::error::AppError;
+        match e {
+            ReplyError::NotFound => AppError::NotFound,
+            ReplyError::Locked => AppError::Refused("error-thread-locked"),
+            ReplyError::Db(e) => AppError::from(e),
+        }
+    }
+}
+
 /// Why an edit was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -778,6 +863,23 @@ pub fn edit_post(
             number,
         })
     })
+}
+
+impl EditError {
+    /// The current text and version when the edit lost a race; any other failure as an
+    /// `AppError`.
+    pub fn into_conflict(self) -> Result<(String, i64), crate::web::error::AppError> {
+        use crate::web::error::AppError;
+        match self {
+            EditError::Conflict {
+                current_md,
+                current_version,
+            } => Ok((current_md, current_version)),
+            EditError::NotFound => Err(AppError::NotFound),
+            EditError::Forbidden => Err(AppError::Forbidden),
+            EditError::Db(e) => Err(AppError::from(e)),
+        }
+    }
 }
 
 /// One earlier version of a post.

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::cities::queries::{self as city_queries, City, Resolved};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
-use crate::forum::queries::{self, Board, EditError, NewThread, ReplyError, ThreadFilter};
+use crate::forum::queries::{self, Board, NewThread};
 use crate::validation::FieldError;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
@@ -94,86 +94,36 @@ async fn board_page(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let query = query.into_inner();
-    let cursor = match &query.after {
-        Some(s) => Some(Cursor::decode(s).ok_or(AppError::BadRequest("error-bad-form"))?),
-        None => None,
-    };
-    let per_page = ctx.state.settings.site.threads_per_page;
-    let posts_per_page = ctx.state.settings.site.posts_per_page;
-    let city_slug = query.city.clone().filter(|c| !c.trim().is_empty());
-    let (board, city, pinned, threads) = ctx
+    let cursor = Cursor::from_param(query.after.as_deref(), "after")
+        .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
+    let sizes = ctx.state.page_sizes();
+    let page = ctx
         .db
         .run(move |conn| {
-            let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-            let city: Option<City> = match &city_slug {
-                Some(s) => Some(city_queries::by_slug(conn, s.trim())?.ok_or(AppError::NotFound)?),
-                None => None,
-            };
-            let city_id = city.as_ref().map(|c| c.id);
-            let pinned = if cursor.is_none() {
-                queries::list_threads(
-                    conn,
-                    ThreadFilter::Board {
-                        board_id: board.id,
-                        city_id,
-                        pinned: true,
-                    },
-                    None,
-                    per_page,
-                    posts_per_page,
-                )?
-            } else {
-                Vec::new()
-            };
-            let threads = queries::list_threads(
-                conn,
-                ThreadFilter::Board {
-                    board_id: board.id,
-                    city_id,
-                    pinned: false,
-                },
-                cursor,
-                per_page + 1,
-                posts_per_page,
-            )?;
-            Ok::<_, AppError>((board, city, pinned, threads))
+            queries::board_page(conn, &slug, query.city.as_deref(), cursor, sizes)?
+                .ok_or(AppError::NotFound)
         })
         .await?;
-    let (threads, next) = split_page(threads, per_page as usize);
-    let city_param = city
+    let city_param = page
+        .city
         .as_ref()
         .map(|c| format!("city={}&", c.slug))
         .unwrap_or_default();
-    let next_url = next.map(|c| format!("/b/{}?{}after={}", board.slug, city_param, c.encode()));
+    let next_url = page
+        .next
+        .map(|c| format!("/b/{}?{}after={}", page.board.slug, city_param, c.encode()));
     ctx.render(
         "pages/board",
         json!({
-            "board": board_json(&board, ctx.lang),
-            "pinned": pinned,
-            "threads": threads,
-            "city": city.map(|c| json!({"slug": c.slug, "name": c.name})),
+            "board": board_json(&page.board, ctx.lang),
+            "pinned": page.pinned,
+            "threads": page.threads,
+            "city": page.city.map(|c| json!({"slug": c.slug, "name": c.name})),
             "next_url": next_url,
             "is_first_page": cursor.is_none(),
             "can_post": ctx.viewer.is_some(),
         }),
     )
-}
-
-/// Cuts a page fetched with one extra row: the rows to show and the cursor of the next page.
-pub fn split_page(
-    mut rows: Vec<queries::ThreadListItem>,
-    per_page: usize,
-) -> (Vec<queries::ThreadListItem>, Option<Cursor>) {
-    if rows.len() > per_page {
-        rows.truncate(per_page);
-        let last = rows.last().map(|t| Cursor {
-            at: t.last_post_at,
-            id: t.id,
-        });
-        (rows, last)
-    } else {
-        (rows, None)
-    }
 }
 
 async fn new_thread_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -458,14 +408,9 @@ async fn reply_submit(
     let author = viewer.user_id;
     let written = ctx
         .db
-        .run(
-            move |conn| match queries::create_reply(conn, id, author, &body, staff) {
-                Ok(w) => Ok(w),
-                Err(ReplyError::NotFound) => Err(AppError::NotFound),
-                Err(ReplyError::Locked) => Err(AppError::BadRequest("error-thread-locked")),
-                Err(ReplyError::Db(e)) => Err(AppError::from(e)),
-            },
-        )
+        .run(move |conn| {
+            queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)
+        })
         .await?;
     let page = queries::last_page(written.number, per_page);
     Ok(see_other(&format!(
@@ -485,22 +430,27 @@ async fn post_redirect(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, 
     Ok(see_other(&format!("/t/{thread_id}?page={page}#p{number}")))
 }
 
-async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let viewer = ctx.require_user()?.clone();
-    let id = parse_id(&id.into_inner())?;
-    let (post, slug) = ctx
+/// A post its viewer may edit (the author, or an admin); 404 / 403 otherwise.
+async fn load_editable(
+    ctx: &Ctx,
+    id: i64,
+    viewer: &crate::accounts::sessions::Viewer,
+) -> Result<queries::EditablePost, AppError> {
+    let post = ctx
         .db
-        .run(move |conn| {
-            let post = queries::editable_post(conn, id)?.ok_or(AppError::NotFound)?;
-            let slug = queries::thread_by_id(conn, post.thread_id)?
-                .map(|t| t.slug)
-                .unwrap_or_default();
-            Ok::<_, AppError>((post, slug))
-        })
+        .run(move |conn| queries::editable_post(conn, id)?.ok_or(AppError::NotFound))
         .await?;
     if post.author_id != viewer.user_id && !viewer.is_admin() {
         return Err(AppError::Forbidden);
     }
+    Ok(post)
+}
+
+async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let post = load_editable(&ctx, id, &viewer).await?;
+    let slug = post.thread_slug.clone();
     ctx.render(
         "pages/edit_post",
         json!({
@@ -533,19 +483,8 @@ async fn edit_submit(
     let viewer = ctx.require_user()?.clone();
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
-    let (post, slug) = ctx
-        .db
-        .run(move |conn| {
-            let post = queries::editable_post(conn, id)?.ok_or(AppError::NotFound)?;
-            let slug = queries::thread_by_id(conn, post.thread_id)?
-                .map(|t| t.slug)
-                .unwrap_or_default();
-            Ok::<_, AppError>((post, slug))
-        })
-        .await?;
-    if post.author_id != viewer.user_id && !viewer.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+    let post = load_editable(&ctx, id, &viewer).await?;
+    let slug = post.thread_slug.clone();
     let is_opening = post.number == 1;
     let body = PostBody::parse(&form.body);
     let title = match (&form.title, is_opening) {
@@ -588,16 +527,15 @@ async fn edit_submit(
     let result = ctx
         .db
         .run(move |conn| {
-            match queries::edit_post(conn, id, editor, is_admin, expected, &body, title.as_ref()) {
-                Ok(w) => Ok(Ok(w)),
-                Err(EditError::Conflict {
-                    current_md,
-                    current_version,
-                }) => Ok(Err((current_md, current_version))),
-                Err(EditError::NotFound) => Err(AppError::NotFound),
-                Err(EditError::Forbidden) => Err(AppError::Forbidden),
-                Err(EditError::Db(e)) => Err(AppError::from(e)),
-            }
+            Ok::<_, AppError>(queries::edit_post(
+                conn,
+                id,
+                editor,
+                is_admin,
+                expected,
+                &body,
+                title.as_ref(),
+            ))
         })
         .await?;
     match result {
@@ -608,11 +546,14 @@ async fn edit_submit(
                 w.thread_id, page, w.number
             )))
         }
-        Err((current_md, current_version)) => render_form(
-            StatusCode::CONFLICT,
-            json!({"body": ctx.t("error-edit-conflict"), "title": null}),
-            json!({"current_md": current_md, "current_version": current_version}),
-        ),
+        Err(e) => {
+            let (current_md, current_version) = e.into_conflict()?;
+            render_form(
+                StatusCode::CONFLICT,
+                json!({"body": ctx.t("error-edit-conflict"), "title": null}),
+                json!({"current_md": current_md, "current_version": current_version}),
+            )
+        }
     }
 }
 

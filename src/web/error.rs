@@ -22,6 +22,8 @@ pub enum AppError {
     BadCredentials,
     #[error("forbidden")]
     Forbidden,
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("cross-site request refused")]
     Csrf,
     #[error("bad request: {0}")]
@@ -62,6 +64,7 @@ impl AppError {
             AppError::BadCredentials => ("bad_credentials", "error-bad-credentials", None),
             AppError::Forbidden => ("forbidden", "error-forbidden", None),
             AppError::Csrf => ("csrf", "error-csrf", None),
+            AppError::Refused(key) => ("forbidden", *key, None),
             AppError::BadRequest(key) => ("bad_request", *key, None),
             AppError::Invalid(e) => ("validation_failed", e.key, Some(e.field)),
             AppError::Conflict(e) => ("conflict", e.key, Some(e.field)),
@@ -93,7 +96,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,

@@ -40,6 +40,14 @@ impl AppState {
         })
     }
 
+    /// Threads and posts per page.
+    pub fn page_sizes(&self) -> crate::forum::queries::PageSizes {
+        crate::forum::queries::PageSizes {
+            threads: self.settings.site.threads_per_page,
+            posts: self.settings.site.posts_per_page,
+        }
+    }
+
     /// The key of the client for throttling: the socket address, or the address a trusted
     /// proxy reports. Kept in memory only.
     pub fn client_key(&self, req: &HttpRequest) -> String {
