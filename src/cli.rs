@@ -90,6 +90,19 @@ pub enum BoardCommand {
         #[arg(long)]
         description_en: Option<String>,
     },
+    /// Rename or describe a board (only the given fields change).
+    Update {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long)]
+        description_en: Option<String>,
+    },
 }
 
 /// `vigie cities …`
@@ -175,21 +188,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     name_en: name_en.unwrap_or_default(),
                     description_en: description_en.unwrap_or_default(),
                 };
-                let fields = validate_board(&form, true).map_err(|errors| {
-                    anyhow::anyhow!(
-                        "invalid board: {}",
-                        errors
-                            .iter()
-                            .map(|e| format!("{} ({})", e.field, e.key))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })?;
+                let fields =
+                    validate_board(&form, true).map_err(|errors| invalid_board(&errors))?;
                 if forum_queries::board_by_slug(conn, &fields.slug)?.is_some() {
                     bail!("a board with slug {} already exists", fields.slug);
                 }
                 let id = forum_queries::create_board(conn, &fields)?;
                 println!("created board {} (id {id})", fields.slug);
+                Ok(())
+            })
+            .await
+        }
+        Command::Board {
+            command:
+                BoardCommand::Update {
+                    slug,
+                    name,
+                    description,
+                    name_en,
+                    description_en,
+                },
+        } => {
+            blocking(settings, move |_, conn| {
+                let Some(board) = forum_queries::board_by_slug(conn, &slug)? else {
+                    bail!("no board with slug {slug}");
+                };
+                let form = BoardForm {
+                    slug: board.slug.clone(),
+                    name: name.unwrap_or(board.name),
+                    description: description.unwrap_or(board.description),
+                    name_en: name_en.or(board.name_en).unwrap_or_default(),
+                    description_en: description_en.or(board.description_en).unwrap_or_default(),
+                };
+                let fields =
+                    validate_board(&form, false).map_err(|errors| invalid_board(&errors))?;
+                forum_queries::update_board(conn, board.id, &fields)?;
+                println!("updated board {slug}");
                 Ok(())
             })
             .await
@@ -211,6 +245,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
     }
+}
+
+fn invalid_board(errors: &[crate::validation::FieldError]) -> anyhow::Error {
+    let list: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} ({})", e.field, e.key))
+        .collect();
+    anyhow::anyhow!("invalid board: {}", list.join(", "))
 }
 
 /// Opens one connection (after applying migrations) and runs `f` off the async runtime.

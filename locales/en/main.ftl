@@ -323,3 +323,12 @@ role-admin = Administrator
 board-name-fallback = Untitled board
 
 error-bad-cursor = This pagination link is not valid. Start again from the first page.
+
+settings-data-heading = Your data
+settings-export-intro = Download everything the forum keeps about you: your account, your threads, your posts (in Markdown) and your sessions, as a JSON file.
+settings-export-link = Download my data
+settings-delete-heading = Delete my account
+settings-delete-intro = Your name, address and password are erased and every session is closed. Your posts stay visible under an anonymous name, unless you also ask to erase their text. This cannot be undone.
+settings-delete-erase-posts = Also erase the text of all my posts
+settings-delete-submit = Delete my account for good
+post-erased = Post erased by its author.

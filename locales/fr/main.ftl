@@ -325,3 +325,12 @@ role-admin = Administration
 board-name-fallback = Forum sans nom
 
 error-bad-cursor = Ce lien de pagination n’est pas valide. Repartez de la première page.
+
+settings-data-heading = Vos données
+settings-export-intro = Téléchargez tout ce que le forum conserve sur vous : votre compte, vos sujets, vos messages (en Markdown) et vos sessions, dans un fichier JSON.
+settings-export-link = Télécharger mes données
+settings-delete-heading = Supprimer mon compte
+settings-delete-intro = Votre nom, votre adresse et votre mot de passe sont effacés et toutes vos sessions sont fermées. Vos messages restent visibles sous un nom anonyme, sauf si vous demandez aussi à effacer leur texte. C’est définitif.
+settings-delete-erase-posts = Effacer aussi le texte de tous mes messages
+settings-delete-submit = Supprimer définitivement mon compte
+post-erased = Message effacé par son auteur ou son autrice.

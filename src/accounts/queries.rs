@@ -334,3 +334,109 @@ pub fn complete_setup(
         Ok(id)
     })
 }
+
+/// Everything Vigie holds about one person, for the "export my data" download.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataExport {
+    pub account: AccountSettings,
+    pub threads: Vec<ExportedThread>,
+    pub posts: Vec<ExportedPost>,
+    pub sessions: Vec<crate::accounts::sessions::SessionInfo>,
+}
+
+/// A thread the person started.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedThread {
+    pub id: i64,
+    pub title: String,
+    pub board: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A post the person wrote, with its Markdown source.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedPost {
+    pub id: i64,
+    pub thread_id: i64,
+    pub number: i64,
+    pub body_markdown: String,
+    pub created_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+}
+
+/// Gathers a person's data.
+pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> {
+    use crate::db::schema::{boards, posts, threads};
+    let account = account_settings(conn, user_id)?;
+    let threads = threads::table
+        .inner_join(boards::table)
+        .filter(threads::author_id.eq(user_id))
+        .order(threads::id.asc())
+        .select((
+            threads::id,
+            threads::title,
+            boards::slug,
+            threads::created_at,
+        ))
+        .load(conn)?;
+    let posts = posts::table
+        .filter(posts::author_id.eq(user_id))
+        .order(posts::id.asc())
+        .select((
+            posts::id,
+            posts::thread_id,
+            posts::number,
+            posts::body_md,
+            posts::created_at,
+            posts::edited_at,
+        ))
+        .load(conn)?;
+    let sessions = crate::accounts::sessions::list(conn, user_id)?;
+    Ok(DataExport {
+        account,
+        threads,
+        posts,
+        sessions,
+    })
+}
+
+/// Deletes an account: the name, address and password go, every session ends, and the posts
+/// stay under an anonymous name — or, with `erase_posts`, lose their text as well.
+pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) -> QueryResult<()> {
+    use crate::db::schema::{post_revisions, posts, sessions};
+    let at = now();
+    write_tx(conn, |conn| {
+        let anonymous = format!("deleted-{user_id}");
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::username.eq(&anonymous),
+                users::username_key.eq(&anonymous),
+                users::username_skeleton.eq(&anonymous),
+                users::email.eq(format!("{anonymous}@deleted.invalid")),
+                users::email_key.eq(format!("{anonymous}@deleted.invalid")),
+                users::password_hash.eq("!"),
+                users::role.eq(Role::Member.as_str()),
+                users::locale.eq(None::<String>),
+                users::home_city_id.eq(None::<i64>),
+                users::email_verified_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+        if erase_posts {
+            let own = posts::table
+                .filter(posts::author_id.eq(user_id))
+                .select(posts::id);
+            diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq_any(own)))
+                .execute(conn)?;
+            diesel::update(posts::table.filter(posts::author_id.eq(user_id)))
+                .set((
+                    posts::body_md.eq(""),
+                    posts::body_html.eq(""),
+                    posts::edited_at.eq(Some(at)),
+                    posts::version.eq(posts::version + 1),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}

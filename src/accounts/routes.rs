@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(logout))
         .route("/settings", web::get().to(settings_page_with_notice))
         .route("/settings", web::post().to(settings_submit))
+        .route("/settings/export", web::get().to(export_data))
         .route("/setup/{token}", web::get().to(setup_page))
         .route("/setup/{token}", web::post().to(setup_submit))
         .route("/u/{username}", web::get().to(profile))
@@ -378,7 +379,7 @@ async fn render_settings(
         json!({
             "account": {"username": account.username, "email": account.email},
             "form": form,
-            "errors": errors_json(ctx, &["home_city", "current_password", "new_password"], errors),
+            "errors": errors_json(ctx, &["home_city", "current_password", "new_password", "delete_password"], errors),
             "notice": notice.map(|k| ctx.t(k)),
             "sessions": sessions_json,
         }),
@@ -400,6 +401,8 @@ struct SettingsForm {
     new_password: String,
     #[serde(default)]
     session_id: Option<i64>,
+    #[serde(default)]
+    erase_posts: Option<String>,
 }
 
 async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpResponse, AppError> {
@@ -507,8 +510,61 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                 .await?;
             Ok(see_other("/settings?saved=sessions"))
         }
+        "delete_account" => {
+            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+                let e = FieldError::new("delete_password", "error-current-password-wrong");
+                return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
+                    .await;
+            }
+            let erase = form.erase_posts.is_some();
+            ctx.db
+                .run(move |conn| {
+                    queries::delete_account(conn, user_id, erase).map_err(AppError::from)
+                })
+                .await?;
+            tracing::info!(user_id, erase_posts = erase, "account deleted");
+            let mut res = see_other("/?account=deleted");
+            res.add_cookie(&removal_cookie(&ctx.state, session_cookie_name(&ctx.state)))
+                .map_err(AppError::internal)?;
+            Ok(res)
+        }
         _ => Err(AppError::BadRequest("error-bad-form")),
     }
+}
+
+/// True when `password` is the user's current password (checked off the async threads).
+pub async fn password_matches(
+    state: &web::Data<AppState>,
+    db: &crate::db::Db,
+    user_id: i64,
+    password: &str,
+) -> Result<bool, AppError> {
+    let stored = db
+        .run(move |conn| queries::password_hash(conn, user_id).map_err(AppError::from))
+        .await?;
+    let state = state.clone();
+    let password = password.to_owned();
+    let verified = web::block(move || state.hasher.verify(&password, Some(&stored)))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(verified != Verified::No)
+}
+
+/// `GET /settings/export`: the signed-in person's data as a JSON download.
+async fn export_data(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.user_id;
+    let export = ctx
+        .db
+        .run(move |conn| queries::export(conn, user_id).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"vigie-export.json\"",
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(export))
 }
 
 #[derive(Debug, Deserialize)]

@@ -151,6 +151,7 @@ async fn commands_create_users_boards_and_import_cities() {
         app.get_with(&admin, "/admin/boards").await.status,
         StatusCode::OK
     );
-    assert!(app.get("/b/lyon-vsa").await.body.contains("VSA à Lyon"));
+    let board = app.get("/b/lyon-vsa").await.body;
+    assert!(board.contains("VSA à Lyon et alentours") && board.contains("Le dossier lyonnais"));
     assert_eq!(app.get("/c/madrid").await.status, StatusCode::OK);
 }
