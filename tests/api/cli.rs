@@ -113,6 +113,26 @@ async fn commands_create_users_boards_and_import_cities() {
         None,
     );
     assert!(!out.status.success());
+    let update = [
+        "board",
+        "update",
+        "--slug",
+        "lyon-vsa",
+        "--name",
+        "VSA à Lyon et alentours",
+    ];
+    let out = vigie(&url, &update, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vigie(
+        &url,
+        &["board", "update", "--slug", "nowhere", "--name", "x"],
+        None,
+    );
+    assert!(!out.status.success(), "an unknown board is an error");
 
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("cities500.txt");
@@ -152,6 +172,9 @@ async fn commands_create_users_boards_and_import_cities() {
         StatusCode::OK
     );
     let board = app.get("/b/lyon-vsa").await.body;
-    assert!(board.contains("VSA à Lyon et alentours") && board.contains("Le dossier lyonnais"));
+    assert!(
+        board.contains("VSA à Lyon et alentours") && board.contains("Le dossier lyonnais"),
+        "{board}"
+    );
     assert_eq!(app.get("/c/madrid").await.status, StatusCode::OK);
 }
