@@ -51,6 +51,24 @@ pub enum Command {
         #[command(subcommand)]
         command: BoardCommand,
     },
+    /// Fill the database with realistic data for benchmarks (accounts `membre_N`, password
+    /// `vigie-seed-password`).
+    Seed {
+        #[arg(long)]
+        users: usize,
+        #[arg(long)]
+        threads: usize,
+        #[arg(long)]
+        posts: usize,
+        /// Threads that get `--long-thread-posts` posts each.
+        #[arg(long, default_value_t = 0)]
+        long_threads: usize,
+        #[arg(long, default_value_t = 10_000)]
+        long_thread_posts: usize,
+        /// Random seed, for reproducible data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Manage the city list.
     Cities {
         #[command(subcommand)]
@@ -224,6 +242,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     validate_board(&form, false).map_err(|errors| invalid_board(&errors))?;
                 forum_queries::update_board(conn, board.id, &fields)?;
                 println!("updated board {slug}");
+                Ok(())
+            })
+            .await
+        }
+        Command::Seed {
+            users,
+            threads,
+            posts,
+            long_threads,
+            long_thread_posts,
+            seed,
+        } => {
+            blocking(settings, move |settings, conn| {
+                bootstrap::ensure_reference_data(conn, &settings.site.cities_file)?;
+                let hash =
+                    PasswordHasher::new(&settings.security)?.hash(crate::seed::SEED_PASSWORD)?;
+                let plan = crate::seed::SeedPlan {
+                    users,
+                    threads,
+                    posts,
+                    long_threads,
+                    long_thread_posts,
+                    random_seed: seed,
+                };
+                let started = std::time::Instant::now();
+                let report = crate::seed::seed(conn, plan, &hash)?;
+                println!(
+                    "seeded {} users, {} threads, {} posts in {:.1}s{}",
+                    report.users,
+                    report.threads,
+                    report.posts,
+                    started.elapsed().as_secs_f64(),
+                    report
+                        .first_long_thread
+                        .map(|id| format!("; long threads start at id {id}"))
+                        .unwrap_or_default()
+                );
                 Ok(())
             })
             .await

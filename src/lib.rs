@@ -12,6 +12,7 @@ pub mod cli;
 pub mod db;
 pub mod forum;
 pub mod markdown;
+pub mod seed;
 pub mod settings;
 pub mod telemetry;
 pub mod validation;

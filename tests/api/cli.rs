@@ -178,3 +178,72 @@ async fn commands_create_users_boards_and_import_cities() {
     );
     assert_eq!(app.get("/c/madrid").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn seed_fills_a_consistent_forum() {
+    let (db, url) = fresh_database();
+    let out = vigie(
+        &url,
+        &[
+            "seed",
+            "--users",
+            "20",
+            "--threads",
+            "30",
+            "--posts",
+            "400",
+            "--long-threads",
+            "1",
+            "--long-thread-posts",
+            "150",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("400 posts"));
+    let app = TestApp::start(test_settings(&url), Some(db)).await;
+
+    // Board counters add up to what was written.
+    let boards = app.get("/api/v1/boards").await.json();
+    let boards = boards.as_array().expect("boards");
+    let threads: i64 = boards
+        .iter()
+        .map(|b| b["thread_count"].as_i64().expect("count"))
+        .sum();
+    let posts: i64 = boards
+        .iter()
+        .map(|b| b["post_count"].as_i64().expect("count"))
+        .sum();
+    assert_eq!((threads, posts), (30, 400));
+
+    // The long thread pages through to its last post.
+    let thread = app.get("/api/v1/threads/1").await.json();
+    assert_eq!(thread["post_count"], 150);
+    let last = app.get("/t/1?page=8").await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert!(last.body.contains("id=\"p150\""));
+    assert_eq!(app.get("/t/1?page=9").await.status, StatusCode::NOT_FOUND);
+
+    // Seeded accounts can log in and post; ids continue after the seeded ones.
+    let member = browser();
+    let res = app
+        .post_form_with(
+            &member,
+            "/login",
+            "/login",
+            &[
+                ("login", "membre_1"),
+                ("password", vigie::seed::SEED_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let id = app
+        .new_thread_with(&member, "general", "Après le remplissage", "Texte", "")
+        .await;
+    assert_eq!(id, 31);
+}
