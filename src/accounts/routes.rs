@@ -675,7 +675,7 @@ async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, 
         .await?;
     ctx.render(
         "pages/profile",
-        json!({"profile": profile, "threads": threads}),
+        json!({"profile": profile, "threads": threads, "show_board": true}),
     )
 }
 

@@ -67,6 +67,6 @@ async fn city_page(
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
     ctx.render(
         "pages/city",
-        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none()}),
+        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true}),
     )
 }

@@ -122,6 +122,7 @@ async fn board_page(
             "next_url": next_url,
             "is_first_page": cursor.is_none(),
             "can_post": ctx.viewer.is_some(),
+            "show_board": false,
         }),
     )
 }

@@ -250,7 +250,7 @@ impl Ctx {
             );
             map.insert("langs".into(), lang_choices(self.lang));
         }
-        let html = self.state.templates.render(template, &data)?;
+        let html = self.state.templates.render(template, data)?;
         let mut res = HttpResponse::build(status);
         res.content_type(mime::TEXT_HTML_UTF_8);
         if let Csrf::Anonymous {

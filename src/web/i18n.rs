@@ -183,6 +183,24 @@ pub fn t_helper(
     Ok(())
 }
 
+/// Reads `YYYY-MM-DDTHH:MM:SS[.ffffff]` (how timestamps reach templates) by position: this
+/// runs for every date on every page, and a format-string parse cost more than the rest.
+fn parse_timestamp(raw: &str) -> Option<NaiveDateTime> {
+    let b = raw.as_bytes();
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| raw.get(range)?.parse::<u32>().ok();
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
+}
+
 /// `{{datetime value}}`: a `<time>` element for a timestamp (`YYYY-MM-DDTHH:MM:SS`).
 pub fn datetime_helper(
     h: &Helper,
@@ -199,7 +217,7 @@ pub fn datetime_helper(
         .hash_get("date")
         .and_then(|v| v.value().as_bool())
         .unwrap_or(false);
-    let Ok(at) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f") else {
+    let Some(at) = parse_timestamp(raw) else {
         return Ok(());
     };
     let lang = context_lang(ctx);
@@ -208,11 +226,11 @@ pub fn datetime_helper(
     } else {
         lang.datetime(at)
     };
-    out.write(&format!(
-        "<time datetime=\"{}Z\">{}</time>",
-        at.format("%Y-%m-%dT%H:%M:%S"),
-        handlebars::html_escape(&text)
-    ))?;
+    out.write("<time datetime=\"")?;
+    out.write(&raw[..19])?;
+    out.write("Z\">")?;
+    out.write(&text)?;
+    out.write("</time>")?;
     Ok(())
 }
 
@@ -228,6 +246,14 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("de-DE,fr;q=0.5"), Some(Lang::Fr));
         assert_eq!(Lang::from_accept_language("de-DE"), None);
+    }
+
+    #[test]
+    fn timestamps_parse_by_position() {
+        let at = parse_timestamp("2026-11-28T15:04:05.123456").expect("parsed");
+        assert_eq!(at.to_string(), "2026-11-28 15:04:05");
+        assert!(parse_timestamp("2026-11-28 15:04").is_none());
+        assert!(parse_timestamp("2026-13-28T15:04:05").is_none());
     }
 
     #[test]

@@ -206,7 +206,7 @@ pub async fn render_errors(
         });
         let html = state
             .as_ref()
-            .and_then(|s| s.templates.render("pages/error", &data).ok())
+            .and_then(|s| s.templates.render("pages/error", data).ok())
             .unwrap_or_else(|| {
                 format!(
                     "<!doctype html><title>{}</title><p>{}</p>",

@@ -3,7 +3,6 @@
 
 use handlebars::{DirectorySourceOptions, Handlebars};
 use rust_embed::RustEmbed;
-use serde::Serialize;
 
 use crate::web::error::AppError;
 use crate::web::i18n;
@@ -49,10 +48,13 @@ impl Templates {
         Ok(Templates { registry })
     }
 
-    /// Renders `name` with `data`.
-    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
-        self.registry.render(name, data).map_err(|e| {
-            AppError::internal(anyhow::Error::new(e).context(format!("rendering {name}")))
-        })
+    /// Renders `name` with `data` (taken by value: no copy of the page data is made).
+    pub fn render(&self, name: &str, data: serde_json::Value) -> Result<String, AppError> {
+        let context = handlebars::Context::from(data);
+        self.registry
+            .render_with_context(name, &context)
+            .map_err(|e| {
+                AppError::internal(anyhow::Error::new(e).context(format!("rendering {name}")))
+            })
     }
 }
