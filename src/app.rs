@@ -107,6 +107,7 @@ impl Application {
                     Duration::from_secs(3600),
                 ),
             },
+            page_cache: crate::web::page_cache::PageCache::new(settings.server.page_cache_bytes),
             pool,
             backend,
             settings,

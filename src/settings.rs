@@ -34,6 +34,9 @@ pub struct ServerSettings {
     pub reload_templates: bool,
     /// Report SQL statements per request in a header (`VIGIE__SERVER__EXPOSE_STATEMENT_COUNT`).
     pub expose_statement_count: bool,
+    /// Bytes of rendered pages kept for visitors, 0 to turn the cache off
+    /// (`VIGIE__SERVER__PAGE_CACHE_BYTES`, default 8 MiB).
+    pub page_cache_bytes: usize,
 }
 
 /// The database.

@@ -252,12 +252,15 @@ pub fn save_preferences(
     locale: Option<&str>,
     home_city_id: Option<i64>,
 ) -> QueryResult<usize> {
-    diesel::update(users::table.find(user_id))
-        .set((
-            users::locale.eq(locale),
-            users::home_city_id.eq(home_city_id),
-        ))
-        .execute(conn)
+    // In a write transaction: the home city shows on the (cached) public profile.
+    write_tx(conn, |conn| {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::locale.eq(locale),
+                users::home_city_id.eq(home_city_id),
+            ))
+            .execute(conn)
+    })
 }
 
 /// Saves only the language.

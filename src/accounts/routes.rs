@@ -15,7 +15,7 @@ use crate::forum::queries::{list_threads, ThreadFilter};
 use crate::validation::FieldError;
 use crate::web::context::{
     removal_cookie, safe_next, secure_cookie, see_other, session_cookie_name, session_policy,
-    CsrfForm, Ctx, LANG_COOKIE,
+    Cached, CsrfForm, Ctx, LANG_COOKIE,
 };
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
@@ -665,6 +665,10 @@ async fn setup_submit(
 async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, AppError> {
     let username = username.into_inner();
     let per_page = ctx.state.settings.site.posts_per_page;
+    let ticket = match ctx.cached_page().await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
     let (profile, threads) = ctx
         .db
         .run(move |conn| {
@@ -673,7 +677,8 @@ async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, 
             Ok::<_, AppError>((profile, threads))
         })
         .await?;
-    ctx.render(
+    ctx.render_cacheable(
+        ticket,
         "pages/profile",
         json!({"profile": profile, "threads": threads, "show_board": true}),
     )

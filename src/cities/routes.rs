@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::cities::queries;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
-use crate::web::context::Ctx;
+use crate::web::context::{Cached, Ctx};
 use crate::web::error::AppError;
 
 /// How many cities the directory lists at once.
@@ -28,6 +28,10 @@ async fn directory(ctx: Ctx, query: web::Query<SearchQuery>) -> Result<HttpRespo
     let q = query.into_inner().q.unwrap_or_default();
     let prefix: String = q.trim().chars().take(100).collect();
     let lookup = prefix.clone();
+    let ticket = match ctx.cached_page().await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
     let mut cities = ctx
         .db
         .run(move |conn| {
@@ -36,7 +40,8 @@ async fn directory(ctx: Ctx, query: web::Query<SearchQuery>) -> Result<HttpRespo
         .await?;
     let truncated = cities.len() as i64 > DIRECTORY_LIMIT;
     cities.truncate(DIRECTORY_LIMIT as usize);
-    ctx.render(
+    ctx.render_cacheable(
+        ticket,
         "pages/city_directory",
         json!({"q": prefix, "cities": cities, "truncated": truncated}),
     )
@@ -56,6 +61,10 @@ async fn city_page(
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
     let sizes = ctx.state.page_sizes();
+    let ticket = match ctx.cached_page().await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
     let crate::forum::queries::CityPage {
         city,
         threads,
@@ -65,7 +74,8 @@ async fn city_page(
         .run(move |conn| city_page_query(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
-    ctx.render(
+    ctx.render_cacheable(
+        ticket,
         "pages/city",
         json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true}),
     )

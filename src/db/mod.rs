@@ -167,7 +167,8 @@ pub fn build_pool(settings: &DatabaseSettings) -> Pool {
 }
 
 /// Runs `f` in one write transaction: `BEGIN IMMEDIATE` on SQLite (so concurrent writers queue on
-/// the busy timeout instead of failing at commit), a plain transaction on PostgreSQL.
+/// the busy timeout instead of failing at commit), a plain transaction on PostgreSQL. Every write
+/// transaction also moves the content version, which invalidates the visitors' page cache.
 pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -179,7 +180,11 @@ where
         }
         DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
+    let result = f(conn).and_then(|value| {
+        bump_content_version(conn)?;
+        Ok(value)
+    });
+    match result {
         Ok(value) => {
             let committed = match conn {
                 DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
@@ -196,6 +201,24 @@ where
             Err(e)
         }
     }
+}
+
+/// Increments `site_state.content_version` (inside the caller's transaction).
+fn bump_content_version(conn: &mut DbConnection) -> Result<(), DieselError> {
+    use schema::site_state;
+    diesel::update(site_state::table.find(1))
+        .set(site_state::content_version.eq(site_state::content_version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The current content version (one statement).
+pub fn content_version(conn: &mut DbConnection) -> Result<i64, DieselError> {
+    use schema::site_state;
+    site_state::table
+        .find(1)
+        .select(site_state::content_version)
+        .first(conn)
 }
 
 fn rollback(conn: &mut DbConnection) -> Result<(), DieselError> {

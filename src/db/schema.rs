@@ -118,6 +118,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    site_state (id) {
+        id -> BigInt,
+        content_version -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(threads -> boards (board_id));
 diesel::joinable!(threads -> cities (city_id));
@@ -135,4 +142,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     threads,
     posts,
     post_revisions,
+    site_state,
 );

@@ -9,7 +9,7 @@ use crate::cities::queries::{self as city_queries, City, Resolved};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::queries::{self, Board, NewThread};
 use crate::validation::FieldError;
-use crate::web::context::{see_other, CsrfForm, Ctx};
+use crate::web::context::{see_other, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
 
@@ -57,6 +57,10 @@ fn board_json(board: &Board, lang: Lang) -> Value {
 }
 
 async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let ticket = match ctx.cached_page().await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
     let (boards, cities) = ctx
         .db
         .run(|conn| {
@@ -75,7 +79,8 @@ async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
             v
         })
         .collect();
-    ctx.render(
+    ctx.render_cacheable(
+        ticket,
         "pages/home",
         json!({"boards": boards, "active_cities": cities}),
     )
@@ -97,6 +102,10 @@ async fn board_page(
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
     let sizes = ctx.state.page_sizes();
+    let ticket = match ctx.cached_page().await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
     let page = ctx
         .db
         .run(move |conn| {
@@ -112,7 +121,8 @@ async fn board_page(
     let next_url = page
         .next
         .map(|c| format!("/b/{}?{}after={}", page.board.slug, city_param, c.encode()));
-    ctx.render(
+    ctx.render_cacheable(
+        ticket,
         "pages/board",
         json!({
             "board": board_json(&page.board, ctx.lang),
@@ -285,6 +295,10 @@ async fn render_thread(
     let per_page = ctx.state.settings.site.posts_per_page;
     let first = (page - 1).saturating_mul(per_page) + 1;
     let last = page.saturating_mul(per_page);
+    let ticket = match ctx.cached_page().await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
     let (thread, posts) = ctx
         .db
         .run(move |conn| {
@@ -328,7 +342,8 @@ async fn render_thread(
             !thread.locked || v.is_admin() || v.role == crate::accounts::sessions::Role::Moderator
         })
         .unwrap_or(false);
-    ctx.render(
+    ctx.render_cacheable(
+        ticket,
         "pages/thread",
         json!({
             "thread": {

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
@@ -19,6 +20,7 @@ use crate::accounts::sessions::{self, SessionKind, SessionPolicy, Viewer};
 use crate::db::{Db, StatementCounter};
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
+use crate::web::page_cache::CSRF_MARKER;
 use crate::web::AppState;
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
@@ -106,6 +108,20 @@ pub struct Resolved {
 enum Csrf {
     Session(String),
     Anonymous { token: String, is_new: bool },
+}
+
+/// What the visitors' page cache had for a request.
+pub enum Cached {
+    /// The page, ready to send.
+    Hit(HttpResponse),
+    /// Not cached: render it, and pass the ticket (if any) to `render_cacheable`.
+    Miss(Option<CacheTicket>),
+}
+
+/// Where to store a page once rendered.
+pub struct CacheTicket {
+    version: i64,
+    key: String,
 }
 
 /// The context of an HTML request.
@@ -230,12 +246,19 @@ impl Ctx {
         &self,
         status: StatusCode,
         template: &str,
-        mut data: Value,
+        data: Value,
     ) -> Result<HttpResponse, AppError> {
+        let data = self.page_data(data, self.csrf_token());
+        let html = self.state.templates.render(template, data)?;
+        Ok(self.html_response(status, html))
+    }
+
+    /// Adds what every page shows (language, site, viewer, CSRF token, language switch).
+    fn page_data(&self, mut data: Value, csrf: &str) -> Value {
         if let Value::Object(map) = &mut data {
             map.insert("lang".into(), json!(self.lang.code()));
             map.insert("site".into(), self.state.site_json());
-            map.insert("csrf".into(), json!(self.csrf_token()));
+            map.insert("csrf".into(), json!(csrf));
             map.insert("current_path".into(), json!(self.current_path()));
             map.insert(
                 "viewer".into(),
@@ -250,7 +273,11 @@ impl Ctx {
             );
             map.insert("langs".into(), lang_choices(self.lang));
         }
-        let html = self.state.templates.render(template, data)?;
+        data
+    }
+
+    /// An HTML response, setting the visitor's CSRF cookie when it was just made.
+    fn html_response(&self, status: StatusCode, html: String) -> HttpResponse {
         let mut res = HttpResponse::build(status);
         res.content_type(mime::TEXT_HTML_UTF_8);
         if let Csrf::Anonymous {
@@ -264,7 +291,47 @@ impl Ctx {
                 token.clone(),
             ));
         }
-        Ok(res.body(html))
+        res.body(html)
+    }
+
+    /// For a visitor who is not signed in: the cached page for this address if it is still
+    /// current (one statement), else a ticket to cache the page about to be rendered.
+    pub async fn cached_page(&self) -> Result<Cached, AppError> {
+        if self.viewer.is_some() || !self.state.page_cache.enabled() {
+            return Ok(Cached::Miss(None));
+        }
+        let version = self
+            .db
+            .run(|conn| crate::db::content_version(conn).map_err(AppError::from))
+            .await?;
+        let key = format!("{}|{}", self.lang.code(), self.current_path());
+        match self.state.page_cache.get(version, &key) {
+            Some(html) => Ok(Cached::Hit(self.html_response(
+                StatusCode::OK,
+                html.replace(CSRF_MARKER, self.csrf_token()),
+            ))),
+            None => Ok(Cached::Miss(Some(CacheTicket { version, key }))),
+        }
+    }
+
+    /// Renders a page (status 200) and, with a ticket, keeps it for the next visitors.
+    pub fn render_cacheable(
+        &self,
+        ticket: Option<CacheTicket>,
+        template: &str,
+        data: Value,
+    ) -> Result<HttpResponse, AppError> {
+        let Some(ticket) = ticket else {
+            return self.render(template, data);
+        };
+        let html: Arc<str> = self
+            .state
+            .templates
+            .render(template, self.page_data(data, CSRF_MARKER))?
+            .into();
+        let page = html.replace(CSRF_MARKER, self.csrf_token());
+        self.state.page_cache.put(ticket.version, ticket.key, html);
+        Ok(self.html_response(StatusCode::OK, page))
     }
 
     /// The path and query of this request (for `?next=`).

@@ -6,6 +6,7 @@ pub mod context;
 pub mod error;
 pub mod i18n;
 pub mod middleware;
+pub mod page_cache;
 pub mod templates;
 pub mod throttle;
 
@@ -29,6 +30,7 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub common_passwords: CommonPasswords,
     pub throttles: Throttles,
+    pub page_cache: page_cache::PageCache,
 }
 
 impl AppState {

@@ -269,3 +269,75 @@ async fn a_thread_page_takes_at_most_three_statements() {
     let page = app.get_with(&member, &format!("/t/{id}")).await;
     assert!(page.statements() <= 4, "{} statements", page.statements());
 }
+
+#[tokio::test]
+async fn visitors_get_cached_pages_that_are_never_stale() {
+    let app = TestApp::spawn().await;
+    let member = browser();
+    app.register_with(&member, "chroniqueuse").await;
+    let id = app
+        .new_thread_with(
+            &member,
+            "general",
+            "Un sujet suivi",
+            "Premier message",
+            "Rennes",
+        )
+        .await;
+    let visitor = browser();
+    let path = format!("/t/{id}");
+    let first = app.get_with(&visitor, &path).await;
+    let second = app.get_with(&visitor, &path).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(
+        second.statements(),
+        1,
+        "a cached page only checks the content version"
+    );
+    assert_eq!(text(&first.body), text(&second.body));
+
+    // A reply is visible at once, on every cached page that shows it.
+    app.reply_with(&member, id, "Une réponse toute fraîche")
+        .await;
+    assert!(app
+        .get_with(&visitor, &path)
+        .await
+        .body
+        .contains("Une réponse toute fraîche"));
+    assert!(app
+        .get_with(&visitor, "/c/rennes")
+        .await
+        .body
+        .contains("Un sujet suivi"));
+
+    // Each visitor gets their own CSRF token in a cached page, and it works.
+    let other = browser();
+    let page = app.get_with(&other, &path).await;
+    assert_eq!(page.statements(), 1);
+    let token = crate::helpers::csrf_token(&page.body);
+    assert_ne!(
+        token,
+        crate::helpers::csrf_token(&app.get_with(&visitor, &path).await.body)
+    );
+    let res = other
+        .post(app.url("/lang"))
+        .form(&[
+            ("lang", "en"),
+            ("next", path.as_str()),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app
+        .get_with(&other, &path)
+        .await
+        .body
+        .contains("<html lang=\"en\""));
+
+    // Signed-in members never get the visitors' copy.
+    let mine = app.get_with(&member, &path).await;
+    assert!(mine.statements() >= 2);
+    assert!(mine.body.contains("/p/"), "the author sees edit links");
+}
