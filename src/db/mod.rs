@@ -19,6 +19,20 @@ macro_rules! insert_batch {
     };
 }
 
+/// Runs a query on the inner connection of either backend. Queries through the
+/// `MultiConnection` enum are serialised again on every run and some (any with `LIMIT`) are
+/// never kept as prepared statements; the hot read paths use this to get the backend's own
+/// prepared-statement cache.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+
 pub mod migrate;
 pub mod schema;
 
@@ -215,10 +229,10 @@ fn bump_content_version(conn: &mut DbConnection) -> Result<(), DieselError> {
 /// The current content version (one statement).
 pub fn content_version(conn: &mut DbConnection) -> Result<i64, DieselError> {
     use schema::site_state;
-    site_state::table
+    on_backend!(conn, c => site_state::table
         .find(1)
         .select(site_state::content_version)
-        .first(conn)
+        .get_result(c))
 }
 
 fn rollback(conn: &mut DbConnection) -> Result<(), DieselError> {
@@ -254,18 +268,43 @@ impl Instrumentation for CountingInstrumentation {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    backend: Backend,
     counter: StatementCounter,
 }
 
 impl Db {
     /// A handle with its own statement counter.
-    pub fn new(pool: Pool, counter: StatementCounter) -> Self {
-        Self { pool, counter }
+    pub fn new(pool: Pool, backend: Backend, counter: StatementCounter) -> Self {
+        Self {
+            pool,
+            backend,
+            counter,
+        }
     }
 
     /// The underlying pool.
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// Runs a tiny read (one indexed row) right here on SQLite when a connection is free: in
+    /// WAL mode a reader never waits for a writer, and the hop to the blocking pool and back
+    /// costs more than the read. Anywhere else (PostgreSQL, no free connection) it is `run`.
+    pub async fn run_quick_read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        if self.backend == Backend::Sqlite {
+            if let Some(mut conn) = self.pool.try_get() {
+                conn.set_instrumentation(CountingInstrumentation(self.counter.clone()));
+                let result = f(&mut conn);
+                conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+                return result;
+            }
+        }
+        self.run(f).await
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool.

@@ -150,7 +150,7 @@ impl Ctx {
             .app_data::<Data<AppState>>()
             .cloned()
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
-        let db = Db::new(state.pool.clone(), request_counter(&req));
+        let db = Db::new(state.pool.clone(), state.backend, request_counter(&req));
         let cached = req.extensions().get::<Resolved>().cloned();
         let resolved = match cached {
             Some(r) => r,
@@ -302,7 +302,7 @@ impl Ctx {
         }
         let version = self
             .db
-            .run(|conn| crate::db::content_version(conn).map_err(AppError::from))
+            .run_quick_read(|conn| crate::db::content_version(conn).map_err(AppError::from))
             .await?;
         let key = format!("{}|{}", self.lang.code(), self.current_path());
         match self.state.page_cache.get(version, &key) {
@@ -439,7 +439,7 @@ impl FromRequest for ApiCtx {
                 .app_data::<Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
-            let db = Db::new(state.pool.clone(), request_counter(&req));
+            let db = Db::new(state.pool.clone(), state.backend, request_counter(&req));
             let token = match req.headers().get(header::AUTHORIZATION) {
                 None => None,
                 Some(h) => {
