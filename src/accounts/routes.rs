@@ -19,6 +19,7 @@ use crate::web::context::{
 };
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
+use crate::web::page_cache::Scope;
 use crate::web::AppState;
 
 /// Registers the account routes.
@@ -665,7 +666,7 @@ async fn setup_submit(
 async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, AppError> {
     let username = username.into_inner();
     let per_page = ctx.state.settings.site.posts_per_page;
-    let ticket = match ctx.cached_page().await? {
+    let ticket = match ctx.cached_page(Scope::Site).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };

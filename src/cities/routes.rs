@@ -9,6 +9,7 @@ use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
 use crate::web::context::{Cached, Ctx};
 use crate::web::error::AppError;
+use crate::web::page_cache::Scope;
 
 /// How many cities the directory lists at once.
 pub const DIRECTORY_LIMIT: i64 = 100;
@@ -28,7 +29,7 @@ async fn directory(ctx: Ctx, query: web::Query<SearchQuery>) -> Result<HttpRespo
     let q = query.into_inner().q.unwrap_or_default();
     let prefix: String = q.trim().chars().take(100).collect();
     let lookup = prefix.clone();
-    let ticket = match ctx.cached_page().await? {
+    let ticket = match ctx.cached_page(Scope::Site).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
@@ -61,7 +62,7 @@ async fn city_page(
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
     let sizes = ctx.state.page_sizes();
-    let ticket = match ctx.cached_page().await? {
+    let ticket = match ctx.cached_page(Scope::City(slug.clone())).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };

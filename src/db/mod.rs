@@ -47,6 +47,7 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel::result::Error as DieselError;
 
 use crate::settings::{DatabaseSettings, DatabaseTarget};
+use schema::site_state;
 
 /// One connection to whichever database the settings name.
 #[derive(diesel::MultiConnection)]
@@ -181,9 +182,36 @@ pub fn build_pool(settings: &DatabaseSettings) -> Pool {
 }
 
 /// Runs `f` in one write transaction: `BEGIN IMMEDIATE` on SQLite (so concurrent writers queue on
-/// the busy timeout instead of failing at commit), a plain transaction on PostgreSQL. Every write
-/// transaction also moves the content version, which invalidates the visitors' page cache.
+/// the busy timeout instead of failing at commit), a plain transaction on PostgreSQL. Every such
+/// transaction also moves the site's content version, which invalidates every page in the
+/// visitors' cache; posting uses `write_tx_posting` instead.
 pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    transaction(conn, Bump::Content, f)
+}
+
+/// A write transaction for new posts and edits: it moves only the site's activity version
+/// (home page, directory, profiles); the writer moves the versions of the thread, board and
+/// city it touched, so the other cached pages stay valid.
+pub fn write_tx_posting<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    transaction(conn, Bump::Activity, f)
+}
+
+/// Which site-wide version a write transaction moves.
+#[derive(Clone, Copy)]
+enum Bump {
+    Content,
+    Activity,
+}
+
+fn transaction<T, E, F>(conn: &mut DbConnection, bump: Bump, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<DieselError>,
@@ -195,7 +223,15 @@ where
         DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     let result = f(conn).and_then(|value| {
-        bump_content_version(conn)?;
+        let row = site_state::table.find(1);
+        match bump {
+            Bump::Content => on_backend!(&mut *conn, c => diesel::update(row)
+                .set(site_state::content_version.eq(site_state::content_version + 1))
+                .execute(c))?,
+            Bump::Activity => on_backend!(&mut *conn, c => diesel::update(row)
+                .set(site_state::activity_version.eq(site_state::activity_version + 1))
+                .execute(c))?,
+        };
         Ok(value)
     });
     match result {
@@ -215,24 +251,6 @@ where
             Err(e)
         }
     }
-}
-
-/// Increments `site_state.content_version` (inside the caller's transaction).
-fn bump_content_version(conn: &mut DbConnection) -> Result<(), DieselError> {
-    use schema::site_state;
-    diesel::update(site_state::table.find(1))
-        .set(site_state::content_version.eq(site_state::content_version + 1))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The current content version (one statement).
-pub fn content_version(conn: &mut DbConnection) -> Result<i64, DieselError> {
-    use schema::site_state;
-    on_backend!(conn, c => site_state::table
-        .find(1)
-        .select(site_state::content_version)
-        .get_result(c))
 }
 
 fn rollback(conn: &mut DbConnection) -> Result<(), DieselError> {

@@ -16,6 +16,7 @@ diesel::table! {
         timezone -> Text,
         thread_count -> BigInt,
         last_post_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -73,6 +74,7 @@ diesel::table! {
         last_post_at -> Nullable<Timestamp>,
         last_thread_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -90,6 +92,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_post_at -> Timestamp,
         last_post_author_id -> Nullable<BigInt>,
+        version -> BigInt,
     }
 }
 
@@ -122,6 +125,7 @@ diesel::table! {
     site_state (id) {
         id -> BigInt,
         content_version -> BigInt,
+        activity_version -> BigInt,
     }
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{boards, cities, post_revisions, posts, threads, users};
-use crate::db::{now, write_tx, DbConnection};
+use crate::db::{now, write_tx, write_tx_posting, DbConnection};
 use crate::forum::domain::{slugify, Cursor, PostBody, ThreadTitle};
 use crate::markdown;
 
@@ -628,7 +628,7 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
     if slug.is_empty() {
         slug = "sujet".into();
     }
-    write_tx(conn, |conn| {
+    write_tx_posting(conn, |conn| {
         let thread_id: i64 = diesel::insert_into(threads::table)
             .values((
                 threads::board_id.eq(new.board_id),
@@ -640,6 +640,7 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
                 threads::created_at.eq(at),
                 threads::last_post_at.eq(at),
                 threads::last_post_author_id.eq(Some(new.author_id)),
+                threads::version.eq(1),
             ))
             .returning(threads::id)
             .get_result(conn)?;
@@ -660,6 +661,7 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
                 boards::post_count.eq(boards::post_count + 1),
                 boards::last_post_at.eq(Some(at)),
                 boards::last_thread_id.eq(Some(thread_id)),
+                boards::version.eq(boards::version + 1),
             ))
             .execute(conn)?;
         if let Some(city) = new.city_id {
@@ -667,6 +669,7 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
                 .set((
                     cities::thread_count.eq(cities::thread_count + 1),
                     cities::last_post_at.eq(Some(at)),
+                    cities::version.eq(cities::version + 1),
                 ))
                 .execute(conn)?;
         }
@@ -705,7 +708,7 @@ pub fn create_reply(
 ) -> Result<Written, ReplyError> {
     let html = markdown::cook(body.as_str());
     let at = now();
-    write_tx(conn, |conn| {
+    write_tx_posting(conn, |conn| {
         let target: Option<(i64, Option<i64>, bool)> = threads::table
             .filter(threads::id.eq(thread_id))
             .select((threads::board_id, threads::city_id, threads::locked))
@@ -720,6 +723,7 @@ pub fn create_reply(
                 threads::post_count.eq(threads::post_count + 1),
                 threads::last_post_at.eq(at),
                 threads::last_post_author_id.eq(Some(author_id)),
+                threads::version.eq(threads::version + 1),
             ))
             .returning(threads::post_count)
             .get_result(conn)?;
@@ -739,11 +743,15 @@ pub fn create_reply(
                 boards::post_count.eq(boards::post_count + 1),
                 boards::last_post_at.eq(Some(at)),
                 boards::last_thread_id.eq(Some(thread_id)),
+                boards::version.eq(boards::version + 1),
             ))
             .execute(conn)?;
         if let Some(city) = city_id {
             diesel::update(cities::table.find(city))
-                .set(cities::last_post_at.eq(Some(at)))
+                .set((
+                    cities::last_post_at.eq(Some(at)),
+                    cities::version.eq(cities::version + 1),
+                ))
                 .execute(conn)?;
         }
         diesel::update(users::table.find(author_id))
@@ -797,7 +805,7 @@ pub fn edit_post(
 ) -> Result<Written, EditError> {
     let html = markdown::cook(body.as_str());
     let at = now();
-    write_tx(conn, |conn| {
+    write_tx_posting(conn, |conn| {
         let current: Option<(i64, i64, i64, String, i64)> = posts::table
             .filter(posts::id.eq(post_id))
             .select((
@@ -848,6 +856,11 @@ pub fn edit_post(
                 current_version: version,
             });
         }
+        let (board_id, city_id): (i64, Option<i64>) =
+            diesel::update(threads::table.find(thread_id))
+                .set(threads::version.eq(threads::version + 1))
+                .returning((threads::board_id, threads::city_id))
+                .get_result(conn)?;
         if let (Some(title), 1) = (title, number) {
             let mut slug = slugify(title.as_str(), 80);
             if slug.is_empty() {
@@ -856,6 +869,15 @@ pub fn edit_post(
             diesel::update(threads::table.find(thread_id))
                 .set((threads::title.eq(title.as_str()), threads::slug.eq(slug)))
                 .execute(conn)?;
+            // The title shows in the board's and the city's lists.
+            diesel::update(boards::table.find(board_id))
+                .set(boards::version.eq(boards::version + 1))
+                .execute(conn)?;
+            if let Some(city) = city_id {
+                diesel::update(cities::table.find(city))
+                    .set(cities::version.eq(cities::version + 1))
+                    .execute(conn)?;
+            }
         }
         Ok(Written {
             thread_id,

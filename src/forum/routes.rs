@@ -12,6 +12,7 @@ use crate::validation::FieldError;
 use crate::web::context::{see_other, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
+use crate::web::page_cache::Scope;
 
 /// Registers the forum routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -57,7 +58,7 @@ fn board_json(board: &Board, lang: Lang) -> Value {
 }
 
 async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let ticket = match ctx.cached_page().await? {
+    let ticket = match ctx.cached_page(Scope::Site).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
@@ -102,7 +103,7 @@ async fn board_page(
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
     let sizes = ctx.state.page_sizes();
-    let ticket = match ctx.cached_page().await? {
+    let ticket = match ctx.cached_page(Scope::Board(slug.clone())).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
@@ -295,7 +296,7 @@ async fn render_thread(
     let per_page = ctx.state.settings.site.posts_per_page;
     let first = (page - 1).saturating_mul(per_page) + 1;
     let last = page.saturating_mul(per_page);
-    let ticket = match ctx.cached_page().await? {
+    let ticket = match ctx.cached_page(Scope::Thread(id)).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };

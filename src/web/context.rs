@@ -20,7 +20,7 @@ use crate::accounts::sessions::{self, SessionKind, SessionPolicy, Viewer};
 use crate::db::{Db, StatementCounter};
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
-use crate::web::page_cache::CSRF_MARKER;
+use crate::web::page_cache::{Scope, CSRF_MARKER};
 use crate::web::AppState;
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
@@ -120,7 +120,7 @@ pub enum Cached {
 
 /// Where to store a page once rendered.
 pub struct CacheTicket {
-    version: i64,
+    version: crate::web::page_cache::Version,
     key: String,
 }
 
@@ -294,18 +294,21 @@ impl Ctx {
         res.body(html)
     }
 
-    /// For a visitor who is not signed in: the cached page for this address if it is still
-    /// current (one statement), else a ticket to cache the page about to be rendered.
-    pub async fn cached_page(&self) -> Result<Cached, AppError> {
+    /// For a visitor who is not signed in: the cached page for this address if what it shows
+    /// has not changed (one statement), else a ticket to cache the page about to be rendered.
+    pub async fn cached_page(&self, scope: Scope) -> Result<Cached, AppError> {
         if self.viewer.is_some() || !self.state.page_cache.enabled() {
             return Ok(Cached::Miss(None));
         }
         let version = self
             .db
-            .run_quick_read(|conn| crate::db::content_version(conn).map_err(AppError::from))
+            .run_quick_read(move |conn| scope.version(conn).map_err(AppError::from))
             .await?;
+        let Some(version) = version else {
+            return Ok(Cached::Miss(None));
+        };
         let key = format!("{}|{}", self.lang.code(), self.current_path());
-        match self.state.page_cache.get(version, &key) {
+        match self.state.page_cache.get(&key, version) {
             Some(html) => Ok(Cached::Hit(self.html_response(
                 StatusCode::OK,
                 html.replace(CSRF_MARKER, self.csrf_token()),
@@ -330,7 +333,7 @@ impl Ctx {
             .render(template, self.page_data(data, CSRF_MARKER))?
             .into();
         let page = html.replace(CSRF_MARKER, self.csrf_token());
-        self.state.page_cache.put(ticket.version, ticket.key, html);
+        self.state.page_cache.put(ticket.key, ticket.version, html);
         Ok(self.html_response(StatusCode::OK, page))
     }
 

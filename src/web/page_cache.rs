@@ -1,14 +1,66 @@
 //! The visitors' page cache: rendered HTML of public pages for people who are not signed in,
-//! keyed by language and address, valid while the database's content version has not moved
-//! (every write transaction moves it — see `db::write_tx`). Checking the version costs one
-//! statement, so every instance behind a proxy serves fresh pages; a hit skips the queries and
-//! the rendering. The per-visitor CSRF token is put in at serve time.
+//! keyed by language and address, each kept with the versions it was rendered from: the site's
+//! content version (moved by every administrative write) and the version of what the page shows
+//! (its thread, board or city, moved by posting there; the site's activity version for the home
+//! page, the directory and profiles). Reading those versions back costs one statement, so every
+//! instance behind a proxy serves fresh pages; a hit skips the queries and the rendering. The
+//! visitor's own CSRF token is put in at serve time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use diesel::prelude::*;
+
+use crate::db::schema::{boards, cities, site_state, threads};
+use crate::db::DbConnection;
+use crate::on_backend;
+
 /// What stands in the cached HTML where the visitor's CSRF token goes.
 pub const CSRF_MARKER: &str = "__vigie_csrf_token__";
+
+/// The versions a page was rendered from.
+pub type Version = (i64, i64);
+
+/// What a cached page depends on.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Site-wide lists (home page, directory, profiles).
+    Site,
+    /// A thread page.
+    Thread(i64),
+    /// A board page.
+    Board(String),
+    /// A city page.
+    City(String),
+}
+
+impl Scope {
+    /// The current versions behind this scope (one statement); `None` when the thing is gone.
+    pub fn version(&self, conn: &mut DbConnection) -> QueryResult<Option<Version>> {
+        let site = site_state::table.filter(site_state::id.eq(1));
+        match self {
+            Scope::Site => on_backend!(conn, c => site
+                .select((site_state::content_version, site_state::activity_version))
+                .get_result(c)
+                .optional()),
+            Scope::Thread(id) => on_backend!(conn, c => site
+                .inner_join(threads::table.on(threads::id.eq(*id)))
+                .select((site_state::content_version, threads::version))
+                .get_result(c)
+                .optional()),
+            Scope::Board(slug) => on_backend!(conn, c => site
+                .inner_join(boards::table.on(boards::slug.eq(slug)))
+                .select((site_state::content_version, boards::version))
+                .get_result(c)
+                .optional()),
+            Scope::City(slug) => on_backend!(conn, c => site
+                .inner_join(cities::table.on(cities::slug.eq(slug)))
+                .select((site_state::content_version, cities::version))
+                .get_result(c)
+                .optional()),
+        }
+    }
+}
 
 /// The cache, bounded in bytes.
 #[derive(Debug)]
@@ -19,9 +71,8 @@ pub struct PageCache {
 
 #[derive(Debug, Default)]
 struct Inner {
-    version: i64,
     bytes: usize,
-    pages: HashMap<String, Arc<str>>,
+    pages: HashMap<String, (Version, Arc<str>)>,
 }
 
 impl PageCache {
@@ -38,36 +89,33 @@ impl PageCache {
         self.budget > 0
     }
 
-    /// The page stored under `key` for content `version`, if any.
-    pub fn get(&self, version: i64, key: &str) -> Option<Arc<str>> {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.version != version {
-            if version > inner.version {
-                inner.pages.clear();
-                inner.bytes = 0;
-                inner.version = version;
-            }
-            return None;
+    /// The page stored under `key` if it was rendered from `version`.
+    pub fn get(&self, key: &str, version: Version) -> Option<Arc<str>> {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        match inner.pages.get(key) {
+            Some((v, html)) if *v == version => Some(Arc::clone(html)),
+            _ => None,
         }
-        inner.pages.get(key).cloned()
     }
 
-    /// Stores a page rendered from content `version`.
-    pub fn put(&self, version: i64, key: String, html: Arc<str>) {
-        if !self.enabled() || html.len() > self.budget / 4 {
+    /// Stores a page rendered from `version`. When the budget is spent, everything goes (the
+    /// pages that matter come back on their next view).
+    pub fn put(&self, key: String, version: Version, html: Arc<str>) {
+        let size = html.len() + key.len();
+        if !self.enabled() || size > self.budget / 4 {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if version < inner.version {
-            return;
+        if let Some((_, old)) = inner.pages.get(&key) {
+            let old_size = old.len() + key.len();
+            inner.bytes = inner.bytes.saturating_sub(old_size);
         }
-        if version > inner.version || inner.bytes + html.len() > self.budget {
+        if inner.bytes + size > self.budget {
             inner.pages.clear();
             inner.bytes = 0;
-            inner.version = version;
         }
-        inner.bytes += html.len() + key.len();
-        inner.pages.insert(key, html);
+        inner.bytes += size;
+        inner.pages.insert(key, (version, html));
     }
 }
 
@@ -76,18 +124,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pages_expire_with_the_version_and_the_budget() {
+    fn pages_expire_with_their_version_and_the_budget() {
         let cache = PageCache::new(1000);
-        cache.put(1, "a".into(), Arc::from("x".repeat(100)));
-        assert!(cache.get(1, "a").is_some());
-        assert!(cache.get(2, "a").is_none(), "a newer version invalidates");
-        cache.put(1, "b".into(), Arc::from("old"));
-        assert!(
-            cache.get(2, "b").is_none(),
-            "pages from older versions are not kept"
+        cache.put("a".into(), (1, 1), Arc::from("x".repeat(100)));
+        assert!(cache.get("a", (1, 1)).is_some());
+        assert!(cache.get("a", (1, 2)).is_none(), "a newer version misses");
+        cache.put("a".into(), (1, 2), Arc::from("y".repeat(100)));
+        assert_eq!(
+            cache.get("a", (1, 2)).as_deref(),
+            Some("y".repeat(100).as_str())
         );
         for i in 0..20 {
-            cache.put(2, format!("k{i}"), Arc::from("y".repeat(200)));
+            cache.put(format!("k{i}"), (1, 1), Arc::from("z".repeat(200)));
         }
         let inner = cache.inner.lock().expect("lock");
         assert!(inner.bytes <= 1000);

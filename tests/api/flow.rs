@@ -296,6 +296,13 @@ async fn visitors_get_cached_pages_that_are_never_stale() {
     );
     assert_eq!(text(&first.body), text(&second.body));
 
+    // Posting elsewhere leaves this page's cached copy valid.
+    let elsewhere = app
+        .new_thread_with(&member, "actions-locales", "Ailleurs", "Autre chose", "")
+        .await;
+    app.reply_with(&member, elsewhere, "Ailleurs encore").await;
+    assert_eq!(app.get_with(&visitor, &path).await.statements(), 1);
+
     // A reply is visible at once, on every cached page that shows it.
     app.reply_with(&member, id, "Une réponse toute fraîche")
         .await;
