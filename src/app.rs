@@ -114,6 +114,7 @@ impl Application {
         });
         let workers = state.settings.server.workers;
         let body_limit = state.settings.server.max_body_bytes;
+        let blocking_threads = (state.settings.database.pool_size as usize).max(4);
         let mut builder =
             HttpServer::new(move || {
                 App::new()
@@ -167,6 +168,9 @@ impl Application {
         if workers > 0 {
             builder = builder.workers(workers);
         }
+        // Blocking work is database work: more threads than connections only queue for the pool
+        // (and each idle thread keeps memory). actix's default is 512 per process.
+        builder = builder.worker_max_blocking_threads(blocking_threads);
         let server = builder.listen(listener)?.shutdown_timeout(10).run();
         Ok(Application {
             port,

@@ -120,7 +120,8 @@ impl DbManager {
                     diesel::SqliteConnection::establish(path).map_err(DbError::Connect)?;
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
+                     PRAGMA cache_size = -1024;",
                     self.busy_timeout_ms, self.synchronous
                 ))
                 .map_err(DbError::Setup)?;
