@@ -19,6 +19,24 @@ use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware, AppState};
 use crate::{accounts, admin, bootstrap, cities, forum};
 
+/// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
+async fn checkpoint_every_second(pool: db::Pool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        let pool = pool.clone();
+        let done = tokio::task::spawn_blocking(move || match pool.get() {
+            Ok(mut conn) => db::checkpoint(&mut conn).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        })
+        .await;
+        if let Ok(Err(e)) = done {
+            tracing::debug!(error = %e, "checkpoint skipped");
+        }
+    }
+}
+
 /// A built, bound, not yet running server.
 pub struct Application {
     port: u16,
@@ -48,6 +66,7 @@ impl Application {
         }
         let pool = db::build_pool(&settings.database);
         let backend = DbManager::new(&settings.database).backend();
+        let checkpoint_pool = pool.clone();
 
         let setup_link = {
             let pool = pool.clone();
@@ -172,6 +191,9 @@ impl Application {
         // (and each idle thread keeps memory). actix's default is 512 per process.
         builder = builder.worker_max_blocking_threads(blocking_threads);
         let server = builder.listen(listener)?.shutdown_timeout(10).run();
+        if backend == db::Backend::Sqlite {
+            tokio::spawn(checkpoint_every_second(checkpoint_pool));
+        }
         Ok(Application {
             port,
             server,

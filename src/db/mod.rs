@@ -87,6 +87,7 @@ pub struct DbManager {
     target: DatabaseTarget,
     synchronous: String,
     busy_timeout_ms: u64,
+    autocheckpoint: bool,
 }
 
 impl DbManager {
@@ -101,7 +102,14 @@ impl DbManager {
             target: settings.target(),
             synchronous: synchronous.to_owned(),
             busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+            autocheckpoint: true,
         }
+    }
+
+    /// SQLite connections that leave checkpoints to `checkpoint` (the server's background task).
+    pub fn without_autocheckpoint(mut self) -> Self {
+        self.autocheckpoint = false;
+        self
     }
 
     /// Opens one connection.
@@ -121,8 +129,10 @@ impl DbManager {
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -1024;",
-                    self.busy_timeout_ms, self.synchronous
+                     PRAGMA cache_size = -1024; PRAGMA wal_autocheckpoint = {};",
+                    self.busy_timeout_ms,
+                    self.synchronous,
+                    if self.autocheckpoint { 1000 } else { 0 }
                 ))
                 .map_err(DbError::Setup)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -165,10 +175,21 @@ impl ManageConnection for DbManager {
     }
 }
 
+/// Copies the SQLite write-ahead log back into the database file (a passive checkpoint: it
+/// never waits for readers or writers). The server runs it every second from a background task
+/// instead of letting a writer do it at commit time, which kept that writer's request — and the
+/// readers around it — waiting.
+pub fn checkpoint(conn: &mut DbConnection) -> Result<(), DieselError> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")?;
+    }
+    Ok(())
+}
+
 /// Builds the pool without opening a connection first, so the server starts even when the
 /// database is down (requests then get a 503 page until it comes back).
 pub fn build_pool(settings: &DatabaseSettings) -> Pool {
-    let manager = DbManager::new(settings);
+    let manager = DbManager::new(settings).without_autocheckpoint();
     let size = match manager.backend() {
         Backend::Sqlite => settings.pool_size.max(2),
         Backend::Postgres => settings.pool_size.max(1),
