@@ -248,3 +248,62 @@ async fn threads_and_posts_through_the_api() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn concurrent_replies_all_land_with_unique_numbers() {
+    let app = TestApp::spawn().await;
+    let token = app.api_user("foule").await;
+    let created = app
+        .api(
+            Method::POST,
+            "/api/v1/boards/general/threads",
+            Some(&token),
+            Some(json!({"title": "Tous ensemble", "body": "On y va."})),
+        )
+        .await
+        .json();
+    let id = created["id"].as_i64().expect("id");
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let url = app.url(&format!("/api/v1/threads/{id}/posts"));
+        let token = token.clone();
+        tasks.spawn(async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"body": format!("message {i}")}))
+                .send()
+                .await
+                .expect("POST")
+                .status()
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(
+            status.expect("task"),
+            StatusCode::CREATED,
+            "no write is lost or refused"
+        );
+    }
+    let posts = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/threads/{id}/posts"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let numbers: Vec<i64> = posts["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .map(|p| p["number"].as_i64().expect("n"))
+        .collect();
+    assert_eq!(numbers, (1..=41).collect::<Vec<_>>());
+    let thread = app
+        .api(Method::GET, &format!("/api/v1/threads/{id}"), None, None)
+        .await
+        .json();
+    assert_eq!(thread["post_count"], 41);
+}
