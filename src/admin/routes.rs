@@ -9,6 +9,7 @@ use crate::forum::queries::{self, BoardFields};
 use crate::validation::{clean_text, FieldError};
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::parse_id;
 
 /// Registers the admin routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -165,13 +166,6 @@ async fn create_board(ctx: Ctx, form: CsrfForm<BoardForm>) -> Result<HttpRespons
             render_boards(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, &[e], None).await
         }
     }
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
 }
 
 async fn find_board(ctx: &Ctx, id: i64) -> Result<queries::Board, AppError> {

@@ -11,6 +11,7 @@ use crate::forum::routes::{board_display_description, board_display_name};
 use crate::validation::FieldError;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
+use crate::web::parse_id;
 
 /// Posts per page of `GET /api/v1/threads/{id}/posts`.
 const API_POSTS_PER_PAGE: i64 = 50;
@@ -41,13 +42,6 @@ pub fn thread_item_json(t: &ThreadListItem) -> Value {
         "pinned": t.pinned,
         "locked": t.locked,
     })
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
 }
 
 async fn boards(ctx: ApiCtx) -> Result<HttpResponse, AppError> {

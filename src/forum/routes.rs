@@ -13,6 +13,7 @@ use crate::web::context::{see_other, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
 use crate::web::page_cache::Scope;
+use crate::web::parse_id;
 
 /// Registers the forum routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -270,13 +271,6 @@ async fn thread_page_with_slug(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     render_thread(ctx, path.into_inner().0, query.into_inner()).await
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
 }
 
 async fn render_thread(

@@ -73,6 +73,15 @@ impl AppState {
     }
 }
 
+/// An id from a path segment: a positive integer, anything else is a 404 (not a 400: a
+/// mistyped address is a page that does not exist).
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
 /// `GET /healthz`: the process answers (no database access).
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
