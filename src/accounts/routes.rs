@@ -108,12 +108,7 @@ pub async fn register_account(
     db: &crate::db::Db,
     reg: Registration,
 ) -> Result<Result<i64, CreateUserError>, AppError> {
-    let state = ctx_state.clone();
-    let password = reg.password.clone();
-    let hash = web::block(move || state.hasher.hash(password.expose()))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let hash = hash_password(ctx_state, &reg.password).await?;
     db.run(move |conn| {
         Ok(queries::create_user(
             conn,
@@ -460,27 +455,12 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                     .await
                 }
             };
-            let stored = ctx
-                .db
-                .run(move |conn| queries::password_hash(conn, user_id).map_err(AppError::from))
-                .await?;
-            let state = ctx.state.clone();
-            let current = form.current_password.clone();
-            let result = web::block(move || {
-                let ok = state.hasher.verify(&current, Some(&stored))?;
-                if ok == Verified::No {
-                    return Ok(None);
-                }
-                state.hasher.hash(new_password.expose()).map(Some)
-            })
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)?;
-            let Some(new_hash) = result else {
+            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
                 let e = FieldError::new("current_password", "error-current-password-wrong");
                 return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
                     .await;
-            };
+            }
+            let new_hash = hash_password(&ctx.state, &new_password).await?;
             let keep = viewer.session_id;
             ctx.db
                 .run(move |conn| {
@@ -531,6 +511,19 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
         }
         _ => Err(AppError::BadRequest("error-bad-form")),
     }
+}
+
+/// Hashes a new password off the async threads.
+pub async fn hash_password(
+    state: &web::Data<AppState>,
+    password: &NewPassword,
+) -> Result<String, AppError> {
+    let state = state.clone();
+    let password = password.clone();
+    web::block(move || state.hasher.hash(password.expose()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
 }
 
 /// True when `password` is the user's current password (checked off the async threads).
@@ -625,12 +618,7 @@ async fn setup_submit(
         Ok(r) => r,
         Err(errors) => return rerender(&ctx, &errors),
     };
-    let state = ctx.state.clone();
-    let password = reg.password.clone();
-    let password_hash = web::block(move || state.hasher.hash(password.expose()))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let password_hash = hash_password(&ctx.state, &reg.password).await?;
     let label = user_agent_label(&ctx);
     let policy = session_policy(&ctx.state);
     let result = ctx
