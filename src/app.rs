@@ -9,15 +9,11 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 
-use crate::accounts::domain::CommonPasswords;
-use crate::accounts::password::PasswordHasher;
 use crate::db::{self, migrate, DbManager};
 use crate::settings::Settings;
 use crate::web::error::AppError;
-use crate::web::templates::Templates;
-use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware, AppState};
-use crate::{accounts, admin, bootstrap, cities, forum};
+use crate::{accounts, admin, bootstrap, cities, forum, notifications};
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
 async fn checkpoint_every_second(pool: db::Pool) {
@@ -108,29 +104,8 @@ impl Application {
             );
         }
 
-        let state = web::Data::new(AppState {
-            hasher: PasswordHasher::new(&settings.security)?,
-            common_passwords: CommonPasswords::load(),
-            templates: Templates::load(settings.server.reload_templates)?,
-            throttles: Throttles {
-                login_account: Throttle::new(
-                    settings.security.login_failures_per_account,
-                    Duration::from_secs(settings.security.login_window_minutes * 60),
-                ),
-                login_client: Throttle::new(
-                    settings.security.login_failures_per_client,
-                    Duration::from_secs(settings.security.login_window_minutes * 60),
-                ),
-                register_client: Throttle::new(
-                    settings.security.registrations_per_hour,
-                    Duration::from_secs(3600),
-                ),
-            },
-            page_cache: crate::web::page_cache::PageCache::new(settings.server.page_cache_bytes),
-            pool,
-            backend,
-            settings,
-        });
+        let state = web::Data::new(AppState::new(settings, pool, backend)?);
+        let worker_state = state.clone();
         let workers = state.settings.server.workers;
         let body_limit = state.settings.server.max_body_bytes;
         let blocking_threads = (state.settings.database.pool_size as usize).max(4);
@@ -176,12 +151,15 @@ impl Application {
                         web::scope("/api/v1")
                             .configure(accounts::api::configure)
                             .configure(forum::api::configure)
-                            .configure(cities::api::configure),
+                            .configure(cities::api::configure)
+                            .configure(notifications::routes::configure_api)
+                            .configure(admin::routes::configure_api),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
                     .configure(cities::routes::configure)
                     .configure(admin::routes::configure)
+                    .configure(notifications::routes::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {
@@ -194,6 +172,7 @@ impl Application {
         if backend == db::Backend::Sqlite {
             tokio::spawn(checkpoint_every_second(checkpoint_pool));
         }
+        tokio::spawn(crate::mail::worker::run(worker_state));
         Ok(Application {
             port,
             server,

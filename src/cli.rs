@@ -1,5 +1,5 @@
 //! The `vigie` command line: `serve` (the default), `migrate`, `user create`, `board create`,
-//! `cities import`.
+//! `cities import`, `mail test`, `mail digest`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -73,6 +73,23 @@ pub enum Command {
     Cities {
         #[command(subcommand)]
         command: CitiesCommand,
+    },
+    /// Email: test the transport, send digests.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+/// `vigie mail …`
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send a test mail to ADDRESS through the configured transport, now, and report the result.
+    Test { address: String },
+    /// Queue the digests that are due (every pending one with `--all`) and send the outbox.
+    Digest {
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -282,6 +299,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
             .await
+        }
+        Command::Mail {
+            command: MailCommand::Test { address },
+        } => {
+            let transport = settings.mail.transport.clone();
+            match crate::mail::send_test(&settings, &address).await {
+                Ok(detail) => {
+                    println!("test mail sent to {address} through {transport} ({detail})");
+                    Ok(())
+                }
+                Err(e) => bail!("the test mail could not be sent through {transport}: {e}"),
+            }
+        }
+        Command::Mail {
+            command: MailCommand::Digest { all },
+        } => {
+            let pool = db::build_pool(&settings.database);
+            let backend = db::DbManager::new(&settings.database).backend();
+            let state =
+                actix_web::web::Data::new(crate::web::AppState::new(settings, pool, backend)?);
+            let queued = {
+                let state = state.clone();
+                tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                    let mut conn = state.pool.get()?;
+                    migrate::run_pending(&mut conn)?;
+                    let now = db::now();
+                    crate::notifications::digest::send_due(&state, &mut conn, now, all)
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))
+                })
+                .await??
+            };
+            let mut sent = 0;
+            loop {
+                let n = crate::mail::worker::send_round(&state)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                sent += n;
+                if n == 0 {
+                    break;
+                }
+            }
+            println!("{queued} digest(s) queued; {sent} mail(s) handed to the transport");
+            Ok(())
         }
         Command::Cities {
             command: CitiesCommand::Import { file },

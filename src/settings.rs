@@ -15,6 +15,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub site: SiteSettings,
     pub security: SecuritySettings,
+    pub mail: MailSettings,
+    pub notifications: NotificationSettings,
 }
 
 /// The HTTP server.
@@ -94,6 +96,54 @@ pub struct SecuritySettings {
     pub argon2_iterations: u32,
     /// Argon2id parallelism (`VIGIE__SECURITY__ARGON2_PARALLELISM`, 1).
     pub argon2_parallelism: u32,
+}
+
+/// How mail leaves the server (see `mail`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    /// `smtp`, `file` (the development default) or `memory` (unit tests)
+    /// (`VIGIE__MAIL__TRANSPORT`).
+    pub transport: String,
+    /// SMTP server in lettre's URL form: `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host:465`, `smtp://127.0.0.1:2525` (`VIGIE__MAIL__SMTP_URL`).
+    pub smtp_url: SecretString,
+    /// Seconds before an SMTP connection or command gives up (`VIGIE__MAIL__SMTP_TIMEOUT_SECONDS`).
+    pub smtp_timeout_seconds: u64,
+    /// Folder the `file` transport writes `.eml` files to (`VIGIE__MAIL__FILE_DIR`).
+    pub file_dir: PathBuf,
+    /// Sender address (`VIGIE__MAIL__FROM_ADDRESS`); the display name is the site name.
+    pub from_address: String,
+    /// Seconds between two looks at the outbox when nothing wakes the worker
+    /// (`VIGIE__MAIL__POLL_SECONDS`).
+    pub poll_seconds: u64,
+    /// First retry delay in seconds, doubled after each failure (`VIGIE__MAIL__RETRY_BASE_SECONDS`).
+    pub retry_base_seconds: u64,
+    /// Longest delay between two attempts, in seconds (`VIGIE__MAIL__RETRY_MAX_SECONDS`).
+    pub retry_max_seconds: u64,
+    /// Attempts before a mail is marked failed (`VIGIE__MAIL__MAX_ATTEMPTS`).
+    pub max_attempts: i64,
+    /// Days sent mails stay in the outbox before they are purged (`VIGIE__MAIL__KEEP_SENT_DAYS`).
+    pub keep_sent_days: i64,
+    /// New accounts must confirm their address before posting (`VIGIE__MAIL__REQUIRE_VERIFICATION`).
+    pub require_verification: bool,
+    /// Hours a verification or email-change link stays valid (`VIGIE__MAIL__VERIFY_TOKEN_HOURS`).
+    pub verify_token_hours: i64,
+    /// Minutes a password-reset link stays valid (`VIGIE__MAIL__RESET_TOKEN_MINUTES`).
+    pub reset_token_minutes: i64,
+    /// Verification or reset mails one account (or one client) may ask for per hour
+    /// (`VIGIE__MAIL__REQUESTS_PER_HOUR`).
+    pub requests_per_hour: u32,
+}
+
+/// Who hears about new posts, and how often.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NotificationSettings {
+    /// Users one post may notify by `@mention` (`VIGIE__NOTIFICATIONS__MAX_MENTIONS`).
+    pub max_mentions: usize,
+    /// Hours between two digests for one user (`VIGIE__NOTIFICATIONS__DIGEST_INTERVAL_HOURS`).
+    pub digest_interval_hours: i64,
+    /// Characters of a post's text quoted in a notification mail (`VIGIE__NOTIFICATIONS__EXCERPT_CHARS`).
+    pub excerpt_chars: usize,
 }
 
 /// Which database a URL points at.

@@ -332,3 +332,120 @@ settings-delete-intro = Your name, address and password are erased and every ses
 settings-delete-erase-posts = Also erase the text of all my posts
 settings-delete-submit = Delete my account for good
 post-erased = Post erased by its author.
+
+## Email: verification, forgotten password, address change
+error-email-unverified = Please confirm your email address first: follow the link we sent you (you can ask for a new one in your settings).
+register-sent-title = Check your inbox
+register-sent-message = We sent a message to the address you gave. Follow the link inside to confirm your address; you can then log in and post. Nothing after a few minutes? Look in your spam folder, or ask for a new link from the login page.
+register-sent-login = Go to the login page
+verify-done-title = Address confirmed
+verify-done-message = Thank you: your email address is confirmed. You can now post.
+verify-done-continue = Continue to the boards
+verify-done-login = Log in
+link-invalid-title = Invalid or expired link
+verify-invalid-message = This confirmation link no longer works: it was already used, has expired, or was replaced by a newer one.
+verify-resend-from-login = Ask for a new link
+verify-resent-title = Link sent
+verify-resent-message = If this account exists and its address is still unconfirmed, a new link has just been sent to it. Earlier links no longer work.
+verify-banner = Your email address is not confirmed yet: you can read, but not post yet.
+verify-resend = Send the confirmation link again
+forgot-title = Forgotten password
+forgot-intro = Enter your account’s email address: we will send a link to choose a new password there, valid for one hour.
+forgot-submit = Send the link
+forgot-sent-title = Check your inbox
+forgot-sent-message = If an account uses this address, a link to choose a new password has just been sent to it. It is valid for one hour and works once.
+reset-title = Choose a new password
+reset-intro = Choose your account’s new password.
+reset-sessions-hint = All your sessions will be closed: you will log in again with this new password.
+reset-submit = Save the password
+reset-invalid-message = This reset link no longer works: it was already used, has expired, or was replaced by a newer one.
+reset-ask-again = Ask for a new link
+reset-done-title = Password changed
+reset-done-message = Your password was changed and all your sessions were closed. Log in with the new password.
+email-confirm-invalid-message = This confirmation link no longer works: it was already used, has expired, or was replaced by a newer one.
+email-confirm-taken-message = This address is now used by another account: it cannot become yours.
+email-confirm-done-title = Address changed
+email-confirm-done-message = Your new email address is confirmed. A message told your old address.
+notice-email-change-sent = We sent a confirmation link to the new address. The change takes effect once you follow it.
+notice-notifications-saved = Your notification preferences were saved.
+login-forgot-link = Forgot your password?
+login-resend-summary = Didn’t get the confirmation link?
+settings-email-verified = confirmed
+settings-email-unverified = not confirmed yet
+settings-email-heading = Change email address
+settings-email-change-hint = We will send a confirmation link to the new address and let the old one know.
+settings-new-email-label = New email address
+settings-email-submit = Change address
+
+## Notifications
+nav-notifications = Notifications
+nav-unread = { $count ->
+    [one] { $count } unread notification
+   *[other] { $count } unread notifications
+}
+nav-admin-mail = Email
+notifications-title = Notifications
+notifications-mark-all-read = Mark all as read
+notifications-unread = New
+notifications-empty = No notifications yet.
+notifications-settings-hint = Choose what is also sent to you by email in your settings:
+pagination-older = Older ›
+notification-kind-reply = Reply
+notification-kind-mention = Mention
+notification-kind-quote = Quote
+notification-kind-new-thread = New thread
+notification-kind-watched-post = New post
+settings-notifications-heading = Email notifications
+settings-notifications-intro = Notifications always show on the forum. Choose what is also sent to you by email.
+settings-email-direct-label = Replies, mentions and quotes
+settings-email-watched-label = Boards and cities you watch
+settings-email-mode-immediately = Right away
+settings-email-mode-digest = In a daily digest
+settings-email-mode-never = Never
+settings-notifications-submit = Save
+watch-label = Notifications:
+watch-submit = Change
+watch-level-thread-watching = Watching: every new post
+watch-level-thread-normal = Normal: replies quoting me and mentions
+watch-level-thread-muted = Muted: nothing at all
+watch-level-board-watching = Watching: every new post in this board
+watch-level-board-normal = Normal: only what concerns me
+watch-level-board-muted = Muted: nothing from this board
+watch-level-city-watching = Watching: every new post about this city
+watch-level-city-normal = Normal: only what concerns me
+watch-level-city-muted = Muted: nothing about this city
+watch-current-watching = Watching
+watch-current-normal = Normal
+watch-current-muted = Muted
+post-quote = Quote
+quote-intro = [@{ $author }]({ $link }) wrote:
+reply-needs-verification = Confirm your email address to be able to reply.
+unsubscribe-title = Unsubscribe
+unsubscribe-confirm = Stop receiving by email: { $list }?
+unsubscribe-submit = Unsubscribe me
+unsubscribe-done = Done: you will no longer receive by email: { $list }.
+unsubscribe-settings-hint = You can change your mind at any time in your settings:
+unsubscribe-list-direct = replies, mentions and quotes
+unsubscribe-list-watched = new posts in the boards and cities you watch
+unsubscribe-list-digest = the daily digest
+
+## Email administration
+admin-mail-title = Outgoing email
+admin-mail-transport = Configured transport: { $transport }.
+admin-mail-pending = Pending
+admin-mail-failed = Failed
+admin-mail-sent = Sent (recent)
+admin-mail-fanout = Posts awaiting notification
+admin-mail-retry = Retry failed mails
+admin-mail-retried = { $count ->
+    [one] { $count } mail queued again.
+   *[other] { $count } mails queued again.
+}
+admin-mail-problems = Mails in trouble
+admin-mail-no-problems = No mail in trouble.
+admin-mail-col-kind = Kind
+admin-mail-col-recipient = Recipient
+admin-mail-col-status = Status
+admin-mail-col-attempts = Attempts
+admin-mail-col-error = Last error
+admin-mail-col-next = Next attempt

@@ -334,3 +334,120 @@ settings-delete-intro = Votre nom, votre adresse et votre mot de passe sont effa
 settings-delete-erase-posts = Effacer aussi le texte de tous mes messages
 settings-delete-submit = Supprimer définitivement mon compte
 post-erased = Message effacé par son auteur ou son autrice.
+
+## E-mail : vérification, mot de passe oublié, changement d’adresse
+error-email-unverified = Confirmez d’abord votre adresse e-mail : suivez le lien que nous vous avons envoyé (vous pouvez le redemander depuis vos paramètres).
+register-sent-title = Vérifiez votre boîte mail
+register-sent-message = Nous avons envoyé un message à l’adresse indiquée. Suivez le lien qu’il contient pour confirmer votre adresse ; vous pourrez ensuite vous connecter et publier. Rien reçu au bout de quelques minutes ? Regardez dans les indésirables, ou redemandez le lien depuis la page de connexion.
+register-sent-login = Aller à la page de connexion
+verify-done-title = Adresse confirmée
+verify-done-message = Merci : votre adresse e-mail est confirmée. Vous pouvez désormais publier.
+verify-done-continue = Continuer vers les forums
+verify-done-login = Se connecter
+link-invalid-title = Lien invalide ou expiré
+verify-invalid-message = Ce lien de confirmation n’est plus valable : il a déjà servi, a expiré ou a été remplacé par un plus récent.
+verify-resend-from-login = Redemander un lien
+verify-resent-title = Lien envoyé
+verify-resent-message = Si ce compte existe et attend encore la confirmation de son adresse, un nouveau lien vient de lui être envoyé. Les liens précédents ne fonctionnent plus.
+verify-banner = Votre adresse e-mail n’est pas encore confirmée : vous pouvez lire, mais pas encore publier.
+verify-resend = Renvoyer le lien de confirmation
+forgot-title = Mot de passe oublié
+forgot-intro = Indiquez l’adresse e-mail de votre compte : nous y enverrons un lien pour choisir un nouveau mot de passe, valable une heure.
+forgot-submit = Envoyer le lien
+forgot-sent-title = Vérifiez votre boîte mail
+forgot-sent-message = Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Il est valable une heure et ne sert qu’une fois.
+reset-title = Choisir un nouveau mot de passe
+reset-intro = Choisissez le nouveau mot de passe de votre compte.
+reset-sessions-hint = Toutes vos sessions seront fermées : vous vous reconnecterez avec ce nouveau mot de passe.
+reset-submit = Enregistrer le mot de passe
+reset-invalid-message = Ce lien de réinitialisation n’est plus valable : il a déjà servi, a expiré ou a été remplacé par un plus récent.
+reset-ask-again = Demander un nouveau lien
+reset-done-title = Mot de passe changé
+reset-done-message = Votre mot de passe a été changé et toutes vos sessions ont été fermées. Connectez-vous avec le nouveau mot de passe.
+email-confirm-invalid-message = Ce lien de confirmation n’est plus valable : il a déjà servi, a expiré ou a été remplacé par un plus récent.
+email-confirm-taken-message = Cette adresse est maintenant utilisée par un autre compte : elle ne peut pas devenir la vôtre.
+email-confirm-done-title = Adresse changée
+email-confirm-done-message = Votre nouvelle adresse e-mail est confirmée. Un message a prévenu l’ancienne adresse.
+notice-email-change-sent = Nous avons envoyé un lien de confirmation à la nouvelle adresse. Le changement prendra effet quand vous l’aurez suivi.
+notice-notifications-saved = Vos préférences de notification ont été enregistrées.
+login-forgot-link = Mot de passe oublié ?
+login-resend-summary = Vous n’avez pas reçu le lien de confirmation ?
+settings-email-verified = confirmée
+settings-email-unverified = pas encore confirmée
+settings-email-heading = Changer d’adresse e-mail
+settings-email-change-hint = Nous enverrons un lien de confirmation à la nouvelle adresse et préviendrons l’ancienne.
+settings-new-email-label = Nouvelle adresse e-mail
+settings-email-submit = Changer d’adresse
+
+## Notifications
+nav-notifications = Notifications
+nav-unread = { $count ->
+    [one] { $count } notification non lue
+   *[other] { $count } notifications non lues
+}
+nav-admin-mail = E-mails
+notifications-title = Notifications
+notifications-mark-all-read = Tout marquer comme lu
+notifications-unread = Nouveau
+notifications-empty = Aucune notification pour l’instant.
+notifications-settings-hint = Choisissez ce qui vous est envoyé par e-mail dans vos paramètres :
+pagination-older = Plus anciennes ›
+notification-kind-reply = Réponse
+notification-kind-mention = Mention
+notification-kind-quote = Citation
+notification-kind-new-thread = Nouveau sujet
+notification-kind-watched-post = Nouveau message
+settings-notifications-heading = Notifications par e-mail
+settings-notifications-intro = Les notifications s’affichent toujours sur le forum. Choisissez ce qui vous est aussi envoyé par e-mail.
+settings-email-direct-label = Réponses, mentions et citations
+settings-email-watched-label = Forums et villes que vous suivez
+settings-email-mode-immediately = Tout de suite
+settings-email-mode-digest = Dans un résumé quotidien
+settings-email-mode-never = Jamais
+settings-notifications-submit = Enregistrer
+watch-label = Notifications :
+watch-submit = Changer
+watch-level-thread-watching = Suivre : chaque nouveau message
+watch-level-thread-normal = Normal : réponses qui me citent et mentions
+watch-level-thread-muted = Silence : rien du tout
+watch-level-board-watching = Suivre : chaque nouveau message de ce forum
+watch-level-board-normal = Normal : seulement ce qui me concerne
+watch-level-board-muted = Silence : rien de ce forum
+watch-level-city-watching = Suivre : chaque nouveau message sur cette ville
+watch-level-city-normal = Normal : seulement ce qui me concerne
+watch-level-city-muted = Silence : rien sur cette ville
+watch-current-watching = Suivi
+watch-current-normal = Normal
+watch-current-muted = Silence
+post-quote = Citer
+quote-intro = [@{ $author }]({ $link }) a écrit :
+reply-needs-verification = Confirmez votre adresse e-mail pour pouvoir répondre.
+unsubscribe-title = Se désabonner
+unsubscribe-confirm = Ne plus recevoir par e-mail : { $list } ?
+unsubscribe-submit = Me désabonner
+unsubscribe-done = C’est fait : vous ne recevrez plus par e-mail : { $list }.
+unsubscribe-settings-hint = Vous pouvez changer d’avis à tout moment dans vos paramètres :
+unsubscribe-list-direct = les réponses, mentions et citations
+unsubscribe-list-watched = les nouveaux messages des forums et villes suivis
+unsubscribe-list-digest = le résumé quotidien
+
+## Administration des e-mails
+admin-mail-title = Envois d’e-mails
+admin-mail-transport = Transport configuré : { $transport }.
+admin-mail-pending = En attente
+admin-mail-failed = En échec
+admin-mail-sent = Envoyés (récents)
+admin-mail-fanout = Messages à notifier
+admin-mail-retry = Réessayer les envois en échec
+admin-mail-retried = { $count ->
+    [one] { $count } e-mail remis en file d’attente.
+   *[other] { $count } e-mails remis en file d’attente.
+}
+admin-mail-problems = Envois en difficulté
+admin-mail-no-problems = Aucun envoi en difficulté.
+admin-mail-col-kind = Type
+admin-mail-col-recipient = Destinataire
+admin-mail-col-status = État
+admin-mail-col-attempts = Tentatives
+admin-mail-col-error = Dernière erreur
+admin-mail-col-next = Prochain essai

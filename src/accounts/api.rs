@@ -4,8 +4,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::accounts::queries::{self, CreateUserError};
-use crate::accounts::routes::{check_login, register_account, validate_registration, LoginOutcome};
+use crate::accounts::queries;
+use crate::accounts::routes::{
+    check_login, register_account, validate_registration, LoginOutcome, Registered,
+};
 use crate::accounts::sessions::{self, SessionKind};
 use crate::web::context::{session_policy, ApiCtx};
 use crate::web::error::AppError;
@@ -39,12 +41,14 @@ async fn register(ctx: ApiCtx, body: web::Json<RegisterBody>) -> Result<HttpResp
         .map_err(|errors| AppError::Invalid(errors[0].clone()))?;
     ctx.state.throttles.register_client.record(&key);
     let username = reg.username.as_str().to_owned();
-    match register_account(&ctx.state, &ctx.db, reg).await? {
-        Ok(id) => Ok(HttpResponse::Created().json(json!({"id": id, "username": username}))),
-        Err(CreateUserError::Db(e)) => Err(e.into()),
-        Err(e) => Err(AppError::Conflict(e.field_error().unwrap_or_else(|| {
-            crate::validation::FieldError::new("username", "error-username-taken")
-        }))),
+    match register_account(&ctx.state, &ctx.db, reg, ctx.lang).await? {
+        Registered::Created(id) => {
+            Ok(HttpResponse::Created().json(json!({"id": id, "username": username})))
+        }
+        // Same answer whether the address was new or already had an account.
+        Registered::MailSent => Ok(HttpResponse::Created()
+            .json(json!({"username": username, "verification": "email_sent"}))),
+        Registered::Taken(e) => Err(AppError::Conflict(e)),
     }
 }
 

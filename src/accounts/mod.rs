@@ -4,5 +4,7 @@ pub mod api;
 pub mod domain;
 pub mod password;
 pub mod queries;
+pub mod recovery;
 pub mod routes;
 pub mod sessions;
+pub mod tokens;

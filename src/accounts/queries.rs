@@ -50,7 +50,7 @@ pub fn create_user(
 
 /// Checks that neither the name (nor a look-alike) nor the address is taken, then inserts the
 /// account. Runs inside the caller's transaction.
-fn insert_user(
+pub fn insert_user(
     conn: &mut DbConnection,
     username: &Username,
     email: &EmailAddress,
@@ -425,6 +425,15 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
             ))
             .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+        {
+            use crate::db::schema::{email_tokens, notifications, outbox, watches};
+            diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id)))
+                .execute(conn)?;
+            diesel::delete(watches::table.filter(watches::user_id.eq(user_id))).execute(conn)?;
+            diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id)))
+                .execute(conn)?;
+            diesel::delete(outbox::table.filter(outbox::user_id.eq(user_id))).execute(conn)?;
+        }
         if erase_posts {
             let own = posts::table
                 .filter(posts::author_id.eq(user_id))

@@ -3,12 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::accounts::domain::{EmailAddress, NewPassword, Username};
 use crate::accounts::password::Verified;
 use crate::accounts::queries::{self, CreateUserError, SetupError};
+use crate::accounts::recovery;
 use crate::accounts::sessions::{self, Role, SessionKind};
 use crate::cities::queries as city_queries;
 use crate::forum::queries::{list_threads, ThreadFilter};
@@ -24,6 +26,7 @@ use crate::web::AppState;
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    recovery::configure(cfg);
     cfg.route("/register", web::get().to(register_page))
         .route("/register", web::post().to(register))
         .route("/login", web::get().to(login_page))
@@ -102,24 +105,76 @@ pub fn validate_registration(
     }
 }
 
-/// Creates a member account (hashing off the async threads). Returns the new id.
+/// What became of a registration.
+pub enum Registered {
+    /// The account exists and is signed in right away (verification is off).
+    Created(i64),
+    /// A mail went to the address: a verification link for a new account, or the "you already
+    /// have an account" notice. The answer is the same either way.
+    MailSent,
+    /// The name (or a look-alike) is taken.
+    Taken(FieldError),
+}
+
+/// Creates a member account (hashing off the async threads) and queues its verification mail in
+/// the same transaction; an address that already has an account gets the notice instead.
 pub async fn register_account(
-    ctx_state: &web::Data<AppState>,
+    state: &web::Data<AppState>,
     db: &crate::db::Db,
     reg: Registration,
-) -> Result<Result<i64, CreateUserError>, AppError> {
-    let hash = hash_password(ctx_state, &reg.password).await?;
-    db.run(move |conn| {
-        Ok(queries::create_user(
-            conn,
-            &reg.username,
-            &reg.email,
-            &hash,
-            Role::Member,
-            true,
-        ))
-    })
-    .await
+    lang: Lang,
+) -> Result<Registered, AppError> {
+    let hash = hash_password(state, &reg.password).await?;
+    let verify = state.settings.mail.require_verification;
+    let state_for_tx = state.clone();
+    let outcome = db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let state = &state_for_tx;
+                match queries::insert_user(
+                    conn,
+                    &reg.username,
+                    &reg.email,
+                    &hash,
+                    Role::Member,
+                    !verify,
+                ) {
+                    Ok(id) => {
+                        // A language other than the site's, chosen while registering, is kept
+                        // for the mails to come.
+                        if Some(lang) != Lang::parse(&state.settings.site.default_language) {
+                            diesel::update(crate::db::schema::users::table.find(id))
+                                .set(crate::db::schema::users::locale.eq(Some(lang.code())))
+                                .execute(conn)?;
+                        }
+                        if !verify {
+                            return Ok(Registered::Created(id));
+                        }
+                        let account =
+                            recovery::account_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+                        recovery::queue_verification(state, conn, &account, lang)?;
+                        tracing::info!(user_id = id, "account registered");
+                        Ok(Registered::MailSent)
+                    }
+                    Err(CreateUserError::EmailTaken) if verify => {
+                        if let Some(owner) = recovery::account_by_email(conn, reg.email.key())? {
+                            let owner_lang = recovery::mail_lang(state, owner.locale.as_deref());
+                            recovery::queue_account_exists(state, conn, &owner, owner_lang)?;
+                        }
+                        Ok(Registered::MailSent)
+                    }
+                    Err(CreateUserError::Db(e)) => Err(AppError::from(e)),
+                    Err(e) => Ok(Registered::Taken(e.field_error().unwrap_or_else(|| {
+                        FieldError::new("username", "error-username-taken")
+                    }))),
+                }
+            })
+        })
+        .await?;
+    if matches!(outcome, Registered::MailSent) {
+        state.mailer.wake();
+    }
+    Ok(outcome)
 }
 
 async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse, AppError> {
@@ -153,8 +208,9 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
         Err(errors) => return rerender(&ctx, &errors, None),
     };
     ctx.state.throttles.register_client.record(&register_key);
-    match register_account(&ctx.state, &ctx.db, reg).await? {
-        Ok(user_id) => {
+    match register_account(&ctx.state, &ctx.db, reg, ctx.lang).await? {
+        Registered::MailSent => Ok(see_other("/register/sent")),
+        Registered::Created(user_id) => {
             let label = user_agent_label(&ctx);
             let policy = session_policy(&ctx.state);
             let token = ctx
@@ -174,13 +230,7 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
             .map_err(AppError::internal)?;
             Ok(res)
         }
-        Err(e) => match e.field_error() {
-            Some(fe) => rerender(&ctx, &[fe], None),
-            None => Err(AppError::from(match e {
-                CreateUserError::Db(d) => d,
-                _ => diesel::result::Error::NotFound,
-            })),
-        },
+        Registered::Taken(fe) => rerender(&ctx, &[fe], None),
     }
 }
 
@@ -345,12 +395,20 @@ async fn render_settings(
     let viewer = ctx.require_user()?;
     let user_id = viewer.user_id;
     let current = viewer.session_id;
-    let (account, sessions_list) = ctx
+    let (account, sessions_list, (email_direct, email_watched)) = ctx
         .db
         .run(move |conn| {
+            let prefs: (String, String) = crate::db::schema::users::table
+                .find(user_id)
+                .select((
+                    crate::db::schema::users::email_direct,
+                    crate::db::schema::users::email_watched,
+                ))
+                .first(conn)?;
             Ok::<_, AppError>((
                 queries::account_settings(conn, user_id)?,
                 sessions::list(conn, user_id)?,
+                prefs,
             ))
         })
         .await?;
@@ -363,23 +421,47 @@ async fn render_settings(
             })
         })
         .collect();
-    let form = form.unwrap_or_else(|| {
-        json!({
-            "locale": account.locale.clone().unwrap_or_default(),
-            "home_city": account.home_city.as_ref().map(|c| c.slug.clone()).unwrap_or_default(),
-        })
+    let mut defaults = json!({
+        "locale": account.locale.clone().unwrap_or_default(),
+        "home_city": account.home_city.as_ref().map(|c| c.slug.clone()).unwrap_or_default(),
+        "new_email": "",
     });
+    if let (Some(Value::Object(typed)), Value::Object(base)) = (form, &mut defaults) {
+        base.extend(typed);
+    }
+    let form = defaults;
     ctx.render_status(
         status,
         "pages/settings",
         json!({
-            "account": {"username": account.username, "email": account.email},
+            "account": {
+                "username": account.username,
+                "email": account.email,
+                "email_verified": account.email_verified,
+            },
+            "require_verification": ctx.state.settings.mail.require_verification,
+            "email_prefs": {
+                "direct": mode_choices(ctx, &email_direct),
+                "watched": mode_choices(ctx, &email_watched),
+            },
             "form": form,
-            "errors": errors_json(ctx, &["home_city", "current_password", "new_password", "delete_password"], errors),
+            "errors": errors_json(ctx, &["home_city", "current_password", "new_password", "delete_password", "new_email", "email_password"], errors),
             "notice": notice.map(|k| ctx.t(k)),
             "sessions": sessions_json,
         }),
     )
+}
+
+/// The options of an email-preference select, with `current` selected.
+fn mode_choices(ctx: &Ctx, current: &str) -> Value {
+    json!(["immediately", "digest", "never"]
+        .iter()
+        .map(|mode| json!({
+            "value": mode,
+            "label": ctx.t(&format!("settings-email-mode-{mode}")),
+            "selected": *mode == current,
+        }))
+        .collect::<Vec<_>>())
 }
 
 /// Fields of the settings forms (one per `action`).
@@ -399,6 +481,12 @@ struct SettingsForm {
     session_id: Option<i64>,
     #[serde(default)]
     erase_posts: Option<String>,
+    #[serde(default)]
+    new_email: String,
+    #[serde(default)]
+    email_direct: String,
+    #[serde(default)]
+    email_watched: String,
 }
 
 async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpResponse, AppError> {
@@ -462,16 +550,65 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
             }
             let new_hash = hash_password(&ctx.state, &new_password).await?;
             let keep = viewer.session_id;
+            let state = ctx.state.clone();
             ctx.db
                 .run(move |conn| {
                     crate::db::write_tx(conn, |conn| {
                         queries::set_password_hash(conn, user_id, &new_hash)?;
-                        sessions::revoke_all(conn, user_id, Some(keep))
+                        sessions::revoke_all(conn, user_id, Some(keep))?;
+                        recovery::after_password_change(&state, conn, user_id)
+                    })
+                })
+                .await?;
+            ctx.state.mailer.wake();
+            Ok(see_other("/settings?saved=password"))
+        }
+        "email" => {
+            let form_json = json!({"new_email": form.new_email});
+            let address = match EmailAddress::parse(&form.new_email) {
+                Ok(a) => a,
+                Err(e) => {
+                    let e = FieldError::new("new_email", e.key);
+                    let status = StatusCode::UNPROCESSABLE_ENTITY;
+                    return render_settings(&ctx, status, Some(form_json), &[e], None).await;
+                }
+            };
+            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+                let e = FieldError::new("email_password", "error-current-password-wrong");
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return render_settings(&ctx, status, Some(form_json), &[e], None).await;
+            }
+            let state = ctx.state.clone();
+            let lang = ctx.lang;
+            ctx.db
+                .run(move |conn| {
+                    recovery::request_email_change(&state, conn, user_id, &address, lang)
+                })
+                .await?;
+            ctx.state.mailer.wake();
+            Ok(see_other("/settings?saved=email"))
+        }
+        "notifications" => {
+            use crate::notifications::EmailMode;
+            let direct = EmailMode::parse(&form.email_direct)
+                .ok_or(AppError::BadRequest("error-bad-form"))?;
+            let watched = EmailMode::parse(&form.email_watched)
+                .ok_or(AppError::BadRequest("error-bad-form"))?;
+            ctx.db
+                .run(move |conn| {
+                    use crate::db::schema::users;
+                    crate::db::write_tx_private(conn, |conn| {
+                        diesel::update(users::table.find(user_id))
+                            .set((
+                                users::email_direct.eq(direct.as_str()),
+                                users::email_watched.eq(watched.as_str()),
+                            ))
+                            .execute(conn)
                     })
                     .map_err(AppError::from)
                 })
                 .await?;
-            Ok(see_other("/settings?saved=password"))
+            Ok(see_other("/settings?saved=notifications"))
         }
         "revoke_session" => {
             let id = form
@@ -576,6 +713,8 @@ async fn settings_page_with_notice(
         Some("password") => Some("notice-password-changed"),
         Some("session") => Some("notice-session-revoked"),
         Some("sessions") => Some("notice-sessions-revoked"),
+        Some("email") => Some("notice-email-change-sent"),
+        Some("notifications") => Some("notice-notifications-saved"),
         _ => None,
     };
     render_settings(&ctx, StatusCode::OK, None, &[], notice).await

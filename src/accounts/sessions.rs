@@ -8,7 +8,7 @@ use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{sessions, users};
+use crate::db::schema::{notifications, sessions, users};
 use crate::db::DbConnection;
 
 /// What a session was issued for.
@@ -67,6 +67,10 @@ pub struct Viewer {
     pub role: Role,
     pub locale: Option<String>,
     pub home_city_id: Option<i64>,
+    /// The address was confirmed (or the account was made verified).
+    pub email_verified: bool,
+    /// Unread notifications, for the header.
+    pub unread_notifications: i64,
     #[serde(skip)]
     pub session_id: i64,
     #[serde(skip)]
@@ -156,6 +160,8 @@ type SessionRow = (
     String,
     Option<String>,
     Option<i64>,
+    Option<NaiveDateTime>,
+    Option<i64>,
 );
 
 /// Finds the live session behind a token, with the user's current name and role.
@@ -180,10 +186,28 @@ pub fn lookup(
             users::role,
             users::locale,
             users::home_city_id,
+            users::email_verified_at,
+            notifications::table
+                .filter(notifications::user_id.eq(users::id))
+                .filter(notifications::read_at.is_null())
+                .count()
+                .single_value(),
         ))
         .first(conn)
         .optional()?;
-    let Some((session_id, csrf, last_seen, expires, user_id, username, role, locale, home)) = row
+    let Some((
+        session_id,
+        csrf,
+        last_seen,
+        expires,
+        user_id,
+        username,
+        role,
+        locale,
+        home,
+        verified_at,
+        unread,
+    )) = row
     else {
         return Ok(None);
     };
@@ -204,6 +228,8 @@ pub fn lookup(
         role: Role::parse(&role).unwrap_or(Role::Member),
         locale,
         home_city_id: home,
+        email_verified: verified_at.is_some(),
+        unread_notifications: unread.unwrap_or(0),
         session_id,
         csrf_token: csrf,
     }))

@@ -1,4 +1,5 @@
-//! `/admin/boards`: the board list with reordering, the creation form and the edit form.
+//! `/admin/boards`: the board list with reordering, the creation form and the edit form;
+//! `/admin/mail`: the outbox (counts, recent failures, retry).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -6,8 +7,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::forum::queries::{self, BoardFields};
+use crate::mail::outbox;
 use crate::validation::{clean_text, FieldError};
-use crate::web::context::{see_other, CsrfForm, Ctx};
+use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::parse_id;
 
@@ -21,7 +23,61 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/admin/boards", web::post().to(create_board))
     .route("/admin/boards/{id}", web::get().to(edit_page))
     .route("/admin/boards/{id}", web::post().to(edit_submit))
-    .route("/admin/boards/{id}/move", web::post().to(move_board));
+    .route("/admin/boards/{id}/move", web::post().to(move_board))
+    .route("/admin/mail", web::get().to(mail_page))
+    .route("/admin/mail/retry", web::post().to(mail_retry));
+}
+
+/// Registers the admin API routes (inside `/api/v1`).
+pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/mail", web::get().to(mail_api));
+}
+
+async fn mail_page(ctx: Ctx, query: web::Query<MailQuery>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let (counts, problems) = ctx
+        .db
+        .run(|conn| Ok::<_, AppError>((outbox::counts(conn)?, outbox::problems(conn, 50)?)))
+        .await?;
+    ctx.render(
+        "pages/admin_mail",
+        json!({
+            "counts": counts,
+            "problems": problems,
+            "transport": ctx.state.mailer.transport.name(),
+            "retried": query.retried,
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct MailQuery {
+    retried: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EmptyForm {}
+
+async fn mail_retry(ctx: Ctx, _form: CsrfForm<EmptyForm>) -> Result<HttpResponse, AppError> {
+    ctx.require_admin()?;
+    let n = ctx
+        .db
+        .run(|conn| outbox::retry_failed(conn).map_err(AppError::from))
+        .await?;
+    ctx.state.mailer.wake();
+    tracing::info!(mails = n, "failed mails queued again");
+    Ok(see_other(&format!("/admin/mail?retried={n}")))
+}
+
+async fn mail_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    if !ctx.require_user()?.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let (counts, problems) = ctx
+        .db
+        .run(|conn| Ok::<_, AppError>((outbox::counts(conn)?, outbox::problems(conn, 50)?)))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"counts": counts, "problems": problems})))
 }
 
 /// Board fields as typed in a form.

@@ -7,6 +7,8 @@ use serde_json::json;
 use crate::cities::queries;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
+use crate::notifications::routes::watch_json;
+use crate::notifications::Target;
 use crate::web::context::{Cached, Ctx};
 use crate::web::error::AppError;
 use crate::web::page_cache::Scope;
@@ -74,10 +76,30 @@ async fn city_page(
         .db
         .run(move |conn| city_page_query(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
+    let watch = match ctx.viewer.as_ref().map(|v| v.user_id) {
+        Some(user_id) => {
+            let city_id = city.id;
+            let level = ctx
+                .db
+                .run(move |conn| {
+                    crate::notifications::queries::level(conn, user_id, Target::City, city_id)
+                        .map_err(AppError::from)
+                })
+                .await?;
+            Some(watch_json(
+                &ctx,
+                Target::City,
+                city.id,
+                level,
+                &format!("/c/{}", city.slug),
+            ))
+        }
+        None => None,
+    };
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
     ctx.render_cacheable(
         ticket,
         "pages/city",
-        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true}),
+        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch}),
     )
 }

@@ -226,11 +226,22 @@ where
     transaction(conn, Bump::Activity, f)
 }
 
+/// A write transaction for what no visitor's page shows (the outbox, notifications, watches,
+/// tokens): it moves no version, so the visitors' page cache stays valid.
+pub fn write_tx_private<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    transaction(conn, Bump::Nothing, f)
+}
+
 /// Which site-wide version a write transaction moves.
 #[derive(Clone, Copy)]
 enum Bump {
     Content,
     Activity,
+    Nothing,
 }
 
 fn transaction<T, E, F>(conn: &mut DbConnection, bump: Bump, f: F) -> Result<T, E>
@@ -253,6 +264,7 @@ where
             Bump::Activity => on_backend!(&mut *conn, c => diesel::update(row)
                 .set(site_state::activity_version.eq(site_state::activity_version + 1))
                 .execute(c))?,
+            Bump::Nothing => 0,
         };
         Ok(value)
     });

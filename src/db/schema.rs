@@ -36,6 +36,9 @@ diesel::table! {
         post_count -> BigInt,
         thread_count -> BigInt,
         created_at -> Timestamp,
+        email_direct -> Text,
+        email_watched -> Text,
+        last_digest_at -> Nullable<Timestamp>,
     }
 }
 
@@ -129,7 +132,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    site_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        purpose -> Text,
+        new_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        kind -> Text,
+        user_id -> Nullable<BigInt>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        unsubscribe_url -> Nullable<Text>,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fanout_queue (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        attempts -> BigInt,
+    }
+}
+
+diesel::table! {
+    watches (user_id, target_kind, target_id) {
+        user_id -> BigInt,
+        target_kind -> Text,
+        target_id -> BigInt,
+        level -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        post_id -> BigInt,
+        thread_id -> BigInt,
+        email -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(outbox -> users (user_id));
+diesel::joinable!(fanout_queue -> posts (post_id));
+diesel::joinable!(watches -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(notifications -> posts (post_id));
+diesel::joinable!(notifications -> threads (thread_id));
 diesel::joinable!(threads -> boards (board_id));
 diesel::joinable!(threads -> cities (city_id));
 diesel::joinable!(posts -> threads (thread_id));
@@ -147,4 +231,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_revisions,
     site_state,
+    site_secrets,
+    email_tokens,
+    outbox,
+    fanout_queue,
+    watches,
+    notifications,
 );

@@ -113,7 +113,7 @@ async fn create_thread(
     slug: web::Path<String>,
     body: web::Json<NewThreadBody>,
 ) -> Result<HttpResponse, AppError> {
-    let author_id = ctx.require_user()?.user_id;
+    let author_id = ctx.require_poster()?.user_id;
     let input = body.into_inner();
     let slug = slug.into_inner();
     let title = ThreadTitle::parse(&input.title)?;
@@ -142,6 +142,7 @@ async fn create_thread(
             Ok::<_, AppError>((written, thread))
         })
         .await?;
+    ctx.state.mailer.wake();
     let (w, t) = written;
     Ok(HttpResponse::Created().json(json!({
         "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
@@ -221,7 +222,7 @@ async fn create_post(
     id: web::Path<String>,
     body: web::Json<NewPostBody>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = ctx.require_user()?.clone();
+    let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let post_body = PostBody::parse(&body.body)?;
     let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
@@ -232,6 +233,7 @@ async fn create_post(
                 .map_err(AppError::from)
         })
         .await?;
+    ctx.state.mailer.wake();
     Ok(HttpResponse::Created().json(json!({
         "id": written.post_id, "thread_id": written.thread_id, "number": written.number,
     })))
@@ -253,7 +255,7 @@ async fn edit_post(
     id: web::Path<String>,
     body: web::Json<EditBody>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = ctx.require_user()?.clone();
+    let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let input = body.into_inner();
     let post_body = PostBody::parse(&input.body)?;

@@ -679,6 +679,8 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
                 users::post_count.eq(users::post_count + 1),
             ))
             .execute(conn)?;
+        crate::notifications::queries::watch_thread_by_default(conn, new.author_id, thread_id)?;
+        crate::notifications::enqueue_fanout(conn, post_id)?;
         Ok(Written {
             thread_id,
             post_id,
@@ -757,6 +759,8 @@ pub fn create_reply(
         diesel::update(users::table.find(author_id))
             .set(users::post_count.eq(users::post_count + 1))
             .execute(conn)?;
+        crate::notifications::queries::watch_thread_by_default(conn, author_id, thread_id)?;
+        crate::notifications::enqueue_fanout(conn, post_id)?;
         Ok(Written {
             thread_id,
             post_id,

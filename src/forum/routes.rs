@@ -2,15 +2,21 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::cities::queries::{self as city_queries, City, Resolved};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::queries::{self, Board, NewThread};
+use crate::notifications::queries as notification_queries;
+use crate::notifications::routes::watch_json;
+use crate::notifications::Target;
 use crate::validation::FieldError;
+use crate::web::context::may_post;
 use crate::web::context::{see_other, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::i18n::FluentArg;
 use crate::web::i18n::Lang;
 use crate::web::page_cache::Scope;
 use crate::web::parse_id;
@@ -22,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/b/{board}/new", web::get().to(new_thread_page))
         .route("/b/{board}/new", web::post().to(new_thread_submit))
         .route("/t/{id}", web::get().to(thread_page))
+        .route("/t/{id}/reply", web::get().to(reply_page))
         .route("/t/{id}/reply", web::post().to(reply_submit))
         .route("/t/{id}/{slug}", web::get().to(thread_page_with_slug))
         .route("/p/{id}", web::get().to(post_redirect))
@@ -108,11 +115,22 @@ async fn board_page(
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
-    let page = ctx
+    let reader = ctx.viewer.as_ref().map(|v| v.user_id);
+    let (page, watch_level) = ctx
         .db
         .run(move |conn| {
-            queries::board_page(conn, &slug, query.city.as_deref(), cursor, sizes)?
-                .ok_or(AppError::NotFound)
+            let page = queries::board_page(conn, &slug, query.city.as_deref(), cursor, sizes)?
+                .ok_or(AppError::NotFound)?;
+            let level = match reader {
+                Some(user_id) => Some(notification_queries::level(
+                    conn,
+                    user_id,
+                    Target::Board,
+                    page.board.id,
+                )?),
+                None => None,
+            };
+            Ok::<_, AppError>((page, level))
         })
         .await?;
     let city_param = page
@@ -135,12 +153,13 @@ async fn board_page(
             "is_first_page": cursor.is_none(),
             "can_post": ctx.viewer.is_some(),
             "show_board": false,
+            "watch": watch_level.map(|level| watch_json(&ctx, Target::Board, page.board.id, level, &format!("/b/{}", page.board.slug))),
         }),
     )
 }
 
 async fn new_thread_page(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    ctx.require_user()?;
+    ctx.require_poster()?;
     let slug = slug.into_inner();
     let board = ctx
         .db
@@ -174,7 +193,7 @@ async fn new_thread_submit(
     slug: web::Path<String>,
     form: CsrfForm<NewThreadForm>,
 ) -> Result<HttpResponse, AppError> {
-    let author_id = ctx.require_user()?.user_id;
+    let author_id = ctx.require_poster()?.user_id;
     let form = form.0;
     let slug = slug.into_inner();
     let title = ThreadTitle::parse(&form.title);
@@ -249,6 +268,7 @@ async fn new_thread_submit(
             .map_err(AppError::from)
         })
         .await?;
+    ctx.state.mailer.wake();
     Ok(see_other(&format!("/t/{}", written.thread_id)))
 }
 
@@ -294,7 +314,11 @@ async fn render_thread(
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
-    let (thread, posts) = ctx
+    let reader = ctx
+        .viewer
+        .as_ref()
+        .map(|v| (v.user_id, v.unread_notifications > 0));
+    let (thread, posts, watch_level) = ctx
         .db
         .run(move |conn| {
             let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
@@ -302,7 +326,22 @@ async fn render_thread(
                 return Err(AppError::NotFound);
             }
             let posts = queries::posts_by_number(conn, id, first, last)?;
-            Ok((thread, posts))
+            let level = match reader {
+                Some((user_id, has_unread)) => {
+                    if has_unread {
+                        let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
+                        notification_queries::mark_seen(conn, user_id, id, &seen)?;
+                    }
+                    Some(notification_queries::level(
+                        conn,
+                        user_id,
+                        Target::Thread,
+                        id,
+                    )?)
+                }
+                None => None,
+            };
+            Ok((thread, posts, level))
         })
         .await?;
     let last_page = queries::last_page(thread.post_count, per_page);
@@ -325,6 +364,7 @@ async fn render_thread(
                 "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
                 "body_html": p.body_html, "created_at": p.created_at, "edited_at": p.edited_at,
                 "can_edit": can_edit,
+                "quote_url": format!("/t/{}/reply?quote={}", id, p.id),
             })
         })
         .collect();
@@ -358,7 +398,9 @@ async fn render_thread(
                     None => json!({"number": 0, "url": "", "current": false, "gap": true}),
                 }).collect::<Vec<_>>(),
             },
-            "can_reply": can_reply,
+            "can_reply": can_reply && ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.state, v).is_ok()),
+            "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.state, v).is_err()),
+            "watch": watch_level.map(|level| watch_json(&ctx, Target::Thread, thread.id, level, &page_url(page))),
             "login_url": format!("/login?next=/t/{}", thread.id),
         }),
     )
@@ -381,6 +423,81 @@ pub fn page_window(page: i64, last: i64) -> Vec<Option<i64>> {
     out
 }
 
+#[derive(Debug, Deserialize)]
+struct QuoteQuery {
+    quote: Option<String>,
+}
+
+/// The reply form on its own page, pre-filled with a quote of `?quote=POST_ID`: the quote names
+/// its author and links to the post (which notifies the author), and works without JavaScript.
+async fn reply_page(
+    ctx: Ctx,
+    id: web::Path<String>,
+    query: web::Query<QuoteQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_poster()?;
+    let id = parse_id(&id.into_inner())?;
+    let quote_id = match query.quote.as_deref() {
+        Some(raw) => Some(parse_id(raw)?),
+        None => None,
+    };
+    let (thread, quoted) = ctx
+        .db
+        .run(move |conn| {
+            let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let quoted = match quote_id {
+                Some(post_id) => {
+                    let post = queries::editable_post(conn, post_id)?
+                        .filter(|p| p.thread_id == id)
+                        .ok_or(AppError::NotFound)?;
+                    let author: String = crate::db::schema::users::table
+                        .find(post.author_id)
+                        .select(crate::db::schema::users::username)
+                        .first(conn)?;
+                    Some((post, author))
+                }
+                None => None,
+            };
+            Ok::<_, AppError>((thread, quoted))
+        })
+        .await?;
+    let body = match quoted {
+        Some((post, author)) => {
+            let quoted_lines: String = post
+                .body_md
+                .lines()
+                .map(|l| {
+                    if l.is_empty() {
+                        ">".to_owned()
+                    } else {
+                        format!("> {l}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            format!(
+                "{}\n{quoted_lines}\n\n",
+                ctx.lang.t_args(
+                    "quote-intro",
+                    &[
+                        ("author", FluentArg::Str(author)),
+                        ("link", FluentArg::Str(format!("/p/{}", post.id))),
+                    ],
+                )
+            )
+        }
+        None => String::new(),
+    };
+    ctx.render(
+        "pages/reply",
+        json!({
+            "thread": {"id": thread.id, "title": thread.title, "slug": thread.slug},
+            "form": {"body": body},
+            "error": null,
+        }),
+    )
+}
+
 /// Fields of the reply form.
 #[derive(Debug, Deserialize)]
 struct ReplyForm {
@@ -393,7 +510,7 @@ async fn reply_submit(
     id: web::Path<String>,
     form: CsrfForm<ReplyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = ctx.require_user()?.clone();
+    let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
     let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
@@ -423,6 +540,7 @@ async fn reply_submit(
             queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)
         })
         .await?;
+    ctx.state.mailer.wake();
     let page = queries::last_page(written.number, per_page);
     Ok(see_other(&format!(
         "/t/{}?page={}#p{}",
@@ -458,7 +576,7 @@ async fn load_editable(
 }
 
 async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let viewer = ctx.require_user()?.clone();
+    let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let post = load_editable(&ctx, id, &viewer).await?;
     let slug = post.thread_slug.clone();
@@ -491,7 +609,7 @@ async fn edit_submit(
     id: web::Path<String>,
     form: CsrfForm<EditForm>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = ctx.require_user()?.clone();
+    let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
     let post = load_editable(&ctx, id, &viewer).await?;

@@ -204,6 +204,13 @@ impl Ctx {
         self.viewer.as_ref().ok_or(AppError::Unauthorized)
     }
 
+    /// The signed-in user if they may post (address confirmed when the site requires it).
+    pub fn require_poster(&self) -> Result<&Viewer, AppError> {
+        let viewer = self.require_user()?;
+        may_post(&self.state, viewer)?;
+        Ok(viewer)
+    }
+
     /// The signed-in administrator, or 403 (401 when signed out).
     pub fn require_admin(&self) -> Result<&Viewer, AppError> {
         let v = self.require_user()?;
@@ -267,6 +274,14 @@ impl Ctx {
                         "username": v.username,
                         "role": v.role,
                         "is_admin": v.is_admin(),
+                        "unread": v.unread_notifications,
+                        "unread_label": if v.unread_notifications > 99 {
+                            "99+".to_owned()
+                        } else {
+                            v.unread_notifications.to_string()
+                        },
+                        "unverified": self.state.settings.mail.require_verification
+                            && !v.email_verified,
                     }),
                     None => Value::Null,
                 },
@@ -487,6 +502,21 @@ impl ApiCtx {
     pub fn require_user(&self) -> Result<&Viewer, AppError> {
         self.viewer.as_ref().ok_or(AppError::Unauthorized)
     }
+
+    /// The token's user if they may post (address confirmed when the site requires it).
+    pub fn require_poster(&self) -> Result<&Viewer, AppError> {
+        let viewer = self.require_user()?;
+        may_post(&self.state, viewer)?;
+        Ok(viewer)
+    }
+}
+
+/// Refuses posting to an account whose address is not confirmed yet, when the site requires it.
+pub fn may_post(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
+    if state.settings.mail.require_verification && !viewer.email_verified {
+        return Err(AppError::Refused("error-email-unverified"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

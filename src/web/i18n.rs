@@ -1,7 +1,8 @@
 //! Languages: the message catalogues under `locales/`, the choice of a language for a request, the
 //! `t` template helper and dates written the way each language writes them.
 //!
-//! Every user-facing string comes from `locales/<lang>/main.ftl`; nothing here holds prose.
+//! Every user-facing string comes from `locales/<lang>/main.ftl` (pages) and
+//! `locales/<lang>/emails.ftl` (mails); nothing here holds prose.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -154,6 +155,25 @@ pub fn t_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
+    let text = translate(h, ctx)?;
+    out.write(&handlebars::html_escape(&text))?;
+    Ok(())
+}
+
+/// `{{t "key"}}` for plain-text templates (mail subjects and text parts): not escaped.
+pub fn t_text_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = translate(h, ctx)?;
+    out.write(&text)?;
+    Ok(())
+}
+
+fn translate(h: &Helper, ctx: &Context) -> Result<String, handlebars::RenderError> {
     let key = h
         .param(0)
         .and_then(|p| p.value().as_str())
@@ -179,8 +199,7 @@ pub fn t_helper(
             args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         lang.t_args(key, &borrowed)
     };
-    out.write(&handlebars::html_escape(&text))?;
-    Ok(())
+    Ok(text)
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.ffffff]` (how timestamps reach templates) by position: this
@@ -274,8 +293,14 @@ mod tests {
                 .filter_map(|l| l.split(" =").next().map(str::to_owned))
                 .collect()
         };
-        let fr = keys("locales/fr/main.ftl");
-        let en = keys("locales/en/main.ftl");
+        let fr: std::collections::BTreeSet<String> = keys("locales/fr/main.ftl")
+            .into_iter()
+            .chain(keys("locales/fr/emails.ftl"))
+            .collect();
+        let en: std::collections::BTreeSet<String> = keys("locales/en/main.ftl")
+            .into_iter()
+            .chain(keys("locales/en/emails.ftl"))
+            .collect();
         let only_fr: Vec<_> = fr.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&fr).collect();
         assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");

@@ -19,7 +19,7 @@ use crate::db::{Backend, Pool};
 use crate::settings::Settings;
 use crate::web::error::AppError;
 use crate::web::templates::Templates;
-use crate::web::throttle::Throttles;
+use crate::web::throttle::{Throttle, Throttles};
 
 /// Everything a request handler may need, built once per server.
 pub struct AppState {
@@ -31,9 +31,43 @@ pub struct AppState {
     pub common_passwords: CommonPasswords,
     pub throttles: Throttles,
     pub page_cache: page_cache::PageCache,
+    pub mailer: crate::mail::Mailer,
 }
 
 impl AppState {
+    /// Builds the shared state (templates, hasher, throttles, mailer) around a pool.
+    pub fn new(settings: Settings, pool: Pool, backend: Backend) -> anyhow::Result<AppState> {
+        use std::time::Duration;
+        Ok(AppState {
+            hasher: PasswordHasher::new(&settings.security)?,
+            common_passwords: CommonPasswords::load(),
+            templates: Templates::load(settings.server.reload_templates)?,
+            throttles: Throttles {
+                login_account: Throttle::new(
+                    settings.security.login_failures_per_account,
+                    Duration::from_secs(settings.security.login_window_minutes * 60),
+                ),
+                login_client: Throttle::new(
+                    settings.security.login_failures_per_client,
+                    Duration::from_secs(settings.security.login_window_minutes * 60),
+                ),
+                register_client: Throttle::new(
+                    settings.security.registrations_per_hour,
+                    Duration::from_secs(3600),
+                ),
+                mail_requests: Throttle::new(
+                    settings.mail.requests_per_hour,
+                    Duration::from_secs(3600),
+                ),
+            },
+            page_cache: page_cache::PageCache::new(settings.server.page_cache_bytes),
+            mailer: crate::mail::Mailer::new(&settings)?,
+            pool,
+            backend,
+            settings,
+        })
+    }
+
     /// The site block every template gets.
     pub fn site_json(&self) -> Value {
         json!({

@@ -12,9 +12,11 @@ use crate::web::i18n;
 #[include = "*.hbs"]
 struct EmbeddedTemplates;
 
-/// The template registry.
+/// The template registries: one escaping HTML (pages, the HTML part of mails), one writing
+/// plain text as is (mail subjects and text parts).
 pub struct Templates {
     registry: Handlebars<'static>,
+    text: Handlebars<'static>,
 }
 
 /// Templates failed to load.
@@ -25,9 +27,20 @@ pub struct TemplateLoadError(#[source] handlebars::TemplateError);
 impl Templates {
     /// Loads every template; from disk with reloading when `reload` is true.
     pub fn load(reload: bool) -> Result<Self, TemplateLoadError> {
+        let registry = Self::registry(reload, false)?;
+        let text = Self::registry(reload, true)?;
+        Ok(Templates { registry, text })
+    }
+
+    fn registry(reload: bool, plain_text: bool) -> Result<Handlebars<'static>, TemplateLoadError> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
-        registry.register_helper("t", Box::new(i18n::t_helper));
+        if plain_text {
+            registry.register_escape_fn(handlebars::no_escape);
+            registry.register_helper("t", Box::new(i18n::t_text_helper));
+        } else {
+            registry.register_helper("t", Box::new(i18n::t_helper));
+        }
         registry.register_helper("datetime", Box::new(i18n::datetime_helper));
         handlebars::handlebars_helper!(eq: |a: Json, b: Json| a == b);
         handlebars::handlebars_helper!(add: |a: i64, b: i64| a + b);
@@ -45,16 +58,34 @@ impl Templates {
                 .register_embed_templates_with_extension::<EmbeddedTemplates>(".hbs")
                 .map_err(TemplateLoadError)?;
         }
-        Ok(Templates { registry })
+        Ok(registry)
     }
 
     /// Renders `name` with `data` (taken by value: no copy of the page data is made).
     pub fn render(&self, name: &str, data: serde_json::Value) -> Result<String, AppError> {
+        Self::render_in(&self.registry, name, &handlebars::Context::from(data))
+    }
+
+    /// Renders a mail: its subject and text part without escaping, its HTML part escaped.
+    pub fn render_mail(
+        &self,
+        folder: &str,
+        data: serde_json::Value,
+    ) -> Result<(String, String, String), AppError> {
         let context = handlebars::Context::from(data);
-        self.registry
-            .render_with_context(name, &context)
-            .map_err(|e| {
-                AppError::internal(anyhow::Error::new(e).context(format!("rendering {name}")))
-            })
+        let subject = Self::render_in(&self.text, &format!("{folder}/subject"), &context)?;
+        let text = Self::render_in(&self.text, &format!("{folder}/text"), &context)?;
+        let html = Self::render_in(&self.registry, &format!("{folder}/html"), &context)?;
+        Ok((subject, text, html))
+    }
+
+    fn render_in(
+        registry: &Handlebars<'static>,
+        name: &str,
+        context: &handlebars::Context,
+    ) -> Result<String, AppError> {
+        registry.render_with_context(name, context).map_err(|e| {
+            AppError::internal(anyhow::Error::new(e).context(format!("rendering {name}")))
+        })
     }
 }

@@ -67,6 +67,8 @@ pub struct Throttles {
     pub login_client: Throttle,
     /// Registrations per client.
     pub register_client: Throttle,
+    /// Verification and reset mails asked for, per client and per account.
+    pub mail_requests: Throttle,
 }
 
 #[cfg(test)]

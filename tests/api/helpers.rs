@@ -13,6 +13,11 @@ use serde_json::Value;
 use vigie::app::Application;
 use vigie::settings::Settings;
 
+use crate::smtp::{Mail, SmtpServer};
+
+/// How long a test waits for a mail before failing.
+pub const MAIL_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// A password nobody has on a common-password list.
 pub const PASSWORD: &str = "luttes-locales-2026!";
 
@@ -91,6 +96,10 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub setup_link: Option<String>,
+    /// The SMTP server this app's mail goes to (unless a test pointed it elsewhere).
+    pub smtp: SmtpServer,
+    /// The settings the server runs with.
+    pub settings: Settings,
     _db: Option<TestDb>,
 }
 
@@ -155,23 +164,151 @@ impl TestApp {
     pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         let (db, url) = fresh_database();
         let mut settings = test_settings(&url);
+        let smtp = SmtpServer::start().await;
+        settings.mail.smtp_url = SecretString::from(smtp.url());
         tweak(&mut settings);
-        Self::start(settings, Some(db)).await
+        Self::start_with_smtp(settings, Some(db), smtp).await
     }
 
-    /// Starts a server with exactly these settings (no database prepared).
-    pub async fn start(settings: Settings, db: Option<TestDb>) -> TestApp {
-        let app = Application::build(settings)
+    /// Starts a server with exactly these settings (no database prepared); its mail goes to a
+    /// new SMTP server.
+    pub async fn start(mut settings: Settings, db: Option<TestDb>) -> TestApp {
+        let smtp = SmtpServer::start().await;
+        settings.mail.smtp_url = SecretString::from(smtp.url());
+        Self::start_with_smtp(settings, db, smtp).await
+    }
+
+    /// Starts a server whose settings already point at `smtp` (or elsewhere).
+    pub async fn start_with_smtp(
+        settings: Settings,
+        db: Option<TestDb>,
+        smtp: SmtpServer,
+    ) -> TestApp {
+        let app = Application::build(settings.clone())
             .await
             .expect("application builds");
         let port = app.port();
+        let mut settings = settings;
+        settings.server.base_url = format!("http://127.0.0.1:{port}");
         let setup_link = app.setup_link.clone();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
             client: browser(),
             setup_link,
+            smtp,
+            settings,
             _db: db,
+        }
+    }
+
+    /// Waits for the first mail to `to` that matches `pred`.
+    pub async fn mail_to(&self, to: &str, what: &str, pred: impl Fn(&Mail) -> bool) -> Mail {
+        let to = to.to_lowercase();
+        self.smtp
+            .wait_for(
+                what,
+                move |m| m.rcpt_to.iter().any(|r| r.to_lowercase() == to) && pred(m),
+                MAIL_WAIT,
+            )
+            .await
+    }
+
+    /// Every mail received so far by `to`.
+    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
+        let to = to.to_lowercase();
+        self.smtp
+            .messages()
+            .into_iter()
+            .filter(|m| m.rcpt_to.iter().any(|r| r.to_lowercase() == to))
+            .collect()
+    }
+
+    /// Follows a link from a mail with `client` (the path part of it on this server).
+    pub async fn follow(&self, client: &Client, link: &str) -> Page {
+        let path = link
+            .strip_prefix(&self.address)
+            .unwrap_or_else(|| panic!("{link} is not on {}", self.address))
+            .to_owned();
+        self.get_with(client, &path).await
+    }
+
+    /// The verification link mailed to `email`.
+    pub async fn verification_link(&self, email: &str) -> String {
+        let mail = self
+            .mail_to(email, "verification mail", |m| m.text.contains("/verify/"))
+            .await;
+        mail.link_containing("/verify/")
+    }
+
+    /// Logs `client` in.
+    pub async fn login_with(&self, client: &Client, login: &str) -> Page {
+        self.post_form_with(
+            client,
+            "/login",
+            "/login",
+            &[("login", login), ("password", PASSWORD)],
+        )
+        .await
+    }
+
+    /// An API token for the first administrator (created through the setup link).
+    pub async fn admin_token(&self) -> String {
+        let admin = browser();
+        let link = self.setup_link.clone().expect("setup link");
+        let path = link.trim_start_matches(&self.address).to_owned();
+        let res = self
+            .post_form_with(
+                &admin,
+                &path,
+                &path,
+                &[
+                    ("username", "root_admin"),
+                    ("email", "root_admin@example.org"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        self.api_login("root_admin").await
+    }
+
+    /// Logs in through the API and returns the token.
+    pub async fn api_login(&self, login: &str) -> String {
+        let res = Client::new()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"login": login, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Waits until every queued post is fanned out and every mail is sent or failed for good, as
+    /// the admin API reports it; returns the last counts.
+    pub async fn settle(&self, admin_token: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + MAIL_WAIT;
+        loop {
+            let res = self
+                .api(
+                    reqwest::Method::GET,
+                    "/api/v1/admin/mail",
+                    Some(admin_token),
+                    None,
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+            let counts = res.json()["counts"].clone();
+            if counts["pending"] == 0 && counts["fanout_pending"] == 0 {
+                return counts;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "mail never settled: {counts}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
 
@@ -239,20 +376,35 @@ impl TestApp {
         .await
     }
 
-    /// Registers a member in `client`'s cookie jar (logged in afterwards).
+    /// Registers a member, confirms the address from the mail it receives, and logs in in
+    /// `client`'s cookie jar; returns the login response (which sets the session cookie).
     pub async fn register_with(&self, client: &Client, username: &str) -> Page {
         let email = format!("{username}@example.org");
-        self.post_form_with(
-            client,
-            "/register",
-            "/register",
-            &[
-                ("username", username),
-                ("email", &email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
+        let res = self
+            .post_form_with(
+                client,
+                "/register",
+                "/register",
+                &[
+                    ("username", username),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "registration: {}",
+            res.body
+        );
+        assert_eq!(res.location(), "/register/sent");
+        let link = self.verification_link(&email).await;
+        let page = self.follow(client, &link).await;
+        assert_eq!(page.status, StatusCode::OK, "verification: {}", page.body);
+        let res = self.login_with(client, username).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login: {}", res.body);
+        res
     }
 
     /// Starts a thread as the browser's user; returns the thread id.
@@ -308,15 +460,11 @@ impl TestApp {
             .await
             .expect("register");
         assert_eq!(res.status(), StatusCode::CREATED);
-        let res = client
-            .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"login": username, "password": PASSWORD}))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(res.status(), StatusCode::OK);
-        let body: Value = res.json().await.expect("json");
-        body["token"].as_str().expect("token").to_owned()
+        let link = self
+            .verification_link(&format!("{username}@example.org"))
+            .await;
+        assert_eq!(self.follow(&client, &link).await.status, StatusCode::OK);
+        self.api_login(username).await
     }
 
     /// A JSON API call.

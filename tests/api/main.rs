@@ -2,6 +2,7 @@
 //! to it over HTTP. Runs on SQLite, and on PostgreSQL when `VIGIE_TEST_DATABASE_URL` is set.
 
 mod helpers;
+mod smtp;
 
 mod accounts;
 mod api;
@@ -9,6 +10,7 @@ mod cli;
 mod compose;
 mod flow;
 mod health;
+mod mail;
 mod migrations;
 mod security;
 mod validation;

@@ -1,0 +1,205 @@
+# Vigie — messages des e-mails (français, langue principale).
+# Les gabarits sont dans templates/emails/<nom>/{subject,text,html}.hbs.
+# Toutes les clés commencent par « email- » ; le catalogue anglais
+# (locales/en/emails.ftl) doit définir exactement les mêmes.
+# Les paragraphes longs sont coupés vers 72 caractères : la version texte
+# des e-mails reste ainsi lisible (dans la version HTML, les retours à la
+# ligne comptent comme de simples espaces).
+# Typographie : comme dans main.ftl (espaces insécables avant « : » et dans
+# les guillemets, espaces fines insécables avant « ; ! ? »). On vouvoie.
+
+## Éléments communs
+
+email-greeting = Bonjour { $username },
+email-button-fallback = Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :
+email-link-validity-hours =
+    { $hours ->
+        [one] Ce lien est valable une heure.
+       *[other] Ce lien est valable { $hours } heures.
+    }
+email-read-more = … la suite est à lire sur le forum.
+email-reply-hint =
+    Pour répondre, rendez-vous sur le forum : répondre à cet e-mail
+    n’a aucun effet.
+email-footer-service =
+    Ceci est un message de service concernant votre compte sur { $site } :
+    il vous est envoyé quels que soient vos réglages de notification.
+email-footer-reason-default = Vous recevez cet e-mail en raison de vos réglages de notification.
+email-footer-settings = Modifier vos réglages de notification :
+email-footer-unsubscribe = Vous désabonner en un clic, sans avoir à vous connecter :
+
+## Confirmation de l’adresse d’un nouveau compte (verify)
+
+email-verify-subject = Confirmez votre adresse e-mail sur { $site }
+email-verify-heading = Confirmez votre adresse e-mail
+email-verify-intro =
+    Merci d’avoir créé un compte sur { $site }. Pour terminer votre
+    inscription, confirmez votre adresse e-mail en ouvrant ce lien :
+email-verify-button = Confirmer mon adresse
+email-verify-readonly =
+    Tant que votre adresse n’est pas confirmée, vous pouvez lire le forum,
+    mais pas y publier de message.
+email-verify-ignore =
+    Si vous n’êtes pas à l’origine de cette inscription, ignorez simplement
+    ce message : sans confirmation, ce compte ne pourra rien publier.
+
+## Inscription tentée avec une adresse déjà utilisée (account_exists)
+
+email-exists-subject = Vous avez déjà un compte sur { $site }
+email-exists-heading = Vous avez déjà un compte
+email-exists-intro =
+    Quelqu’un vient d’essayer de créer un compte sur { $site } avec cette
+    adresse e-mail. Or elle est déjà associée à un compte : le vôtre,
+    « { $username } ».
+email-exists-if-you =
+    Si c’était vous, inutile de créer un nouveau compte : il vous suffit
+    de vous connecter.
+email-exists-login-button = Me connecter
+email-exists-forgot = Mot de passe oublié ? Vous pouvez en choisir un nouveau ici :
+email-exists-if-not =
+    Si ce n’était pas vous, ignorez ce message : rien n’a changé sur
+    votre compte.
+
+## Réinitialisation du mot de passe (reset)
+
+email-reset-subject = Réinitialisation de votre mot de passe sur { $site }
+email-reset-heading = Choisissez un nouveau mot de passe
+email-reset-intro =
+    Une demande de réinitialisation du mot de passe a été faite pour votre
+    compte « { $username } ». Pour choisir un nouveau mot de passe, ouvrez
+    ce lien :
+email-reset-button = Choisir un nouveau mot de passe
+email-reset-validity =
+    { $minutes ->
+        [one] Ce lien ne peut servir qu’une fois et expire dans
+            une minute.
+       *[other] Ce lien ne peut servir qu’une fois et expire dans
+            { $minutes } minutes.
+    }
+email-reset-ignore =
+    Si vous n’avez rien demandé, ignorez ce message : votre mot de passe
+    reste inchangé.
+
+## Mot de passe modifié (password_changed)
+
+email-password-changed-subject = Le mot de passe de votre compte { $site } a été modifié
+email-password-changed-heading = Votre mot de passe a été modifié
+email-password-changed-intro =
+    Le mot de passe de votre compte « { $username } » sur { $site } a été
+    modifié le { $at } (heure UTC).
+email-password-changed-ok = Si c’était vous, tout va bien : vous n’avez rien à faire.
+email-password-changed-not-you =
+    Si ce n’était pas vous, quelqu’un d’autre a peut-être accès à votre
+    compte : choisissez tout de suite un nouveau mot de passe avec le lien
+    ci-dessous, puis prévenez les administrateurs du forum.
+email-password-changed-button = Réinitialiser mon mot de passe
+
+## Confirmation d’une nouvelle adresse, envoyée à cette adresse (email_change)
+
+email-address-change-subject = Confirmez votre nouvelle adresse e-mail sur { $site }
+email-address-change-heading = Confirmez votre nouvelle adresse e-mail
+email-address-change-intro =
+    Vous avez demandé à remplacer l’adresse e-mail de votre compte
+    « { $username } » sur { $site } par celle-ci : { $email }. Pour valider
+    ce changement, ouvrez ce lien :
+email-address-change-button = Confirmer cette adresse
+email-address-change-until =
+    Tant que vous n’avez pas confirmé, l’ancienne adresse reste celle de
+    votre compte.
+email-address-change-ignore =
+    Si vous n’êtes pas à l’origine de cette demande, ignorez ce message :
+    rien ne changera.
+
+## Adresse modifiée, avis envoyé à l’ancienne adresse (email_changed)
+
+email-address-changed-subject = L’adresse e-mail de votre compte { $site } a été modifiée
+email-address-changed-heading = Votre adresse e-mail a été modifiée
+email-address-changed-intro =
+    L’adresse e-mail de votre compte « { $username } » sur { $site } a été
+    remplacée par { $email } le { $at } (heure UTC).
+    Les e-mails du forum seront désormais envoyés à cette nouvelle adresse.
+email-address-changed-ok = Si c’était vous, vous n’avez rien à faire.
+email-address-changed-not-you =
+    Si ce n’était pas vous, quelqu’un d’autre a peut-être pris le contrôle
+    de votre compte : prévenez sans attendre les administrateurs du forum
+    et réinitialisez votre mot de passe avec le lien ci-dessous.
+email-address-changed-button = Réinitialiser mon mot de passe
+
+## Nouveau message (notification)
+
+email-notification-subject =
+    { $kind ->
+        [mention] { $author } vous mentionne dans « { $title } »
+        [quote] { $author } vous cite dans « { $title } »
+        [new_thread] Nouveau sujet dans { $board } : « { $title } »
+        [watched_post] Nouveau message dans « { $title } » ({ $board })
+       *[reply] Nouvelle réponse de { $author } dans « { $title } »
+    }
+email-notification-heading =
+    { $kind ->
+        [mention] { $author } vous mentionne dans « { $title } »
+        [quote] { $author } cite l’un de vos messages dans « { $title } »
+        [new_thread] { $author } a ouvert un nouveau sujet : « { $title } »
+        [watched_post] { $author } a publié un message dans « { $title } »
+       *[reply] { $author } a répondu dans « { $title } »
+    }
+email-notification-where = Forum : { $board }
+email-notification-where-city = Forum : { $board } · Ville : { $city }
+email-notification-view-post = Voir le message
+email-notification-view-post-label = Voir le message :
+email-notification-view-thread = Lire tout le sujet :
+email-notification-reason-direct =
+    Vous recevez cet e-mail parce que vos réglages de notification
+    prévoient un envoi immédiat pour les réponses dans les sujets que
+    vous suivez, les mentions et les citations.
+email-notification-reason-watched =
+    Vous recevez cet e-mail parce que vous suivez le forum ou la ville de
+    ce sujet, et que vos réglages de notification prévoient un envoi
+    immédiat.
+
+## Résumé quotidien (digest)
+
+email-digest-subject =
+    { $count ->
+        [one] Votre résumé du jour : 1 nouveau message
+       *[other] Votre résumé du jour : { $count } nouveaux messages
+    }
+email-digest-heading = Votre résumé du jour
+email-digest-intro =
+    { $count ->
+        [one] Depuis votre dernier résumé, un nouveau message vous attend
+            sur { $site }.
+       *[other] Depuis votre dernier résumé, { $count } nouveaux messages
+            vous attendent sur { $site }.
+    }
+email-digest-kind =
+    { $kind ->
+        [reply] Réponse
+        [mention] Mention
+        [quote] Citation
+        [new_thread] Nouveau sujet
+       *[watched_post] Nouveau message
+    }
+email-digest-item-meta = par { $author }, le { $at } (UTC)
+email-digest-item-thread = Sujet : « { $title } »
+email-digest-read = Lire le message
+email-digest-read-label = Lire le message :
+email-digest-all = Toutes vos notifications :
+email-digest-reason =
+    Vous recevez ce résumé quotidien parce que vous l’avez choisi dans vos
+    réglages de notification.
+
+## E-mail de test (vigie mail test)
+
+email-test-subject = Test d’envoi d’e-mails de { $site }
+email-test-heading = L’envoi d’e-mails fonctionne
+email-test-body =
+    Bonne nouvelle : si vous lisez ce message, { $site } parvient bien à
+    envoyer des e-mails.
+email-test-sent-at = Message envoyé le { $at }.
+email-test-origin =
+    Il a été envoyé par un administrateur avec la commande
+    « vigie mail test ». Vous n’avez rien à faire.
+email-test-footer =
+    Message de test envoyé par l’administration de { $site } : il ne
+    concerne aucun compte et n’appelle pas de réponse.

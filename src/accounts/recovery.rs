@@ -1,0 +1,685 @@
+//! Account mail: address verification (and re-sending it), password reset, email change, and
+//! the "you already have an account" notice. Every mail is queued in the transaction that issues
+//! its token; every answer that could tell whether an address has an account is the same either
+//! way.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::Duration;
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::accounts::domain::{EmailAddress, NewPassword};
+use crate::accounts::routes::hash_password;
+use crate::accounts::sessions;
+use crate::accounts::tokens::{self, Purpose};
+use crate::db::schema::users;
+use crate::db::{write_tx_private, DbConnection};
+use crate::mail::{self, Draft};
+use crate::web::context::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+use crate::web::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/register/sent", web::get().to(registration_sent))
+        .route("/verify/{token}", web::get().to(verify))
+        .route("/verify/resend", web::post().to(resend_verification))
+        .route("/password/forgot", web::get().to(forgot_page))
+        .route("/password/forgot", web::post().to(forgot_submit))
+        .route("/password/reset/{token}", web::get().to(reset_page))
+        .route("/password/reset/{token}", web::post().to(reset_submit))
+        .route("/email/confirm/{token}", web::get().to(confirm_email));
+}
+
+/// The language of mails to a user: theirs, else the site's.
+pub fn mail_lang(state: &AppState, locale: Option<&str>) -> Lang {
+    locale
+        .and_then(Lang::parse)
+        .or_else(|| Lang::parse(&state.settings.site.default_language))
+        .unwrap_or(Lang::Fr)
+}
+
+/// The account facts account mails need.
+#[derive(Queryable)]
+pub struct MailAccount {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub locale: Option<String>,
+    pub verified: Option<chrono::NaiveDateTime>,
+}
+
+/// The columns of `MailAccount`.
+type MailColumns = (
+    users::id,
+    users::username,
+    users::email,
+    users::locale,
+    users::email_verified_at,
+);
+
+const MAIL_COLUMNS: MailColumns = (
+    users::id,
+    users::username,
+    users::email,
+    users::locale,
+    users::email_verified_at,
+);
+
+/// The account with this id.
+pub fn account_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MailAccount>> {
+    users::table
+        .filter(users::id.eq(id))
+        .select(MAIL_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+/// The account with this address (compared as keys).
+pub fn account_by_email(conn: &mut DbConnection, key: String) -> QueryResult<Option<MailAccount>> {
+    users::table
+        .filter(users::email_key.eq(key))
+        .select(MAIL_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+/// The account with this username or address (as typed on the login page).
+pub fn account_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<MailAccount>> {
+    let key = crate::accounts::domain::username_key(login);
+    users::table
+        .filter(users::username_key.eq(&key).or(users::email_key.eq(&key)))
+        .select(MAIL_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+/// Issues a verification token and queues its mail (inside the caller's transaction).
+pub fn queue_verification(
+    state: &AppState,
+    conn: &mut DbConnection,
+    account: &MailAccount,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let hours = state.settings.mail.verify_token_hours;
+    let token = tokens::issue(
+        conn,
+        account.id,
+        Purpose::Verify,
+        None,
+        Duration::hours(hours),
+    )?;
+    let base = state.settings.base_url();
+    mail::queue(
+        state,
+        conn,
+        Draft {
+            template: "verify",
+            lang,
+            to: &account.email,
+            user_id: Some(account.id),
+            list: None,
+            data: json!({
+                "username": account.username,
+                "link": format!("{base}/verify/{token}"),
+                "hours": hours,
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+/// Queues the "you already have an account" notice to an address that has one.
+pub fn queue_account_exists(
+    state: &AppState,
+    conn: &mut DbConnection,
+    account: &MailAccount,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let base = state.settings.base_url();
+    mail::queue(
+        state,
+        conn,
+        Draft {
+            template: "account_exists",
+            lang,
+            to: &account.email,
+            user_id: Some(account.id),
+            list: None,
+            data: json!({
+                "username": account.username,
+                "login_url": format!("{base}/login"),
+                "reset_url": format!("{base}/password/forgot"),
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+fn queue_password_changed(
+    state: &AppState,
+    conn: &mut DbConnection,
+    account: &MailAccount,
+) -> Result<(), AppError> {
+    let lang = mail_lang(state, account.locale.as_deref());
+    let base = state.settings.base_url();
+    mail::queue(
+        state,
+        conn,
+        Draft {
+            template: "password_changed",
+            lang,
+            to: &account.email,
+            user_id: Some(account.id),
+            list: None,
+            data: json!({
+                "username": account.username,
+                "reset_url": format!("{base}/password/forgot"),
+                "at": lang.datetime(crate::db::now()),
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+/// Voids pending reset and email-change links and queues the "password changed" notice
+/// (after a password change in settings; inside the caller's transaction).
+pub fn after_password_change(
+    state: &AppState,
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> Result<(), AppError> {
+    tokens::void(conn, user_id, &[Purpose::Reset, Purpose::EmailChange])?;
+    if let Some(account) = account_by_id(conn, user_id)? {
+        queue_password_changed(state, conn, &account)?;
+    }
+    Ok(())
+}
+
+/// Renders the one-message page used by these flows.
+pub fn notice(
+    ctx: &Ctx,
+    status: StatusCode,
+    title_key: &str,
+    message_key: &str,
+    link: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.render_status(
+        status,
+        "pages/notice",
+        json!({
+            "title": ctx.t(title_key),
+            "message": ctx.t(message_key),
+            "link": link.map(|(href, key)| json!({"href": href, "label": ctx.t(key)})),
+        }),
+    )
+}
+
+async fn registration_sent(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    notice(
+        &ctx,
+        StatusCode::OK,
+        "register-sent-title",
+        "register-sent-message",
+        Some(("/login", "register-sent-login")),
+    )
+}
+
+async fn verify(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let verified = ctx
+        .db
+        .run(move |conn| {
+            write_tx_private(conn, |conn| {
+                let now = crate::db::now();
+                let Some((user_id, _)) = tokens::consume(conn, &token, Purpose::Verify, now)?
+                else {
+                    return Ok::<_, AppError>(false);
+                };
+                diesel::update(
+                    users::table
+                        .find(user_id)
+                        .filter(users::email_verified_at.is_null()),
+                )
+                .set(users::email_verified_at.eq(Some(now)))
+                .execute(conn)?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if verified {
+        tracing::info!("address verified");
+        let link = if ctx.viewer.is_some() {
+            ("/", "verify-done-continue")
+        } else {
+            ("/login", "verify-done-login")
+        };
+        notice(
+            &ctx,
+            StatusCode::OK,
+            "verify-done-title",
+            "verify-done-message",
+            Some(link),
+        )
+    } else {
+        notice(
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "link-invalid-title",
+            "verify-invalid-message",
+            Some(("/login", "verify-resend-from-login")),
+        )
+    }
+}
+
+/// The re-send form: from the login page (with the username or address) or from settings.
+#[derive(Debug, Deserialize)]
+struct ResendForm {
+    #[serde(default)]
+    login: String,
+}
+
+async fn resend_verification(
+    ctx: Ctx,
+    form: CsrfForm<ResendForm>,
+) -> Result<HttpResponse, AppError> {
+    let client_key = format!("client:{}", ctx.state.client_key(&ctx.req));
+    let throttle = &ctx.state.throttles.mail_requests;
+    if let Some(retry_after) = throttle.blocked_for(&client_key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    throttle.record(&client_key);
+    let signed_in = ctx.viewer.as_ref().map(|v| v.user_id);
+    let login = form.0.login.trim().to_owned();
+    let state = ctx.state.clone();
+    let lang = ctx.lang;
+    let sent = ctx
+        .db
+        .run(move |conn| {
+            let account = match signed_in {
+                Some(id) => account_by_id(conn, id)?,
+                None if login.is_empty() => None,
+                None => account_by_login(conn, &login)?,
+            };
+            let Some(account) = account.filter(|a| a.verified.is_none()) else {
+                return Ok::<_, AppError>(false);
+            };
+            let account_key = format!("account:{}", account.id);
+            if state
+                .throttles
+                .mail_requests
+                .blocked_for(&account_key)
+                .is_some()
+            {
+                return Ok(false);
+            }
+            state.throttles.mail_requests.record(&account_key);
+            let lang = if signed_in.is_some() {
+                lang
+            } else {
+                mail_lang(&state, account.locale.as_deref())
+            };
+            write_tx_private(conn, |conn| {
+                queue_verification(&state, conn, &account, lang)
+            })?;
+            Ok(true)
+        })
+        .await?;
+    if sent {
+        ctx.state.mailer.wake();
+    }
+    notice(
+        &ctx,
+        StatusCode::OK,
+        "verify-resent-title",
+        "verify-resent-message",
+        Some(if signed_in.is_some() {
+            ("/settings", "nav-settings")
+        } else {
+            ("/login", "nav-login")
+        }),
+    )
+}
+
+async fn forgot_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.render(
+        "pages/forgot",
+        json!({"form": {"email": ""}, "error": null}),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => {
+            return ctx.render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "pages/forgot",
+                json!({"form": {"email": form.email}, "error": ctx.t(e.key)}),
+            )
+        }
+    };
+    let client_key = format!("client:{}", ctx.state.client_key(&ctx.req));
+    let throttle = &ctx.state.throttles.mail_requests;
+    if let Some(retry_after) = throttle.blocked_for(&client_key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    throttle.record(&client_key);
+    let state = ctx.state.clone();
+    let sent = ctx
+        .db
+        .run(move |conn| {
+            let Some(account) = account_by_email(conn, email.key())? else {
+                return Ok::<_, AppError>(false);
+            };
+            let account_key = format!("account:{}", account.id);
+            if state
+                .throttles
+                .mail_requests
+                .blocked_for(&account_key)
+                .is_some()
+            {
+                return Ok(false);
+            }
+            state.throttles.mail_requests.record(&account_key);
+            let minutes = state.settings.mail.reset_token_minutes;
+            let lang = mail_lang(&state, account.locale.as_deref());
+            write_tx_private(conn, |conn| {
+                let token = tokens::issue(
+                    conn,
+                    account.id,
+                    Purpose::Reset,
+                    None,
+                    Duration::minutes(minutes),
+                )?;
+                let base = state.settings.base_url();
+                mail::queue(
+                    &state,
+                    conn,
+                    Draft {
+                        template: "reset",
+                        lang,
+                        to: &account.email,
+                        user_id: Some(account.id),
+                        list: None,
+                        data: json!({
+                            "username": account.username,
+                            "link": format!("{base}/password/reset/{token}"),
+                            "minutes": minutes,
+                        }),
+                    },
+                )?;
+                Ok::<_, AppError>(())
+            })?;
+            Ok(true)
+        })
+        .await?;
+    if sent {
+        ctx.state.mailer.wake();
+    }
+    notice(
+        &ctx,
+        StatusCode::OK,
+        "forgot-sent-title",
+        "forgot-sent-message",
+        Some(("/login", "nav-login")),
+    )
+}
+
+fn reset_form(
+    ctx: &Ctx,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.render_status(status, "pages/reset", json!({"error": error}))
+}
+
+fn invalid_reset_link(ctx: &Ctx) -> Result<HttpResponse, AppError> {
+    notice(
+        ctx,
+        StatusCode::BAD_REQUEST,
+        "link-invalid-title",
+        "reset-invalid-message",
+        Some(("/password/forgot", "reset-ask-again")),
+    )
+}
+
+async fn reset_page(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let valid = ctx
+        .db
+        .run(move |conn| {
+            tokens::is_valid(conn, &token, Purpose::Reset, crate::db::now()).map_err(AppError::from)
+        })
+        .await?;
+    if valid {
+        reset_form(&ctx, StatusCode::OK, None)
+    } else {
+        invalid_reset_link(&ctx)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+async fn reset_submit(
+    ctx: Ctx,
+    token: web::Path<String>,
+    form: CsrfForm<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let password =
+        match NewPassword::parse(&form.0.password, "password", &ctx.state.common_passwords) {
+            Ok(p) => p,
+            Err(e) => {
+                return reset_form(&ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(ctx.t(e.key)))
+            }
+        };
+    let hash = hash_password(&ctx.state, &password).await?;
+    let state = ctx.state.clone();
+    let done = ctx
+        .db
+        .run(move |conn| {
+            write_tx_private(conn, |conn| {
+                let now = crate::db::now();
+                let Some((user_id, _)) = tokens::consume(conn, &token, Purpose::Reset, now)? else {
+                    return Ok::<_, AppError>(false);
+                };
+                diesel::update(users::table.find(user_id))
+                    .set(users::password_hash.eq(&hash))
+                    .execute(conn)?;
+                // Following the link proved the address works.
+                diesel::update(
+                    users::table
+                        .find(user_id)
+                        .filter(users::email_verified_at.is_null()),
+                )
+                .set(users::email_verified_at.eq(Some(now)))
+                .execute(conn)?;
+                tokens::void(conn, user_id, &[Purpose::Reset, Purpose::EmailChange])?;
+                sessions::revoke_all(conn, user_id, None)?;
+                if let Some(account) = account_by_id(conn, user_id)? {
+                    queue_password_changed(&state, conn, &account)?;
+                }
+                Ok(true)
+            })
+        })
+        .await?;
+    if !done {
+        return invalid_reset_link(&ctx);
+    }
+    ctx.state.mailer.wake();
+    tracing::info!("password reset");
+    notice(
+        &ctx,
+        StatusCode::OK,
+        "reset-done-title",
+        "reset-done-message",
+        Some(("/login", "nav-login")),
+    )
+}
+
+/// Hides most of an address: `a***@example.org`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+/// Starts an email change for a signed-in user whose password was checked: mails a link to the
+/// new address (or, if it already has an account, the "already an account" notice there).
+pub fn request_email_change(
+    state: &AppState,
+    conn: &mut DbConnection,
+    user_id: i64,
+    new_email: &EmailAddress,
+    lang: Lang,
+) -> Result<(), AppError> {
+    write_tx_private(conn, |conn| {
+        if let Some(owner) = account_by_email(conn, new_email.key())? {
+            if owner.id != user_id {
+                let owner_lang = mail_lang(state, owner.locale.as_deref());
+                queue_account_exists(state, conn, &owner, owner_lang)?;
+            }
+            return Ok(());
+        }
+        let Some(account) = account_by_id(conn, user_id)? else {
+            return Err(AppError::NotFound);
+        };
+        let hours = state.settings.mail.verify_token_hours;
+        let token = tokens::issue(
+            conn,
+            user_id,
+            Purpose::EmailChange,
+            Some(new_email.as_str()),
+            Duration::hours(hours),
+        )?;
+        let base = state.settings.base_url();
+        mail::queue(
+            state,
+            conn,
+            Draft {
+                template: "email_change",
+                lang,
+                to: new_email.as_str(),
+                user_id: Some(user_id),
+                list: None,
+                data: json!({
+                    "username": account.username,
+                    "link": format!("{base}/email/confirm/{token}"),
+                    "hours": hours,
+                    "new_email": new_email.as_str(),
+                }),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+async fn confirm_email(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let state = ctx.state.clone();
+    let outcome: Result<bool, &'static str> = ctx
+        .db
+        .run(move |conn| {
+            write_tx_private(conn, |conn| {
+                let now = crate::db::now();
+                let Some((user_id, Some(new_email))) =
+                    tokens::consume(conn, &token, Purpose::EmailChange, now)?
+                else {
+                    return Ok::<_, AppError>(Err("email-confirm-invalid-message"));
+                };
+                let Ok(address) = EmailAddress::parse(&new_email) else {
+                    return Ok(Err("email-confirm-invalid-message"));
+                };
+                if account_by_email(conn, address.key())?.is_some() {
+                    return Ok(Err("email-confirm-taken-message"));
+                }
+                let Some(old) = account_by_id(conn, user_id)? else {
+                    return Ok(Err("email-confirm-invalid-message"));
+                };
+                diesel::update(users::table.find(user_id))
+                    .set((
+                        users::email.eq(address.as_str()),
+                        users::email_key.eq(address.key()),
+                        users::email_verified_at.eq(Some(now)),
+                    ))
+                    .execute(conn)?;
+                tokens::void(conn, user_id, &[Purpose::Reset, Purpose::EmailChange])?;
+                let lang = mail_lang(&state, old.locale.as_deref());
+                let base = state.settings.base_url();
+                mail::queue(
+                    &state,
+                    conn,
+                    Draft {
+                        template: "email_changed",
+                        lang,
+                        to: &old.email,
+                        user_id: Some(user_id),
+                        list: None,
+                        data: json!({
+                            "username": old.username,
+                            "new_email_masked": mask_email(address.as_str()),
+                            "at": lang.datetime(now),
+                            "reset_url": format!("{base}/password/forgot"),
+                        }),
+                    },
+                )?;
+                Ok(Ok(true))
+            })
+        })
+        .await?;
+    match outcome {
+        Ok(_) => {
+            ctx.state.mailer.wake();
+            tracing::info!("email address changed");
+            notice(
+                &ctx,
+                StatusCode::OK,
+                "email-confirm-done-title",
+                "email-confirm-done-message",
+                Some(("/settings", "nav-settings")),
+            )
+        }
+        Err(key) => notice(
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "link-invalid-title",
+            key,
+            None,
+        ),
+    }
+}
+
+/// A JSON value for templates that list the email preferences.
+pub fn preferences_json(direct: &str, watched: &str) -> Value {
+    json!({"direct": direct, "watched": watched})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_email;
+
+    #[test]
+    fn masks_addresses() {
+        assert_eq!(mask_email("alice@example.org"), "a***@example.org");
+        assert_eq!(mask_email("nope"), "***");
+    }
+}

@@ -1,0 +1,229 @@
+//! Email. Every mail is a row of the outbox, written in the same transaction as the event that
+//! causes it (`queue`); a background worker (`worker`) sends those rows through the configured
+//! transport (`transport`), retrying with backoff, and also fans out notifications of new posts
+//! and assembles daily digests (`crate::notifications`). A request never waits for SMTP.
+//!
+//! Mails are rendered from `templates/emails/<name>/{subject,text,html}.hbs` in the
+//! recipient's language, with absolute links from `server.base_url` and, for notification
+//! mails, a signed one-click unsubscribe link (`unsubscribe`).
+
+pub mod outbox;
+pub mod transport;
+pub mod unsubscribe;
+pub mod worker;
+
+use std::sync::OnceLock;
+
+use diesel::prelude::*;
+use lettre::message::Mailbox;
+use serde_json::{json, Value};
+
+use crate::db::schema::site_secrets;
+use crate::db::DbConnection;
+use crate::settings::Settings;
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+use crate::web::AppState;
+use transport::Transport;
+use unsubscribe::ListKind;
+
+/// Errors while setting up mail.
+#[derive(Debug, thiserror::Error)]
+pub enum MailSetupError {
+    #[error("mail.transport must be smtp, file or memory, not {0:?}")]
+    UnknownTransport(String),
+    #[error("mail.smtp_url is not a valid SMTP URL")]
+    SmtpUrl(#[source] lettre::transport::smtp::Error),
+    #[error("mail.from_address is not a valid address")]
+    From(#[source] lettre::address::AddressError),
+}
+
+/// Everything the server needs to write and send mail.
+pub struct Mailer {
+    /// Where mail goes.
+    pub transport: Transport,
+    /// The sender: the site name and `mail.from_address`.
+    pub from: Mailbox,
+    /// The domain of generated `Message-ID`s.
+    pub message_domain: String,
+    /// Wakes the worker when a request queued mail or a post to fan out.
+    pub wake: tokio::sync::Notify,
+    unsubscribe_key: OnceLock<Vec<u8>>,
+}
+
+impl Mailer {
+    /// Builds the mailer the settings describe.
+    pub fn new(settings: &Settings) -> Result<Self, MailSetupError> {
+        let address: lettre::Address = settings
+            .mail
+            .from_address
+            .parse()
+            .map_err(MailSetupError::From)?;
+        let message_domain = address.domain().to_owned();
+        let from = Mailbox::new(Some(header_safe(&settings.site.name)), address);
+        Ok(Mailer {
+            transport: Transport::from_settings(&settings.mail)?,
+            from,
+            message_domain,
+            wake: tokio::sync::Notify::new(),
+            unsubscribe_key: OnceLock::new(),
+        })
+    }
+
+    /// Tells the worker there is something to do (call after the transaction commits).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The key that signs unsubscribe links: generated once per database and shared by every
+    /// instance, so a link stays valid whichever instance answers it.
+    pub fn unsubscribe_key(&self, conn: &mut DbConnection) -> QueryResult<Vec<u8>> {
+        if let Some(key) = self.unsubscribe_key.get() {
+            return Ok(key.clone());
+        }
+        let key = site_secret(conn, "unsubscribe")?;
+        let _ = self.unsubscribe_key.set(key.clone());
+        Ok(key)
+    }
+}
+
+/// Reads the named secret, creating it (256 random bits) the first time.
+pub fn site_secret(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<u8>> {
+    let fresh = crate::accounts::sessions::new_token();
+    crate::on_backend!(&mut *conn, c => diesel::insert_into(site_secrets::table)
+        .values((site_secrets::name.eq(name), site_secrets::value.eq(&fresh)))
+        .on_conflict(site_secrets::name)
+        .do_nothing()
+        .execute(c))?;
+    let value: String = site_secrets::table
+        .find(name)
+        .select(site_secrets::value)
+        .first(conn)?;
+    Ok(value.into_bytes())
+}
+
+/// Replaces control characters (CR, LF, tabs…) with spaces, so that a subject or a name can never
+/// add a header line.
+pub fn header_safe(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One mail about to be written to the outbox.
+pub struct Draft<'a> {
+    /// The folder under `templates/emails/`.
+    pub template: &'static str,
+    /// The recipient's language.
+    pub lang: Lang,
+    /// The recipient's address.
+    pub to: &'a str,
+    /// The recipient's account, when there is one.
+    pub user_id: Option<i64>,
+    /// The list this mail belongs to, for the unsubscribe link and headers.
+    pub list: Option<ListKind>,
+    /// What the template needs besides the common fields.
+    pub data: Value,
+}
+
+/// Renders a draft and writes it to the outbox on `conn` (inside the caller's transaction).
+/// Returns the outbox id.
+pub fn queue(state: &AppState, conn: &mut DbConnection, draft: Draft<'_>) -> Result<i64, AppError> {
+    let base = state.settings.base_url().to_owned();
+    let unsubscribe_url = match (draft.list, draft.user_id) {
+        (Some(list), Some(user_id)) => {
+            let key = state.mailer.unsubscribe_key(conn)?;
+            Some(unsubscribe::link(&base, &key, user_id, list))
+        }
+        _ => None,
+    };
+    let mut data = draft.data;
+    if let Value::Object(map) = &mut data {
+        map.insert("lang".into(), json!(draft.lang.code()));
+        map.insert("site".into(), state.site_json());
+        map.insert("base_url".into(), json!(base));
+        map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
+    }
+    let (subject, text, html) = state
+        .templates
+        .render_mail(&format!("emails/{}", draft.template), data)?;
+    let id = outbox::insert(
+        conn,
+        &outbox::NewMail {
+            kind: draft.template,
+            user_id: draft.user_id,
+            recipient: draft.to,
+            subject: &header_safe(&subject),
+            body_text: text.trim(),
+            body_html: &html,
+            unsubscribe_url: unsubscribe_url.as_deref(),
+        },
+        &state.mailer.message_domain,
+    )?;
+    Ok(id)
+}
+
+/// Sends the `test` mail to `to` right away through the configured transport (no outbox): for
+/// `vigie mail test`. Returns what the transport reported.
+pub async fn send_test(settings: &Settings, to: &str) -> anyhow::Result<String> {
+    let mailer = Mailer::new(settings)?;
+    let templates = crate::web::templates::Templates::load(false)?;
+    let lang = Lang::parse(&settings.site.default_language).unwrap_or(Lang::Fr);
+    let now = crate::db::now();
+    let (subject, text, html) = templates
+        .render_mail(
+            "emails/test",
+            json!({
+                "lang": lang.code(),
+                "site": {"name": settings.site.name, "version": env!("CARGO_PKG_VERSION")},
+                "base_url": settings.base_url(),
+                "unsubscribe_url": null,
+                "sent_at": lang.datetime(now),
+            }),
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mail = outbox::Leased {
+        id: 0,
+        message_id: format!(
+            "{}.test@{}",
+            hex::encode(rand::random::<[u8; 12]>()),
+            mailer.message_domain
+        ),
+        kind: "test".into(),
+        recipient: to.to_owned(),
+        subject,
+        body_text: text,
+        body_html: html,
+        unsubscribe_url: None,
+        attempts: 0,
+        created_at: now,
+        claimed_until: None,
+    };
+    let message =
+        transport::build_message(&mail, &mailer.from).map_err(|f| anyhow::anyhow!(f.message))?;
+    mailer
+        .transport
+        .send(message, "test")
+        .await
+        .map_err(|f| anyhow::anyhow!(f.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_lose_control_characters() {
+        assert_eq!(
+            header_safe("Hello\r\nBcc: victim@example.org"),
+            "Hello Bcc: victim@example.org"
+        );
+        assert_eq!(header_safe("a\tb\u{7}c"), "a b c");
+        assert_eq!(
+            header_safe("  Réponse  à « Caméras » "),
+            "Réponse à « Caméras »"
+        );
+    }
+}

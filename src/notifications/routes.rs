@@ -1,0 +1,273 @@
+//! Pages: the notifications list, the watch-level forms of threads, boards and cities, and the
+//! one-click unsubscribe page (which works without logging in). Plus the JSON counterparts.
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{queries, EmailMode, Level, Target};
+use crate::db::schema::{boards, cities, threads, users};
+use crate::db::write_tx_private;
+use crate::mail::unsubscribe::{self, ListKind};
+use crate::web::context::{safe_next, see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::error::AppError;
+
+/// Notifications per page.
+const PER_PAGE: i64 = 30;
+
+/// Registers the HTML routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/notifications", web::get().to(list_page))
+        .route("/notifications/read", web::post().to(mark_all_read))
+        .route("/watch", web::post().to(watch))
+        .route(
+            "/unsubscribe/{user}/{list}/{signature}",
+            web::get().to(unsubscribe_page),
+        )
+        .route(
+            "/unsubscribe/{user}/{list}/{signature}",
+            web::post().to(unsubscribe_submit),
+        );
+}
+
+/// Registers the API routes (inside `/api/v1`).
+pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    cfg.route("/notifications", web::get().to(api_list))
+        .route("/notifications/read", web::post().to(api_mark_all_read));
+}
+
+/// The watch-level form of a thread, board or city page.
+pub fn watch_json(
+    ctx: &Ctx,
+    target: Target,
+    id: i64,
+    level: Level,
+    next: &str,
+) -> serde_json::Value {
+    let options: Vec<serde_json::Value> = [Level::Watching, Level::Normal, Level::Muted]
+        .iter()
+        .map(|l| {
+            json!({
+                "value": l.as_str(),
+                "label": ctx.t(&format!("watch-level-{}-{}", target.as_str(), l.as_str())),
+                "selected": *l == level,
+            })
+        })
+        .collect();
+    json!({
+        "target": target.as_str(),
+        "id": id,
+        "level": level.as_str(),
+        "level_label": ctx.t(&format!("watch-current-{}", level.as_str())),
+        "next": next,
+        "options": options,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    before: Option<i64>,
+}
+
+fn rows_json(
+    ctx_lang: crate::web::i18n::Lang,
+    rows: &[queries::NotificationRow],
+) -> serde_json::Value {
+    json!(rows
+        .iter()
+        .map(|n| json!({
+            "id": n.id,
+            "kind": n.kind,
+            "kind_label": ctx_lang.t(&format!("notification-kind-{}", n.kind.replace('_', "-"))),
+            "post_id": n.post_id,
+            "thread_id": n.thread_id,
+            "thread_title": n.thread_title,
+            "author": n.author,
+            "created_at": n.created_at,
+            "unread": n.read_at.is_none(),
+        }))
+        .collect::<Vec<_>>())
+}
+
+/// One page of a user's notifications, and the cursor of the next page if there is one.
+async fn page(
+    db: &crate::db::Db,
+    user_id: i64,
+    before: Option<i64>,
+) -> Result<(Vec<queries::NotificationRow>, Option<i64>), AppError> {
+    let mut rows = db
+        .run(move |conn| queries::list(conn, user_id, before, PER_PAGE + 1).map_err(AppError::from))
+        .await?;
+    let more = rows.len() as i64 > PER_PAGE;
+    rows.truncate(PER_PAGE as usize);
+    let next = if more {
+        rows.last().map(|n| n.id)
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+async fn list_page(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.user_id;
+    let before = query.before;
+    let (rows, next) = page(&ctx.db, user_id, before).await?;
+    let shown = &rows[..];
+    ctx.render(
+        "pages/notifications",
+        json!({
+            "notifications": rows_json(ctx.lang, shown),
+            "next_before": next,
+            "is_first_page": before.is_none(),
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct EmptyForm {}
+
+async fn mark_all_read(ctx: Ctx, _form: CsrfForm<EmptyForm>) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.user_id;
+    ctx.db
+        .run(move |conn| queries::mark_all_read(conn, user_id).map_err(AppError::from))
+        .await?;
+    Ok(see_other("/notifications"))
+}
+
+#[derive(Debug, Deserialize)]
+struct WatchForm {
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    level: String,
+    next: Option<String>,
+}
+
+async fn watch(ctx: Ctx, form: CsrfForm<WatchForm>) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.user_id;
+    let form = form.0;
+    let target = Target::parse(&form.target).ok_or(AppError::BadRequest("error-bad-form"))?;
+    let level = Level::parse(&form.level).ok_or(AppError::BadRequest("error-bad-form"))?;
+    let id: i64 = form.id.parse().map_err(|_| AppError::NotFound)?;
+    ctx.db
+        .run(move |conn| {
+            let exists = match target {
+                Target::Thread => threads::table.find(id).count().get_result::<i64>(conn)?,
+                Target::Board => boards::table.find(id).count().get_result::<i64>(conn)?,
+                Target::City => cities::table.find(id).count().get_result::<i64>(conn)?,
+            };
+            if exists == 0 {
+                return Err(AppError::NotFound);
+            }
+            queries::set_level(conn, user_id, target, id, level).map_err(AppError::from)
+        })
+        .await?;
+    Ok(see_other(&safe_next(form.next.as_deref())))
+}
+
+/// Reads an unsubscribe link (its signature is checked against the database's key).
+fn parse_link(path: &(String, String, String)) -> Result<(i64, ListKind, String), AppError> {
+    let user_id: i64 = path.0.parse().map_err(|_| AppError::NotFound)?;
+    let list = ListKind::parse(&path.1).ok_or(AppError::NotFound)?;
+    Ok((user_id, list, path.2.clone()))
+}
+
+async fn unsubscribe_page(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (user_id, list, signature) = parse_link(&path)?;
+    let state = ctx.state.clone();
+    ctx.db
+        .run(move |conn| {
+            let key = state.mailer.unsubscribe_key(conn)?;
+            if unsubscribe::verify(&key, user_id, list, &signature) {
+                Ok(())
+            } else {
+                Err(AppError::NotFound)
+            }
+        })
+        .await?;
+    ctx.render(
+        "pages/unsubscribe",
+        json!({
+            "list": list.as_str(),
+            "list_label": ctx.t(&format!("unsubscribe-list-{}", list.as_str())),
+            "action": format!("/unsubscribe/{}/{}/{}", path.0, path.1, path.2),
+            "done": false,
+        }),
+    )
+}
+
+/// The form a person or a mail client (RFC 8058: `List-Unsubscribe=One-Click`) posts: the
+/// signature is the credential, no session or CSRF token is needed.
+async fn unsubscribe_submit(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (user_id, list, signature) = parse_link(&path)?;
+    let state = ctx.state.clone();
+    ctx.db
+        .run(move |conn| {
+            let key = state.mailer.unsubscribe_key(conn)?;
+            if !unsubscribe::verify(&key, user_id, list, &signature) {
+                return Err(AppError::NotFound);
+            }
+            let never = EmailMode::Never.as_str();
+            let digest = EmailMode::Digest.as_str();
+            write_tx_private(conn, |conn| {
+                let row = users::table.find(user_id);
+                match list {
+                    ListKind::Direct => diesel::update(row)
+                        .set(users::email_direct.eq(never))
+                        .execute(conn)?,
+                    ListKind::Watched => diesel::update(row)
+                        .set(users::email_watched.eq(never))
+                        .execute(conn)?,
+                    ListKind::Digest => {
+                        diesel::update(row.filter(users::email_direct.eq(digest)))
+                            .set(users::email_direct.eq(never))
+                            .execute(conn)?;
+                        diesel::update(row.filter(users::email_watched.eq(digest)))
+                            .set(users::email_watched.eq(never))
+                            .execute(conn)?
+                    }
+                };
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    tracing::info!(list = list.as_str(), "unsubscribed");
+    ctx.render(
+        "pages/unsubscribe",
+        json!({
+            "list": list.as_str(),
+            "list_label": ctx.t(&format!("unsubscribe-list-{}", list.as_str())),
+            "action": "",
+            "done": true,
+        }),
+    )
+}
+
+async fn api_list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.user_id;
+    let before = query.before;
+    let (rows, next) = page(&ctx.db, user_id, before).await?;
+    let shown = &rows[..];
+    Ok(HttpResponse::Ok().json(json!({
+        "notifications": rows_json(ctx.lang, shown),
+        "next_before": next,
+    })))
+}
+
+async fn api_mark_all_read(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    let user_id = ctx.require_user()?.user_id;
+    let marked = ctx
+        .db
+        .run(move |conn| queries::mark_all_read(conn, user_id).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"marked": marked})))
+}
