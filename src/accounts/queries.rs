@@ -345,6 +345,26 @@ pub struct DataExport {
     pub threads: Vec<ExportedThread>,
     pub posts: Vec<ExportedPost>,
     pub sessions: Vec<crate::accounts::sessions::SessionInfo>,
+    /// How notifications are mailed: `{direct, watched}`.
+    pub email_preferences: EmailPreferences,
+    /// Threads, boards and cities with a chosen watch level.
+    pub watches: Vec<ExportedWatch>,
+}
+
+/// The email preferences in an export.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmailPreferences {
+    pub direct: String,
+    pub watched: String,
+}
+
+/// One watch level in an export.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedWatch {
+    pub target: String,
+    pub id: i64,
+    pub level: String,
+    pub since: NaiveDateTime,
 }
 
 /// A thread the person started.
@@ -395,11 +415,30 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
         ))
         .load(conn)?;
     let sessions = crate::accounts::sessions::list(conn, user_id)?;
+    let (direct, watched): (String, String) = users::table
+        .find(user_id)
+        .select((users::email_direct, users::email_watched))
+        .first(conn)?;
+    let watches = {
+        use crate::db::schema::watches;
+        watches::table
+            .filter(watches::user_id.eq(user_id))
+            .order((watches::target_kind, watches::target_id))
+            .select((
+                watches::target_kind,
+                watches::target_id,
+                watches::level,
+                watches::created_at,
+            ))
+            .load(conn)?
+    };
     Ok(DataExport {
         account,
         threads,
         posts,
         sessions,
+        email_preferences: EmailPreferences { direct, watched },
+        watches,
     })
 }
 

@@ -72,6 +72,21 @@ pub fn lease_due(
     limit: i64,
     lease: Duration,
 ) -> QueryResult<Vec<Leased>> {
+    // A plain read first: most rounds find nothing, and should not take SQLite's write lock.
+    let any_due: Option<i64> = outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::claimed_until
+                .is_null()
+                .or(outbox::claimed_until.lt(now)),
+        )
+        .select(outbox::id)
+        .first(conn)
+        .optional()?;
+    if any_due.is_none() {
+        return Ok(Vec::new());
+    }
     write_tx_private(conn, |conn| {
         let due = outbox::table
             .filter(outbox::status.eq("pending"))

@@ -4,6 +4,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::IntoSql;
 use serde_json::json;
 
 use super::{EmailMode, Kind};
@@ -25,10 +26,21 @@ pub fn send_due(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<usize, AppError> {
+    // Only users whose last digest is old enough (a plain read: nobody waits on a lock for the
+    // many who are not due yet); `send_one` checks again under the lock.
+    let cutoff = now - Duration::hours(state.settings.notifications.digest_interval_hours);
+    let due = users::last_digest_at
+        .le(cutoff)
+        .or(users::last_digest_at
+            .is_null()
+            .and(users::created_at.le(cutoff)))
+        .or(force.into_sql::<diesel::sql_types::Bool>());
     let waiting: Vec<i64> = notifications::table
+        .inner_join(users::table)
         .filter(notifications::email.eq(EmailMode::Digest.as_str()))
         .filter(notifications::emailed_at.is_null())
         .filter(notifications::read_at.is_null())
+        .filter(due)
         .select(notifications::user_id)
         .distinct()
         .limit(1000)

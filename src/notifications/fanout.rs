@@ -50,6 +50,19 @@ struct Recipient {
 pub fn run_batch(state: &AppState, conn: &mut DbConnection, limit: i64) -> Result<usize, AppError> {
     let now = crate::db::now();
     let lease = Duration::minutes(5);
+    // A plain read first: an idle round should not take SQLite's write lock.
+    let any_due: Option<i64> = fanout_queue::table
+        .filter(
+            fanout_queue::claimed_until
+                .is_null()
+                .or(fanout_queue::claimed_until.lt(now)),
+        )
+        .select(fanout_queue::id)
+        .first(conn)
+        .optional()?;
+    if any_due.is_none() {
+        return Ok(0);
+    }
     let leased: Vec<(i64, i64, Option<NaiveDateTime>)> = write_tx_private(conn, |conn| {
         let due = fanout_queue::table
             .filter(

@@ -70,6 +70,14 @@ async fn people_can_export_and_delete_their_data() {
     assert_eq!(data["account"]["email"], "partante@example.org");
     assert_eq!(data["posts"][0]["body_markdown"], "Mon texte personnel");
     assert_eq!(data["threads"][0]["title"], "Mon sujet à moi");
+    assert_eq!(data["email_preferences"]["direct"], "immediately");
+    assert_eq!(data["email_preferences"]["watched"], "digest");
+    assert_eq!(
+        data["watches"][0]["target"], "thread",
+        "starting a thread watches it"
+    );
+    assert_eq!(data["watches"][0]["id"], id);
+    assert_eq!(data["watches"][0]["level"], "watching");
     assert_eq!(
         app.get("/settings/export").await.status,
         StatusCode::SEE_OTHER,
