@@ -943,3 +943,39 @@ async fn mail_test_command_reports_success_and_failure() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("550"));
 }
+
+#[tokio::test]
+async fn a_private_instance_can_turn_verification_off() {
+    let app = TestApp::spawn_with(|s| s.mail.require_verification = false).await;
+    let admin = app.admin_token().await;
+    let member = browser();
+    let res = app
+        .post_form_with(
+            &member,
+            "/register",
+            "/register",
+            &[
+                ("username", "interne"),
+                ("email", "interne@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/", "signed in at once");
+    let thread = app
+        .new_thread_with(
+            &member,
+            "general",
+            "Sans vérification",
+            "Instance privée.",
+            "",
+        )
+        .await;
+    assert!(thread > 0);
+    app.settle(&admin).await;
+    assert!(
+        app.mails_to("interne@example.org").is_empty(),
+        "no verification mail"
+    );
+}
