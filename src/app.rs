@@ -13,7 +13,7 @@ use crate::db::{self, migrate, DbManager};
 use crate::settings::Settings;
 use crate::web::error::AppError;
 use crate::web::{self as webinfra, middleware, AppState};
-use crate::{accounts, admin, bootstrap, cities, forum, notifications};
+use crate::{accounts, admin, bootstrap, cities, forum, moderation, notifications};
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
 async fn checkpoint_every_second(pool: db::Pool) {
@@ -153,13 +153,15 @@ impl Application {
                             .configure(forum::api::configure)
                             .configure(cities::api::configure)
                             .configure(notifications::routes::configure_api)
-                            .configure(admin::routes::configure_api),
+                            .configure(admin::routes::configure_api)
+                            .configure(moderation::api::configure),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
                     .configure(cities::routes::configure)
                     .configure(admin::routes::configure)
                     .configure(notifications::routes::configure)
+                    .configure(moderation::routes::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

@@ -125,6 +125,15 @@ pub enum BoardCommand {
         #[arg(long)]
         description_en: Option<String>,
     },
+    /// Make someone a moderator of this board (`--remove` to undo).
+    Moderator {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        remove: bool,
+    },
     /// Rename or describe a board (only the given fields change).
     Update {
         #[arg(long)]
@@ -342,6 +351,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("{queued} digest(s) queued; {sent} mail(s) handed to the transport");
             Ok(())
+        }
+        Command::Board {
+            command:
+                BoardCommand::Moderator {
+                    slug,
+                    username,
+                    remove,
+                },
+        } => {
+            blocking(settings, move |_, conn| {
+                use crate::db::schema::board_moderators;
+                use diesel::prelude::*;
+                let board = forum_queries::board_by_slug(conn, &slug)?
+                    .with_context(|| format!("no board {slug}"))?;
+                let person = crate::moderation::sanctions::person(conn, &username)?
+                    .with_context(|| format!("no account {username}"))?;
+                if remove {
+                    diesel::delete(
+                        board_moderators::table
+                            .filter(board_moderators::user_id.eq(person.id))
+                            .filter(board_moderators::board_id.eq(board.id)),
+                    )
+                    .execute(conn)?;
+                    println!("{} no longer moderates {slug}", person.username);
+                } else {
+                    crate::on_backend!(&mut *conn, c => diesel::insert_into(board_moderators::table)
+                        .values((
+                            board_moderators::user_id.eq(person.id),
+                            board_moderators::board_id.eq(board.id),
+                            board_moderators::created_at.eq(db::now()),
+                        ))
+                        .on_conflict((board_moderators::user_id, board_moderators::board_id))
+                        .do_nothing()
+                        .execute(c))?;
+                    println!("{} moderates {slug}", person.username);
+                }
+                Ok(())
+            })
+            .await
         }
         Command::Cities {
             command: CitiesCommand::Import { file },

@@ -13,6 +13,7 @@ pub mod db;
 pub mod forum;
 pub mod mail;
 pub mod markdown;
+pub mod moderation;
 pub mod notifications;
 pub mod seed;
 pub mod settings;

@@ -77,6 +77,11 @@ async fn login(ctx: ApiCtx, body: web::Json<LoginBody>) -> Result<HttpResponse, 
             Ok(HttpResponse::Ok().json(json!({"token": token, "expires_at": expires_at})))
         }
         LoginOutcome::Failed => Err(AppError::BadCredentials),
+        LoginOutcome::Blocked(sanction) => Err(AppError::Refused(if sanction.until.is_some() {
+            "error-account-suspended-short"
+        } else {
+            "error-account-banned-short"
+        })),
     }
 }
 

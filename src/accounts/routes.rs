@@ -277,6 +277,8 @@ pub enum LoginOutcome {
     Success(i64),
     /// Unknown account or wrong password (indistinguishable).
     Failed,
+    /// The right password, but the account is suspended or banned.
+    Blocked(crate::moderation::sanctions::SanctionRow),
 }
 
 /// Checks credentials with throttling per (account, client) and per client. The same work is
@@ -315,10 +317,10 @@ pub async fn check_login(
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
-    match (record, verified) {
+    let user_id = match (record, verified) {
         (Some(r), Verified::Yes) => {
             throttles.login_account.clear(&account_key);
-            Ok(LoginOutcome::Success(r.id))
+            r.id
         }
         (Some(r), Verified::YesRehash(new_hash)) => {
             throttles.login_account.clear(&account_key);
@@ -327,13 +329,42 @@ pub async fn check_login(
                 queries::set_password_hash(conn, id, &new_hash).map_err(AppError::from)
             })
             .await?;
-            Ok(LoginOutcome::Success(r.id))
+            r.id
         }
         _ => {
             throttles.login_account.record(&account_key);
             throttles.login_client.record(&client_key);
-            Ok(LoginOutcome::Failed)
+            return Ok(LoginOutcome::Failed);
         }
+    };
+    // The right password: only now may the answer say the account is suspended or banned.
+    let block = db
+        .run(move |conn| {
+            crate::moderation::sanctions::login_block(conn, user_id, crate::db::now())
+                .map_err(AppError::from)
+        })
+        .await?;
+    Ok(match block {
+        Some(sanction) => LoginOutcome::Blocked(sanction),
+        None => LoginOutcome::Success(user_id),
+    })
+}
+
+/// The message shown to a suspended or banned person who logs in.
+pub fn block_message(lang: Lang, sanction: &crate::moderation::sanctions::SanctionRow) -> String {
+    use crate::web::i18n::FluentArg;
+    match sanction.until {
+        Some(until) => lang.t_args(
+            "error-account-suspended",
+            &[
+                ("until", FluentArg::Str(lang.datetime(until))),
+                ("reason", FluentArg::Str(sanction.reason.clone())),
+            ],
+        ),
+        None => lang.t_args(
+            "error-account-banned",
+            &[("reason", FluentArg::Str(sanction.reason.clone()))],
+        ),
     }
 }
 
@@ -366,6 +397,11 @@ async fn login(ctx: Ctx, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppE
             "pages/login",
             json!({"form": {"login": form.login}, "next": next, "error": ctx.t("error-bad-credentials")}),
         ),
+        LoginOutcome::Blocked(sanction) => ctx.render_status(
+            StatusCode::FORBIDDEN,
+            "pages/login",
+            json!({"form": {"login": form.login}, "next": next, "error": block_message(ctx.lang, &sanction)}),
+        ),
     }
 }
 
@@ -395,7 +431,7 @@ async fn render_settings(
     let viewer = ctx.require_user()?;
     let user_id = viewer.user_id;
     let current = viewer.session_id;
-    let (account, sessions_list, (email_direct, email_watched)) = ctx
+    let (account, sessions_list, (email_direct, email_watched), moderation) = ctx
         .db
         .run(move |conn| {
             let prefs: (String, String) = crate::db::schema::users::table
@@ -409,6 +445,7 @@ async fn render_settings(
                 queries::account_settings(conn, user_id)?,
                 sessions::list(conn, user_id)?,
                 prefs,
+                crate::moderation::sanctions::history(conn, user_id)?,
             ))
         })
         .await?;
@@ -444,6 +481,14 @@ async fn render_settings(
                 "direct": mode_choices(ctx, &email_direct),
                 "watched": mode_choices(ctx, &email_watched),
             },
+            "moderation": moderation.iter().map(|m| json!({
+                "kind_label": ctx.t(&format!("sanction-kind-{}", m.kind)),
+                "reason": m.reason,
+                "until": m.until,
+                "created_at": m.created_at,
+                "lifted_at": m.lifted_at,
+                "active": m.is_active(crate::db::now()),
+            })).collect::<Vec<_>>(),
             "form": form,
             "errors": errors_json(ctx, &["home_city", "current_password", "new_password", "delete_password", "new_email", "email_password"], errors),
             "notice": notice.map(|k| ctx.t(k)),

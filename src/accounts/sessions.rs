@@ -8,7 +8,7 @@ use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{notifications, sessions, users};
+use crate::db::schema::{notifications, sanctions, sessions, users};
 use crate::db::DbConnection;
 
 /// What a session was issued for.
@@ -71,6 +71,8 @@ pub struct Viewer {
     pub email_verified: bool,
     /// Unread notifications, for the header.
     pub unread_notifications: i64,
+    /// Silenced by a moderator: may read, not post.
+    pub silenced: bool,
     #[serde(skip)]
     pub session_id: i64,
     #[serde(skip)]
@@ -162,6 +164,7 @@ type SessionRow = (
     Option<i64>,
     Option<NaiveDateTime>,
     Option<i64>,
+    Option<i64>,
 );
 
 /// Finds the live session behind a token, with the user's current name and role.
@@ -172,6 +175,7 @@ pub fn lookup(
     kind: SessionKind,
     policy: SessionPolicy,
 ) -> QueryResult<Option<Viewer>> {
+    let now = crate::db::now();
     let row: Option<SessionRow> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash_token(token)))
@@ -192,6 +196,13 @@ pub fn lookup(
                 .filter(notifications::read_at.is_null())
                 .count()
                 .single_value(),
+            sanctions::table
+                .filter(sanctions::user_id.eq(users::id))
+                .filter(sanctions::kind.eq("silence"))
+                .filter(sanctions::lifted_at.is_null())
+                .filter(sanctions::until.is_null().or(sanctions::until.gt(now)))
+                .count()
+                .single_value(),
         ))
         .first(conn)
         .optional()?;
@@ -207,11 +218,11 @@ pub fn lookup(
         home,
         verified_at,
         unread,
+        silences,
     )) = row
     else {
         return Ok(None);
     };
-    let now = Utc::now().naive_utc();
     let idle_expired = kind == SessionKind::Web && now - last_seen > policy.idle;
     if now >= expires || idle_expired {
         diesel::delete(sessions::table.find(session_id)).execute(conn)?;
@@ -230,6 +241,7 @@ pub fn lookup(
         home_city_id: home,
         email_verified: verified_at.is_some(),
         unread_notifications: unread.unwrap_or(0),
+        silenced: silences.unwrap_or(0) > 0,
         session_id,
         csrf_token: csrf,
     }))

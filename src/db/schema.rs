@@ -206,7 +206,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    board_moderators (user_id, board_id) {
+        user_id -> BigInt,
+        board_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sanctions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        reason -> Text,
+        until -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mod_notes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mod_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> BigInt,
+        target_label -> Text,
+        reason -> Text,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(board_moderators -> boards (board_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(fanout_queue -> posts (post_id));
@@ -237,4 +284,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     fanout_queue,
     watches,
     notifications,
+    board_moderators,
+    sanctions,
+    mod_notes,
+    mod_log,
 );

@@ -282,6 +282,7 @@ impl Ctx {
                         },
                         "unverified": self.state.settings.mail.require_verification
                             && !v.email_verified,
+                        "silenced": v.silenced,
                     }),
                     None => Value::Null,
                 },
@@ -513,6 +514,9 @@ impl ApiCtx {
 
 /// Refuses posting to an account whose address is not confirmed yet, when the site requires it.
 pub fn may_post(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.silenced {
+        return Err(AppError::Refused("error-silenced"));
+    }
     if state.settings.mail.require_verification && !viewer.email_verified {
         return Err(AppError::Refused("error-email-unverified"));
     }

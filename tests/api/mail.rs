@@ -46,7 +46,8 @@ async fn watch(app: &TestApp, client: &Client, page: &str, level: &str) {
     );
 }
 
-async fn vigie_cli(app: &TestApp, database_url: &str, args: &[&str]) -> std::process::Output {
+/// Runs the real `vigie` binary against the app's database (and SMTP server).
+pub async fn vigie_cli(app: &TestApp, database_url: &str, args: &[&str]) -> std::process::Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -54,12 +55,14 @@ async fn vigie_cli(app: &TestApp, database_url: &str, args: &[&str]) -> std::pro
         .env("VIGIE_ENV", "test")
         .env("VIGIE__MAIL__SMTP_URL", app.smtp.url())
         .env("VIGIE__SERVER__BASE_URL", &app.address)
+        .env("VIGIE_PASSWORD", PASSWORD)
         .output()
         .await
         .expect("vigie runs")
 }
 
-fn database_url(app: &TestApp) -> String {
+/// The app's database URL.
+pub fn database_url(app: &TestApp) -> String {
     use secrecy::ExposeSecret;
     app.settings.database.url.expose_secret().to_owned()
 }

@@ -12,6 +12,7 @@ mod flow;
 mod health;
 mod mail;
 mod migrations;
+mod moderation;
 mod security;
 mod validation;
 mod xss;

@@ -1,0 +1,111 @@
+//! The moderation API: sanctions on people and the moderation log.
+//!
+//! - `POST /api/v1/users/{username}/sanctions` `{kind, until?, reason}` → 201
+//! - `DELETE /api/v1/users/{username}/sanctions` → 200 `{lifted}`
+//! - `GET /api/v1/modlog` → the public view, or the full one for staff
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::policy::{self, Action, Target};
+use super::routes::{actor, authorize_on_person};
+use super::{log, sanctions};
+use crate::web::context::ApiCtx;
+use crate::web::error::AppError;
+
+/// Registers the routes (inside `/api/v1`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users/{username}/sanctions", web::post().to(create))
+        .route("/users/{username}/sanctions", web::delete().to(lift))
+        .route("/modlog", web::get().to(modlog));
+}
+
+#[derive(Debug, Deserialize)]
+struct SanctionBody {
+    #[serde(default)]
+    kind: String,
+    until: Option<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn create(
+    ctx: ApiCtx,
+    username: web::Path<String>,
+    body: web::Json<SanctionBody>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let kind = sanctions::Kind::parse(&body.kind).ok_or(AppError::Invalid(
+        crate::validation::FieldError::new("kind", "error-sanction-kind"),
+    ))?;
+    let (actor, person) = authorize_on_person(
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        username.into_inner(),
+        kind.action(),
+    )
+    .await?;
+    let sanction = sanctions::validate(
+        &body.kind,
+        &body.reason,
+        body.until.as_deref(),
+        crate::db::now(),
+    )
+    .map_err(AppError::Invalid)?;
+    let target = person.clone();
+    let applied = sanction.clone();
+    let id = ctx
+        .db
+        .run(move |conn| {
+            sanctions::apply(conn, actor.user_id, &target, &applied).map_err(AppError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(json!({
+        "id": id,
+        "username": person.username,
+        "kind": sanction.kind,
+        "until": sanction.until,
+        "reason": sanction.reason,
+    })))
+}
+
+async fn lift(ctx: ApiCtx, username: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (actor, person) = authorize_on_person(
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        username.into_inner(),
+        Action::LiftSanctions,
+    )
+    .await?;
+    let lifted = ctx
+        .db
+        .run(move |conn| sanctions::lift(conn, actor.user_id, &person, "").map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"lifted": lifted})))
+}
+
+#[derive(Debug, Deserialize)]
+struct LogQuery {
+    before: Option<i64>,
+}
+
+async fn modlog(ctx: ApiCtx, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    let actor = actor(&ctx.db, ctx.viewer.as_ref()).await?;
+    let staff = policy::check(actor.as_ref(), Action::ViewFullLog, Target::Site).is_ok();
+    let before = query.before;
+    let entries = if staff {
+        let rows = ctx
+            .db
+            .run(move |conn| log::staff_view(conn, before, 100).map_err(AppError::from))
+            .await?;
+        json!(rows)
+    } else {
+        let rows = ctx
+            .db
+            .run(move |conn| log::public_view(conn, before, 100).map_err(AppError::from))
+            .await?;
+        json!(rows)
+    };
+    Ok(HttpResponse::Ok().json(json!({"entries": entries, "staff": staff})))
+}

@@ -1,0 +1,133 @@
+//! The moderation log: one row per staff action (who, what, on what, why, when, until when).
+//! Staff read all of it; the public transparency page shows actions on content and sanctions
+//! without the moderators' names, private warnings and notes, or the reasons (which may quote
+//! hidden content or private matters).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{mod_log, users};
+use crate::db::DbConnection;
+
+/// Actions the public log never shows.
+const PRIVATE_ACTIONS: [&str; 2] = ["warn", "note"];
+
+/// Writes one row (inside the caller's transaction).
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    conn: &mut DbConnection,
+    actor_id: i64,
+    action: &str,
+    target_kind: &str,
+    target_id: i64,
+    target_label: &str,
+    reason: &str,
+    expires_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::insert_into(mod_log::table)
+        .values((
+            mod_log::actor_id.eq(Some(actor_id)),
+            mod_log::action.eq(action),
+            mod_log::target_kind.eq(target_kind),
+            mod_log::target_id.eq(target_id),
+            mod_log::target_label.eq(target_label),
+            mod_log::reason.eq(reason),
+            mod_log::expires_at.eq(expires_at),
+            mod_log::created_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One line of the log as staff see it.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct Entry {
+    pub id: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target_kind: String,
+    pub target_id: i64,
+    pub target_label: String,
+    pub reason: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// One line of the public log.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicEntry {
+    pub id: i64,
+    pub action: String,
+    pub target_kind: String,
+    pub target_label: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The newest entries, older than `before` when given.
+pub fn staff_view(
+    conn: &mut DbConnection,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Entry>> {
+    mod_log::table
+        .left_join(users::table.on(mod_log::actor_id.eq(users::id.nullable())))
+        .filter(mod_log::id.lt(before.unwrap_or(i64::MAX)))
+        .order(mod_log::id.desc())
+        .limit(limit)
+        .select((
+            mod_log::id,
+            users::username.nullable(),
+            mod_log::action,
+            mod_log::target_kind,
+            mod_log::target_id,
+            mod_log::target_label,
+            mod_log::reason,
+            mod_log::expires_at,
+            mod_log::created_at,
+        ))
+        .load(conn)
+}
+
+/// The public entries, older than `before` when given.
+pub fn public_view(
+    conn: &mut DbConnection,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<PublicEntry>> {
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+    )> = mod_log::table
+        .filter(mod_log::action.ne_all(PRIVATE_ACTIONS))
+        .filter(mod_log::id.lt(before.unwrap_or(i64::MAX)))
+        .order(mod_log::id.desc())
+        .limit(limit)
+        .select((
+            mod_log::id,
+            mod_log::action,
+            mod_log::target_kind,
+            mod_log::target_label,
+            mod_log::expires_at,
+            mod_log::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, action, target_kind, target_label, expires_at, created_at)| PublicEntry {
+                id,
+                action,
+                target_kind,
+                target_label,
+                expires_at,
+                created_at,
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,9 @@
+//! Moderation and governance. Who may do what lives in `policy` (one place, tested as a
+//! matrix); sanctions on people and private notes in `sanctions`; the log every staff action
+//! writes, with its staff and public views, in `log`; pages in `routes`, JSON in `api`.
+
+pub mod api;
+pub mod log;
+pub mod policy;
+pub mod routes;
+pub mod sanctions;

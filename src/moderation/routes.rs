@@ -1,0 +1,364 @@
+//! Moderation pages: a person's moderation page for staff (sanctions, their history, private
+//! notes), the staff log and the public transparency log.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::log;
+use super::policy::{self, Action, Actor, Denied, Target};
+use super::sanctions::{self, Person};
+use crate::accounts::sessions::Viewer;
+use crate::db::Db;
+use crate::validation::FieldError;
+use crate::web::context::{see_other, CsrfForm, Ctx};
+use crate::web::error::AppError;
+
+/// Log lines per page.
+const LOG_PAGE: i64 = 50;
+
+/// Registers the pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/mod/users/{username}", web::get().to(person_page))
+        .route(
+            "/mod/users/{username}/sanctions",
+            web::post().to(sanction_submit),
+        )
+        .route("/mod/users/{username}/lift", web::post().to(lift_submit))
+        .route("/mod/users/{username}/notes", web::post().to(note_submit))
+        .route("/mod/log", web::get().to(staff_log))
+        .route("/moderation", web::get().to(public_log));
+}
+
+impl From<Denied> for AppError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::SignInFirst => AppError::Unauthorized,
+            Denied::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+/// The viewer as an actor, with the boards they moderate (read now from the database).
+pub async fn actor(db: &Db, viewer: Option<&Viewer>) -> Result<Option<Actor>, AppError> {
+    let Some(v) = viewer else {
+        return Ok(None);
+    };
+    let (user_id, role) = (v.user_id, v.role);
+    let boards = db
+        .run(move |conn| sanctions::moderated_boards(conn, user_id).map_err(AppError::from))
+        .await?;
+    Ok(Some(Actor {
+        user_id,
+        role,
+        moderated_boards: boards,
+    }))
+}
+
+/// Finds the person and checks that the viewer may do `action` to them.
+pub async fn authorize_on_person(
+    db: &Db,
+    viewer: Option<&Viewer>,
+    username: String,
+    action: Action,
+) -> Result<(Actor, Person), AppError> {
+    let actor = actor(db, viewer).await?;
+    // Signed-out visitors learn nothing about who exists.
+    let actor = actor.ok_or(AppError::Unauthorized)?;
+    let person = db
+        .run(move |conn| sanctions::person(conn, &username).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::check(
+        Some(&actor),
+        action,
+        Target::Person {
+            user_id: person.id,
+            role: person.role(),
+        },
+    )?;
+    Ok((actor, person))
+}
+
+async fn render_person(
+    ctx: &Ctx,
+    status: StatusCode,
+    person: &Person,
+    form: Value,
+    error: Option<&FieldError>,
+    notice: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = person.id;
+    let (history, notes) = ctx
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>((
+                sanctions::history(conn, user_id)?,
+                sanctions::notes(conn, user_id)?,
+            ))
+        })
+        .await?;
+    let now = crate::db::now();
+    let history: Vec<Value> = history
+        .iter()
+        .map(|s| {
+            json!({
+                "kind": s.kind,
+                "kind_label": ctx.t(&format!("sanction-kind-{}", s.kind)),
+                "reason": s.reason,
+                "until": s.until,
+                "created_at": s.created_at,
+                "lifted_at": s.lifted_at,
+                "active": s.is_active(now),
+            })
+        })
+        .collect();
+    let any_active = history.iter().any(|s| s["active"] == true);
+    let kinds: Vec<Value> = ["warn", "silence", "suspend", "ban"]
+        .iter()
+        .map(|k| {
+            json!({
+                "value": k,
+                "label": ctx.t(&format!("sanction-kind-{k}")),
+                "selected": form["kind"] == *k,
+            })
+        })
+        .collect();
+    ctx.render_status(
+        status,
+        "pages/mod_person",
+        json!({
+            "person": {"username": person.username, "role": person.role_name},
+            "history": history,
+            "any_active": any_active,
+            "notes": notes,
+            "form": form,
+            "error": error.map(|e| json!({"field": e.field, "message": ctx.t(e.key)})),
+            "notice": notice.map(|k| ctx.t(k)),
+            "kinds": kinds,
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct NoticeQuery {
+    done: Option<String>,
+}
+
+async fn person_page(
+    ctx: Ctx,
+    username: web::Path<String>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, person) = authorize_on_person(
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        username.into_inner(),
+        Action::ManageNotes,
+    )
+    .await?;
+    let notice = match query.done.as_deref() {
+        Some("sanction") => Some("notice-sanction-applied"),
+        Some("lift") => Some("notice-sanctions-lifted"),
+        Some("note") => Some("notice-note-added"),
+        _ => None,
+    };
+    let form = json!({"kind": "warn", "until": "", "reason": "", "note": ""});
+    render_person(&ctx, StatusCode::OK, &person, form, None, notice).await
+}
+
+/// The sanction form.
+#[derive(Debug, Deserialize)]
+pub struct SanctionForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn sanction_submit(
+    ctx: Ctx,
+    username: web::Path<String>,
+    form: CsrfForm<SanctionForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let username = username.into_inner();
+    let kind = sanctions::Kind::parse(&form.kind).ok_or(AppError::BadRequest("error-bad-form"))?;
+    let (actor, person) =
+        authorize_on_person(&ctx.db, ctx.viewer.as_ref(), username, kind.action()).await?;
+    let typed = json!({"kind": form.kind, "until": form.until, "reason": form.reason, "note": ""});
+    let sanction = match sanctions::validate(
+        &form.kind,
+        &form.reason,
+        Some(&form.until),
+        crate::db::now(),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_person(&ctx, status, &person, typed, Some(&e), None).await;
+        }
+    };
+    let target = person.clone();
+    ctx.db
+        .run(move |conn| {
+            sanctions::apply(conn, actor.user_id, &target, &sanction).map_err(AppError::from)
+        })
+        .await?;
+    tracing::info!(kind = kind.as_str(), "sanction applied");
+    Ok(see_other(&format!(
+        "/mod/users/{}?done=sanction",
+        person.username
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+struct LiftForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn lift_submit(
+    ctx: Ctx,
+    username: web::Path<String>,
+    form: CsrfForm<LiftForm>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, person) = authorize_on_person(
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        username.into_inner(),
+        Action::LiftSanctions,
+    )
+    .await?;
+    let reason: String = form
+        .0
+        .reason
+        .trim()
+        .chars()
+        .take(sanctions::MAX_REASON_CHARS)
+        .collect();
+    let target = person.clone();
+    ctx.db
+        .run(move |conn| {
+            sanctions::lift(conn, actor.user_id, &target, &reason).map_err(AppError::from)
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/mod/users/{}?done=lift",
+        person.username
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn note_submit(
+    ctx: Ctx,
+    username: web::Path<String>,
+    form: CsrfForm<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, person) = authorize_on_person(
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        username.into_inner(),
+        Action::ManageNotes,
+    )
+    .await?;
+    let body = crate::validation::clean_text(&form.0.note, true)
+        .trim()
+        .to_owned();
+    let error = if body.is_empty() {
+        Some(FieldError::new("note", "error-note-required"))
+    } else if body.chars().count() > sanctions::MAX_REASON_CHARS {
+        Some(FieldError::new("note", "error-reason-too-long"))
+    } else {
+        None
+    };
+    if let Some(e) = error {
+        let typed = json!({"kind": "warn", "until": "", "reason": "", "note": form.0.note});
+        return render_person(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &person,
+            typed,
+            Some(&e),
+            None,
+        )
+        .await;
+    }
+    let target = person.clone();
+    ctx.db
+        .run(move |conn| {
+            sanctions::add_note(conn, actor.user_id, &target, &body).map_err(AppError::from)
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/mod/users/{}?done=note",
+        person.username
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+struct LogQuery {
+    before: Option<i64>,
+}
+
+fn log_labels(ctx: &Ctx, action: &str) -> String {
+    ctx.t(&format!("modlog-action-{action}"))
+}
+
+async fn staff_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    let actor = actor(&ctx.db, ctx.viewer.as_ref()).await?;
+    policy::check(actor.as_ref(), Action::ViewFullLog, Target::Site)?;
+    let before = query.before;
+    let rows = ctx
+        .db
+        .run(move |conn| log::staff_view(conn, before, LOG_PAGE + 1).map_err(AppError::from))
+        .await?;
+    let next = (rows.len() as i64 > LOG_PAGE).then(|| rows[LOG_PAGE as usize - 1].id);
+    let entries: Vec<Value> = rows
+        .iter()
+        .take(LOG_PAGE as usize)
+        .map(|e| {
+            json!({
+                "actor": e.actor, "action": e.action, "action_label": log_labels(&ctx, &e.action),
+                "target_kind": e.target_kind, "target_label": e.target_label, "reason": e.reason,
+                "expires_at": e.expires_at, "created_at": e.created_at,
+            })
+        })
+        .collect();
+    ctx.render(
+        "pages/modlog",
+        json!({"entries": entries, "staff": true, "next_url": next.map(|id| format!("/mod/log?before={id}"))}),
+    )
+}
+
+async fn public_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    let before = query.before;
+    let rows = ctx
+        .db
+        .run(move |conn| log::public_view(conn, before, LOG_PAGE + 1).map_err(AppError::from))
+        .await?;
+    let next = (rows.len() as i64 > LOG_PAGE).then(|| rows[LOG_PAGE as usize - 1].id);
+    let entries: Vec<Value> = rows
+        .iter()
+        .take(LOG_PAGE as usize)
+        .map(|e| {
+            json!({
+                "actor": null, "action": e.action, "action_label": log_labels(&ctx, &e.action),
+                "target_kind": e.target_kind, "target_label": e.target_label, "reason": "",
+                "expires_at": e.expires_at, "created_at": e.created_at,
+            })
+        })
+        .collect();
+    ctx.render(
+        "pages/modlog",
+        json!({"entries": entries, "staff": false, "next_url": next.map(|id| format!("/moderation?before={id}"))}),
+    )
+}

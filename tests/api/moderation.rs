@@ -1,0 +1,446 @@
+//! Moderation of people: sanctions and their effects, notes, the logs, and who may do what.
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{browser, text, TestApp, PASSWORD};
+use crate::mail::{database_url, vigie_cli};
+
+/// An API token and a browser session for a new, verified member.
+async fn member(app: &TestApp, name: &str) -> (Client, String) {
+    let client = browser();
+    app.register_with(&client, name).await;
+    let token = app.api_login(name).await;
+    (client, token)
+}
+
+fn tomorrow() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+async fn sanction(
+    app: &TestApp,
+    token: &str,
+    who: &str,
+    body: serde_json::Value,
+) -> crate::helpers::Page {
+    app.api(
+        Method::POST,
+        &format!("/api/v1/users/{who}/sanctions"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_suspension_ends_sessions_at_once_blocks_login_and_can_be_lifted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (cookie, token) = member(&app, "turbulente").await;
+    assert_eq!(
+        app.get_with(&cookie, "/settings").await.status,
+        StatusCode::OK
+    );
+
+    let res = sanction(
+        &app,
+        &admin,
+        "turbulente",
+        json!({"kind": "suspend", "until": tomorrow(), "reason": "Insultes répétées"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.json()["kind"], "suspend");
+
+    // The old cookie and the old token stop working on the very next request.
+    assert_eq!(
+        app.get_with(&cookie, "/settings").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let me = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED);
+    // Logging in again is refused, with the reason and the date.
+    let res = app.login_with(&browser(), "turbulente").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let shown = text(&res.body);
+    assert!(
+        shown.contains("suspendu") && shown.contains("Insultes répétées"),
+        "{shown}"
+    );
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login": "turbulente", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // Lifted: logging in works again.
+    let res = app
+        .api(
+            Method::DELETE,
+            "/api/v1/users/turbulente/sanctions",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json()["lifted"], 1);
+    assert_eq!(
+        app.login_with(&browser(), "turbulente").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn silence_makes_an_account_read_only_and_a_ban_is_for_good() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (_, _) = member(&app, "bavarde").await;
+    let thread = {
+        let author = browser();
+        app.register_with(&author, "autrice").await;
+        app.new_thread_with(&author, "general", "Un sujet", "Texte.", "")
+            .await
+    };
+    let res = sanction(
+        &app,
+        &admin,
+        "bavarde",
+        json!({"kind": "silence", "until": tomorrow(), "reason": "Hors sujet en série"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    // Sessions ended; logging in works, reading works, posting does not.
+    let c = browser();
+    assert_eq!(
+        app.login_with(&c, "bavarde").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get_with(&c, &format!("/t/{thread}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(text(&page.body).contains("lecture seule"));
+    let res = app.reply_with(&c, thread, "Encore moi").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let settings = app.get_with(&c, "/settings").await.body;
+    assert!(
+        text(&settings).contains("Hors sujet en série"),
+        "the reason is shown to the person"
+    );
+
+    let res = sanction(
+        &app,
+        &admin,
+        "bavarde",
+        json!({"kind": "ban", "reason": "Récidive"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    assert!(res.json()["until"].is_null());
+    assert_eq!(
+        app.get_with(&c, "/settings").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let res = app.login_with(&browser(), "bavarde").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(text(&res.body).contains("banni"));
+}
+
+#[tokio::test]
+async fn warnings_and_notes_stay_private_and_the_public_log_names_no_moderator() {
+    let app = TestApp::spawn().await;
+    app.create_admin("gardienne").await;
+    let admin_browser = app.client.clone();
+    let (target, _) = member(&app, "distraite").await;
+    let page = app.get_with(&admin_browser, "/mod/users/distraite").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let res = app
+        .post_form_with(
+            &admin_browser,
+            "/mod/users/distraite",
+            "/mod/users/distraite/sanctions",
+            &[
+                ("kind", "warn"),
+                ("until", ""),
+                ("reason", "Merci de rester courtoise"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = app
+        .post_form_with(
+            &admin_browser,
+            "/mod/users/distraite",
+            "/mod/users/distraite/notes",
+            &[("note", "Déjà signalée sur un autre forum")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // A warning keeps the session; the person reads it, not the note.
+    let own = text(&app.get_with(&target, "/settings").await.body);
+    assert!(own.contains("Merci de rester courtoise"), "{own}");
+    assert!(!own.contains("Déjà signalée"));
+    let res = app
+        .post_form_with(
+            &admin_browser,
+            "/mod/users/distraite",
+            "/mod/users/distraite/sanctions",
+            &[
+                ("kind", "suspend"),
+                ("until", &tomorrow()),
+                ("reason", "Motif très privé"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    // The staff page shows the history and the note.
+    let page = text(
+        &app.get_with(&admin_browser, "/mod/users/distraite")
+            .await
+            .body,
+    );
+    assert!(page.contains("Merci de rester courtoise") && page.contains("Déjà signalée"));
+    assert_eq!(
+        app.get_with(&target, "/settings").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The staff log names the moderator and the reasons.
+    let staff = text(&app.get_with(&admin_browser, "/mod/log").await.body);
+    assert!(
+        staff.contains("gardienne") && staff.contains("Motif très privé"),
+        "{staff}"
+    );
+    assert!(staff.contains("Note de modération"));
+    // The public log shows the suspension only: no moderator, no reason, no warning, no note.
+    let public = app.get_with(&browser(), "/moderation").await;
+    assert_eq!(public.status, StatusCode::OK);
+    let public = text(&public.body);
+    assert!(
+        public.contains("Suspension") && public.contains("distraite"),
+        "{public}"
+    );
+    for secret in [
+        "gardienne",
+        "Motif très privé",
+        "courtoise",
+        "Déjà signalée",
+        "Note de modération",
+    ] {
+        assert!(!public.contains(secret), "{secret} leaked: {public}");
+    }
+    let api = app.api(Method::GET, "/api/v1/modlog", None, None).await;
+    assert_eq!(api.json()["staff"], false);
+    assert!(!api.body.contains("Motif très privé") && !api.body.contains("gardienne"));
+    assert_eq!(api.json()["entries"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn bad_sanctions_get_clear_errors_and_the_form_keeps_the_input() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    member(&app, "cible").await;
+    let cases = [
+        (
+            json!({"kind": "suspend", "until": "2020-01-01", "reason": "x"}),
+            "until",
+        ),
+        (json!({"kind": "suspend", "reason": "x"}), "until"),
+        (
+            json!({"kind": "silence", "until": "bientôt", "reason": "x"}),
+            "until",
+        ),
+        (
+            json!({"kind": "warn", "reason": "x".repeat(1001)}),
+            "reason",
+        ),
+        (json!({"kind": "warn", "reason": "  "}), "reason"),
+        (json!({"kind": "exil", "reason": "x"}), "kind"),
+    ];
+    for (body, field) in cases {
+        let res = sanction(&app, &admin, "cible", body.clone()).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(res.json()["error"]["field"], field, "{body}");
+    }
+    let res = sanction(
+        &app,
+        &admin,
+        "personne",
+        json!({"kind": "warn", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    // The web form: an expired date is explained and the reason kept.
+    let admin_browser = browser();
+    app.login_with(&admin_browser, "root_admin").await;
+    let res = app
+        .post_form_with(
+            &admin_browser,
+            "/mod/users/cible",
+            "/mod/users/cible/sanctions",
+            &[
+                ("kind", "suspend"),
+                ("until", "2020-01-01"),
+                ("reason", "Spam massif"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&res.body).contains("déjà passée"));
+    assert!(res.body.contains("Spam massif"));
+    // Without a CSRF token: refused.
+    let res = admin_browser
+        .post(app.url("/mod/users/cible/sanctions"))
+        .form(&[("kind", "warn"), ("reason", "x")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn who_may_sanction_whom() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let url = database_url(&app);
+    let (_, member_token) = member(&app, "simple").await;
+    let (_, board_mod_token) = member(&app, "modo_local").await;
+    let out = vigie_cli(
+        &app,
+        &url,
+        &[
+            "board",
+            "moderator",
+            "--slug",
+            "general",
+            "--username",
+            "modo_local",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vigie_cli(
+        &app,
+        &url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "modo_global",
+            "--email",
+            "mg@example.org",
+            "--role",
+            "moderator",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let global_token = app.api_login("modo_global").await;
+    let (_, suspended_token) = member(&app, "suspendue").await;
+    let res = sanction(
+        &app,
+        &admin,
+        "suspendue",
+        json!({"kind": "suspend", "until": tomorrow(), "reason": "test"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    member(&app, "victime").await;
+
+    let warn = json!({"kind": "warn", "reason": "Rappel des règles"});
+    let actors: [(&str, Option<&str>, StatusCode); 6] = [
+        ("anonymous", None, StatusCode::UNAUTHORIZED),
+        ("member", Some(&member_token), StatusCode::FORBIDDEN),
+        (
+            "suspended",
+            Some(&suspended_token),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "board moderator",
+            Some(&board_mod_token),
+            StatusCode::FORBIDDEN,
+        ),
+        ("global moderator", Some(&global_token), StatusCode::CREATED),
+        ("admin", Some(&admin), StatusCode::CREATED),
+    ];
+    for (who, token, expected) in actors {
+        let res = app
+            .api(
+                Method::POST,
+                "/api/v1/users/victime/sanctions",
+                token,
+                Some(warn.clone()),
+            )
+            .await;
+        assert_eq!(res.status, expected, "{who} warns: {}", res.body);
+        let lifted = app
+            .api(
+                Method::DELETE,
+                "/api/v1/users/victime/sanctions",
+                token,
+                None,
+            )
+            .await;
+        let expected_lift = if expected == StatusCode::CREATED {
+            StatusCode::OK
+        } else {
+            expected
+        };
+        assert_eq!(lifted.status, expected_lift, "{who} lifts");
+        let log = app.api(Method::GET, "/api/v1/modlog", token, None).await;
+        assert_eq!(
+            log.status,
+            if who == "suspended" {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::OK
+            },
+            "{who} reads the log"
+        );
+        if log.status == StatusCode::OK {
+            let staff = matches!(who, "board moderator" | "global moderator" | "admin");
+            assert_eq!(log.json()["staff"], staff, "{who} gets the staff log");
+        }
+    }
+    // Ranks: a global moderator cannot sanction another moderator or an admin, nobody
+    // sanctions themselves, an admin can sanction a moderator.
+    let res = sanction(&app, &global_token, "root_admin", warn.clone()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = sanction(&app, &global_token, "modo_global", warn.clone()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = sanction(&app, &admin, "root_admin", warn.clone()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = sanction(&app, &admin, "modo_global", warn.clone()).await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    // Pages follow the same rules.
+    let c = browser();
+    app.login_with(&c, "simple").await;
+    assert_eq!(
+        app.get_with(&c, "/mod/users/victime").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get_with(&c, "/mod/log").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get_with(&browser(), "/mod/log").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
