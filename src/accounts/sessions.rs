@@ -8,7 +8,7 @@ use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{notifications, sanctions, sessions, users};
+use crate::db::schema::{board_moderators, notifications, sanctions, sessions, users};
 use crate::db::DbConnection;
 
 /// What a session was issued for.
@@ -73,6 +73,8 @@ pub struct Viewer {
     pub unread_notifications: i64,
     /// Silenced by a moderator: may read, not post.
     pub silenced: bool,
+    /// Moderates at least one board (beyond their role).
+    pub moderates_boards: bool,
     #[serde(skip)]
     pub session_id: i64,
     #[serde(skip)]
@@ -165,6 +167,7 @@ type SessionRow = (
     Option<NaiveDateTime>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
 );
 
 /// Finds the live session behind a token, with the user's current name and role.
@@ -203,6 +206,10 @@ pub fn lookup(
                 .filter(sanctions::until.is_null().or(sanctions::until.gt(now)))
                 .count()
                 .single_value(),
+            board_moderators::table
+                .filter(board_moderators::user_id.eq(users::id))
+                .count()
+                .single_value(),
         ))
         .first(conn)
         .optional()?;
@@ -219,6 +226,7 @@ pub fn lookup(
         verified_at,
         unread,
         silences,
+        moderated,
     )) = row
     else {
         return Ok(None);
@@ -242,6 +250,7 @@ pub fn lookup(
         email_verified: verified_at.is_some(),
         unread_notifications: unread.unwrap_or(0),
         silenced: silences.unwrap_or(0) > 0,
+        moderates_boards: moderated.unwrap_or(0) > 0,
         session_id,
         csrf_token: csrf,
     }))

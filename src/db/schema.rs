@@ -96,6 +96,8 @@ diesel::table! {
         last_post_at -> Timestamp,
         last_post_author_id -> Nullable<BigInt>,
         version -> BigInt,
+        pinned_until -> Nullable<Timestamp>,
+        slow_mode_minutes -> BigInt,
     }
 }
 

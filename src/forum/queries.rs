@@ -429,6 +429,8 @@ pub struct Thread {
     pub city_id: Option<i64>,
     pub city_slug: Option<String>,
     pub city_name: Option<String>,
+    pub pinned_until: Option<NaiveDateTime>,
+    pub slow_mode_minutes: i64,
 }
 
 type ThreadRow = (
@@ -441,6 +443,8 @@ type ThreadRow = (
         bool,
         NaiveDateTime,
         NaiveDateTime,
+        i64,
+        Option<NaiveDateTime>,
         i64,
     ),
     (i64, String, String, Option<String>),
@@ -464,6 +468,8 @@ pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thre
                 threads::created_at,
                 threads::last_post_at,
                 threads::author_id,
+                threads::pinned_until,
+                threads::slow_mode_minutes,
             ),
             (boards::id, boards::slug, boards::name, boards::name_en),
             (cities::id, cities::slug, cities::name).nullable(),
@@ -487,6 +493,8 @@ pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thre
         city_id: c.as_ref().map(|c| c.0),
         city_slug: c.as_ref().map(|c| c.1.clone()),
         city_name: c.map(|c| c.2),
+        pinned_until: t.9,
+        slow_mode_minutes: t.10,
     }))
 }
 
@@ -696,6 +704,8 @@ pub enum ReplyError {
     NotFound,
     #[error("thread locked")]
     Locked,
+    #[error("slow mode: wait {0} seconds")]
+    SlowMode(u64),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -711,14 +721,33 @@ pub fn create_reply(
     let html = markdown::cook(body.as_str());
     let at = now();
     write_tx_posting(conn, |conn| {
-        let target: Option<(i64, Option<i64>, bool)> = threads::table
+        let target: Option<(i64, Option<i64>, bool, i64)> = threads::table
             .filter(threads::id.eq(thread_id))
-            .select((threads::board_id, threads::city_id, threads::locked))
+            .select((
+                threads::board_id,
+                threads::city_id,
+                threads::locked,
+                threads::slow_mode_minutes,
+            ))
             .first(conn)
             .optional()?;
-        let (board_id, city_id, locked) = target.ok_or(ReplyError::NotFound)?;
+        let (board_id, city_id, locked, slow_minutes) = target.ok_or(ReplyError::NotFound)?;
         if locked && !staff {
             return Err(ReplyError::Locked);
+        }
+        if slow_minutes > 0 && !staff {
+            let last: Option<NaiveDateTime> = posts::table
+                .filter(posts::thread_id.eq(thread_id))
+                .filter(posts::author_id.eq(author_id))
+                .select(diesel::dsl::max(posts::created_at))
+                .first(conn)?;
+            if let Some(last) = last {
+                let next = last + chrono::Duration::minutes(slow_minutes);
+                if next > at {
+                    let wait = (next - at).num_seconds().max(1) as u64;
+                    return Err(ReplyError::SlowMode(wait));
+                }
+            }
         }
         let number: i64 = diesel::update(threads::table.find(thread_id))
             .set((
@@ -775,6 +804,7 @@ impl From<ReplyError> for crate::web::error::AppError {
         match e {
             ReplyError::NotFound => AppError::NotFound,
             ReplyError::Locked => AppError::Refused("error-thread-locked"),
+            ReplyError::SlowMode(retry_after) => AppError::SlowMode { retry_after },
             ReplyError::Db(e) => AppError::from(e),
         }
     }

@@ -314,11 +314,15 @@ async fn render_thread(
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
-    let reader = ctx
-        .viewer
-        .as_ref()
-        .map(|v| (v.user_id, v.unread_notifications > 0));
-    let (thread, posts, watch_level) = ctx
+    let reader = ctx.viewer.as_ref().map(|v| {
+        (
+            v.user_id,
+            v.unread_notifications > 0,
+            v.role,
+            v.moderates_boards,
+        )
+    });
+    let (thread, posts, watch_level, moderation) = ctx
         .db
         .run(move |conn| {
             let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
@@ -326,22 +330,39 @@ async fn render_thread(
                 return Err(AppError::NotFound);
             }
             let posts = queries::posts_by_number(conn, id, first, last)?;
-            let level = match reader {
-                Some((user_id, has_unread)) => {
+            let (level, moderation) = match reader {
+                Some((user_id, has_unread, role, moderates_boards)) => {
                     if has_unread {
                         let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
                         notification_queries::mark_seen(conn, user_id, id, &seen)?;
                     }
-                    Some(notification_queries::level(
-                        conn,
+                    let level = notification_queries::level(conn, user_id, Target::Thread, id)?;
+                    // The list of moderated boards is read only for those who have some.
+                    let actor = crate::moderation::policy::Actor {
                         user_id,
-                        Target::Thread,
-                        id,
-                    )?)
+                        role,
+                        moderated_boards: if moderates_boards {
+                            crate::moderation::sanctions::moderated_boards(conn, user_id)?
+                        } else {
+                            Vec::new()
+                        },
+                    };
+                    let may = crate::moderation::policy::check(
+                        Some(&actor),
+                        crate::moderation::policy::Action::LockThread,
+                        crate::moderation::policy::Target::Board(thread.board_id),
+                    )
+                    .is_ok();
+                    let boards = if may {
+                        Some(queries::list_boards(conn)?)
+                    } else {
+                        None
+                    };
+                    (Some(level), boards)
                 }
-                None => None,
+                None => (None, None),
             };
-            Ok((thread, posts, level))
+            Ok((thread, posts, level, moderation))
         })
         .await?;
     let last_page = queries::last_page(thread.post_count, per_page);
@@ -384,6 +405,7 @@ async fn render_thread(
             "thread": {
                 "id": thread.id, "title": thread.title, "slug": thread.slug, "post_count": thread.post_count,
                 "pinned": thread.pinned, "locked": thread.locked, "created_at": thread.created_at,
+                "pinned_until": thread.pinned_until, "slow_mode_minutes": thread.slow_mode_minutes,
                 "board_slug": thread.board_slug, "board_name": board_name,
                 "city_slug": thread.city_slug, "city_name": thread.city_name,
             },
@@ -401,6 +423,13 @@ async fn render_thread(
             "can_reply": can_reply && ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.state, v).is_ok()),
             "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.state, v).is_err()),
             "watch": watch_level.map(|level| watch_json(&ctx, Target::Thread, thread.id, level, &page_url(page))),
+            "moderation": moderation.map(|boards| json!({
+                "boards": boards.iter().map(|b| json!({
+                    "slug": b.board.slug,
+                    "name": board_display_name(&b.board, ctx.lang),
+                    "current": b.board.id == thread.board_id,
+                })).collect::<Vec<_>>(),
+            })),
             "login_url": format!("/login?next=/t/{}", thread.id),
         }),
     )

@@ -1,6 +1,6 @@
 //! The background worker every server process runs: it fans out new posts into notifications,
-//! sends the outbox, queues due digests and purges old sent mail. Requests wake it after they
-//! commit something for it; otherwise it looks every `mail.poll_seconds` (which is how the other
+//! sends the outbox, queues due digests, purges old sent mail and unpins threads whose pin
+//! ended. Requests wake it after they commit something for it; otherwise it looks every `mail.poll_seconds` (which is how the other
 //! instances sharing a PostgreSQL database notice work).
 
 use std::time::{Duration, Instant};
@@ -53,6 +53,14 @@ pub async fn run(state: Data<AppState>) {
         if Instant::now() >= next_digest_check {
             next_digest_check = Instant::now() + Duration::from_secs(60);
             let now = crate::db::now();
+            // Pins that end on a date are lifted here too, within a minute of their end.
+            if let Err(e) = blocking(&state, move |_, conn| {
+                crate::moderation::threads::unpin_expired(conn, now).map_err(AppError::from)
+            })
+            .await
+            {
+                tracing::warn!(error = ?e, "unpinning ended pins failed");
+            }
             match blocking(&state, move |state, conn| {
                 digest::send_due(state, conn, now, false)
             })

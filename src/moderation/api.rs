@@ -2,6 +2,8 @@
 //!
 //! - `POST /api/v1/users/{username}/sanctions` `{kind, until?, reason}` → 201
 //! - `DELETE /api/v1/users/{username}/sanctions` → 200 `{lifted}`
+//! - `POST /api/v1/threads/{id}/moderate` `{action: "lock"|"unlock"|"pin"|"unpin"|"move"|"rename"|
+//!   "city"|"slow_mode", board?, until?, title?, city?, minutes?, reason?}` → 200 with the thread
 //! - `GET /api/v1/modlog` → the public view, or the full one for staff
 
 use actix_web::{web, HttpResponse};
@@ -18,6 +20,7 @@ use crate::web::error::AppError;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/users/{username}/sanctions", web::post().to(create))
         .route("/users/{username}/sanctions", web::delete().to(lift))
+        .route("/threads/{id}/moderate", web::post().to(moderate_thread))
         .route("/modlog", web::get().to(modlog));
 }
 
@@ -83,6 +86,34 @@ async fn lift(ctx: ApiCtx, username: web::Path<String>) -> Result<HttpResponse, 
         .run(move |conn| sanctions::lift(conn, actor.user_id, &person, "").map_err(AppError::from))
         .await?;
     Ok(HttpResponse::Ok().json(json!({"lifted": lifted})))
+}
+
+async fn moderate_thread(
+    ctx: ApiCtx,
+    id: web::Path<String>,
+    body: web::Json<super::threads::ThreadRequest>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id.into_inner())?;
+    let action = body.action.clone();
+    super::routes::moderate_thread(&ctx.db, ctx.viewer.as_ref(), id, body.into_inner()).await?;
+    let thread = ctx
+        .db
+        .run(move |conn| crate::forum::queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "action": action,
+        "thread": {
+            "id": thread.id,
+            "title": thread.title,
+            "slug": thread.slug,
+            "board": thread.board_slug,
+            "city": thread.city_slug,
+            "locked": thread.locked,
+            "pinned": thread.pinned,
+            "pinned_until": thread.pinned_until,
+            "slow_mode_minutes": thread.slow_mode_minutes,
+        },
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,3 +7,4 @@ pub mod log;
 pub mod policy;
 pub mod routes;
 pub mod sanctions;
+pub mod threads;

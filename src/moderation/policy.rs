@@ -6,6 +6,8 @@
 //! - Actions on people (warn, silence, suspend, ban, lift, notes) are site-wide: admins and global
 //!   moderators only, and only on someone of lower rank (a moderator cannot sanction a moderator
 //!   or an admin; nobody sanctions themselves).
+//! - Actions on threads (lock, pin, move, rename, city, slow mode): admins, global moderators,
+//!   and the moderators of the thread's board (of both boards for a move).
 //! - The full moderation log is for staff (any moderator); everyone else gets the public view.
 
 use crate::accounts::sessions::Role;
@@ -36,11 +38,23 @@ pub enum Action {
     ManageNotes,
     /// Read the whole moderation log, with moderators' names.
     ViewFullLog,
+    /// Lock or unlock a thread.
+    LockThread,
+    /// Pin or unpin a thread.
+    PinThread,
+    /// Move a thread (checked on both boards).
+    MoveThread,
+    /// Rename a thread.
+    RenameThread,
+    /// Attach a thread to another city (or none).
+    ChangeCity,
+    /// Set a thread's slow mode.
+    SlowMode,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 13] = [
         Action::Warn,
         Action::Silence,
         Action::Suspend,
@@ -48,10 +62,36 @@ impl Action {
         Action::LiftSanctions,
         Action::ManageNotes,
         Action::ViewFullLog,
+        Action::LockThread,
+        Action::PinThread,
+        Action::MoveThread,
+        Action::RenameThread,
+        Action::ChangeCity,
+        Action::SlowMode,
     ];
 
     fn is_about_a_person(self) -> bool {
-        !matches!(self, Action::ViewFullLog)
+        matches!(
+            self,
+            Action::Warn
+                | Action::Silence
+                | Action::Suspend
+                | Action::Ban
+                | Action::LiftSanctions
+                | Action::ManageNotes
+        )
+    }
+
+    fn is_about_content(self) -> bool {
+        matches!(
+            self,
+            Action::LockThread
+                | Action::PinThread
+                | Action::MoveThread
+                | Action::RenameThread
+                | Action::ChangeCity
+                | Action::SlowMode
+        )
     }
 }
 
@@ -62,6 +102,8 @@ pub enum Target {
     Site,
     /// A person, with their current role.
     Person { user_id: i64, role: Role },
+    /// Content in a board.
+    Board(i64),
 }
 
 /// Why an action is refused.
@@ -93,6 +135,9 @@ pub fn check(actor: Option<&Actor>, action: Action, target: Target) -> Result<()
         (Action::ViewFullLog, _) => is_staff(actor),
         (a, Target::Person { user_id, role }) if a.is_about_a_person() => {
             actor.role != Role::Member && user_id != actor.user_id && rank(actor.role) > rank(role)
+        }
+        (a, Target::Board(board)) if a.is_about_content() => {
+            actor.role != Role::Member || actor.moderated_boards.contains(&board)
         }
         _ => false,
     };
@@ -136,6 +181,8 @@ mod tests {
         for action in Action::ALL {
             let target = if action == Action::ViewFullLog {
                 Target::Site
+            } else if action.is_about_content() {
+                Target::Board(7)
             } else {
                 member
             };
@@ -151,7 +198,7 @@ mod tests {
             );
             assert_eq!(check(Some(&global), action, target), Ok(()), "{action:?}");
             assert_eq!(check(Some(&admin), action, target), Ok(()), "{action:?}");
-            let board_expected = if action == Action::ViewFullLog {
+            let board_expected = if action == Action::ViewFullLog || action.is_about_content() {
                 Ok(())
             } else {
                 Err(Denied::Forbidden)
@@ -161,8 +208,19 @@ mod tests {
                 board_expected,
                 "{action:?}"
             );
-            if action != Action::ViewFullLog {
-                // Nobody acts on an equal or higher rank, or on themselves.
+            if action.is_about_content() {
+                // Not on another board; global staff everywhere; never on people.
+                let other = Target::Board(8);
+                assert_eq!(
+                    check(Some(&board_mod), action, other),
+                    Err(Denied::Forbidden)
+                );
+                assert_eq!(check(Some(&global), action, other), Ok(()));
+                assert!(check(Some(&admin), action, member).is_err());
+            }
+            if action.is_about_a_person() {
+                // Nobody acts on an equal or higher rank, or on themselves; never on content.
+                assert!(check(Some(&admin), action, Target::Board(7)).is_err());
                 assert!(check(Some(&global), action, moderator).is_err());
                 assert!(check(Some(&global), action, admin_target).is_err());
                 assert!(check(Some(&admin), action, moderator).is_ok());

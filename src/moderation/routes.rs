@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::log;
 use super::policy::{self, Action, Actor, Denied, Target};
 use super::sanctions::{self, Person};
+use super::threads;
 use crate::accounts::sessions::Viewer;
 use crate::db::Db;
 use crate::validation::FieldError;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/mod/users/{username}/lift", web::post().to(lift_submit))
         .route("/mod/users/{username}/notes", web::post().to(note_submit))
+        .route("/mod/threads/{id}", web::post().to(thread_submit))
         .route("/mod/log", web::get().to(staff_log))
         .route("/moderation", web::get().to(public_log));
 }
@@ -302,6 +304,98 @@ async fn note_submit(
         "/mod/users/{}?done=note",
         person.username
     )))
+}
+
+/// The policy action behind a thread action's name (checked before the request is validated,
+/// so that a refusal is a 403 whatever was typed).
+fn thread_policy(name: &str) -> Option<Action> {
+    match name {
+        "lock" | "unlock" => Some(Action::LockThread),
+        "pin" | "unpin" => Some(Action::PinThread),
+        "move" => Some(Action::MoveThread),
+        "rename" => Some(Action::RenameThread),
+        "city" => Some(Action::ChangeCity),
+        "slow_mode" => Some(Action::SlowMode),
+        _ => None,
+    }
+}
+
+/// Checks and applies a moderation request on a thread; returns the thread as it was before.
+pub async fn moderate_thread(
+    db: &Db,
+    viewer: Option<&Viewer>,
+    thread_id: i64,
+    request: threads::ThreadRequest,
+) -> Result<crate::forum::queries::Thread, AppError> {
+    let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
+    let thread = db
+        .run(move |conn| {
+            crate::forum::queries::thread_by_id(conn, thread_id)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    let wanted = thread_policy(&request.action).ok_or(AppError::Invalid(FieldError::new(
+        "action",
+        "error-moderation-action",
+    )))?;
+    policy::check(Some(&actor), wanted, Target::Board(thread.board_id))?;
+    let (action, reason) = db
+        .run(move |conn| threads::parse(conn, &request, crate::db::now()))
+        .await?;
+    if let threads::ThreadAction::Move { board_id, .. } = &action {
+        policy::check(Some(&actor), Action::MoveThread, Target::Board(*board_id))?;
+    }
+    let before = thread.clone();
+    let actor_id = actor.user_id;
+    db.run(move |conn| {
+        threads::apply(conn, actor_id, &thread, &action, &reason).map_err(AppError::from)
+    })
+    .await?;
+    Ok(before)
+}
+
+/// The thread moderation form (every field a string: browsers send empty ones).
+#[derive(Debug, Deserialize)]
+struct ThreadForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    board: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn thread_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<ThreadForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id.into_inner())?;
+    let form = form.0;
+    let minutes = match form.minutes.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::Invalid(FieldError::new("minutes", "error-slow-mode-minutes"))
+        })?),
+    };
+    let request = threads::ThreadRequest {
+        action: form.action,
+        board: Some(form.board),
+        until: Some(form.until),
+        title: Some(form.title),
+        city: Some(form.city),
+        minutes,
+        reason: Some(form.reason),
+    };
+    moderate_thread(&ctx.db, ctx.viewer.as_ref(), id, request).await?;
+    Ok(see_other(&format!("/t/{id}")))
 }
 
 #[derive(Debug, Deserialize)]

@@ -34,6 +34,8 @@ pub enum AppError {
     Conflict(FieldError),
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    #[error("slow mode")]
+    SlowMode { retry_after: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("service unavailable")]
@@ -69,12 +71,15 @@ impl AppError {
             AppError::Invalid(e) => ("validation_failed", e.key, Some(e.field)),
             AppError::Conflict(e) => ("conflict", e.key, Some(e.field)),
             AppError::TooManyRequests { .. } => ("rate_limited", "error-rate-limited", None),
+            AppError::SlowMode { .. } => ("rate_limited", "error-slow-mode", None),
             AppError::PayloadTooLarge => ("payload_too_large", "error-payload-too-large", None),
             AppError::Unavailable(_) => ("unavailable", "error-unavailable", None),
             AppError::Internal(_) => ("internal", "error-internal", None),
         };
         let retry_after = match self {
-            AppError::TooManyRequests { retry_after } => Some(*retry_after),
+            AppError::TooManyRequests { retry_after } | AppError::SlowMode { retry_after } => {
+                Some(*retry_after)
+            }
             _ => None,
         };
         ErrorReport {
@@ -100,7 +105,9 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } | AppError::SlowMode { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -444,3 +444,260 @@ async fn who_may_sanction_whom() {
         StatusCode::SEE_OTHER
     );
 }
+
+async fn moderate(
+    app: &TestApp,
+    token: Option<&str>,
+    thread: i64,
+    body: serde_json::Value,
+) -> crate::helpers::Page {
+    app.api(
+        Method::POST,
+        &format!("/api/v1/threads/{thread}/moderate"),
+        token,
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn threads_can_be_locked_pinned_moved_renamed_slowed_and_every_action_is_logged() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let url = database_url(&app);
+    let author = browser();
+    app.register_with(&author, "lanceuse").await;
+    let other = browser();
+    app.register_with(&other, "curieuse").await;
+    let thread = app
+        .new_thread_with(&author, "general", "Caméras au port", "Qui sait ?", "")
+        .await;
+    let (_, local_mod) = member(&app, "modo_general").await;
+    let (_, elsewhere_mod) = member(&app, "modo_drones").await;
+    for (slug, who) in [
+        ("general", "modo_general"),
+        ("drones-et-capteurs", "modo_drones"),
+    ] {
+        let out = vigie_cli(
+            &app,
+            &url,
+            &["board", "moderator", "--slug", slug, "--username", who],
+        )
+        .await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (_, member_token) = member(&app, "simple_membre").await;
+
+    // Who may lock: not visitors, members or the moderator of another board.
+    let lock = json!({"action": "lock", "reason": "Le débat tourne en rond"});
+    assert_eq!(
+        moderate(&app, None, thread, lock.clone()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        moderate(&app, Some(&member_token), thread, lock.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        moderate(&app, Some(&elsewhere_mod), thread, lock.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        moderate(&app, Some(&local_mod), 999_999, lock.clone())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let res = moderate(&app, Some(&local_mod), thread, lock).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["thread"]["locked"], true);
+    // Locked: members cannot reply, staff still can.
+    assert_eq!(
+        app.reply_with(&other, thread, "Et moi ?").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/posts"),
+            Some(&admin),
+            Some(json!({"body": "Note de l’équipe"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let res = moderate(&app, Some(&local_mod), thread, json!({"action": "unlock"})).await;
+    assert_eq!(res.json()["thread"]["locked"], false);
+
+    // Pin until a date: first on the board, with its end shown.
+    let until = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    app.new_thread_with(&author, "general", "Un sujet plus récent", "Texte", "")
+        .await;
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "pin", "until": until}),
+    )
+    .await;
+    assert_eq!(res.json()["thread"]["pinned"], true);
+    assert!(res.json()["thread"]["pinned_until"].is_string());
+    let board = text(&app.get("/b/general").await.body);
+    assert!(
+        board.find("Caméras au port") < board.find("Un sujet plus récent"),
+        "{board}"
+    );
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "pin", "until": "2020-01-01"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"]["field"], "until");
+
+    // Rename and change city.
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "rename", "title": "Caméras au port de Marseille"}),
+    )
+    .await;
+    assert_eq!(
+        res.json()["thread"]["title"],
+        "Caméras au port de Marseille"
+    );
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "rename", "title": "ab"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "city", "city": "marseille"}),
+    )
+    .await;
+    assert_eq!(res.json()["thread"]["city"], "marseille");
+    assert!(text(&app.get("/c/marseille").await.body).contains("Caméras au port de Marseille"));
+
+    // Slow mode: a second reply within the window is refused with a clear 429.
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "slow_mode", "minutes": 30}),
+    )
+    .await;
+    assert_eq!(res.json()["thread"]["slow_mode_minutes"], 30);
+    assert_eq!(
+        app.reply_with(&other, thread, "Premier").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let res = app.reply_with(&other, thread, "Second, trop tôt").await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(text(&res.body).contains("mode lent"), "{}", text(&res.body));
+    assert!(res.headers.get("retry-after").is_some());
+    let res = moderate(
+        &app,
+        Some(&local_mod),
+        thread,
+        json!({"action": "slow_mode", "minutes": 5000}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Moving needs the right on both boards: the general moderator cannot move into drones.
+    let to_drones = json!({"action": "move", "board": "drones-et-capteurs"});
+    assert_eq!(
+        moderate(&app, Some(&local_mod), thread, to_drones.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let res = moderate(&app, Some(&admin), thread, to_drones).await;
+    assert_eq!(res.json()["thread"]["board"], "drones-et-capteurs");
+    assert!(
+        text(&app.get("/b/drones-et-capteurs").await.body).contains("Caméras au port de Marseille")
+    );
+    assert!(!text(&app.get("/b/general").await.body).contains("Caméras au port de Marseille"));
+    let res = moderate(
+        &app,
+        Some(&admin),
+        thread,
+        json!({"action": "move", "board": "nulle-part"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = moderate(&app, Some(&admin), thread, json!({"action": "explode"})).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The web form does the same, with CSRF.
+    let staff = browser();
+    app.login_with(&staff, "root_admin").await;
+    let page = app.get_with(&staff, &format!("/t/{thread}")).await.body;
+    assert!(
+        page.contains(&format!("action=\"/mod/threads/{thread}\"")),
+        "tools shown to staff"
+    );
+    let res = app
+        .post_form_with(
+            &staff,
+            &format!("/t/{thread}"),
+            &format!("/mod/threads/{thread}"),
+            &[("action", "lock")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        !app.get_with(&other, &format!("/t/{thread}"))
+            .await
+            .body
+            .contains("/mod/threads/"),
+        "no tools for members"
+    );
+
+    // Every action is in the log; the public one names no moderator.
+    let log = app
+        .api(Method::GET, "/api/v1/modlog", Some(&admin), None)
+        .await
+        .json();
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in [
+        "lock",
+        "unlock",
+        "pin",
+        "rename",
+        "city",
+        "slow_mode",
+        "move",
+    ] {
+        assert!(actions.contains(&action), "{action} logged: {actions:?}");
+    }
+    let public = text(&app.get("/moderation").await.body);
+    assert!(
+        public.contains("Sujet verrouillé") && !public.contains("modo_general"),
+        "{public}"
+    );
+    assert!(!public.contains("Le débat tourne en rond"));
+}
