@@ -98,6 +98,8 @@ diesel::table! {
         version -> BigInt,
         pinned_until -> Nullable<Timestamp>,
         slow_mode_minutes -> BigInt,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_reason -> Nullable<Text>,
     }
 }
 
@@ -112,6 +114,9 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_reason -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

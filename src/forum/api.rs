@@ -8,6 +8,7 @@ use crate::cities::queries as city_queries;
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::queries::{self, NewThread, ThreadListItem};
 use crate::forum::routes::{board_display_description, board_display_name};
+use crate::moderation::content::{self, Shown};
 use crate::validation::FieldError;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
@@ -152,9 +153,17 @@ async fn create_thread(
 
 async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
+    let viewer = ctx.viewer.clone();
     let t = ctx
         .db
-        .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            let t = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let staff = content::is_board_staff(conn, viewer.as_ref(), t.board_id)?;
+            if !content::may_read_thread(&t, viewer.as_ref().map(|v| v.user_id), staff) {
+                return Err(AppError::NotFound);
+            }
+            Ok(t)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
@@ -186,12 +195,18 @@ async fn thread_posts(
                 "error-bad-form",
             )))?,
     };
-    let (thread, posts) = ctx
+    let viewer = ctx.viewer.clone();
+    let reader = viewer.as_ref().map(|v| v.user_id);
+    let (thread, posts, staff) = ctx
         .db
         .run(move |conn| {
             let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let staff = content::is_board_staff(conn, viewer.as_ref(), thread.board_id)?;
+            if !content::may_read_thread(&thread, viewer.as_ref().map(|v| v.user_id), staff) {
+                return Err(AppError::NotFound);
+            }
             let posts = queries::posts_by_number(conn, id, after + 1, after + API_POSTS_PER_PAGE)?;
-            Ok::<_, AppError>((thread, posts))
+            Ok::<_, AppError>((thread, posts, staff))
         })
         .await?;
     let last_number = posts.last().map(|p| p.number);
@@ -201,9 +216,14 @@ async fn thread_posts(
     let list: Vec<Value> = posts
         .iter()
         .map(|p| {
+            let shown = content::shown(p, reader, staff);
+            let readable = matches!(shown, Shown::Visible | Shown::HiddenShown);
             json!({
-                "id": p.id, "number": p.number, "author": p.author, "body_html": p.body_html,
+                "id": p.id, "number": p.number, "author": p.author,
+                "body_html": readable.then_some(p.body_html.as_str()),
                 "created_at": p.created_at, "edited_at": p.edited_at, "version": p.version,
+                "hidden": p.hidden_at.is_some() && shown != Shown::Deleted,
+                "deleted": shown == Shown::Deleted,
             })
         })
         .collect();

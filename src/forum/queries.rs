@@ -226,6 +226,7 @@ pub fn list_threads(
             users::username,
             last_posters.field(users::username).nullable(),
         ))
+        .filter(threads::hidden_at.is_null())
         .into_boxed();
     let order_by_creation = matches!(filter, ThreadFilter::Author(_));
     match filter {
@@ -431,6 +432,8 @@ pub struct Thread {
     pub city_name: Option<String>,
     pub pinned_until: Option<NaiveDateTime>,
     pub slow_mode_minutes: i64,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub hidden_reason: Option<String>,
 }
 
 type ThreadRow = (
@@ -446,6 +449,8 @@ type ThreadRow = (
         i64,
         Option<NaiveDateTime>,
         i64,
+        Option<NaiveDateTime>,
+        Option<String>,
     ),
     (i64, String, String, Option<String>),
     Option<(i64, String, String)>,
@@ -470,6 +475,8 @@ pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thre
                 threads::author_id,
                 threads::pinned_until,
                 threads::slow_mode_minutes,
+                threads::hidden_at,
+                threads::hidden_reason,
             ),
             (boards::id, boards::slug, boards::name, boards::name_en),
             (cities::id, cities::slug, cities::name).nullable(),
@@ -495,6 +502,8 @@ pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thre
         city_name: c.map(|c| c.2),
         pinned_until: t.9,
         slow_mode_minutes: t.10,
+        hidden_at: t.11,
+        hidden_reason: t.12,
     }))
 }
 
@@ -511,6 +520,9 @@ pub struct PostView {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub hidden_reason: Option<String>,
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 type PostRow = (
@@ -523,6 +535,9 @@ type PostRow = (
     String,
     i64,
     NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<String>,
     Option<NaiveDateTime>,
 );
 
@@ -538,6 +553,9 @@ fn post_from_row(r: PostRow) -> PostView {
         version: r.7,
         created_at: r.8,
         edited_at: r.9,
+        hidden_at: r.10,
+        hidden_reason: r.11,
+        deleted_at: r.12,
     }
 }
 
@@ -564,6 +582,9 @@ pub fn posts_by_number(
             posts::version,
             posts::created_at,
             posts::edited_at,
+            posts::hidden_at,
+            posts::hidden_reason,
+            posts::deleted_at,
         ))
         .load(conn)?;
     Ok(rows.into_iter().map(post_from_row).collect())

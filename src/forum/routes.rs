@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::cities::queries::{self as city_queries, City, Resolved};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::queries::{self, Board, NewThread};
+use crate::moderation::content::{self, Shown};
 use crate::notifications::queries as notification_queries;
 use crate::notifications::routes::watch_json;
 use crate::notifications::Target;
@@ -365,6 +366,12 @@ async fn render_thread(
             Ok((thread, posts, level, moderation))
         })
         .await?;
+    let staff_here = moderation.is_some();
+    let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
+    if !content::may_read_thread(&thread, reader_id, staff_here) {
+        return Err(AppError::NotFound);
+    }
+    let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
     let last_page = queries::last_page(thread.post_count, per_page);
     let viewer = ctx.viewer.as_ref();
     let base = format!("/t/{}/{}", thread.id, thread.slug);
@@ -381,11 +388,21 @@ async fn render_thread(
             let can_edit = viewer
                 .map(|v| v.user_id == p.author_id || v.is_admin())
                 .unwrap_or(false);
+            let shown = content::shown(p, reader_id, staff_here);
+            let readable = matches!(shown, Shown::Visible | Shown::HiddenShown);
             json!({
                 "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
-                "body_html": p.body_html, "created_at": p.created_at, "edited_at": p.edited_at,
-                "can_edit": can_edit,
+                "body_html": if readable { p.body_html.as_str() } else { "" },
+                "created_at": p.created_at, "edited_at": p.edited_at,
+                "can_edit": can_edit && shown != Shown::Deleted,
                 "quote_url": format!("/t/{}/reply?quote={}", id, p.id),
+                "hidden": shown == Shown::HiddenShown,
+                "hidden_reason": if shown == Shown::HiddenShown { p.hidden_reason.clone() } else { None },
+                "placeholder": shown == Shown::Placeholder,
+                "deleted": shown == Shown::Deleted,
+                "moderate": staff_here && shown != Shown::Deleted,
+                "can_delete": is_admin && shown != Shown::Deleted,
+                "history_url": (staff_here && p.edited_at.is_some()).then(|| format!("/p/{}/history", p.id)),
             })
         })
         .collect();
@@ -406,6 +423,7 @@ async fn render_thread(
                 "id": thread.id, "title": thread.title, "slug": thread.slug, "post_count": thread.post_count,
                 "pinned": thread.pinned, "locked": thread.locked, "created_at": thread.created_at,
                 "pinned_until": thread.pinned_until, "slow_mode_minutes": thread.slow_mode_minutes,
+                "hidden": thread.hidden_at.is_some(), "hidden_reason": thread.hidden_reason,
                 "board_slug": thread.board_slug, "board_name": board_name,
                 "city_slug": thread.city_slug, "city_name": thread.city_name,
             },

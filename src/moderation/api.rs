@@ -3,7 +3,9 @@
 //! - `POST /api/v1/users/{username}/sanctions` `{kind, until?, reason}` → 201
 //! - `DELETE /api/v1/users/{username}/sanctions` → 200 `{lifted}`
 //! - `POST /api/v1/threads/{id}/moderate` `{action: "lock"|"unlock"|"pin"|"unpin"|"move"|"rename"|
-//!   "city"|"slow_mode", board?, until?, title?, city?, minutes?, reason?}` → 200 with the thread
+//!   "city"|"slow_mode"|"hide"|"restore", board?, until?, title?, city?, minutes?, reason?}` → 200
+//!   with the thread
+//! - `POST /api/v1/posts/{id}/moderate` `{action: "hide"|"restore"|"delete", reason}` → 200
 //! - `GET /api/v1/modlog` → the public view, or the full one for staff
 
 use actix_web::{web, HttpResponse};
@@ -21,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/users/{username}/sanctions", web::post().to(create))
         .route("/users/{username}/sanctions", web::delete().to(lift))
         .route("/threads/{id}/moderate", web::post().to(moderate_thread))
+        .route("/posts/{id}/moderate", web::post().to(moderate_post))
         .route("/modlog", web::get().to(modlog));
 }
 
@@ -114,6 +117,26 @@ async fn moderate_thread(
             "slow_mode_minutes": thread.slow_mode_minutes,
         },
     })))
+}
+
+#[derive(Debug, Deserialize)]
+struct PostModeration {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn moderate_post(
+    ctx: ApiCtx,
+    id: web::Path<String>,
+    body: web::Json<PostModeration>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id.into_inner())?;
+    let thread_id =
+        super::routes::moderate_post(&ctx.db, ctx.viewer.as_ref(), id, &body.action, &body.reason)
+            .await?;
+    Ok(HttpResponse::Ok().json(json!({"id": id, "thread_id": thread_id, "action": body.action})))
 }
 
 #[derive(Debug, Deserialize)]

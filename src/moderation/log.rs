@@ -7,11 +7,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{mod_log, users};
+use crate::db::schema::{mod_log, threads, users};
 use crate::db::DbConnection;
 
 /// Actions the public log never shows.
 const PRIVATE_ACTIONS: [&str; 2] = ["warn", "note"];
+
+/// Actions whose target (a hidden thread's title, a hidden post) the public log does not name.
+const UNNAMED_TARGETS: [&str; 3] = ["hide", "hide_post", "delete_post"];
 
 /// Writes one row (inside the caller's transaction).
 #[allow(clippy::too_many_arguments)]
@@ -96,14 +99,16 @@ pub fn public_view(
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<PublicEntry>> {
-    let rows: Vec<(
+    type Row = (
         i64,
         String,
         String,
+        i64,
         String,
         Option<NaiveDateTime>,
         NaiveDateTime,
-    )> = mod_log::table
+    );
+    let rows: Vec<Row> = mod_log::table
         .filter(mod_log::action.ne_all(PRIVATE_ACTIONS))
         .filter(mod_log::id.lt(before.unwrap_or(i64::MAX)))
         .order(mod_log::id.desc())
@@ -112,21 +117,42 @@ pub fn public_view(
             mod_log::id,
             mod_log::action,
             mod_log::target_kind,
+            mod_log::target_id,
             mod_log::target_label,
             mod_log::expires_at,
             mod_log::created_at,
         ))
         .load(conn)?;
+    // Threads hidden now are not named, whatever the action was; posts never are.
+    let thread_ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.2 == "thread")
+        .map(|r| r.3)
+        .collect();
+    let hidden: Vec<i64> = if thread_ids.is_empty() {
+        Vec::new()
+    } else {
+        threads::table
+            .filter(threads::id.eq_any(&thread_ids))
+            .filter(threads::hidden_at.is_not_null())
+            .select(threads::id)
+            .load(conn)?
+    };
     Ok(rows
         .into_iter()
         .map(
-            |(id, action, target_kind, target_label, expires_at, created_at)| PublicEntry {
-                id,
-                action,
-                target_kind,
-                target_label,
-                expires_at,
-                created_at,
+            |(id, action, target_kind, target_id, target_label, expires_at, created_at)| {
+                let unnamed = UNNAMED_TARGETS.contains(&action.as_str())
+                    || target_kind == "post"
+                    || (target_kind == "thread" && hidden.contains(&target_id));
+                PublicEntry {
+                    id,
+                    action,
+                    target_kind,
+                    target_label: if unnamed { String::new() } else { target_label },
+                    expires_at,
+                    created_at,
+                }
             },
         )
         .collect())

@@ -8,6 +8,8 @@
 //!   or an admin; nobody sanctions themselves).
 //! - Actions on threads (lock, pin, move, rename, city, slow mode): admins, global moderators,
 //!   and the moderators of the thread's board (of both boards for a move).
+//! - Hiding and restoring threads and posts, reading hidden content and edit histories: the same
+//!   staff of the board. Deleting a post for good: admins only.
 //! - The full moderation log is for staff (any moderator); everyone else gets the public view.
 
 use crate::accounts::sessions::Role;
@@ -50,11 +52,17 @@ pub enum Action {
     ChangeCity,
     /// Set a thread's slow mode.
     SlowMode,
+    /// Hide or restore a thread or a post.
+    HideContent,
+    /// Read hidden content and posts' edit history.
+    ViewHidden,
+    /// Delete a post for good (admins only).
+    DeletePost,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::Warn,
         Action::Silence,
         Action::Suspend,
@@ -68,6 +76,9 @@ impl Action {
         Action::RenameThread,
         Action::ChangeCity,
         Action::SlowMode,
+        Action::HideContent,
+        Action::ViewHidden,
+        Action::DeletePost,
     ];
 
     fn is_about_a_person(self) -> bool {
@@ -91,6 +102,8 @@ impl Action {
                 | Action::RenameThread
                 | Action::ChangeCity
                 | Action::SlowMode
+                | Action::HideContent
+                | Action::ViewHidden
         )
     }
 }
@@ -136,6 +149,7 @@ pub fn check(actor: Option<&Actor>, action: Action, target: Target) -> Result<()
         (a, Target::Person { user_id, role }) if a.is_about_a_person() => {
             actor.role != Role::Member && user_id != actor.user_id && rank(actor.role) > rank(role)
         }
+        (Action::DeletePost, Target::Board(_)) => actor.role == Role::Admin,
         (a, Target::Board(board)) if a.is_about_content() => {
             actor.role != Role::Member || actor.moderated_boards.contains(&board)
         }
@@ -179,6 +193,15 @@ mod tests {
         let admin = actor(Role::Admin, &[]);
         let plain = actor(Role::Member, &[]);
         for action in Action::ALL {
+            if action == Action::DeletePost {
+                let board = Target::Board(7);
+                assert_eq!(check(None, action, board), Err(Denied::SignInFirst));
+                assert_eq!(check(Some(&admin), action, board), Ok(()));
+                for other in [&plain, &board_mod, &global] {
+                    assert_eq!(check(Some(other), action, board), Err(Denied::Forbidden));
+                }
+                continue;
+            }
             let target = if action == Action::ViewFullLog {
                 Target::Site
             } else if action.is_about_content() {

@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::content;
 use super::log;
 use super::policy::{self, Action, Actor, Denied, Target};
 use super::sanctions::{self, Person};
@@ -29,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/mod/users/{username}/lift", web::post().to(lift_submit))
         .route("/mod/users/{username}/notes", web::post().to(note_submit))
         .route("/mod/threads/{id}", web::post().to(thread_submit))
+        .route("/mod/posts/{id}", web::post().to(post_submit))
+        .route("/p/{id}/history", web::get().to(post_history))
         .route("/mod/log", web::get().to(staff_log))
         .route("/moderation", web::get().to(public_log));
 }
@@ -316,6 +319,7 @@ fn thread_policy(name: &str) -> Option<Action> {
         "rename" => Some(Action::RenameThread),
         "city" => Some(Action::ChangeCity),
         "slow_mode" => Some(Action::SlowMode),
+        "hide" | "restore" => Some(Action::HideContent),
         _ => None,
     }
 }
@@ -396,6 +400,104 @@ async fn thread_submit(
     };
     moderate_thread(&ctx.db, ctx.viewer.as_ref(), id, request).await?;
     Ok(see_other(&format!("/t/{id}")))
+}
+
+/// Checks and applies a moderation request on a post; returns the post's thread id.
+pub async fn moderate_post(
+    db: &Db,
+    viewer: Option<&Viewer>,
+    post_id: i64,
+    action: &str,
+    reason: &str,
+) -> Result<i64, AppError> {
+    let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
+    let target = db
+        .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
+        .await?;
+    let action = content::PostAction::parse(action).ok_or(AppError::Invalid(FieldError::new(
+        "action",
+        "error-moderation-action",
+    )))?;
+    policy::check(
+        Some(&actor),
+        action.policy(),
+        Target::Board(target.board_id),
+    )?;
+    let reason = crate::validation::clean_text(reason, true)
+        .trim()
+        .to_owned();
+    if reason.chars().count() > sanctions::MAX_REASON_CHARS {
+        return Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "error-reason-too-long",
+        )));
+    }
+    if action != content::PostAction::Restore && reason.is_empty() {
+        return Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "error-reason-required",
+        )));
+    }
+    let thread_id = target.thread_id;
+    let actor_id = actor.user_id;
+    db.run(move |conn| {
+        content::apply_post(conn, actor_id, &target, action, &reason).map_err(AppError::from)
+    })
+    .await?;
+    Ok(thread_id)
+}
+
+#[derive(Debug, Deserialize)]
+struct PostForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn post_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<PostForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id.into_inner())?;
+    moderate_post(
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        id,
+        &form.0.action,
+        &form.0.reason,
+    )
+    .await?;
+    Ok(see_other(&format!("/p/{id}")))
+}
+
+/// Every earlier version of a post, for the board's staff.
+async fn post_history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id.into_inner())?;
+    let viewer = ctx.viewer.clone();
+    let (target, revisions) = ctx
+        .db
+        .run(move |conn| {
+            let target = content::post_target(conn, id)?.ok_or(AppError::NotFound)?;
+            if !content::is_board_staff(conn, viewer.as_ref(), target.board_id)? {
+                return Err(if viewer.is_some() {
+                    AppError::Forbidden
+                } else {
+                    AppError::Unauthorized
+                });
+            }
+            let revisions = crate::forum::queries::revisions(conn, id)?;
+            Ok((target, revisions))
+        })
+        .await?;
+    ctx.render(
+        "pages/post_history",
+        json!({
+            "post": {"id": target.id, "number": target.number, "thread_id": target.thread_id, "thread_title": target.thread_title},
+            "revisions": revisions,
+        }),
+    )
 }
 
 #[derive(Debug, Deserialize)]

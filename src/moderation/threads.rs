@@ -1,5 +1,5 @@
 //! Actions on threads: lock and unlock, pin (optionally until a date) and unpin, move to another
-//! board, rename, attach to another city, slow mode. Each runs in one transaction that also
+//! board, rename, attach to another city, slow mode, hide (with a reason) and restore. Each runs in one transaction that also
 //! writes the moderation log and moves the versions of what the visitors' cache shows.
 
 use chrono::NaiveDateTime;
@@ -49,6 +49,8 @@ pub enum ThreadAction {
     Rename { title: String },
     City { city_id: Option<i64>, name: String },
     SlowMode { minutes: i64 },
+    Hide,
+    Restore,
 }
 
 impl ThreadAction {
@@ -61,6 +63,7 @@ impl ThreadAction {
             ThreadAction::Rename { .. } => Action::RenameThread,
             ThreadAction::City { .. } => Action::ChangeCity,
             ThreadAction::SlowMode { .. } => Action::SlowMode,
+            ThreadAction::Hide | ThreadAction::Restore => Action::HideContent,
         }
     }
 
@@ -75,6 +78,8 @@ impl ThreadAction {
             ThreadAction::Rename { .. } => "rename",
             ThreadAction::City { .. } => "city",
             ThreadAction::SlowMode { .. } => "slow_mode",
+            ThreadAction::Hide => "hide",
+            ThreadAction::Restore => "restore",
         }
     }
 }
@@ -96,6 +101,16 @@ pub fn parse(
     }
     let action = match request.action.as_str() {
         "lock" => ThreadAction::Lock,
+        "hide" => {
+            if reason.is_empty() {
+                return Err(AppError::Invalid(FieldError::new(
+                    "reason",
+                    "error-reason-required",
+                )));
+            }
+            ThreadAction::Hide
+        }
+        "restore" => ThreadAction::Restore,
         "unlock" => ThreadAction::Unlock,
         "unpin" => ThreadAction::Unpin,
         "pin" => {
@@ -179,6 +194,7 @@ fn bump_board(conn: &mut DbConnection, board_id: i64) -> QueryResult<()> {
     // The board's latest thread may have changed (a move): read it again.
     let latest: Option<(i64, NaiveDateTime)> = threads::table
         .filter(threads::board_id.eq(board_id))
+        .filter(threads::hidden_at.is_null())
         .order((threads::last_post_at.desc(), threads::id.desc()))
         .select((threads::id, threads::last_post_at))
         .first(conn)
@@ -286,6 +302,22 @@ pub fn apply(
                     bump_city(conn, *city_id)?;
                 }
                 label = format!("{} → {name}", thread.title);
+            }
+            ThreadAction::Hide => {
+                diesel::update(row)
+                    .set((
+                        threads::hidden_at.eq(Some(crate::db::now())),
+                        threads::hidden_reason.eq(Some(reason)),
+                    ))
+                    .execute(conn)?;
+            }
+            ThreadAction::Restore => {
+                diesel::update(row)
+                    .set((
+                        threads::hidden_at.eq(None::<NaiveDateTime>),
+                        threads::hidden_reason.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
             }
             ThreadAction::SlowMode { minutes } => {
                 diesel::update(row)

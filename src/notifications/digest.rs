@@ -114,6 +114,9 @@ fn send_one(
             .filter(notifications::email.eq(EmailMode::Digest.as_str()))
             .filter(notifications::emailed_at.is_null())
             .filter(notifications::read_at.is_null())
+            .filter(posts::hidden_at.is_null())
+            .filter(posts::deleted_at.is_null())
+            .filter(threads::hidden_at.is_null())
             .order(notifications::id)
             .limit(MAX_ITEMS)
             .select((

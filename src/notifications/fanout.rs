@@ -150,6 +150,19 @@ fn fan_out_one(
         let Some(post) = post_info(conn, post_id)? else {
             return Ok(());
         };
+        // Hidden (or deleted) before it was fanned out: nobody is told about it.
+        let hidden: (
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        ) = posts::table
+            .inner_join(threads::table)
+            .filter(posts::id.eq(post_id))
+            .select((posts::hidden_at, posts::deleted_at, threads::hidden_at))
+            .first(conn)?;
+        if hidden.0.is_some() || hidden.1.is_some() || hidden.2.is_some() {
+            return Ok(());
+        }
         let chosen = recipients(state, conn, &post)?;
         if chosen.is_empty() {
             return Ok(());
@@ -422,8 +435,8 @@ fn recipients(
         };
         chosen.insert(user, kind);
     }
-    // Every board and thread is public today; when some become restricted, drop here the
-    // users who cannot read `post`.
+    // Every board is public; hidden posts and threads are not fanned out at all (see
+    // `fan_out_one`), so everyone chosen can read the post.
     Ok(chosen)
 }
 

@@ -701,3 +701,257 @@ async fn threads_can_be_locked_pinned_moved_renamed_slowed_and_every_action_is_l
     );
     assert!(!public.contains("Le débat tourne en rond"));
 }
+
+#[tokio::test]
+async fn hidden_posts_and_threads_are_seen_only_by_their_author_and_staff() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let url = database_url(&app);
+    let author = browser();
+    app.register_with(&author, "autrice_x").await;
+    let reader = browser();
+    app.register_with(&reader, "lectrice_x").await;
+    let (_, local_mod) = member(&app, "modo_x").await;
+    let out = vigie_cli(
+        &app,
+        &url,
+        &[
+            "board",
+            "moderator",
+            "--slug",
+            "general",
+            "--username",
+            "modo_x",
+        ],
+    )
+    .await;
+    assert!(out.status.success());
+    let thread = app
+        .new_thread_with(&author, "general", "Sujet sensible", "Premier message", "")
+        .await;
+    app.reply_with(&author, thread, "Adresse personnelle de quelqu’un")
+        .await;
+    let posts = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/threads/{thread}/posts"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let reply_id = posts["posts"][1]["id"].as_i64().expect("reply id");
+
+    // A reason is required; members cannot hide.
+    let path = format!("/api/v1/posts/{reply_id}/moderate");
+    let res = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&local_mod),
+            Some(json!({"action": "hide", "reason": ""})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reader_token = app.api_login("lectrice_x").await;
+    let res = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&reader_token),
+            Some(json!({"action": "hide", "reason": "x"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&local_mod),
+            Some(json!({"action": "hide", "reason": "Données personnelles"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // Visitors and other members see a placeholder; the author and staff see it, marked.
+    let visitor = text(&app.get(&format!("/t/{thread}")).await.body);
+    assert!(
+        !visitor.contains("Adresse personnelle") && visitor.contains("masqué"),
+        "{visitor}"
+    );
+    let other = text(&app.get_with(&reader, &format!("/t/{thread}")).await.body);
+    assert!(!other.contains("Adresse personnelle"));
+    let own = text(&app.get_with(&author, &format!("/t/{thread}")).await.body);
+    assert!(
+        own.contains("Adresse personnelle") && own.contains("Données personnelles"),
+        "{own}"
+    );
+    let api = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/threads/{thread}/posts"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert!(api["posts"][1]["body_html"].is_null());
+    assert_eq!(api["posts"][1]["hidden"], true);
+    let staff_api = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/threads/{thread}/posts"),
+            Some(&local_mod),
+            None,
+        )
+        .await
+        .json();
+    assert!(staff_api["posts"][1]["body_html"]
+        .as_str()
+        .is_some_and(|b| b.contains("Adresse")));
+
+    // Restored, then deleted for good (admins only).
+    let res = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&local_mod),
+            Some(json!({"action": "restore"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(text(&app.get(&format!("/t/{thread}")).await.body).contains("Adresse personnelle"));
+    let delete = json!({"action": "delete", "reason": "Doxxing"});
+    assert_eq!(
+        app.api(Method::POST, &path, Some(&local_mod), Some(delete.clone()))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.api(Method::POST, &path, Some(&admin), Some(delete))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let own = text(&app.get_with(&author, &format!("/t/{thread}")).await.body);
+    assert!(
+        !own.contains("Adresse personnelle") && own.contains("supprimé"),
+        "even the author no longer sees it"
+    );
+
+    // A hidden thread is a 404 for others, gone from the board, still there for its author.
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/moderate"),
+            Some(&local_mod),
+            Some(json!({"action": "hide", "reason": "Hors charte"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.get(&format!("/t/{thread}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_with(&reader, &format!("/t/{thread}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.api(
+            Method::GET,
+            &format!("/api/v1/threads/{thread}"),
+            None,
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!text(&app.get("/b/general").await.body).contains("Sujet sensible"));
+    assert_eq!(
+        app.get_with(&author, &format!("/t/{thread}")).await.status,
+        StatusCode::OK
+    );
+    // The public log says what happened without naming the hidden thread or the reasons.
+    let public = text(&app.get("/moderation").await.body);
+    assert!(
+        public.contains("Sujet masqué") && public.contains("Message supprimé"),
+        "{public}"
+    );
+    for secret in [
+        "Sujet sensible",
+        "Hors charte",
+        "Doxxing",
+        "Données personnelles",
+        "modo_x",
+    ] {
+        assert!(!public.contains(secret), "{secret} leaked");
+    }
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/moderate"),
+            Some(&local_mod),
+            Some(json!({"action": "restore"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/t/{thread}")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn staff_read_the_edit_history_of_a_post() {
+    let app = TestApp::spawn().await;
+    app.create_admin("archiviste").await;
+    let staff = app.client.clone();
+    let author = browser();
+    app.register_with(&author, "redactrice_h").await;
+    let token = app.api_login("redactrice_h").await;
+    let thread = app
+        .new_thread_with(&author, "general", "Version initiale", "Premier jet", "")
+        .await;
+    let posts = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/threads/{thread}/posts"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let post_id = posts["posts"][0]["id"].as_i64().expect("post id");
+    let res = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&token),
+            Some(json!({"body": "Second jet"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let history = app.get_with(&staff, &format!("/p/{post_id}/history")).await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(text(&history.body).contains("Premier jet"));
+    assert!(app
+        .get_with(&staff, &format!("/t/{thread}"))
+        .await
+        .body
+        .contains(&format!("/p/{post_id}/history")));
+    assert_eq!(
+        app.get_with(&author, &format!("/p/{post_id}/history"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get_with(&browser(), &format!("/p/{post_id}/history"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}

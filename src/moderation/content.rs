@@ -1,0 +1,200 @@
+//! Hidden content: hiding and restoring posts (with a reason), deleting a post for good (its
+//! text and history go; the row stays so that numbering holds), and who may still read what is
+//! hidden (its author and the board's staff, marked as such; everyone else sees a placeholder, or
+//! a 404 for a hidden thread).
+
+use diesel::prelude::*;
+
+use super::log;
+use super::policy::{self, Action, Actor, Target};
+use super::sanctions::moderated_boards;
+use crate::accounts::sessions::{Role, Viewer};
+use crate::db::schema::{post_revisions, posts, threads};
+use crate::db::{write_tx, DbConnection};
+use crate::forum::queries::{PostView, Thread};
+
+/// True when `viewer` is staff on `board_id` (reads the boards they moderate only if they
+/// moderate some).
+pub fn is_board_staff(
+    conn: &mut DbConnection,
+    viewer: Option<&Viewer>,
+    board_id: i64,
+) -> QueryResult<bool> {
+    let Some(v) = viewer else {
+        return Ok(false);
+    };
+    if v.role != Role::Member {
+        return Ok(true);
+    }
+    if !v.moderates_boards {
+        return Ok(false);
+    }
+    let actor = Actor {
+        user_id: v.user_id,
+        role: v.role,
+        moderated_boards: moderated_boards(conn, v.user_id)?,
+    };
+    Ok(policy::check(Some(&actor), Action::ViewHidden, Target::Board(board_id)).is_ok())
+}
+
+/// May this reader open the thread?
+pub fn may_read_thread(thread: &Thread, reader: Option<i64>, staff: bool) -> bool {
+    thread.hidden_at.is_none() || staff || reader == Some(thread.author_id)
+}
+
+/// How a post shows to one reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// As written.
+    Visible,
+    /// Hidden, but shown to its author or staff, marked.
+    HiddenShown,
+    /// Hidden: a placeholder instead of the text.
+    Placeholder,
+    /// Deleted for good.
+    Deleted,
+}
+
+/// How `post` shows to `reader`.
+pub fn shown(post: &PostView, reader: Option<i64>, staff: bool) -> Shown {
+    if post.deleted_at.is_some() {
+        Shown::Deleted
+    } else if post.hidden_at.is_none() {
+        Shown::Visible
+    } else if staff || reader == Some(post.author_id) {
+        Shown::HiddenShown
+    } else {
+        Shown::Placeholder
+    }
+}
+
+/// What a moderator does to a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostAction {
+    Hide,
+    Restore,
+    Delete,
+}
+
+impl PostAction {
+    /// Parses `hide`, `restore` or `delete`.
+    pub fn parse(s: &str) -> Option<PostAction> {
+        match s {
+            "hide" => Some(PostAction::Hide),
+            "restore" => Some(PostAction::Restore),
+            "delete" => Some(PostAction::Delete),
+            _ => None,
+        }
+    }
+
+    /// The policy action that allows it.
+    pub fn policy(self) -> Action {
+        match self {
+            PostAction::Hide | PostAction::Restore => Action::HideContent,
+            PostAction::Delete => Action::DeletePost,
+        }
+    }
+
+    fn log_name(self) -> &'static str {
+        match self {
+            PostAction::Hide => "hide_post",
+            PostAction::Restore => "restore_post",
+            PostAction::Delete => "delete_post",
+        }
+    }
+}
+
+/// The post a moderation request is about, with its thread.
+#[derive(Debug, Clone)]
+pub struct PostTarget {
+    pub id: i64,
+    pub number: i64,
+    pub thread_id: i64,
+    pub board_id: i64,
+    pub city_id: Option<i64>,
+    pub thread_title: String,
+}
+
+/// Finds a post and its thread.
+pub fn post_target(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostTarget>> {
+    let row: Option<(i64, i64, i64, i64, Option<i64>, String)> = posts::table
+        .inner_join(threads::table)
+        .filter(posts::id.eq(post_id))
+        .select((
+            posts::id,
+            posts::number,
+            threads::id,
+            threads::board_id,
+            threads::city_id,
+            threads::title,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(
+        |(id, number, thread_id, board_id, city_id, thread_title)| PostTarget {
+            id,
+            number,
+            thread_id,
+            board_id,
+            city_id,
+            thread_title,
+        },
+    ))
+}
+
+/// Applies a post action and logs it.
+pub fn apply_post(
+    conn: &mut DbConnection,
+    actor_id: i64,
+    post: &PostTarget,
+    action: PostAction,
+    reason: &str,
+) -> QueryResult<()> {
+    let now = crate::db::now();
+    write_tx(conn, |conn| {
+        let row = posts::table.find(post.id);
+        match action {
+            PostAction::Hide => {
+                diesel::update(row)
+                    .set((
+                        posts::hidden_at.eq(Some(now)),
+                        posts::hidden_reason.eq(Some(reason)),
+                    ))
+                    .execute(conn)?;
+            }
+            PostAction::Restore => {
+                diesel::update(row)
+                    .set((
+                        posts::hidden_at.eq(None::<chrono::NaiveDateTime>),
+                        posts::hidden_reason.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+            }
+            PostAction::Delete => {
+                diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq(post.id)))
+                    .execute(conn)?;
+                diesel::update(row)
+                    .set((
+                        posts::body_md.eq(""),
+                        posts::body_html.eq(""),
+                        posts::deleted_at.eq(Some(now)),
+                        posts::version.eq(posts::version + 1),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        diesel::update(threads::table.find(post.thread_id))
+            .set(threads::version.eq(threads::version + 1))
+            .execute(conn)?;
+        log::record(
+            conn,
+            actor_id,
+            action.log_name(),
+            "post",
+            post.id,
+            &format!("{} #{}", post.thread_title, post.number),
+            reason,
+            None,
+        )
+    })
+}
