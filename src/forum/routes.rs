@@ -315,14 +315,7 @@ async fn render_thread(
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
-    let reader = ctx.viewer.as_ref().map(|v| {
-        (
-            v.user_id,
-            v.unread_notifications > 0,
-            v.role,
-            v.moderates_boards,
-        )
-    });
+    let reader = ctx.viewer.clone();
     let (thread, posts, watch_level, moderation) = ctx
         .db
         .run(move |conn| {
@@ -331,30 +324,16 @@ async fn render_thread(
                 return Err(AppError::NotFound);
             }
             let posts = queries::posts_by_number(conn, id, first, last)?;
-            let (level, moderation) = match reader {
-                Some((user_id, has_unread, role, moderates_boards)) => {
-                    if has_unread {
+            let (level, moderation) = match &reader {
+                Some(viewer) => {
+                    if viewer.unread_notifications > 0 {
                         let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
-                        notification_queries::mark_seen(conn, user_id, id, &seen)?;
+                        notification_queries::mark_seen(conn, viewer.user_id, id, &seen)?;
                     }
-                    let level = notification_queries::level(conn, user_id, Target::Thread, id)?;
-                    // The list of moderated boards is read only for those who have some.
-                    let actor = crate::moderation::policy::Actor {
-                        user_id,
-                        role,
-                        moderated_boards: if moderates_boards {
-                            crate::moderation::sanctions::moderated_boards(conn, user_id)?
-                        } else {
-                            Vec::new()
-                        },
-                    };
-                    let may = crate::moderation::policy::check(
-                        Some(&actor),
-                        crate::moderation::policy::Action::LockThread,
-                        crate::moderation::policy::Target::Board(thread.board_id),
-                    )
-                    .is_ok();
-                    let boards = if may {
+                    let level =
+                        notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
+                    // The board's staff get the moderation tools (and the boards to move to).
+                    let boards = if content::is_board_staff(conn, Some(viewer), thread.board_id)? {
                         Some(queries::list_boards(conn)?)
                     } else {
                         None
