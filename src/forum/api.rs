@@ -245,10 +245,10 @@ async fn create_post(
     let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let post_body = PostBody::parse(&body.body)?;
-    let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
     let written = ctx
         .db
         .run(move |conn| {
+            let staff = content::is_thread_staff(conn, &viewer, id)?;
             queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
                 .map_err(AppError::from)
         })

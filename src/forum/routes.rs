@@ -389,11 +389,8 @@ async fn render_thread(
         (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
         _ => thread.board_name.clone(),
     };
-    let can_reply = viewer
-        .map(|v| {
-            !thread.locked || v.is_admin() || v.role == crate::accounts::sessions::Role::Moderator
-        })
-        .unwrap_or(false);
+    // The board's staff may still reply in a locked thread.
+    let can_reply = viewer.is_some() && (!thread.locked || staff_here);
     ctx.render_cacheable(
         ticket,
         "pages/thread",
@@ -539,7 +536,6 @@ async fn reply_submit(
     let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
-    let staff = viewer.is_admin() || viewer.role == crate::accounts::sessions::Role::Moderator;
     let per_page = ctx.state.settings.site.posts_per_page;
     let body = match PostBody::parse(&form.body) {
         Ok(b) => b,
@@ -563,6 +559,7 @@ async fn reply_submit(
     let written = ctx
         .db
         .run(move |conn| {
+            let staff = content::is_thread_staff(conn, &viewer, id)?;
             queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)
         })
         .await?;

@@ -37,6 +37,30 @@ pub fn is_board_staff(
     Ok(policy::check(Some(&actor), Action::ViewHidden, Target::Board(board_id)).is_ok())
 }
 
+/// True when `viewer` is staff on the board of thread `thread_id` (a locked thread or slow mode
+/// does not stop them). Looks the board up only for members who moderate some board.
+pub fn is_thread_staff(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    thread_id: i64,
+) -> QueryResult<bool> {
+    if viewer.role != Role::Member {
+        return Ok(true);
+    }
+    if !viewer.moderates_boards {
+        return Ok(false);
+    }
+    let board: Option<i64> = threads::table
+        .find(thread_id)
+        .select(threads::board_id)
+        .first(conn)
+        .optional()?;
+    match board {
+        Some(board_id) => is_board_staff(conn, Some(viewer), board_id),
+        None => Ok(false),
+    }
+}
+
 /// May this reader open the thread?
 pub fn may_read_thread(thread: &Thread, reader: Option<i64>, staff: bool) -> bool {
     thread.hidden_at.is_none() || staff || reader == Some(thread.author_id)

@@ -519,10 +519,32 @@ async fn threads_can_be_locked_pinned_moved_renamed_slowed_and_every_action_is_l
     let res = moderate(&app, Some(&local_mod), thread, lock).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["thread"]["locked"], true);
-    // Locked: members cannot reply, staff still can.
+    // Locked: members cannot reply, staff still can (the board's moderator too).
     assert_eq!(
         app.reply_with(&other, thread, "Et moi ?").await.status,
         StatusCode::FORBIDDEN
+    );
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/posts"),
+            Some(&local_mod),
+            Some(json!({"body": "Je verrouille, j’explique"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/posts"),
+            Some(&elsewhere_mod),
+            Some(json!({"body": "Et moi ?"})),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "not the moderator of another board"
     );
     let res = app
         .api(
