@@ -39,11 +39,21 @@ impl Drop for TestDb {
     }
 }
 
-/// True when the suite runs against PostgreSQL.
+/// The PostgreSQL server the suite runs against, when `VIGIE_TEST_DATABASE_URL` is set.
+///
+/// Without an explicit `sslmode`, the tests connect with `sslmode=disable`: the server is local,
+/// and libpq's OpenSSL state must not be torn down by the process's exit handlers while pools
+/// left behind by finished tests still hold TLS connections (seen as a "double free" abort after
+/// every test had passed).
 pub fn postgres_url() -> Option<String> {
-    std::env::var("VIGIE_TEST_DATABASE_URL")
+    let url = std::env::var("VIGIE_TEST_DATABASE_URL")
         .ok()
-        .filter(|u| !u.is_empty())
+        .filter(|u| !u.is_empty())?;
+    if url.contains("sslmode=") {
+        return Some(url);
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{separator}sslmode=disable"))
 }
 
 /// Replaces the database name at the end of a PostgreSQL URL.
