@@ -218,6 +218,28 @@ pub fn notice(
     )
 }
 
+/// Counts a verification or reset request against the client's hourly allowance (429 past it).
+fn count_mail_request(ctx: &Ctx) -> Result<(), AppError> {
+    let key = format!("client:{}", ctx.state.client_key(&ctx.req));
+    let throttle = &ctx.state.throttles.mail_requests;
+    if let Some(retry_after) = throttle.blocked_for(&key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    throttle.record(&key);
+    Ok(())
+}
+
+/// Counts a mail to an account against its hourly allowance; past it nothing is sent, and the
+/// answer stays the same, so it tells nothing about the account.
+fn account_may_get_mail(state: &AppState, account_id: i64) -> bool {
+    let key = format!("account:{account_id}");
+    if state.throttles.mail_requests.blocked_for(&key).is_some() {
+        return false;
+    }
+    state.throttles.mail_requests.record(&key);
+    true
+}
+
 async fn registration_sent(ctx: Ctx) -> Result<HttpResponse, AppError> {
     notice(
         &ctx,
@@ -286,12 +308,7 @@ async fn resend_verification(
     ctx: Ctx,
     form: CsrfForm<ResendForm>,
 ) -> Result<HttpResponse, AppError> {
-    let client_key = format!("client:{}", ctx.state.client_key(&ctx.req));
-    let throttle = &ctx.state.throttles.mail_requests;
-    if let Some(retry_after) = throttle.blocked_for(&client_key) {
-        return Err(AppError::TooManyRequests { retry_after });
-    }
-    throttle.record(&client_key);
+    count_mail_request(&ctx)?;
     let signed_in = ctx.viewer.as_ref().map(|v| v.user_id);
     let login = form.0.login.trim().to_owned();
     let state = ctx.state.clone();
@@ -307,16 +324,9 @@ async fn resend_verification(
             let Some(account) = account.filter(|a| a.verified.is_none()) else {
                 return Ok::<_, AppError>(false);
             };
-            let account_key = format!("account:{}", account.id);
-            if state
-                .throttles
-                .mail_requests
-                .blocked_for(&account_key)
-                .is_some()
-            {
+            if !account_may_get_mail(&state, account.id) {
                 return Ok(false);
             }
-            state.throttles.mail_requests.record(&account_key);
             let lang = if signed_in.is_some() {
                 lang
             } else {
@@ -369,12 +379,7 @@ async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpRespo
             )
         }
     };
-    let client_key = format!("client:{}", ctx.state.client_key(&ctx.req));
-    let throttle = &ctx.state.throttles.mail_requests;
-    if let Some(retry_after) = throttle.blocked_for(&client_key) {
-        return Err(AppError::TooManyRequests { retry_after });
-    }
-    throttle.record(&client_key);
+    count_mail_request(&ctx)?;
     let state = ctx.state.clone();
     let sent = ctx
         .db
@@ -382,16 +387,9 @@ async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpRespo
             let Some(account) = account_by_email(conn, email.key())? else {
                 return Ok::<_, AppError>(false);
             };
-            let account_key = format!("account:{}", account.id);
-            if state
-                .throttles
-                .mail_requests
-                .blocked_for(&account_key)
-                .is_some()
-            {
+            if !account_may_get_mail(&state, account.id) {
                 return Ok(false);
             }
-            state.throttles.mail_requests.record(&account_key);
             let minutes = state.settings.mail.reset_token_minutes;
             let lang = mail_lang(&state, account.locale.as_deref());
             write_tx_private(conn, |conn| {
