@@ -13,7 +13,7 @@ use crate::db::{self, migrate, DbManager};
 use crate::settings::Settings;
 use crate::web::error::AppError;
 use crate::web::{self as webinfra, middleware, AppState};
-use crate::{accounts, admin, bootstrap, cities, forum, moderation, notifications};
+use crate::{accounts, admin, bootstrap, cities, forum, governance, moderation, notifications};
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
 async fn checkpoint_every_second(pool: db::Pool) {
@@ -32,6 +32,32 @@ async fn checkpoint_every_second(pool: db::Pool) {
         }
     }
 }
+
+/// Reads the administrators' settings again every few seconds, so an instance sees a change
+/// another one saved (the instance that saved it has it at once).
+async fn refresh_config(state: web::Data<AppState>) {
+    let mut tick = tokio::time::interval(CONFIG_REFRESH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        if let Err(e) = reload_config(state.clone()).await {
+            tracing::debug!(error = %e, "settings not reloaded");
+        }
+    }
+}
+
+/// Reads the administrators' settings into the state, off the async threads.
+async fn reload_config(state: web::Data<AppState>) -> Result<(), String> {
+    tokio::task::spawn_blocking(move || match state.pool.get() {
+        Ok(mut conn) => state.config.reload(&mut conn).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// How often each instance reads the administrators' settings again.
+const CONFIG_REFRESH: Duration = Duration::from_secs(5);
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -105,7 +131,11 @@ impl Application {
         }
 
         let state = web::Data::new(AppState::new(settings, pool, backend)?);
+        if let Err(e) = reload_config(state.clone()).await {
+            tracing::warn!(error = %e, "site settings not read; using the configuration file's");
+        }
         let worker_state = state.clone();
+        let config_state = state.clone();
         let workers = state.settings.server.workers;
         let body_limit = state.settings.server.max_body_bytes;
         let blocking_threads = (state.settings.database.pool_size as usize).max(4);
@@ -154,7 +184,9 @@ impl Application {
                             .configure(cities::api::configure)
                             .configure(notifications::routes::configure_api)
                             .configure(admin::routes::configure_api)
-                            .configure(moderation::api::configure),
+                            .configure(moderation::api::configure)
+                            .configure(moderation::report_routes::configure_api)
+                            .configure(governance::routes::configure_api),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
@@ -162,6 +194,8 @@ impl Application {
                     .configure(admin::routes::configure)
                     .configure(notifications::routes::configure)
                     .configure(moderation::routes::configure)
+                    .configure(moderation::report_routes::configure)
+                    .configure(governance::routes::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {
@@ -174,6 +208,7 @@ impl Application {
         if backend == db::Backend::Sqlite {
             tokio::spawn(checkpoint_every_second(checkpoint_pool));
         }
+        tokio::spawn(refresh_config(config_state));
         tokio::spawn(crate::mail::worker::run(worker_state));
         Ok(Application {
             port,

@@ -361,30 +361,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             blocking(settings, move |_, conn| {
-                use crate::db::schema::board_moderators;
-                use diesel::prelude::*;
                 let board = forum_queries::board_by_slug(conn, &slug)?
                     .with_context(|| format!("no board {slug}"))?;
                 let person = crate::moderation::sanctions::person(conn, &username)?
                     .with_context(|| format!("no account {username}"))?;
+                crate::moderation::roles::set_board_moderator(
+                    conn, None, &person, board.id, &slug, !remove,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
                 if remove {
-                    diesel::delete(
-                        board_moderators::table
-                            .filter(board_moderators::user_id.eq(person.id))
-                            .filter(board_moderators::board_id.eq(board.id)),
-                    )
-                    .execute(conn)?;
                     println!("{} no longer moderates {slug}", person.username);
                 } else {
-                    crate::on_backend!(&mut *conn, c => diesel::insert_into(board_moderators::table)
-                        .values((
-                            board_moderators::user_id.eq(person.id),
-                            board_moderators::board_id.eq(board.id),
-                            board_moderators::created_at.eq(db::now()),
-                        ))
-                        .on_conflict((board_moderators::user_id, board_moderators::board_id))
-                        .do_nothing()
-                        .execute(c))?;
                     println!("{} moderates {slug}", person.username);
                 }
                 Ok(())

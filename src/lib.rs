@@ -11,6 +11,7 @@ pub mod cities;
 pub mod cli;
 pub mod db;
 pub mod forum;
+pub mod governance;
 pub mod mail;
 pub mod markdown;
 pub mod moderation;

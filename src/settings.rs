@@ -17,6 +17,7 @@ pub struct Settings {
     pub security: SecuritySettings,
     pub mail: MailSettings,
     pub notifications: NotificationSettings,
+    pub community: CommunitySettings,
 }
 
 /// The HTTP server.
@@ -63,6 +64,12 @@ pub struct DatabaseSettings {
 pub struct SiteSettings {
     /// Site name (`VIGIE__SITE__NAME`, default `Vigie`).
     pub name: String,
+    /// One line under the name on the home page (`VIGIE__SITE__DESCRIPTION`).
+    #[serde(default)]
+    pub description: String,
+    /// The same in English, when it differs (`VIGIE__SITE__DESCRIPTION_EN`).
+    #[serde(default)]
+    pub description_en: String,
     /// `fr` or `en` (`VIGIE__SITE__DEFAULT_LANGUAGE`, default `fr`).
     pub default_language: String,
     /// Threads per board page (`VIGIE__SITE__THREADS_PER_PAGE`, default 30).
@@ -144,6 +151,30 @@ pub struct NotificationSettings {
     pub digest_interval_hours: i64,
     /// Characters of a post's text quoted in a notification mail (`VIGIE__NOTIFICATIONS__EXCERPT_CHARS`).
     pub excerpt_chars: usize,
+}
+
+/// Defaults of the community rules administrators then change on `/admin/settings` (a value
+/// saved there wins over the file).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommunitySettings {
+    /// `open`, `approval`, `invite` or `closed` (`VIGIE__COMMUNITY__REGISTRATION_MODE`).
+    pub registration_mode: String,
+    /// The question applicants answer in `approval` mode (`VIGIE__COMMUNITY__REGISTRATION_QUESTION`).
+    pub registration_question: String,
+    /// Days an account counts as new (`VIGIE__COMMUNITY__NEW_ACCOUNT_DAYS`; 0: no new-account limits).
+    pub new_account_days: i64,
+    /// Posts a new account may write per hour (`VIGIE__COMMUNITY__NEW_ACCOUNT_POSTS_PER_HOUR`; 0: no limit).
+    pub new_account_posts_per_hour: i64,
+    /// Links a new account may put in one post (`VIGIE__COMMUNITY__NEW_ACCOUNT_LINKS_PER_POST`).
+    pub new_account_links_per_post: i64,
+    /// People a new account may @mention in one post (`VIGIE__COMMUNITY__NEW_ACCOUNT_MENTIONS_PER_POST`).
+    pub new_account_mentions_per_post: i64,
+    /// Posts any member may write per hour; staff are exempt (`VIGIE__COMMUNITY__MEMBER_POSTS_PER_HOUR`; 0: no limit).
+    pub member_posts_per_hour: i64,
+    /// Distinct trusted reporters that hide a post pending review (`VIGIE__COMMUNITY__AUTO_HIDE_REPORTS`; 0: never).
+    pub auto_hide_reports: i64,
+    /// Whether `/moderation` is public (`VIGIE__COMMUNITY__PUBLIC_MODLOG`).
+    pub public_modlog: bool,
 }
 
 /// Which database a URL points at.

@@ -9,6 +9,7 @@ use crate::accounts::routes::{
     check_login, register_account, validate_registration, LoginOutcome, Registered,
 };
 use crate::accounts::sessions::{self, SessionKind};
+use crate::governance::registration::{self, Admission};
 use crate::web::context::{session_policy, ApiCtx};
 use crate::web::error::AppError;
 
@@ -29,6 +30,12 @@ struct RegisterBody {
     email: String,
     #[serde(default)]
     password: String,
+    /// The secret of an invitation link.
+    #[serde(default)]
+    invite: Option<String>,
+    /// The answer to the admins' question, when registration needs approval.
+    #[serde(default)]
+    answer: String,
 }
 
 async fn register(ctx: ApiCtx, body: web::Json<RegisterBody>) -> Result<HttpResponse, AppError> {
@@ -37,17 +44,29 @@ async fn register(ctx: ApiCtx, body: web::Json<RegisterBody>) -> Result<HttpResp
     if let Some(retry_after) = ctx.state.throttles.register_client.blocked_for(&key) {
         return Err(AppError::TooManyRequests { retry_after });
     }
+    let admitted = registration::admit(
+        &ctx.state.config.get(),
+        &Admission {
+            invite: body.invite.clone(),
+            answer: body.answer.clone(),
+        },
+    )?;
     let reg = validate_registration(&ctx.state, &body.username, &body.email, &body.password)
         .map_err(|errors| AppError::Invalid(errors[0].clone()))?;
     ctx.state.throttles.register_client.record(&key);
     let username = reg.username.as_str().to_owned();
-    match register_account(&ctx.state, &ctx.db, reg, ctx.lang).await? {
+    match register_account(&ctx.state, &ctx.db, reg, admitted, ctx.lang).await? {
         Registered::Created(id) => {
             Ok(HttpResponse::Created().json(json!({"id": id, "username": username})))
         }
         // Same answer whether the address was new or already had an account.
-        Registered::MailSent => Ok(HttpResponse::Created()
-            .json(json!({"username": username, "verification": "email_sent"}))),
+        Registered::MailSent { approval } => Ok(HttpResponse::Created().json(json!({
+            "username": username,
+            "verification": "email_sent",
+            "approval": if approval { Some("pending") } else { None },
+        }))),
+        Registered::Pending => Ok(HttpResponse::Created()
+            .json(json!({"username": username, "approval": "pending"}))),
         Registered::Taken(e) => Err(AppError::Conflict(e)),
     }
 }
@@ -77,6 +96,7 @@ async fn login(ctx: ApiCtx, body: web::Json<LoginBody>) -> Result<HttpResponse, 
             Ok(HttpResponse::Ok().json(json!({"token": token, "expires_at": expires_at})))
         }
         LoginOutcome::Failed => Err(AppError::BadCredentials),
+        LoginOutcome::Pending => Err(AppError::Refused("error-application-pending")),
         LoginOutcome::Blocked(sanction) => Err(AppError::Refused(if sanction.until.is_some() {
             "error-account-suspended-short"
         } else {

@@ -38,8 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn mail_lang(state: &AppState, locale: Option<&str>) -> Lang {
     locale
         .and_then(Lang::parse)
-        .or_else(|| Lang::parse(&state.settings.site.default_language))
-        .unwrap_or(Lang::Fr)
+        .unwrap_or_else(|| state.default_lang())
 }
 
 /// The account facts account mails need.
@@ -240,12 +239,28 @@ fn account_may_get_mail(state: &AppState, account_id: i64) -> bool {
     true
 }
 
-async fn registration_sent(ctx: Ctx) -> Result<HttpResponse, AppError> {
+#[derive(Debug, Deserialize)]
+struct SentQuery {
+    #[serde(default)]
+    approval: Option<String>,
+}
+
+async fn registration_sent(
+    ctx: Ctx,
+    query: web::Query<SentQuery>,
+) -> Result<HttpResponse, AppError> {
+    let approval = query.approval.is_some();
+    let verify = ctx.state.settings.mail.require_verification;
+    let (title, message) = match (approval, verify) {
+        (false, _) => ("register-sent-title", "register-sent-message"),
+        (true, true) => ("register-sent-title", "register-sent-approval-message"),
+        (true, false) => ("register-pending-title", "register-pending-message"),
+    };
     notice(
         &ctx,
         StatusCode::OK,
-        "register-sent-title",
-        "register-sent-message",
+        title,
+        message,
         Some(("/login", "register-sent-login")),
     )
 }

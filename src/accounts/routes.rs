@@ -14,6 +14,8 @@ use crate::accounts::recovery;
 use crate::accounts::sessions::{self, Role, SessionKind};
 use crate::cities::queries as city_queries;
 use crate::forum::queries::{list_threads, ThreadFilter};
+use crate::governance::config::RegistrationMode;
+use crate::governance::registration::{self, Admission, Admitted};
 use crate::validation::FieldError;
 use crate::web::context::{
     removal_cookie, safe_next, secure_cookie, see_other, session_cookie_name, session_policy,
@@ -66,15 +68,54 @@ pub struct RegisterForm {
     /// Honeypot: humans leave it empty.
     #[serde(default)]
     website: String,
+    /// The invitation secret (invite links carry it to the form).
+    #[serde(default)]
+    invite: String,
+    /// The answer to the admins' question (approval mode).
+    #[serde(default)]
+    answer: String,
 }
 
-async fn register_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
+#[derive(Debug, Deserialize)]
+struct RegisterQuery {
+    #[serde(default)]
+    invite: String,
+}
+
+/// What the registration page shows under the current mode.
+async fn registration_view(ctx: &Ctx, invite: &str) -> Result<Value, AppError> {
+    let config = ctx.state.config.get();
+    let invite_ok = if invite.is_empty() {
+        false
+    } else {
+        let secret = invite.to_owned();
+        ctx.db
+            .run(move |conn| registration::invite_usable(conn, &secret).map_err(AppError::from))
+            .await?
+    };
+    let mode = config.registration_mode;
+    Ok(json!({
+        "mode": mode.as_str(),
+        "closed": mode == RegistrationMode::Closed
+            || (mode == RegistrationMode::Invite && !invite_ok),
+        "invite": if invite_ok { invite } else { "" },
+        "invite_bad": !invite.is_empty() && !invite_ok,
+        "question": (mode == RegistrationMode::Approval && !invite_ok)
+            .then(|| config.registration_question.clone()),
+    }))
+}
+
+async fn register_page(
+    ctx: Ctx,
+    query: web::Query<RegisterQuery>,
+) -> Result<HttpResponse, AppError> {
     if ctx.viewer.is_some() {
         return Ok(see_other("/"));
     }
+    let view = registration_view(&ctx, query.invite.trim()).await?;
     ctx.render(
         "pages/register",
-        json!({"form": {"username": "", "email": ""}, "errors": errors_json(&ctx, &["username", "email", "password"], &[]), "general_error": null}),
+        json!({"form": {"username": "", "email": "", "answer": ""}, "registration": view, "errors": errors_json(&ctx, &["username", "email", "password", "answer"], &[]), "general_error": null}),
     )
 }
 
@@ -110,8 +151,11 @@ pub enum Registered {
     /// The account exists and is signed in right away (verification is off).
     Created(i64),
     /// A mail went to the address: a verification link for a new account, or the "you already
-    /// have an account" notice. The answer is the same either way.
-    MailSent,
+    /// have an account" notice. The answer is the same either way. `approval`: the account will
+    /// also wait for an administrator.
+    MailSent { approval: bool },
+    /// The account exists and waits for an administrator (verification is off).
+    Pending,
     /// The name (or a look-alike) is taken.
     Taken(FieldError),
 }
@@ -122,15 +166,25 @@ pub async fn register_account(
     state: &web::Data<AppState>,
     db: &crate::db::Db,
     reg: Registration,
+    admitted: Admitted,
     lang: Lang,
 ) -> Result<Registered, AppError> {
     let hash = hash_password(state, &reg.password).await?;
+    let approval = matches!(admitted, Admitted::Applicant(_));
     let verify = state.settings.mail.require_verification;
     let state_for_tx = state.clone();
     let outcome = db
         .run(move |conn| {
             crate::db::write_tx(conn, |conn| {
                 let state = &state_for_tx;
+                if let Admitted::Invited(secret) = &admitted {
+                    if !registration::invite_usable(conn, secret)? {
+                        return Err(AppError::Invalid(FieldError::new(
+                            "invite",
+                            "error-invite-invalid",
+                        )));
+                    }
+                }
                 match queries::insert_user(
                     conn,
                     &reg.username,
@@ -142,26 +196,31 @@ pub async fn register_account(
                     Ok(id) => {
                         // A language other than the site's, chosen while registering, is kept
                         // for the mails to come.
-                        if Some(lang) != Lang::parse(&state.settings.site.default_language) {
+                        if lang != state.default_lang() {
                             diesel::update(crate::db::schema::users::table.find(id))
                                 .set(crate::db::schema::users::locale.eq(Some(lang.code())))
                                 .execute(conn)?;
                         }
+                        let pending = registration::record(conn, id, &admitted)?;
                         if !verify {
-                            return Ok(Registered::Created(id));
+                            return Ok(if pending {
+                                Registered::Pending
+                            } else {
+                                Registered::Created(id)
+                            });
                         }
                         let account =
                             recovery::account_by_id(conn, id)?.ok_or(AppError::NotFound)?;
                         recovery::queue_verification(state, conn, &account, lang)?;
                         tracing::info!(user_id = id, "account registered");
-                        Ok(Registered::MailSent)
+                        Ok(Registered::MailSent { approval })
                     }
                     Err(CreateUserError::EmailTaken) if verify => {
                         if let Some(owner) = recovery::account_by_email(conn, reg.email.key())? {
                             let owner_lang = recovery::mail_lang(state, owner.locale.as_deref());
                             recovery::queue_account_exists(state, conn, &owner, owner_lang)?;
                         }
-                        Ok(Registered::MailSent)
+                        Ok(Registered::MailSent { approval })
                     }
                     Err(CreateUserError::Db(e)) => Err(AppError::from(e)),
                     Err(e) => Ok(Registered::Taken(e.field_error().unwrap_or_else(|| {
@@ -171,7 +230,7 @@ pub async fn register_account(
             })
         })
         .await?;
-    if matches!(outcome, Registered::MailSent) {
+    if matches!(outcome, Registered::MailSent { .. }) {
         state.mailer.wake();
     }
     Ok(outcome)
@@ -189,27 +248,59 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
     {
         return Err(AppError::TooManyRequests { retry_after });
     }
-    let rerender = |ctx: &Ctx, errors: &[FieldError], general: Option<String>| {
+    let view = registration_view(&ctx, form.invite.trim()).await?;
+    let rerender = |ctx: &Ctx, status: StatusCode, errors: &[FieldError], general: Option<String>| {
         ctx.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             "pages/register",
             json!({
-                "form": {"username": form.username, "email": form.email},
-                "errors": errors_json(ctx, &["username", "email", "password"], errors),
+                "form": {"username": form.username, "email": form.email, "answer": form.answer},
+                "registration": view,
+                "errors": errors_json(ctx, &["username", "email", "password", "answer"], errors),
                 "general_error": general,
             }),
         )
     };
     if !form.website.is_empty() {
-        return rerender(&ctx, &[], Some(ctx.t("error-registration-honeypot")));
+        return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &[], Some(ctx.t("error-registration-honeypot")));
     }
-    let reg = match validate_registration(&ctx.state, &form.username, &form.email, &form.password) {
-        Ok(r) => r,
-        Err(errors) => return rerender(&ctx, &errors, None),
+    let admission = Admission {
+        invite: Some(form.invite.clone()),
+        answer: form.answer.clone(),
     };
+    let admitted = registration::admit(&ctx.state.config.get(), &admission);
+    let reg = validate_registration(&ctx.state, &form.username, &form.email, &form.password);
+    let admitted = match (admitted, reg) {
+        (Ok(a), Ok(reg)) => (a, reg),
+        (Err(e), reg) => {
+            let mut errors = reg.err().unwrap_or_default();
+            let status = actix_web::ResponseError::status_code(&e);
+            let general = match e {
+                AppError::Invalid(fe) => {
+                    errors.push(fe);
+                    None
+                }
+                other => Some(other.message(ctx.lang)),
+            };
+            return rerender(&ctx, status, &errors, general);
+        }
+        (Ok(_), Err(errors)) => {
+            return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &errors, None)
+        }
+    };
+    let (admitted, reg) = admitted;
     ctx.state.throttles.register_client.record(&register_key);
-    match register_account(&ctx.state, &ctx.db, reg, ctx.lang).await? {
-        Registered::MailSent => Ok(see_other("/register/sent")),
+    let outcome = match register_account(&ctx.state, &ctx.db, reg, admitted, ctx.lang).await {
+        Err(AppError::Invalid(fe)) => {
+            return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &[], Some(ctx.t(fe.key)))
+        }
+        other => other?,
+    };
+    match outcome {
+        Registered::MailSent { approval: false } => Ok(see_other("/register/sent")),
+        Registered::MailSent { approval: true } | Registered::Pending => {
+            Ok(see_other("/register/sent?approval=1"))
+        }
         Registered::Created(user_id) => {
             let label = user_agent_label(&ctx);
             let policy = session_policy(&ctx.state);
@@ -230,7 +321,7 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
             .map_err(AppError::internal)?;
             Ok(res)
         }
-        Registered::Taken(fe) => rerender(&ctx, &[fe], None),
+        Registered::Taken(fe) => rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &[fe], None),
     }
 }
 
@@ -279,6 +370,8 @@ pub enum LoginOutcome {
     Failed,
     /// The right password, but the account is suspended or banned.
     Blocked(crate::moderation::sanctions::SanctionRow),
+    /// The right password, but the application waits for an administrator.
+    Pending,
 }
 
 /// Checks credentials with throttling per (account, client) and per client. The same work is
@@ -338,15 +431,17 @@ pub async fn check_login(
         }
     };
     // The right password: only now may the answer say the account is suspended or banned.
-    let block = db
+    let (block, pending) = db
         .run(move |conn| {
-            crate::moderation::sanctions::login_block(conn, user_id, crate::db::now())
-                .map_err(AppError::from)
+            let block =
+                crate::moderation::sanctions::login_block(conn, user_id, crate::db::now())?;
+            Ok::<_, AppError>((block, registration::is_pending(conn, user_id)?))
         })
         .await?;
-    Ok(match block {
-        Some(sanction) => LoginOutcome::Blocked(sanction),
-        None => LoginOutcome::Success(user_id),
+    Ok(match (block, pending) {
+        (Some(sanction), _) => LoginOutcome::Blocked(sanction),
+        (None, true) => LoginOutcome::Pending,
+        (None, false) => LoginOutcome::Success(user_id),
     })
 }
 
@@ -396,6 +491,11 @@ async fn login(ctx: Ctx, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppE
             StatusCode::UNAUTHORIZED,
             "pages/login",
             json!({"form": {"login": form.login}, "next": next, "error": ctx.t("error-bad-credentials")}),
+        ),
+        LoginOutcome::Pending => ctx.render_status(
+            StatusCode::FORBIDDEN,
+            "pages/login",
+            json!({"form": {"login": form.login}, "next": next, "error": ctx.t("error-application-pending")}),
         ),
         LoginOutcome::Blocked(sanction) => ctx.render_status(
             StatusCode::FORBIDDEN,

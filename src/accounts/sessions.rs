@@ -75,6 +75,9 @@ pub struct Viewer {
     pub silenced: bool,
     /// Moderates at least one board (beyond their role).
     pub moderates_boards: bool,
+    /// When the account was made (new accounts have tighter posting limits).
+    #[serde(skip)]
+    pub joined_at: chrono::NaiveDateTime,
     #[serde(skip)]
     pub session_id: i64,
     #[serde(skip)]
@@ -165,6 +168,7 @@ type SessionRow = (
     Option<String>,
     Option<i64>,
     Option<NaiveDateTime>,
+    NaiveDateTime,
     Option<i64>,
     Option<i64>,
     Option<i64>,
@@ -194,6 +198,7 @@ pub fn lookup(
             users::locale,
             users::home_city_id,
             users::email_verified_at,
+            users::created_at,
             notifications::table
                 .filter(notifications::user_id.eq(users::id))
                 .filter(notifications::read_at.is_null())
@@ -224,6 +229,7 @@ pub fn lookup(
         locale,
         home,
         verified_at,
+        joined_at,
         unread,
         silences,
         moderated,
@@ -251,6 +257,7 @@ pub fn lookup(
         unread_notifications: unread.unwrap_or(0),
         silenced: silences.unwrap_or(0) > 0,
         moderates_boards: moderated.unwrap_or(0) > 0,
+        joined_at,
         session_id,
         csrf_token: csrf,
     }))

@@ -70,9 +70,7 @@ async fn mail_retry(ctx: Ctx, _form: CsrfForm<EmptyForm>) -> Result<HttpResponse
 }
 
 async fn mail_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
-    if !ctx.require_user()?.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+    ctx.require_admin()?;
     let (counts, problems) = ctx
         .db
         .run(|conn| Ok::<_, AppError>((outbox::counts(conn)?, outbox::problems(conn, 50)?)))

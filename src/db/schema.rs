@@ -39,6 +39,7 @@ diesel::table! {
         email_direct -> Text,
         email_watched -> Text,
         last_digest_at -> Nullable<Timestamp>,
+        invite_id -> Nullable<BigInt>,
     }
 }
 
@@ -259,8 +260,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    site_config (name) {
+        name -> Text,
+        value -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        reporter_id -> BigInt,
+        reason -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    applications (user_id) {
+        user_id -> BigInt,
+        answer -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invites (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        note -> Text,
+        max_uses -> BigInt,
+        uses -> BigInt,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(reports -> posts (post_id));
+diesel::joinable!(applications -> users (user_id));
 diesel::joinable!(board_moderators -> boards (board_id));
+diesel::joinable!(board_moderators -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(fanout_queue -> posts (post_id));
@@ -295,4 +344,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sanctions,
     mod_notes,
     mod_log,
+    site_config,
+    reports,
+    applications,
+    invites,
 );

@@ -52,6 +52,11 @@ pub struct Mailer {
 }
 
 impl Mailer {
+    /// The sender, under the site's current name.
+    pub fn from_named(&self, site_name: &str) -> Mailbox {
+        Mailbox::new(Some(header_safe(site_name)), self.from.email.clone())
+    }
+
     /// Builds the mailer the settings describe.
     pub fn new(settings: &Settings) -> Result<Self, MailSetupError> {
         let address: lettre::Address = settings
@@ -142,7 +147,7 @@ pub fn queue(state: &AppState, conn: &mut DbConnection, draft: Draft<'_>) -> Res
     let mut data = draft.data;
     if let Value::Object(map) = &mut data {
         map.insert("lang".into(), json!(draft.lang.code()));
-        map.insert("site".into(), state.site_json());
+        map.insert("site".into(), state.site_json(draft.lang));
         map.insert("base_url".into(), json!(base));
         map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
     }

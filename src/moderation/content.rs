@@ -166,7 +166,7 @@ pub fn post_target(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<
     ))
 }
 
-/// Applies a post action and logs it.
+/// Applies a post action and logs it, in its own transaction.
 pub fn apply_post(
     conn: &mut DbConnection,
     actor_id: i64,
@@ -174,8 +174,19 @@ pub fn apply_post(
     action: PostAction,
     reason: &str,
 ) -> QueryResult<()> {
+    write_tx(conn, |conn| apply_post_in(conn, actor_id, post, action, reason))
+}
+
+/// Applies a post action and logs it, inside the caller's transaction.
+pub fn apply_post_in(
+    conn: &mut DbConnection,
+    actor_id: i64,
+    post: &PostTarget,
+    action: PostAction,
+    reason: &str,
+) -> QueryResult<()> {
     let now = crate::db::now();
-    write_tx(conn, |conn| {
+    {
         let row = posts::table.find(post.id);
         match action {
             PostAction::Hide => {
@@ -220,5 +231,5 @@ pub fn apply_post(
             reason,
             None,
         )
-    })
+    }
 }

@@ -16,7 +16,7 @@ const PRIVATE_ACTIONS: [&str; 2] = ["warn", "note"];
 /// Actions whose target (a hidden thread's title, a hidden post) the public log does not name.
 const UNNAMED_TARGETS: [&str; 3] = ["hide", "hide_post", "delete_post"];
 
-/// Writes one row (inside the caller's transaction).
+/// Writes one row for a staff member's action (inside the caller's transaction).
 #[allow(clippy::too_many_arguments)]
 pub fn record(
     conn: &mut DbConnection,
@@ -28,9 +28,33 @@ pub fn record(
     reason: &str,
     expires_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
+    record_as(
+        conn,
+        Some(actor_id),
+        action,
+        target_kind,
+        target_id,
+        target_label,
+        reason,
+        expires_at,
+    )
+}
+
+/// Writes one row; `None` as the actor is the site itself (an automatic action).
+#[allow(clippy::too_many_arguments)]
+pub fn record_as(
+    conn: &mut DbConnection,
+    actor_id: Option<i64>,
+    action: &str,
+    target_kind: &str,
+    target_id: i64,
+    target_label: &str,
+    reason: &str,
+    expires_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
     diesel::insert_into(mod_log::table)
         .values((
-            mod_log::actor_id.eq(Some(actor_id)),
+            mod_log::actor_id.eq(actor_id),
             mod_log::action.eq(action),
             mod_log::target_kind.eq(target_kind),
             mod_log::target_id.eq(target_id),

@@ -162,7 +162,17 @@ pub fn apply(
     target: &Person,
     sanction: &NewSanction,
 ) -> QueryResult<i64> {
-    write_tx(conn, |conn| {
+    write_tx(conn, |conn| apply_in(conn, actor_id, target, sanction))
+}
+
+/// `apply`, inside the caller's transaction.
+pub fn apply_in(
+    conn: &mut DbConnection,
+    actor_id: i64,
+    target: &Person,
+    sanction: &NewSanction,
+) -> QueryResult<i64> {
+    {
         let id = diesel::insert_into(sanctions::table)
             .values((
                 sanctions::user_id.eq(target.id),
@@ -188,7 +198,7 @@ pub fn apply(
             sanction.until,
         )?;
         Ok(id)
-    })
+    }
 }
 
 /// Lifts every active silence, suspension and ban of a person; returns how many.

@@ -13,7 +13,6 @@ use crate::db::{write_tx_private, DbConnection};
 use crate::mail::unsubscribe::ListKind;
 use crate::mail::{self, Draft};
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
 use crate::web::AppState;
 
 /// Most items in one digest (older ones wait for the next).
@@ -151,12 +150,7 @@ fn send_one(
         if wanted.is_empty() {
             return Ok(false);
         }
-        let lang = reader
-            .locale
-            .as_deref()
-            .and_then(Lang::parse)
-            .or_else(|| Lang::parse(&state.settings.site.default_language))
-            .unwrap_or(Lang::Fr);
+        let lang = crate::accounts::recovery::mail_lang(state, reader.locale.as_deref());
         let entries: Vec<serde_json::Value> = wanted
             .iter()
             .map(|item| {

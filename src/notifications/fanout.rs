@@ -223,12 +223,7 @@ fn fan_out_one(
         if !immediate.is_empty() {
             let place = place_names(conn, &post)?;
             for (person, kind) in immediate {
-                let lang = person
-                    .locale
-                    .as_deref()
-                    .and_then(Lang::parse)
-                    .or_else(|| Lang::parse(&state.settings.site.default_language))
-                    .unwrap_or(Lang::Fr);
+                let lang = crate::accounts::recovery::mail_lang(state, person.locale.as_deref());
                 let data = notification_data(state, &post, kind, lang, &place, &base_url);
                 mail::queue(
                     state,

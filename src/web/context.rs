@@ -94,8 +94,7 @@ pub fn negotiate_lang(req: &HttpRequest, state: &AppState, viewer: Option<&Viewe
                 .and_then(|h| h.to_str().ok())
                 .and_then(Lang::from_accept_language)
         })
-        .or_else(|| Lang::parse(&state.settings.site.default_language))
-        .unwrap_or(Lang::Fr)
+        .unwrap_or_else(|| state.default_lang())
 }
 
 /// The viewer and language once resolved for a request (cached in its extensions).
@@ -264,7 +263,7 @@ impl Ctx {
     fn page_data(&self, mut data: Value, csrf: &str) -> Value {
         if let Value::Object(map) = &mut data {
             map.insert("lang".into(), json!(self.lang.code()));
-            map.insert("site".into(), self.state.site_json());
+            map.insert("site".into(), self.state.site_json(self.lang));
             map.insert("csrf".into(), json!(csrf));
             map.insert("current_path".into(), json!(self.current_path()));
             map.insert(
@@ -509,6 +508,16 @@ impl ApiCtx {
         let viewer = self.require_user()?;
         may_post(&self.state, viewer)?;
         Ok(viewer)
+    }
+
+    /// The token's user if an administrator, else 403 (401 without a token).
+    pub fn require_admin(&self) -> Result<&Viewer, AppError> {
+        let v = self.require_user()?;
+        if v.is_admin() {
+            Ok(v)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 

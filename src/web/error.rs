@@ -36,6 +36,8 @@ pub enum AppError {
     TooManyRequests { retry_after: u64 },
     #[error("slow mode")]
     SlowMode { retry_after: u64 },
+    #[error("posting too fast")]
+    PostingRate { retry_after: u64, per_hour: i64 },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("service unavailable")]
@@ -55,6 +57,23 @@ pub struct ErrorReport {
     pub field: Option<&'static str>,
     /// Seconds to wait, for 429.
     pub retry_after: Option<u64>,
+    /// Numbers the message quotes.
+    pub args: Vec<(&'static str, i64)>,
+}
+
+impl ErrorReport {
+    /// The human message in a language, numbers included.
+    pub fn message(&self, lang: crate::web::i18n::Lang) -> String {
+        if self.args.is_empty() {
+            return lang.t(self.message_key);
+        }
+        let args: Vec<(&str, crate::web::i18n::FluentArg)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (*k, crate::web::i18n::FluentArg::Num(*v)))
+            .collect();
+        lang.t_args(self.message_key, &args)
+    }
 }
 
 impl AppError {
@@ -72,22 +91,39 @@ impl AppError {
             AppError::Conflict(e) => ("conflict", e.key, Some(e.field)),
             AppError::TooManyRequests { .. } => ("rate_limited", "error-rate-limited", None),
             AppError::SlowMode { .. } => ("rate_limited", "error-slow-mode", None),
+            AppError::PostingRate { .. } => ("rate_limited", "error-posting-rate", None),
             AppError::PayloadTooLarge => ("payload_too_large", "error-payload-too-large", None),
             AppError::Unavailable(_) => ("unavailable", "error-unavailable", None),
             AppError::Internal(_) => ("internal", "error-internal", None),
         };
         let retry_after = match self {
-            AppError::TooManyRequests { retry_after } | AppError::SlowMode { retry_after } => {
-                Some(*retry_after)
-            }
+            AppError::TooManyRequests { retry_after }
+            | AppError::SlowMode { retry_after }
+            | AppError::PostingRate { retry_after, .. } => Some(*retry_after),
             _ => None,
+        };
+        let args = match self {
+            AppError::PostingRate {
+                retry_after,
+                per_hour,
+            } => vec![
+                ("per_hour", *per_hour),
+                ("minutes", (*retry_after as i64 + 59) / 60),
+            ],
+            _ => Vec::new(),
         };
         ErrorReport {
             code,
             message_key,
             field,
             retry_after,
+            args,
         }
+    }
+
+    /// The message of this error in a language, numbers included.
+    pub fn message(&self, lang: crate::web::i18n::Lang) -> String {
+        self.report().message(lang)
     }
 
     /// Wraps any failure as an internal error.
@@ -105,9 +141,9 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooManyRequests { .. } | AppError::SlowMode { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            AppError::TooManyRequests { .. }
+            | AppError::SlowMode { .. }
+            | AppError::PostingRate { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

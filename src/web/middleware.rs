@@ -164,7 +164,7 @@ pub async fn render_errors(
         .copied()
         .or_else(|| state.as_ref().map(|s| negotiate_lang(&request, s, None)))
         .unwrap_or(Lang::Fr);
-    let message = lang.t(report.message_key);
+    let message = report.message(lang);
 
     let mut builder = HttpResponse::build(status);
     if let Some(secs) = report.retry_after {
@@ -195,7 +195,7 @@ pub async fn render_errors(
         };
         let data = json!({
             "lang": lang.code(),
-            "site": state.as_ref().map(|s| s.site_json()).unwrap_or(json!({"name": "Vigie", "version": env!("CARGO_PKG_VERSION")})),
+            "site": state.as_ref().map(|s| s.site_json(lang)).unwrap_or(json!({"name": "Vigie", "version": env!("CARGO_PKG_VERSION")})),
             "csrf": csrf,
             "current_path": request.path(),
             "viewer": viewer.map(|v| json!({"username": v.username, "role": v.role, "is_admin": v.is_admin()})),

@@ -32,6 +32,8 @@ pub struct AppState {
     pub throttles: Throttles,
     pub page_cache: page_cache::PageCache,
     pub mailer: crate::mail::Mailer,
+    /// The settings administrators change from the site.
+    pub config: crate::governance::config::ConfigCache,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             },
             page_cache: page_cache::PageCache::new(settings.server.page_cache_bytes),
             mailer: crate::mail::Mailer::new(&settings)?,
+            config: crate::governance::config::ConfigCache::new(&settings),
             pool,
             backend,
             settings,
@@ -69,11 +72,21 @@ impl AppState {
     }
 
     /// The site block every template gets.
-    pub fn site_json(&self) -> Value {
+    pub fn site_json(&self, lang: crate::web::i18n::Lang) -> Value {
+        let config = self.config.get();
         json!({
-            "name": self.settings.site.name,
+            "name": config.site_name,
+            "description": config.description_in(lang),
+            "public_modlog": config.public_modlog,
+            "registration_open": config.registration_mode != crate::governance::config::RegistrationMode::Closed,
             "version": env!("CARGO_PKG_VERSION"),
         })
+    }
+
+    /// The language of the site when nobody chose one.
+    pub fn default_lang(&self) -> crate::web::i18n::Lang {
+        crate::web::i18n::Lang::parse(&self.config.get().default_language)
+            .unwrap_or(crate::web::i18n::Lang::Fr)
     }
 
     /// Threads and posts per page.

@@ -1,0 +1,332 @@
+//! How accounts are admitted under each registration mode: invitation links (a secret shown
+//! once, stored hashed, with an expiry and a number of uses), applications awaiting an
+//! administrator's decision (the applicant is told by mail either way; a rejected account is
+//! deleted), and the admission check a registration goes through in its own transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::accounts::recovery;
+use crate::accounts::sessions::{hash_token, new_token};
+use crate::db::schema::{applications, invites, users};
+use crate::db::DbConnection;
+use crate::governance::config::{RegistrationMode, SiteConfig};
+use crate::mail::{self, Draft};
+use crate::validation::{clean_text, FieldError};
+use crate::web::error::AppError;
+use crate::web::AppState;
+
+/// Characters an applicant's answer may hold.
+pub const MAX_ANSWER_CHARS: usize = 2000;
+
+/// What a registration brings besides the account fields.
+#[derive(Debug, Clone, Default)]
+pub struct Admission {
+    /// The secret of an invitation link, if the form carried one.
+    pub invite: Option<String>,
+    /// The answer to the admins' question (approval mode).
+    pub answer: String,
+}
+
+/// How a registration is admitted, decided before the account is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admitted {
+    /// Straight in.
+    Member,
+    /// Through an invitation (its secret, consumed in the account's transaction).
+    Invited(String),
+    /// As an applicant with this answer, waiting for an administrator.
+    Applicant(String),
+}
+
+/// Checks a registration against the current mode, before any account exists.
+pub fn admit(config: &SiteConfig, admission: &Admission) -> Result<Admitted, AppError> {
+    let invite = admission
+        .invite
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match (config.registration_mode, invite) {
+        (RegistrationMode::Closed, _) => Err(AppError::Refused("error-registration-closed")),
+        (_, Some(secret)) => Ok(Admitted::Invited(secret.to_owned())),
+        (RegistrationMode::Invite, None) => Err(AppError::Refused("error-invite-required")),
+        (RegistrationMode::Approval, None) => {
+            let answer = clean_text(&admission.answer, true).trim().to_owned();
+            if answer.is_empty() {
+                return Err(AppError::Invalid(FieldError::new("answer", "error-answer-required")));
+            }
+            if answer.chars().count() > MAX_ANSWER_CHARS {
+                return Err(AppError::Invalid(FieldError::new("answer", "error-answer-too-long")));
+            }
+            Ok(Admitted::Applicant(answer))
+        }
+        (RegistrationMode::Open, None) => Ok(Admitted::Member),
+    }
+}
+
+/// Records the admission of a freshly inserted account (inside its transaction): uses the
+/// invitation (refusing one that is unknown, used up, expired or revoked) or files the
+/// application. Returns true when the account waits for approval.
+pub fn record(conn: &mut DbConnection, user_id: i64, admitted: &Admitted) -> Result<bool, AppError> {
+    let now = crate::db::now();
+    match admitted {
+        Admitted::Member => Ok(false),
+        Admitted::Invited(secret) => {
+            let hash = hash_token(secret);
+            let used = diesel::update(
+                invites::table
+                    .filter(invites::token_hash.eq(&hash))
+                    .filter(invites::revoked_at.is_null())
+                    .filter(invites::expires_at.gt(now))
+                    .filter(invites::uses.lt(invites::max_uses)),
+            )
+            .set(invites::uses.eq(invites::uses + 1))
+            .execute(conn)?;
+            if used != 1 {
+                return Err(AppError::Invalid(FieldError::new("invite", "error-invite-invalid")));
+            }
+            let id: i64 = invites::table
+                .filter(invites::token_hash.eq(&hash))
+                .select(invites::id)
+                .first(conn)?;
+            diesel::update(users::table.find(user_id))
+                .set(users::invite_id.eq(Some(id)))
+                .execute(conn)?;
+            Ok(false)
+        }
+        Admitted::Applicant(answer) => {
+            diesel::insert_into(applications::table)
+                .values((
+                    applications::user_id.eq(user_id),
+                    applications::answer.eq(answer),
+                    applications::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+    }
+}
+
+/// True while the account's application waits for a decision.
+pub fn is_pending(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        applications::table.filter(applications::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// An invitation as the admin page lists it (never its secret).
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct Invite {
+    pub id: i64,
+    pub note: String,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<String>,
+}
+
+impl Invite {
+    /// True while the link still admits someone.
+    pub fn usable(&self, now: NaiveDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now && self.uses < self.max_uses
+    }
+}
+
+/// Largest number of uses of one invitation.
+pub const MAX_INVITE_USES: i64 = 1000;
+/// Longest validity of one invitation, in days.
+pub const MAX_INVITE_DAYS: i64 = 365;
+
+/// Creates an invitation; returns its id and the secret (shown once).
+pub fn create_invite(
+    conn: &mut DbConnection,
+    created_by: i64,
+    note: &str,
+    max_uses: i64,
+    days: i64,
+) -> Result<(i64, String), AppError> {
+    if !(1..=MAX_INVITE_USES).contains(&max_uses) {
+        return Err(AppError::Invalid(FieldError::new("max_uses", "error-invite-uses")));
+    }
+    if !(1..=MAX_INVITE_DAYS).contains(&days) {
+        return Err(AppError::Invalid(FieldError::new("days", "error-invite-days")));
+    }
+    let note = clean_text(note, false).trim().to_owned();
+    if note.chars().count() > 200 {
+        return Err(AppError::Invalid(FieldError::new("note", "error-invite-note")));
+    }
+    let secret = new_token();
+    let now = crate::db::now();
+    diesel::insert_into(invites::table)
+        .values((
+            invites::token_hash.eq(hash_token(&secret)),
+            invites::created_by.eq(Some(created_by)),
+            invites::note.eq(&note),
+            invites::max_uses.eq(max_uses),
+            invites::expires_at.eq(now + chrono::Duration::days(days)),
+            invites::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let id: i64 = invites::table
+        .filter(invites::token_hash.eq(hash_token(&secret)))
+        .select(invites::id)
+        .first(conn)?;
+    let label = if note.is_empty() { format!("#{id}") } else { note };
+    crate::moderation::log::record(conn, created_by, "invite", "invite", id, &label, "", None)?;
+    Ok((id, secret))
+}
+
+/// The newest invitations first.
+pub fn list_invites(conn: &mut DbConnection) -> QueryResult<Vec<Invite>> {
+    invites::table
+        .left_join(users::table.on(invites::created_by.eq(users::id.nullable())))
+        .order(invites::id.desc())
+        .limit(200)
+        .select((
+            invites::id,
+            invites::note,
+            invites::max_uses,
+            invites::uses,
+            invites::expires_at,
+            invites::revoked_at,
+            invites::created_at,
+            users::username.nullable(),
+        ))
+        .load(conn)
+}
+
+/// Whether an invitation secret still admits someone (for the registration page).
+pub fn invite_usable(conn: &mut DbConnection, secret: &str) -> QueryResult<bool> {
+    let now = crate::db::now();
+    diesel::select(diesel::dsl::exists(
+        invites::table
+            .filter(invites::token_hash.eq(hash_token(secret)))
+            .filter(invites::revoked_at.is_null())
+            .filter(invites::expires_at.gt(now))
+            .filter(invites::uses.lt(invites::max_uses)),
+    ))
+    .get_result(conn)
+}
+
+/// Revokes an invitation; false when there was no usable one with that id.
+pub fn revoke_invite(conn: &mut DbConnection, actor_id: i64, id: i64) -> QueryResult<bool> {
+    let done = diesel::update(invites::table.find(id).filter(invites::revoked_at.is_null()))
+        .set(invites::revoked_at.eq(Some(crate::db::now())))
+        .execute(conn)?;
+    if done == 1 {
+        crate::moderation::log::record(
+            conn,
+            actor_id,
+            "revoke_invite",
+            "invite",
+            id,
+            &format!("#{id}"),
+            "",
+            None,
+        )?;
+    }
+    Ok(done == 1)
+}
+
+/// An application waiting for a decision.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct Application {
+    pub user_id: i64,
+    pub username: String,
+    pub email: String,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub answer: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every pending application, oldest first.
+pub fn pending(conn: &mut DbConnection) -> QueryResult<Vec<Application>> {
+    applications::table
+        .inner_join(users::table)
+        .order(applications::created_at.asc())
+        .limit(500)
+        .select((
+            users::id,
+            users::username,
+            users::email,
+            users::email_verified_at,
+            applications::answer,
+            applications::created_at,
+        ))
+        .load(conn)
+}
+
+/// How many applications wait.
+pub fn pending_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    applications::table.count().get_result(conn)
+}
+
+/// An administrator's decision on an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+impl Decision {
+    /// Parses `approve` / `reject`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "approve" => Some(Decision::Approve),
+            "reject" => Some(Decision::Reject),
+            _ => None,
+        }
+    }
+}
+
+/// Applies a decision (inside a transaction): the applicant is told by mail; an approved
+/// account may log in, a rejected one is deleted. The log keeps the decision without the name
+/// of a rejected applicant. Returns false when no application waits for that account.
+pub fn decide(
+    state: &AppState,
+    conn: &mut DbConnection,
+    actor_id: i64,
+    user_id: i64,
+    decision: Decision,
+    reason: &str,
+) -> Result<bool, AppError> {
+    let waiting = diesel::delete(applications::table.find(user_id)).execute(conn)?;
+    if waiting == 0 {
+        return Ok(false);
+    }
+    let account = recovery::account_by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
+    let lang = recovery::mail_lang(state, account.locale.as_deref());
+    let base = state.settings.base_url();
+    let reason = clean_text(reason, true).trim().to_owned();
+    let (template, action, label) = match decision {
+        Decision::Approve => ("application_approved", "approve", account.username.clone()),
+        Decision::Reject => ("application_rejected", "reject", format!("#{user_id}")),
+    };
+    mail::queue(
+        state,
+        conn,
+        Draft {
+            template,
+            lang,
+            to: &account.email,
+            // A rejected account is about to go: its mail must not go with it.
+            user_id: (decision == Decision::Approve).then_some(user_id),
+            list: None,
+            data: json!({
+                "username": account.username,
+                "login_url": format!("{base}/login"),
+                "reason": reason,
+            }),
+        },
+    )?;
+    crate::moderation::log::record(conn, actor_id, action, "user", user_id, &label, &reason, None)?;
+    if decision == Decision::Reject {
+        diesel::delete(users::table.find(user_id)).execute(conn)?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,322 @@
+//! Reports, for members and staff: the report form on every post (`/p/{id}/report`), the staff
+//! queue (`/mod/reports`) with its one-click resolutions, and the API:
+//!
+//! - `POST /api/v1/posts/{id}/report` `{reason, text?}` → 201 `{id, auto_hidden}` (409 for a
+//!   second open report by the same member)
+//! - `GET /api/v1/reports` → the open reports the caller may act on, grouped by post (staff)
+//! - `POST /api/v1/reports/{post_id}/resolve` `{action: "hide"|"dismiss"|"sanction", reason?,
+//!   kind?, until?}` → 200 `{closed}`
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::policy::{self, Action, Actor, Target};
+use super::reports::{self, Resolution, REASONS};
+use super::routes::actor;
+use super::{content, sanctions};
+use crate::accounts::sessions::{Role, Viewer};
+use crate::db::Db;
+use crate::validation::FieldError;
+use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::{parse_id, AppState};
+
+/// Registers the pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/p/{id}/report", web::get().to(report_page))
+        .route("/p/{id}/report", web::post().to(report_submit))
+        .route("/mod/reports", web::get().to(queue_page))
+        .route("/mod/reports/{post_id}", web::post().to(resolve_submit));
+}
+
+/// Registers the API routes (inside `/api/v1`).
+pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    cfg.route("/posts/{id}/report", web::post().to(report_api))
+        .route("/reports", web::get().to(queue_api))
+        .route("/reports/{post_id}/resolve", web::post().to(resolve_api));
+}
+
+fn reason_choices(ctx: &Ctx, selected: &str) -> Value {
+    Value::Array(
+        REASONS
+            .iter()
+            .map(|r| json!({"value": r, "label": ctx.t(&format!("report-reason-{r}")), "selected": *r == selected}))
+            .collect(),
+    )
+}
+
+async fn file_report(
+    state: &web::Data<AppState>,
+    db: &Db,
+    viewer: &Viewer,
+    post_id: i64,
+    reason: &str,
+    text: &str,
+) -> Result<reports::Filed, AppError> {
+    let report = reports::validate(reason, text)?;
+    let config = state.config.get();
+    let viewer = viewer.clone();
+    let filed = db
+        .run(move |conn| reports::file(conn, &config, &viewer, post_id, &report))
+        .await?;
+    if filed.auto_hidden {
+        tracing::info!(post_id, "post hidden by reports, pending review");
+    }
+    Ok(filed)
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn render_report_form(
+    ctx: &Ctx,
+    status: StatusCode,
+    post_id: i64,
+    form: &ReportForm,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let target = ctx
+        .db
+        .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
+        .await?;
+    ctx.render_status(
+        status,
+        "pages/report",
+        json!({
+            "post": {"id": target.id, "number": target.number, "thread_id": target.thread_id, "thread_title": target.thread_title},
+            "reasons": reason_choices(ctx, &form.reason),
+            "form": {"text": form.text},
+            "error": error,
+        }),
+    )
+}
+
+async fn report_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.require_user()?;
+    let id = parse_id(&id.into_inner())?;
+    let empty = ReportForm {
+        reason: String::new(),
+        text: String::new(),
+    };
+    render_report_form(&ctx, StatusCode::OK, id, &empty, None).await
+}
+
+async fn report_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<ReportForm>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let form = form.0;
+    match file_report(&ctx.state, &ctx.db, &viewer, id, &form.reason, &form.text).await {
+        Ok(_) => crate::accounts::recovery::notice(
+            &ctx,
+            StatusCode::OK,
+            "report-sent-title",
+            "report-sent-message",
+            Some((&format!("/p/{id}"), "report-back-to-post")),
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Refused(_))) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            let message = e.message(ctx.lang);
+            render_report_form(&ctx, status, id, &form, Some(message)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn report_api(
+    ctx: ApiCtx,
+    id: web::Path<String>,
+    body: web::Json<ReportForm>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let id = parse_id(&id.into_inner())?;
+    let filed = file_report(&ctx.state, &ctx.db, &viewer, id, &body.reason, &body.text).await?;
+    Ok(HttpResponse::Created().json(json!({"id": filed.id, "auto_hidden": filed.auto_hidden})))
+}
+
+/// The boards whose reports this actor reviews; 403 for non-staff.
+async fn reviewed_boards(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
+    if actor.role != Role::Member {
+        let ids = db
+            .run(|conn| {
+                crate::forum::queries::list_boards(conn)
+                    .map(|b| b.into_iter().map(|b| b.board.id).collect::<Vec<_>>())
+                    .map_err(AppError::from)
+            })
+            .await?;
+        return Ok(ids);
+    }
+    if actor.moderated_boards.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(actor.moderated_boards.clone())
+}
+
+async fn load_queue(db: &Db, viewer: Option<&Viewer>) -> Result<Vec<reports::ReportGroup>, AppError> {
+    let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
+    let boards = reviewed_boards(db, &actor).await?;
+    db.run(move |conn| reports::queue(conn, &boards).map_err(AppError::from))
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+struct QueueQuery {
+    done: Option<String>,
+}
+
+async fn queue_page(ctx: Ctx, query: web::Query<QueueQuery>) -> Result<HttpResponse, AppError> {
+    let groups = load_queue(&ctx.db, ctx.viewer.as_ref()).await?;
+    let items: Vec<Value> = groups
+        .iter()
+        .map(|g| {
+            let mut v = json!(g);
+            let counts: Vec<Value> = g
+                .counts
+                .iter()
+                .map(|(r, n)| json!({"label": ctx.t(&format!("report-reason-{r}")), "count": n}))
+                .collect();
+            v["count_labels"] = json!(counts);
+            v["total"] = json!(g.reports.len());
+            for (i, r) in g.reports.iter().enumerate() {
+                v["reports"][i]["reason_label"] = json!(ctx.t(&format!("report-reason-{}", r.reason)));
+            }
+            v
+        })
+        .collect();
+    let kinds: Vec<Value> = ["warn", "silence", "suspend", "ban"]
+        .iter()
+        .map(|k| json!({"value": k, "label": ctx.t(&format!("sanction-kind-{k}"))}))
+        .collect();
+    ctx.render(
+        "pages/mod_reports",
+        json!({
+            "groups": items,
+            "kinds": kinds,
+            "done": query.done.is_some(),
+        }),
+    )
+}
+
+/// A resolution as submitted by the queue form or the API.
+#[derive(Debug, Deserialize)]
+struct ResolveBody {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    until: Option<String>,
+}
+
+/// Checks the actor's rights on the post's board (and on its author, to sanction) and resolves.
+async fn resolve(
+    state: &web::Data<AppState>,
+    db: &Db,
+    viewer: Option<&Viewer>,
+    post_id: i64,
+    body: ResolveBody,
+) -> Result<usize, AppError> {
+    let resolution = match body.action.as_str() {
+        "hide" => Resolution::Hidden,
+        "dismiss" => Resolution::Dismissed,
+        "sanction" => Resolution::Sanctioned,
+        _ => return Err(AppError::Invalid(FieldError::new("action", "error-moderation-action"))),
+    };
+    let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
+    let target = db
+        .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
+        .await?;
+    policy::check(Some(&actor), Action::HideContent, Target::Board(target.board_id))?;
+    if body.reason.chars().count() > sanctions::MAX_REASON_CHARS {
+        return Err(AppError::Invalid(FieldError::new("reason", "error-reason-too-long")));
+    }
+    let sanction = if resolution == Resolution::Sanctioned {
+        let kind = sanctions::Kind::parse(&body.kind)
+            .ok_or(AppError::Invalid(FieldError::new("kind", "error-sanction-kind")))?;
+        let author = db
+            .run(move |conn| author_of(conn, post_id))
+            .await?;
+        policy::check(
+            Some(&actor),
+            kind.action(),
+            Target::Person {
+                user_id: author.id,
+                role: author.role(),
+            },
+        )?;
+        let new = sanctions::validate(&body.kind, &body.reason, body.until.as_deref(), crate::db::now())?;
+        Some((author, new))
+    } else {
+        None
+    };
+    let actor_id = actor.user_id;
+    let reason = body.reason;
+    let st = state.clone();
+    let closed = db
+        .run(move |conn| {
+            reports::resolve(
+                &st,
+                conn,
+                actor_id,
+                &target,
+                resolution,
+                &reason,
+                sanction.as_ref().map(|(p, s)| (p, s)),
+            )
+        })
+        .await?;
+    if closed == 0 {
+        return Err(AppError::NotFound);
+    }
+    state.mailer.wake();
+    Ok(closed)
+}
+
+fn author_of(conn: &mut crate::db::DbConnection, post_id: i64) -> Result<sanctions::Person, AppError> {
+    use crate::db::schema::{posts, users};
+    use diesel::prelude::*;
+    posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq(post_id))
+        .select((users::id, users::username, users::role))
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+async fn resolve_submit(
+    ctx: Ctx,
+    post_id: web::Path<String>,
+    form: CsrfForm<ResolveBody>,
+) -> Result<HttpResponse, AppError> {
+    let post_id = parse_id(&post_id.into_inner())?;
+    resolve(&ctx.state, &ctx.db, ctx.viewer.as_ref(), post_id, form.0).await?;
+    Ok(see_other("/mod/reports?done=1"))
+}
+
+async fn queue_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    let groups = load_queue(&ctx.db, ctx.viewer.as_ref()).await?;
+    Ok(HttpResponse::Ok().json(json!({"reports": groups})))
+}
+
+async fn resolve_api(
+    ctx: ApiCtx,
+    post_id: web::Path<String>,
+    body: web::Json<ResolveBody>,
+) -> Result<HttpResponse, AppError> {
+    let post_id = parse_id(&post_id.into_inner())?;
+    let closed = resolve(&ctx.state, &ctx.db, ctx.viewer.as_ref(), post_id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(json!({"closed": closed})))
+}
