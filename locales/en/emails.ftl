@@ -193,3 +193,48 @@ email-test-origin =
 email-test-footer =
     Test message sent by the administrators of { $site }: it is not about
     any account and needs no reply.
+
+## Applications: approved (application_approved), rejected (application_rejected)
+
+email-application-message = A message from the administrators:
+email-application-approved-subject = Your application to { $site } was approved
+email-application-approved-heading = Welcome!
+email-application-approved-intro =
+    The administrators of { $site } approved your application: your
+    account “{ $username }” is open.
+email-application-approved-button = Log in
+email-application-approved-login = You can log in here:
+email-application-approved-verify =
+    If you have not confirmed your email address yet, follow the link you
+    received when you signed up (you can ask for it again from the login
+    page): you cannot post until you do.
+email-application-rejected-subject = Your application to { $site }
+email-application-rejected-heading = Your application was not approved
+email-application-rejected-intro =
+    The administrators of { $site } reviewed your application under the
+    name “{ $username }” and did not approve it.
+email-application-rejected-deleted =
+    The pending account and the data of your application (name, email
+    address, answer) have been deleted.
+email-application-rejected-footer =
+    You are receiving this email because someone applied for an account on
+    { $site } with this address. You will not receive any other.
+
+## Report handled, notice to the person who reported (report_handled)
+
+email-report-handled-subject = Your report on { $site } has been handled
+email-report-handled-heading = Report handled
+email-report-handled-intro =
+    You reported a post in the thread “{ $thread }”. The moderators have
+    reviewed it.
+email-report-handled-action =
+    The post broke the forum’s rules, and the moderators have acted on it.
+email-report-handled-no-action =
+    After review, the post was not found to break the forum’s rules: it
+    stays up.
+email-report-handled-post = The post:
+email-report-handled-thanks = Thank you for helping keep this forum a welcoming place.
+email-report-handled-footer =
+    You are receiving this email because you reported a post on { $site }.
+    To stop these notices, choose “Never” for replies, mentions and quotes
+    in your notification settings.

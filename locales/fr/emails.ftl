@@ -203,3 +203,49 @@ email-test-origin =
 email-test-footer =
     Message de test envoyé par l’administration de { $site } : il ne
     concerne aucun compte et n’appelle pas de réponse.
+
+## Demandes d’inscription : acceptée (application_approved), refusée (application_rejected)
+
+email-application-message = Message des administrateurs :
+email-application-approved-subject = Votre inscription sur { $site } est acceptée
+email-application-approved-heading = Bienvenue !
+email-application-approved-intro =
+    Les administrateurs de { $site } ont accepté votre demande
+    d’inscription : votre compte « { $username } » est ouvert.
+email-application-approved-button = Me connecter
+email-application-approved-login = Vous pouvez vous connecter ici :
+email-application-approved-verify =
+    Si vous n’avez pas encore confirmé votre adresse e-mail, suivez le lien
+    reçu lors de votre inscription (vous pouvez le redemander depuis la
+    page de connexion) : vous ne pourrez pas publier avant.
+email-application-rejected-subject = Votre demande d’inscription sur { $site }
+email-application-rejected-heading = Votre demande n’a pas été acceptée
+email-application-rejected-intro =
+    Les administrateurs de { $site } ont examiné votre demande
+    d’inscription sous le nom « { $username } » et ne l’ont pas acceptée.
+email-application-rejected-deleted =
+    Le compte en attente et les données de votre demande (nom, adresse
+    e-mail, réponse) ont été supprimés.
+email-application-rejected-footer =
+    Vous recevez ce message parce qu’une demande d’inscription sur { $site }
+    a été faite avec cette adresse. Vous n’en recevrez pas d’autre.
+
+## Signalement traité, avis à la personne qui l’a fait (report_handled)
+
+email-report-handled-subject = Votre signalement sur { $site } a été traité
+email-report-handled-heading = Signalement traité
+email-report-handled-intro =
+    Vous avez signalé un message du sujet « { $thread } ». L’équipe de
+    modération l’a examiné.
+email-report-handled-action =
+    Le message enfreignait les règles du forum : l’équipe de modération a
+    pris les mesures nécessaires.
+email-report-handled-no-action =
+    Après examen, le message n’a pas été jugé contraire aux règles du
+    forum : il reste en ligne.
+email-report-handled-post = Le message :
+email-report-handled-thanks = Merci de contribuer à faire de ce forum un lieu accueillant.
+email-report-handled-footer =
+    Vous recevez ce message parce que vous avez signalé un message sur
+    { $site }. Pour ne plus recevoir ces avis, choisissez « Jamais » pour
+    les réponses, mentions et citations dans vos réglages de notification.

@@ -65,8 +65,9 @@ async fn register(ctx: ApiCtx, body: web::Json<RegisterBody>) -> Result<HttpResp
             "verification": "email_sent",
             "approval": if approval { Some("pending") } else { None },
         }))),
-        Registered::Pending => Ok(HttpResponse::Created()
-            .json(json!({"username": username, "approval": "pending"}))),
+        Registered::Pending => {
+            Ok(HttpResponse::Created().json(json!({"username": username, "approval": "pending"})))
+        }
         Registered::Taken(e) => Err(AppError::Conflict(e)),
     }
 }

@@ -349,6 +349,8 @@ pub struct DataExport {
     pub email_preferences: EmailPreferences,
     /// Threads, boards and cities with a chosen watch level.
     pub watches: Vec<ExportedWatch>,
+    /// Reports filed on others' posts.
+    pub reports: Vec<ExportedReport>,
 }
 
 /// The email preferences in an export.
@@ -374,6 +376,17 @@ pub struct ExportedThread {
     pub title: String,
     pub board: String,
     pub created_at: NaiveDateTime,
+}
+
+/// A report the person filed.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedReport {
+    pub post_id: i64,
+    pub reason: String,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolution: Option<String>,
 }
 
 /// A post the person wrote, with its Markdown source.
@@ -432,6 +445,21 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
             ))
             .load(conn)?
     };
+    let reports = {
+        use crate::db::schema::reports;
+        reports::table
+            .filter(reports::reporter_id.eq(user_id))
+            .order(reports::id.asc())
+            .select((
+                reports::post_id,
+                reports::reason,
+                reports::body,
+                reports::created_at,
+                reports::resolved_at,
+                reports::resolution,
+            ))
+            .load(conn)?
+    };
     Ok(DataExport {
         account,
         threads,
@@ -439,6 +467,7 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
         sessions,
         email_preferences: EmailPreferences { direct, watched },
         watches,
+        reports,
     })
 }
 
@@ -472,6 +501,10 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
             diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id)))
                 .execute(conn)?;
             diesel::delete(outbox::table.filter(outbox::user_id.eq(user_id))).execute(conn)?;
+            // Their reports are their words: they go too.
+            use crate::db::schema::reports;
+            diesel::delete(reports::table.filter(reports::reporter_id.eq(user_id)))
+                .execute(conn)?;
         }
         if erase_posts {
             let own = posts::table

@@ -249,8 +249,9 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
         return Err(AppError::TooManyRequests { retry_after });
     }
     let view = registration_view(&ctx, form.invite.trim()).await?;
-    let rerender = |ctx: &Ctx, status: StatusCode, errors: &[FieldError], general: Option<String>| {
-        ctx.render_status(
+    let rerender =
+        |ctx: &Ctx, status: StatusCode, errors: &[FieldError], general: Option<String>| {
+            ctx.render_status(
             status,
             "pages/register",
             json!({
@@ -260,9 +261,14 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
                 "general_error": general,
             }),
         )
-    };
+        };
     if !form.website.is_empty() {
-        return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &[], Some(ctx.t("error-registration-honeypot")));
+        return rerender(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &[],
+            Some(ctx.t("error-registration-honeypot")),
+        );
     }
     let admission = Admission {
         invite: Some(form.invite.clone()),
@@ -292,7 +298,12 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
     ctx.state.throttles.register_client.record(&register_key);
     let outcome = match register_account(&ctx.state, &ctx.db, reg, admitted, ctx.lang).await {
         Err(AppError::Invalid(fe)) => {
-            return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &[], Some(ctx.t(fe.key)))
+            return rerender(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &[],
+                Some(ctx.t(fe.key)),
+            )
         }
         other => other?,
     };
@@ -433,8 +444,7 @@ pub async fn check_login(
     // The right password: only now may the answer say the account is suspended or banned.
     let (block, pending) = db
         .run(move |conn| {
-            let block =
-                crate::moderation::sanctions::login_block(conn, user_id, crate::db::now())?;
+            let block = crate::moderation::sanctions::login_block(conn, user_id, crate::db::now())?;
             Ok::<_, AppError>((block, registration::is_pending(conn, user_id)?))
         })
         .await?;

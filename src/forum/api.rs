@@ -8,6 +8,7 @@ use crate::cities::queries as city_queries;
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::queries::{self, NewThread, ThreadListItem};
 use crate::forum::routes::{board_display_description, board_display_name};
+use crate::governance::limits::{self, Poster};
 use crate::moderation::content::{self, Shown};
 use crate::validation::FieldError;
 use crate::web::context::ApiCtx;
@@ -114,16 +115,19 @@ async fn create_thread(
     slug: web::Path<String>,
     body: web::Json<NewThreadBody>,
 ) -> Result<HttpResponse, AppError> {
-    let author_id = ctx.require_poster()?.user_id;
+    let poster = Poster::of(ctx.require_poster()?);
+    let author_id = poster.user_id;
     let input = body.into_inner();
     let slug = slug.into_inner();
     let title = ThreadTitle::parse(&input.title)?;
     let post_body = PostBody::parse(&input.body)?;
     let city_input = input.city.filter(|c| !c.trim().is_empty());
+    let config = ctx.state.config.get();
     let written = ctx
         .db
         .run(move |conn| {
             let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            limits::check_new_post(conn, &config, &poster, post_body.as_str())?;
             let city_id = match &city_input {
                 None => None,
                 Some(c) => Some(city_queries::resolve(conn, c)?.single("city")?.id),
@@ -245,10 +249,12 @@ async fn create_post(
     let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let post_body = PostBody::parse(&body.body)?;
+    let config = ctx.state.config.get();
     let written = ctx
         .db
         .run(move |conn| {
             let staff = content::is_thread_staff(conn, &viewer, id)?;
+            limits::check_new_post(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
             queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
                 .map_err(AppError::from)
         })
@@ -280,14 +286,22 @@ async fn edit_post(
     let input = body.into_inner();
     let post_body = PostBody::parse(&input.body)?;
     let title = input.title.as_deref().map(ThreadTitle::parse).transpose()?;
+    let config = ctx.state.config.get();
     let result = ctx
         .db
         .run(move |conn| {
+            let staff = content::may_edit_others_post(conn, &viewer, id)?;
+            limits::check_content(
+                &config,
+                &Poster::of(&viewer),
+                post_body.as_str(),
+                crate::db::now(),
+            )?;
             Ok::<_, AppError>(queries::edit_post(
                 conn,
                 id,
                 viewer.user_id,
-                viewer.is_admin(),
+                staff,
                 input.version,
                 &post_body,
                 title.as_ref(),

@@ -853,7 +853,7 @@ pub fn edit_post(
     conn: &mut DbConnection,
     post_id: i64,
     editor_id: i64,
-    editor_is_admin: bool,
+    editor_is_staff: bool,
     expected_version: Option<i64>,
     body: &PostBody,
     title: Option<&ThreadTitle>,
@@ -873,7 +873,7 @@ pub fn edit_post(
             .first(conn)
             .optional()?;
         let (thread_id, number, author_id, old_md, version) = current.ok_or(EditError::NotFound)?;
-        if author_id != editor_id && !editor_is_admin {
+        if author_id != editor_id && !editor_is_staff {
             return Err(EditError::Forbidden);
         }
         if let Some(expected) = expected_version {

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::cities::queries::{self as city_queries, City, Resolved};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::queries::{self, Board, NewThread};
+use crate::governance::limits::{self, Poster};
 use crate::moderation::content::{self, Shown};
 use crate::notifications::queries as notification_queries;
 use crate::notifications::routes::watch_json;
@@ -194,7 +195,8 @@ async fn new_thread_submit(
     slug: web::Path<String>,
     form: CsrfForm<NewThreadForm>,
 ) -> Result<HttpResponse, AppError> {
-    let author_id = ctx.require_poster()?.user_id;
+    let poster = Poster::of(ctx.require_poster()?);
+    let author_id = poster.user_id;
     let form = form.0;
     let slug = slug.into_inner();
     let title = ThreadTitle::parse(&form.title);
@@ -253,9 +255,11 @@ async fn new_thread_submit(
         );
     };
     let board_id = board.id;
+    let config = ctx.state.config.get();
     let written = ctx
         .db
         .run(move |conn| {
+            limits::check_new_post(conn, &config, &poster, body.as_str())?;
             queries::create_thread(
                 conn,
                 NewThread {
@@ -268,7 +272,32 @@ async fn new_thread_submit(
             )
             .map_err(AppError::from)
         })
-        .await?;
+        .await;
+    let written = match written {
+        Err(e @ (AppError::PostingRate { .. } | AppError::Invalid(_))) => {
+            // Refused by a posting limit: the form comes back with the text kept.
+            let status = actix_web::ResponseError::status_code(&e);
+            let mut res = ctx.render_status(
+                status,
+                "pages/new_thread",
+                json!({
+                    "board": board_json(&board, ctx.lang),
+                    "form": {"title": form.title, "body": form.body, "city": form.city},
+                    "errors": {"title": null, "body": null, "city": null},
+                    "city_candidates": [],
+                    "general_error": e.message(ctx.lang),
+                }),
+            )?;
+            if let Some(secs) = e.report().retry_after {
+                res.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(secs),
+                );
+            }
+            return Ok(res);
+        }
+        other => other?,
+    };
     ctx.state.mailer.wake();
     Ok(see_other(&format!("/t/{}", written.thread_id)))
 }
@@ -365,7 +394,7 @@ async fn render_thread(
         .iter()
         .map(|p| {
             let can_edit = viewer
-                .map(|v| v.user_id == p.author_id || v.is_admin())
+                .map(|v| v.user_id == p.author_id || staff_here)
                 .unwrap_or(false);
             let shown = content::shown(p, reader_id, staff_here);
             let readable = matches!(shown, Shown::Visible | Shown::HiddenShown);
@@ -556,13 +585,44 @@ async fn reply_submit(
         }
     };
     let author = viewer.user_id;
+    let config = ctx.state.config.get();
     let written = ctx
         .db
         .run(move |conn| {
             let staff = content::is_thread_staff(conn, &viewer, id)?;
+            limits::check_new_post(conn, &config, &Poster::of(&viewer), body.as_str())?;
             queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)
         })
-        .await?;
+        .await;
+    let written = match written {
+        Err(
+            e @ (AppError::PostingRate { .. } | AppError::SlowMode { .. } | AppError::Invalid(_)),
+        ) => {
+            // Refused by a posting limit or slow mode: the form comes back with the text kept.
+            let thread = ctx
+                .db
+                .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+                .await?;
+            let status = actix_web::ResponseError::status_code(&e);
+            let mut res = ctx.render_status(
+                status,
+                "pages/reply",
+                json!({
+                    "thread": {"id": thread.id, "title": thread.title, "slug": thread.slug},
+                    "form": {"body": form.body},
+                    "error": e.message(ctx.lang),
+                }),
+            )?;
+            if let Some(secs) = e.report().retry_after {
+                res.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(secs),
+                );
+            }
+            return Ok(res);
+        }
+        other => other?,
+    };
     ctx.state.mailer.wake();
     let page = queries::last_page(written.number, per_page);
     Ok(see_other(&format!(
@@ -582,17 +642,23 @@ async fn post_redirect(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, 
     Ok(see_other(&format!("/t/{thread_id}?page={page}#p{number}")))
 }
 
-/// A post its viewer may edit (the author, or an admin); 404 / 403 otherwise.
+/// A post its viewer may edit (the author, or the board's staff); 404 / 403 otherwise.
 async fn load_editable(
     ctx: &Ctx,
     id: i64,
     viewer: &crate::accounts::sessions::Viewer,
 ) -> Result<queries::EditablePost, AppError> {
-    let post = ctx
+    let who = viewer.clone();
+    let (post, staff) = ctx
         .db
-        .run(move |conn| queries::editable_post(conn, id)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            let post = queries::editable_post(conn, id)?.ok_or(AppError::NotFound)?;
+            let staff =
+                post.author_id != who.user_id && content::may_edit_others_post(conn, &who, id)?;
+            Ok::<_, AppError>((post, staff))
+        })
         .await?;
-    if post.author_id != viewer.user_id && !viewer.is_admin() {
+    if post.author_id != viewer.user_id && !staff {
         return Err(AppError::Forbidden);
     }
     Ok(post)
@@ -673,17 +739,30 @@ async fn edit_submit(
         }
     };
     let title = title.and_then(Result::ok);
+    let config = ctx.state.config.get();
+    if let Err(AppError::Invalid(e)) = limits::check_content(
+        &config,
+        &Poster::of(&viewer),
+        body.as_str(),
+        crate::db::now(),
+    ) {
+        return render_form(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"body": ctx.t(e.key), "title": null}),
+            Value::Null,
+        );
+    }
     let editor = viewer.user_id;
-    let is_admin = viewer.is_admin();
     let expected = form.version;
     let result = ctx
         .db
         .run(move |conn| {
+            let staff = content::may_edit_others_post(conn, &viewer, id)?;
             Ok::<_, AppError>(queries::edit_post(
                 conn,
                 id,
                 editor,
-                is_admin,
+                staff,
                 expected,
                 &body,
                 title.as_ref(),

@@ -76,8 +76,14 @@ pub struct SiteConfig {
 /// What kind of value a setting holds, and its bounds.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
-    Text { max: usize, required: bool, multiline: bool },
-    Number { max: i64 },
+    Text {
+        max: usize,
+        required: bool,
+        multiline: bool,
+    },
+    Number {
+        max: i64,
+    },
     Flag,
     Language,
     Mode,
@@ -85,17 +91,46 @@ enum Kind {
 
 /// The settings, by the names the page, the API and the table use.
 const FIELDS: [(&str, Kind); 13] = [
-    ("site_name", Kind::Text { max: 80, required: true, multiline: false }),
-    ("description", Kind::Text { max: 500, required: false, multiline: true }),
-    ("description_en", Kind::Text { max: 500, required: false, multiline: true }),
+    (
+        "site_name",
+        Kind::Text {
+            max: 80,
+            required: true,
+            multiline: false,
+        },
+    ),
+    (
+        "description",
+        Kind::Text {
+            max: 500,
+            required: false,
+            multiline: true,
+        },
+    ),
+    (
+        "description_en",
+        Kind::Text {
+            max: 500,
+            required: false,
+            multiline: true,
+        },
+    ),
     ("default_language", Kind::Language),
     ("registration_mode", Kind::Mode),
-    ("registration_question", Kind::Text { max: 500, required: false, multiline: true }),
+    (
+        "registration_question",
+        Kind::Text {
+            max: 500,
+            required: false,
+            multiline: true,
+        },
+    ),
     ("new_account_days", Kind::Number { max: 365 }),
-    ("new_account_posts_per_hour", Kind::Number { max: 10_000 }),
+    ("new_account_posts_per_hour", Kind::Number { max: 1_000 }),
     ("new_account_links_per_post", Kind::Number { max: 1_000 }),
     ("new_account_mentions_per_post", Kind::Number { max: 1_000 }),
-    ("member_posts_per_hour", Kind::Number { max: 100_000 }),
+    // The check reads up to this many of the member's latest posts.
+    ("member_posts_per_hour", Kind::Number { max: 1_000 }),
     ("auto_hide_reports", Kind::Number { max: 1_000 }),
     ("public_modlog", Kind::Flag),
 ];
@@ -156,7 +191,11 @@ impl SiteConfig {
         let (field, kind) =
             static_name(name).ok_or(FieldError::new("name", "error-setting-unknown"))?;
         let value = match kind {
-            Kind::Text { max, required, multiline } => {
+            Kind::Text {
+                max,
+                required,
+                multiline,
+            } => {
                 let v = clean_text(raw, multiline).trim().to_owned();
                 if required && v.is_empty() {
                     return Err(FieldError::new(field, "error-setting-required"));
@@ -239,12 +278,15 @@ pub fn load(conn: &mut DbConnection, defaults: &SiteConfig) -> QueryResult<SiteC
     Ok(config)
 }
 
+/// One changed setting: its name, the old text and the new.
+pub type Change = (&'static str, String, String);
+
 /// Checks submitted values against the current ones: the new configuration and, by name, what
 /// changes (old and new text). Every field error is returned at once.
 pub fn apply_changes(
     current: &SiteConfig,
     submitted: &BTreeMap<String, String>,
-) -> Result<(SiteConfig, Vec<(&'static str, String, String)>), Vec<FieldError>> {
+) -> Result<(SiteConfig, Vec<Change>), Vec<FieldError>> {
     let mut next = current.clone();
     let mut errors = Vec::new();
     let mut changes = Vec::new();
@@ -269,11 +311,7 @@ pub fn apply_changes(
 
 /// Stores changed values and writes one moderation-log row naming them (inside a transaction
 /// that moves the content version, so cached pages show the new name at once).
-pub fn save(
-    conn: &mut DbConnection,
-    actor_id: i64,
-    changes: &[(&'static str, String, String)],
-) -> QueryResult<()> {
+pub fn save(conn: &mut DbConnection, actor_id: i64, changes: &[Change]) -> QueryResult<()> {
     let at = crate::db::now();
     for (name, _, new) in changes {
         diesel::delete(site_config::table.filter(site_config::name.eq(*name))).execute(conn)?;
@@ -286,7 +324,11 @@ pub fn save(
             ))
             .execute(conn)?;
     }
-    let label = changes.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ");
+    let label = changes
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ");
     let detail = changes
         .iter()
         .map(|(n, old, new)| format!("{n}: {} → {}", shorten(old), shorten(new)))
@@ -352,7 +394,9 @@ mod tests {
     use super::*;
 
     fn sample() -> SiteConfig {
-        SiteConfig::defaults(&Settings::load_env(std::path::Path::new("config"), "test").expect("settings"))
+        SiteConfig::defaults(
+            &Settings::load_env(std::path::Path::new("config"), "test").expect("settings"),
+        )
     }
 
     #[test]
@@ -367,11 +411,26 @@ mod tests {
     #[test]
     fn bad_values_are_refused_by_field() {
         let mut c = sample();
-        assert_eq!(c.set("new_account_days", "-1").unwrap_err().key, "error-setting-number");
-        assert_eq!(c.set("registration_mode", "maybe").unwrap_err().key, "error-setting-mode");
-        assert_eq!(c.set("default_language", "de").unwrap_err().key, "error-setting-language");
-        assert_eq!(c.set("site_name", "  ").unwrap_err().key, "error-setting-required");
-        assert_eq!(c.set("public_modlog", "perhaps").unwrap_err().key, "error-setting-flag");
+        assert_eq!(
+            c.set("new_account_days", "-1").unwrap_err().key,
+            "error-setting-number"
+        );
+        assert_eq!(
+            c.set("registration_mode", "maybe").unwrap_err().key,
+            "error-setting-mode"
+        );
+        assert_eq!(
+            c.set("default_language", "de").unwrap_err().key,
+            "error-setting-language"
+        );
+        assert_eq!(
+            c.set("site_name", "  ").unwrap_err().key,
+            "error-setting-required"
+        );
+        assert_eq!(
+            c.set("public_modlog", "perhaps").unwrap_err().key,
+            "error-setting-flag"
+        );
         assert!(c.set("nope", "1").is_err());
     }
 

@@ -61,11 +61,19 @@ pub fn check_content(
         return Ok(());
     }
     if count_links(markdown) as i64 > config.new_account_links_per_post {
-        return Err(AppError::Invalid(FieldError::new("body", "error-new-account-links")));
+        return Err(AppError::Invalid(FieldError::new(
+            "body",
+            "error-new-account-links",
+        )));
     }
-    let mentions = crate::notifications::mentions::references(markdown, "").mentions.len();
+    let mentions = crate::notifications::mentions::references(markdown, "")
+        .mentions
+        .len();
     if mentions as i64 > config.new_account_mentions_per_post {
-        return Err(AppError::Invalid(FieldError::new("body", "error-new-account-mentions")));
+        return Err(AppError::Invalid(FieldError::new(
+            "body",
+            "error-new-account-mentions",
+        )));
     }
     Ok(())
 }
@@ -76,8 +84,8 @@ pub fn hourly_allowance(config: &SiteConfig, poster: &Poster, now: NaiveDateTime
         return None;
     }
     let member = Some(config.member_posts_per_hour).filter(|n| *n > 0);
-    let new = Some(config.new_account_posts_per_hour)
-        .filter(|n| *n > 0 && poster.is_new(config, now));
+    let new =
+        Some(config.new_account_posts_per_hour).filter(|n| *n > 0 && poster.is_new(config, now));
     match (member, new) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),

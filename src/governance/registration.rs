@@ -55,10 +55,16 @@ pub fn admit(config: &SiteConfig, admission: &Admission) -> Result<Admitted, App
         (RegistrationMode::Approval, None) => {
             let answer = clean_text(&admission.answer, true).trim().to_owned();
             if answer.is_empty() {
-                return Err(AppError::Invalid(FieldError::new("answer", "error-answer-required")));
+                return Err(AppError::Invalid(FieldError::new(
+                    "answer",
+                    "error-answer-required",
+                )));
             }
             if answer.chars().count() > MAX_ANSWER_CHARS {
-                return Err(AppError::Invalid(FieldError::new("answer", "error-answer-too-long")));
+                return Err(AppError::Invalid(FieldError::new(
+                    "answer",
+                    "error-answer-too-long",
+                )));
             }
             Ok(Admitted::Applicant(answer))
         }
@@ -69,7 +75,11 @@ pub fn admit(config: &SiteConfig, admission: &Admission) -> Result<Admitted, App
 /// Records the admission of a freshly inserted account (inside its transaction): uses the
 /// invitation (refusing one that is unknown, used up, expired or revoked) or files the
 /// application. Returns true when the account waits for approval.
-pub fn record(conn: &mut DbConnection, user_id: i64, admitted: &Admitted) -> Result<bool, AppError> {
+pub fn record(
+    conn: &mut DbConnection,
+    user_id: i64,
+    admitted: &Admitted,
+) -> Result<bool, AppError> {
     let now = crate::db::now();
     match admitted {
         Admitted::Member => Ok(false),
@@ -85,7 +95,10 @@ pub fn record(conn: &mut DbConnection, user_id: i64, admitted: &Admitted) -> Res
             .set(invites::uses.eq(invites::uses + 1))
             .execute(conn)?;
             if used != 1 {
-                return Err(AppError::Invalid(FieldError::new("invite", "error-invite-invalid")));
+                return Err(AppError::Invalid(FieldError::new(
+                    "invite",
+                    "error-invite-invalid",
+                )));
             }
             let id: i64 = invites::table
                 .filter(invites::token_hash.eq(&hash))
@@ -151,14 +164,23 @@ pub fn create_invite(
     days: i64,
 ) -> Result<(i64, String), AppError> {
     if !(1..=MAX_INVITE_USES).contains(&max_uses) {
-        return Err(AppError::Invalid(FieldError::new("max_uses", "error-invite-uses")));
+        return Err(AppError::Invalid(FieldError::new(
+            "max_uses",
+            "error-invite-uses",
+        )));
     }
     if !(1..=MAX_INVITE_DAYS).contains(&days) {
-        return Err(AppError::Invalid(FieldError::new("days", "error-invite-days")));
+        return Err(AppError::Invalid(FieldError::new(
+            "days",
+            "error-invite-days",
+        )));
     }
     let note = clean_text(note, false).trim().to_owned();
     if note.chars().count() > 200 {
-        return Err(AppError::Invalid(FieldError::new("note", "error-invite-note")));
+        return Err(AppError::Invalid(FieldError::new(
+            "note",
+            "error-invite-note",
+        )));
     }
     let secret = new_token();
     let now = crate::db::now();
@@ -176,7 +198,11 @@ pub fn create_invite(
         .filter(invites::token_hash.eq(hash_token(&secret)))
         .select(invites::id)
         .first(conn)?;
-    let label = if note.is_empty() { format!("#{id}") } else { note };
+    let label = if note.is_empty() {
+        format!("#{id}")
+    } else {
+        note
+    };
     crate::moderation::log::record(conn, created_by, "invite", "invite", id, &label, "", None)?;
     Ok((id, secret))
 }
@@ -215,9 +241,13 @@ pub fn invite_usable(conn: &mut DbConnection, secret: &str) -> QueryResult<bool>
 
 /// Revokes an invitation; false when there was no usable one with that id.
 pub fn revoke_invite(conn: &mut DbConnection, actor_id: i64, id: i64) -> QueryResult<bool> {
-    let done = diesel::update(invites::table.find(id).filter(invites::revoked_at.is_null()))
-        .set(invites::revoked_at.eq(Some(crate::db::now())))
-        .execute(conn)?;
+    let done = diesel::update(
+        invites::table
+            .find(id)
+            .filter(invites::revoked_at.is_null()),
+    )
+    .set(invites::revoked_at.eq(Some(crate::db::now())))
+    .execute(conn)?;
     if done == 1 {
         crate::moderation::log::record(
             conn,
@@ -324,7 +354,9 @@ pub fn decide(
             }),
         },
     )?;
-    crate::moderation::log::record(conn, actor_id, action, "user", user_id, &label, &reason, None)?;
+    crate::moderation::log::record(
+        conn, actor_id, action, "user", user_id, &label, &reason, None,
+    )?;
     if decision == Decision::Reject {
         diesel::delete(users::table.find(user_id)).execute(conn)?;
     }

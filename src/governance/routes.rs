@@ -25,13 +25,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/settings", web::get().to(settings_page))
         .route("/admin/settings", web::post().to(settings_submit))
         .route("/admin/applications", web::get().to(applications_page))
-        .route("/admin/applications/{user_id}", web::post().to(decide_submit))
+        .route(
+            "/admin/applications/{user_id}",
+            web::post().to(decide_submit),
+        )
         .route("/admin/invites", web::get().to(invites_page))
         .route("/admin/invites", web::post().to(invite_submit))
         .route("/admin/invites/{id}/revoke", web::post().to(revoke_submit))
         .route("/admin/users", web::get().to(users_page))
         .route("/admin/users/{username}/role", web::post().to(role_submit))
-        .route("/admin/users/{username}/boards", web::post().to(board_role_submit));
+        .route(
+            "/admin/users/{username}/boards",
+            web::post().to(board_role_submit),
+        );
 }
 
 /// Registers the API routes (inside `/api/v1`).
@@ -44,7 +50,10 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
         .route("/admin/invites", web::post().to(invite_create_api))
         .route("/admin/invites/{id}", web::delete().to(invite_revoke_api))
         .route("/admin/users/{username}/role", web::put().to(role_api))
-        .route("/admin/users/{username}/boards", web::post().to(board_role_api));
+        .route(
+            "/admin/users/{username}/boards",
+            web::post().to(board_role_api),
+        );
 }
 
 /// Checks and stores submitted settings; the new values are live on this instance at once
@@ -147,7 +156,13 @@ async fn settings_submit(
         Err(errors) => {
             let mut values = current_values(&ctx.state.config.get());
             values.extend(submitted);
-            render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &values, &errors, false)
+            render_settings(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &values,
+                &errors,
+                false,
+            )
         }
     }
 }
@@ -206,11 +221,22 @@ struct DecisionBody {
     reason: String,
 }
 
-async fn decide(ctx_state: &web::Data<AppState>, db: &crate::db::Db, actor: i64, user_id: i64, body: DecisionBody) -> Result<(), AppError> {
-    let decision = Decision::parse(&body.decision)
-        .ok_or(AppError::Invalid(FieldError::new("decision", "error-decision")))?;
+async fn decide(
+    ctx_state: &web::Data<AppState>,
+    db: &crate::db::Db,
+    actor: i64,
+    user_id: i64,
+    body: DecisionBody,
+) -> Result<(), AppError> {
+    let decision = Decision::parse(&body.decision).ok_or(AppError::Invalid(FieldError::new(
+        "decision",
+        "error-decision",
+    )))?;
     if body.reason.chars().count() > 2000 {
-        return Err(AppError::Invalid(FieldError::new("reason", "error-reason-too-long")));
+        return Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "error-reason-too-long",
+        )));
     }
     let state = ctx_state.clone();
     let done = db
@@ -358,7 +384,14 @@ async fn render_invites(
 
 async fn invites_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
-    render_invites(&ctx, StatusCode::OK, None, json!({"max_uses": 1, "days": 7, "note": ""}), None).await
+    render_invites(
+        &ctx,
+        StatusCode::OK,
+        None,
+        json!({"max_uses": 1, "days": 7, "note": ""}),
+        None,
+    )
+    .await
 }
 
 async fn invite_submit(ctx: Ctx, form: CsrfForm<InviteBody>) -> Result<HttpResponse, AppError> {
@@ -371,8 +404,14 @@ async fn invite_submit(ctx: Ctx, form: CsrfForm<InviteBody>) -> Result<HttpRespo
             render_invites(&ctx, StatusCode::CREATED, Some(url), fresh, None).await
         }
         Err(AppError::Invalid(fe)) => {
-            render_invites(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, echo, Some(ctx.t(fe.key)))
-                .await
+            render_invites(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                echo,
+                Some(ctx.t(fe.key)),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -513,7 +552,12 @@ struct RoleBody {
     role: String,
 }
 
-async fn change_role(db: &crate::db::Db, actor: i64, username: String, role: &str) -> Result<bool, AppError> {
+async fn change_role(
+    db: &crate::db::Db,
+    actor: i64,
+    username: String,
+    role: &str,
+) -> Result<bool, AppError> {
     let role = Role::parse(role).ok_or(AppError::Invalid(FieldError::new("role", "error-role")))?;
     db.run(move |conn| {
         crate::db::write_tx(conn, |conn| {
@@ -532,7 +576,10 @@ async fn role_submit(
     let actor = ctx.require_admin()?.user_id;
     let username = username.into_inner();
     change_role(&ctx.db, actor, username.clone(), &form.0.role).await?;
-    Ok(see_other(&format!("/admin/users?q={}&done=1", urlencode(&username))))
+    Ok(see_other(&format!(
+        "/admin/users?q={}&done=1",
+        urlencode(&username)
+    )))
 }
 
 async fn role_api(
@@ -568,14 +615,20 @@ async fn change_board_role(
         (Some(m), _) => m,
         (None, Some("add")) => true,
         (None, Some("remove")) => false,
-        _ => return Err(AppError::Invalid(FieldError::new("action", "error-board-role-action"))),
+        _ => {
+            return Err(AppError::Invalid(FieldError::new(
+                "action",
+                "error-board-role-action",
+            )))
+        }
     };
     let slug = body.board;
     db.run(move |conn| {
         crate::db::write_tx(conn, |conn| {
             let person = sanctions::person(conn, &username)?.ok_or(AppError::NotFound)?;
-            let board = forum_queries::board_by_slug(conn, &slug)?
-                .ok_or(AppError::Invalid(FieldError::new("board", "error-board-unknown")))?;
+            let board = forum_queries::board_by_slug(conn, &slug)?.ok_or(AppError::Invalid(
+                FieldError::new("board", "error-board-unknown"),
+            ))?;
             roles::set_board_moderator(conn, Some(actor), &person, board.id, &board.slug, moderates)
         })
     })
@@ -590,7 +643,10 @@ async fn board_role_submit(
     let actor = ctx.require_admin()?.user_id;
     let username = username.into_inner();
     change_board_role(&ctx.db, actor, username.clone(), form.0).await?;
-    Ok(see_other(&format!("/admin/users?q={}&done=1", urlencode(&username))))
+    Ok(see_other(&format!(
+        "/admin/users?q={}&done=1",
+        urlencode(&username)
+    )))
 }
 
 async fn board_role_api(
@@ -599,7 +655,8 @@ async fn board_role_api(
     body: web::Json<BoardRoleBody>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
-    let changed = change_board_role(&ctx.db, actor, username.into_inner(), body.into_inner()).await?;
+    let changed =
+        change_board_role(&ctx.db, actor, username.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json!({"changed": changed})))
 }
 

@@ -111,7 +111,10 @@ pub async fn send_round(state: &Data<AppState>) -> Result<usize, AppError> {
     let taken = batch.len();
     for mail in batch {
         let label = format!("{}-{}", mail.id, mail.kind);
-        let result = match build_message(&mail, &state.mailer.from_named(&state.config.get().site_name)) {
+        let result = match build_message(
+            &mail,
+            &state.mailer.from_named(&state.config.get().site_name),
+        ) {
             Ok(message) => state.mailer.transport.send(message, &label).await,
             Err(failure) => Err(failure),
         };

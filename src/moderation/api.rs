@@ -148,6 +148,9 @@ async fn modlog(ctx: ApiCtx, query: web::Query<LogQuery>) -> Result<HttpResponse
     let actor = actor(&ctx.db, ctx.viewer.as_ref()).await?;
     let staff = policy::check(actor.as_ref(), Action::ViewFullLog, Target::Site).is_ok();
     let before = query.before;
+    if !staff && !ctx.state.config.get().public_modlog {
+        return Err(AppError::NotFound);
+    }
     let entries = if staff {
         let rows = ctx
             .db

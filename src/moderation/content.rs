@@ -61,6 +61,35 @@ pub fn is_thread_staff(
     }
 }
 
+/// True when `viewer` may edit other people's posts in the thread of `post_id` (the board's
+/// staff). Looks the board up only for members who moderate some board.
+pub fn may_edit_others_post(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    post_id: i64,
+) -> QueryResult<bool> {
+    if viewer.role != Role::Member {
+        return Ok(true);
+    }
+    if !viewer.moderates_boards {
+        return Ok(false);
+    }
+    let Some(target) = post_target(conn, post_id)? else {
+        return Ok(false);
+    };
+    let actor = Actor {
+        user_id: viewer.user_id,
+        role: viewer.role,
+        moderated_boards: moderated_boards(conn, viewer.user_id)?,
+    };
+    Ok(policy::check(
+        Some(&actor),
+        Action::EditPost,
+        Target::Board(target.board_id),
+    )
+    .is_ok())
+}
+
 /// May this reader open the thread?
 pub fn may_read_thread(thread: &Thread, reader: Option<i64>, staff: bool) -> bool {
     thread.hidden_at.is_none() || staff || reader == Some(thread.author_id)
@@ -174,7 +203,9 @@ pub fn apply_post(
     action: PostAction,
     reason: &str,
 ) -> QueryResult<()> {
-    write_tx(conn, |conn| apply_post_in(conn, actor_id, post, action, reason))
+    write_tx(conn, |conn| {
+        apply_post_in(conn, actor_id, post, action, reason)
+    })
 }
 
 /// Applies a post action and logs it, inside the caller's transaction.

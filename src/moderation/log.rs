@@ -11,10 +11,22 @@ use crate::db::schema::{mod_log, threads, users};
 use crate::db::DbConnection;
 
 /// Actions the public log never shows.
-const PRIVATE_ACTIONS: [&str; 2] = ["warn", "note"];
+const PRIVATE_ACTIONS: [&str; 9] = [
+    "warn",
+    "note",
+    // Applications name people who are not members (yet), or never will be.
+    "approve",
+    "reject",
+    "invite",
+    "revoke_invite",
+    // Reports are between their authors and the staff.
+    "resolve_reports_hidden",
+    "resolve_reports_dismissed",
+    "resolve_reports_sanctioned",
+];
 
 /// Actions whose target (a hidden thread's title, a hidden post) the public log does not name.
-const UNNAMED_TARGETS: [&str; 3] = ["hide", "hide_post", "delete_post"];
+const UNNAMED_TARGETS: [&str; 4] = ["hide", "hide_post", "delete_post", "auto_hide_post"];
 
 /// Writes one row for a staff member's action (inside the caller's transaction).
 #[allow(clippy::too_many_arguments)]

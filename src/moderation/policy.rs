@@ -58,11 +58,13 @@ pub enum Action {
     ViewHidden,
     /// Delete a post for good (admins only).
     DeletePost,
+    /// Edit someone else's post (a revision is kept, as for the author's own edits).
+    EditPost,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Warn,
         Action::Silence,
         Action::Suspend,
@@ -79,6 +81,7 @@ impl Action {
         Action::HideContent,
         Action::ViewHidden,
         Action::DeletePost,
+        Action::EditPost,
     ];
 
     fn is_about_a_person(self) -> bool {
@@ -104,6 +107,7 @@ impl Action {
                 | Action::SlowMode
                 | Action::HideContent
                 | Action::ViewHidden
+                | Action::EditPost
         )
     }
 }

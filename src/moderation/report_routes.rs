@@ -162,7 +162,10 @@ async fn reviewed_boards(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
     Ok(actor.moderated_boards.clone())
 }
 
-async fn load_queue(db: &Db, viewer: Option<&Viewer>) -> Result<Vec<reports::ReportGroup>, AppError> {
+async fn load_queue(
+    db: &Db,
+    viewer: Option<&Viewer>,
+) -> Result<Vec<reports::ReportGroup>, AppError> {
     let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
     let boards = reviewed_boards(db, &actor).await?;
     db.run(move |conn| reports::queue(conn, &boards).map_err(AppError::from))
@@ -188,7 +191,8 @@ async fn queue_page(ctx: Ctx, query: web::Query<QueueQuery>) -> Result<HttpRespo
             v["count_labels"] = json!(counts);
             v["total"] = json!(g.reports.len());
             for (i, r) in g.reports.iter().enumerate() {
-                v["reports"][i]["reason_label"] = json!(ctx.t(&format!("report-reason-{}", r.reason)));
+                v["reports"][i]["reason_label"] =
+                    json!(ctx.t(&format!("report-reason-{}", r.reason)));
             }
             v
         })
@@ -232,22 +236,34 @@ async fn resolve(
         "hide" => Resolution::Hidden,
         "dismiss" => Resolution::Dismissed,
         "sanction" => Resolution::Sanctioned,
-        _ => return Err(AppError::Invalid(FieldError::new("action", "error-moderation-action"))),
+        _ => {
+            return Err(AppError::Invalid(FieldError::new(
+                "action",
+                "error-moderation-action",
+            )))
+        }
     };
     let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
     let target = db
         .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
         .await?;
-    policy::check(Some(&actor), Action::HideContent, Target::Board(target.board_id))?;
+    policy::check(
+        Some(&actor),
+        Action::HideContent,
+        Target::Board(target.board_id),
+    )?;
     if body.reason.chars().count() > sanctions::MAX_REASON_CHARS {
-        return Err(AppError::Invalid(FieldError::new("reason", "error-reason-too-long")));
+        return Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "error-reason-too-long",
+        )));
     }
     let sanction = if resolution == Resolution::Sanctioned {
-        let kind = sanctions::Kind::parse(&body.kind)
-            .ok_or(AppError::Invalid(FieldError::new("kind", "error-sanction-kind")))?;
-        let author = db
-            .run(move |conn| author_of(conn, post_id))
-            .await?;
+        let kind = sanctions::Kind::parse(&body.kind).ok_or(AppError::Invalid(FieldError::new(
+            "kind",
+            "error-sanction-kind",
+        )))?;
+        let author = db.run(move |conn| author_of(conn, post_id)).await?;
         policy::check(
             Some(&actor),
             kind.action(),
@@ -256,7 +272,12 @@ async fn resolve(
                 role: author.role(),
             },
         )?;
-        let new = sanctions::validate(&body.kind, &body.reason, body.until.as_deref(), crate::db::now())?;
+        let new = sanctions::validate(
+            &body.kind,
+            &body.reason,
+            body.until.as_deref(),
+            crate::db::now(),
+        )?;
         Some((author, new))
     } else {
         None
@@ -284,7 +305,10 @@ async fn resolve(
     Ok(closed)
 }
 
-fn author_of(conn: &mut crate::db::DbConnection, post_id: i64) -> Result<sanctions::Person, AppError> {
+fn author_of(
+    conn: &mut crate::db::DbConnection,
+    post_id: i64,
+) -> Result<sanctions::Person, AppError> {
     use crate::db::schema::{posts, users};
     use diesel::prelude::*;
     posts::table
@@ -317,6 +341,13 @@ async fn resolve_api(
     body: web::Json<ResolveBody>,
 ) -> Result<HttpResponse, AppError> {
     let post_id = parse_id(&post_id.into_inner())?;
-    let closed = resolve(&ctx.state, &ctx.db, ctx.viewer.as_ref(), post_id, body.into_inner()).await?;
+    let closed = resolve(
+        &ctx.state,
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        post_id,
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(json!({"closed": closed})))
 }

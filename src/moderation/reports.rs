@@ -85,7 +85,10 @@ pub fn file(
             .count()
             .get_result(conn)?;
         if open > 0 {
-            return Err(AppError::Conflict(FieldError::new("post", "error-report-duplicate")));
+            return Err(AppError::Conflict(FieldError::new(
+                "post",
+                "error-report-duplicate",
+            )));
         }
         diesel::insert_into(reports::table)
             .values((
@@ -112,6 +115,16 @@ pub fn file(
     })
 }
 
+/// A post's author, hidden and deleted marks, and its thread's board, hidden mark and author.
+type PostVisibility = (
+    i64,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    i64,
+    Option<NaiveDateTime>,
+    i64,
+);
+
 struct ReportedPost {
     author_id: i64,
     hidden_at: Option<NaiveDateTime>,
@@ -124,20 +137,19 @@ fn readable_post(
     reader: &crate::accounts::sessions::Viewer,
     post_id: i64,
 ) -> Result<ReportedPost, AppError> {
-    let row: Option<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>, i64, Option<NaiveDateTime>, i64)> =
-        posts::table
-            .inner_join(threads::table)
-            .filter(posts::id.eq(post_id))
-            .select((
-                posts::author_id,
-                posts::hidden_at,
-                posts::deleted_at,
-                threads::board_id,
-                threads::hidden_at,
-                threads::author_id,
-            ))
-            .first(conn)
-            .optional()?;
+    let row: Option<PostVisibility> = posts::table
+        .inner_join(threads::table)
+        .filter(posts::id.eq(post_id))
+        .select((
+            posts::author_id,
+            posts::hidden_at,
+            posts::deleted_at,
+            threads::board_id,
+            threads::hidden_at,
+            threads::author_id,
+        ))
+        .first(conn)
+        .optional()?;
     let (author_id, hidden_at, deleted_at, board_id, thread_hidden, thread_author) =
         row.ok_or(AppError::NotFound)?;
     if deleted_at.is_some() {
@@ -167,7 +179,12 @@ fn trusted_reporters(
         .inner_join(users::table.on(users::id.eq(reports::reporter_id)))
         .filter(reports::post_id.eq(post_id))
         .filter(reports::resolved_at.is_null())
-        .select((users::id, users::role, users::created_at, users::email_verified_at))
+        .select((
+            users::id,
+            users::role,
+            users::created_at,
+            users::email_verified_at,
+        ))
         .load(conn)?;
     let mut trusted = 0;
     for (user_id, role, joined, verified) in candidates {
@@ -195,7 +212,11 @@ fn trusted_reporters(
 /// The reason an automatically hidden post carries (staff see it; the author too).
 pub const AUTO_HIDE_REASON: &str = "reports";
 
-fn hide_pending_review(conn: &mut DbConnection, post_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+fn hide_pending_review(
+    conn: &mut DbConnection,
+    post_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(posts::table.find(post_id))
         .set((
             posts::hidden_at.eq(Some(now)),
@@ -252,7 +273,14 @@ pub struct ReportGroup {
 
 type QueueRow = (
     (i64, i64, String, String, NaiveDateTime),
-    (i64, i64, String, Option<NaiveDateTime>, Option<String>, NaiveDateTime),
+    (
+        i64,
+        i64,
+        String,
+        Option<NaiveDateTime>,
+        Option<String>,
+        NaiveDateTime,
+    ),
     (i64, String, i64, String),
     String,
 );
@@ -376,7 +404,13 @@ pub fn resolve(
             .inner_join(users::table.on(users::id.eq(reports::reporter_id)))
             .filter(reports::post_id.eq(post.id))
             .filter(reports::resolved_at.is_null())
-            .select((users::id, users::username, users::email, users::locale, users::email_direct))
+            .select((
+                users::id,
+                users::username,
+                users::email,
+                users::locale,
+                users::email_direct,
+            ))
             .load(conn)?;
         if reporters.is_empty() {
             return Ok(0);
@@ -399,8 +433,14 @@ pub fn resolve(
             .optional()?;
         let (hidden_at, hidden_reason) = hidden.unwrap_or((None, None));
         match resolution {
-            Resolution::Hidden | Resolution::Sanctioned if hidden_at.is_none() || hidden_reason.as_deref() == Some(AUTO_HIDE_REASON) => {
-                let why = if reason.trim().is_empty() { "reports" } else { reason };
+            Resolution::Hidden | Resolution::Sanctioned
+                if hidden_at.is_none() || hidden_reason.as_deref() == Some(AUTO_HIDE_REASON) =>
+            {
+                let why = if reason.trim().is_empty() {
+                    "reports"
+                } else {
+                    reason
+                };
                 content::apply_post_in(conn, actor_id, post, PostAction::Hide, why)?;
             }
             Resolution::Dismissed if hidden_reason.as_deref() == Some(AUTO_HIDE_REASON) => {

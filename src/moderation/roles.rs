@@ -75,7 +75,11 @@ pub fn set_board_moderator(
     };
     if changed == 1 {
         if let Some(actor) = actor_id {
-            let action = if moderates { "add_board_moderator" } else { "remove_board_moderator" };
+            let action = if moderates {
+                "add_board_moderator"
+            } else {
+                "remove_board_moderator"
+            };
             crate::moderation::log::record(
                 conn,
                 actor,
@@ -124,6 +128,6 @@ pub fn staff(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, Vec<St
             None => out.push((id, name, role, vec![slug])),
         }
     }
-    out.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    out.sort_by_key(|a| a.1.to_lowercase());
     Ok(out.into_iter().map(|(_, n, r, b)| (n, r, b)).collect())
 }

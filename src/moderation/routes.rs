@@ -536,6 +536,9 @@ async fn staff_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse
 }
 
 async fn public_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    if !ctx.state.config.get().public_modlog {
+        return Err(AppError::NotFound);
+    }
     let before = query.before;
     let rows = ctx
         .db

@@ -273,6 +273,7 @@ impl Ctx {
                         "username": v.username,
                         "role": v.role,
                         "is_admin": v.is_admin(),
+                        "is_staff": v.role != crate::accounts::sessions::Role::Member || v.moderates_boards,
                         "unread": v.unread_notifications,
                         "unread_label": if v.unread_notifications > 99 {
                             "99+".to_owned()

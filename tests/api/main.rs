@@ -9,6 +9,7 @@ mod api;
 mod cli;
 mod compose;
 mod flow;
+mod governance;
 mod health;
 mod mail;
 mod migrations;
