@@ -790,3 +790,5 @@ modlog-action-auto_hide_post = Post hidden by reports
 modlog-action-resolve_reports_hidden = Reports resolved: post hidden
 modlog-action-resolve_reports_dismissed = Reports dismissed
 modlog-action-resolve_reports_sanctioned = Reports resolved: post hidden and author sanctioned
+post-hidden-by-reports = hidden automatically after several reports, until a moderator reviews it
+error-setting-question-required = Approval mode needs a question for applicants to answer.

@@ -405,7 +405,17 @@ async fn render_thread(
                 "can_edit": can_edit && shown != Shown::Deleted,
                 "quote_url": format!("/t/{}/reply?quote={}", id, p.id),
                 "hidden": shown == Shown::HiddenShown,
-                "hidden_reason": if shown == Shown::HiddenShown { p.hidden_reason.clone() } else { None },
+                "hidden_reason": if shown == Shown::HiddenShown {
+                    p.hidden_reason.as_deref().map(|r| {
+                        if r == crate::moderation::reports::AUTO_HIDE_REASON {
+                            ctx.t("post-hidden-by-reports")
+                        } else {
+                            r.to_owned()
+                        }
+                    })
+                } else {
+                    None
+                },
                 "placeholder": shown == Shown::Placeholder,
                 "deleted": shown == Shown::Deleted,
                 "moderate": staff_here && shown != Shown::Deleted,

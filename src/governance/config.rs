@@ -302,6 +302,16 @@ pub fn apply_changes(
             Err(e) => errors.push(e),
         }
     }
+    if next.registration_mode == RegistrationMode::Approval
+        && next.registration_question.is_empty()
+        && !errors.iter().any(|e| e.field == "registration_question")
+    {
+        // Applicants answer it: approval without a question would admit nobody.
+        errors.push(FieldError::new(
+            "registration_question",
+            "error-setting-question-required",
+        ));
+    }
     if errors.is_empty() {
         Ok((next, changes))
     } else {

@@ -82,9 +82,14 @@ async fn render_report_form(
     form: &ReportForm,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
     let target = ctx
         .db
-        .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            // Nothing about a post the member cannot read.
+            reports::readable_post(conn, &viewer, post_id)?;
+            content::post_target(conn, post_id)?.ok_or(AppError::NotFound)
+        })
         .await?;
     ctx.render_status(
         status,
@@ -256,6 +261,13 @@ async fn resolve(
         return Err(AppError::Invalid(FieldError::new(
             "reason",
             "error-reason-too-long",
+        )));
+    }
+    // Hiding says why, to the author and in the log.
+    if resolution != Resolution::Dismissed && body.reason.trim().is_empty() {
+        return Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "error-reason-required",
         )));
     }
     let sanction = if resolution == Resolution::Sanctioned {

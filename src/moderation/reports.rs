@@ -74,10 +74,7 @@ pub fn file(
 ) -> Result<Filed, AppError> {
     let now = crate::db::now();
     crate::db::write_tx_private(conn, |conn| {
-        let post = readable_post(conn, reporter, post_id)?;
-        if post.author_id == reporter.user_id {
-            return Err(AppError::Refused("error-report-own"));
-        }
+        // A member who already reported the post hears so, even if the reports hid it since.
         let open: i64 = reports::table
             .filter(reports::post_id.eq(post_id))
             .filter(reports::reporter_id.eq(reporter.user_id))
@@ -89,6 +86,10 @@ pub fn file(
                 "post",
                 "error-report-duplicate",
             )));
+        }
+        let post = readable_post(conn, reporter, post_id)?;
+        if post.author_id == reporter.user_id {
+            return Err(AppError::Refused("error-report-own"));
         }
         diesel::insert_into(reports::table)
             .values((
@@ -125,14 +126,15 @@ type PostVisibility = (
     i64,
 );
 
-struct ReportedPost {
-    author_id: i64,
-    hidden_at: Option<NaiveDateTime>,
+/// A post as a reporter may see it.
+pub struct ReportedPost {
+    pub author_id: i64,
+    pub hidden_at: Option<NaiveDateTime>,
 }
 
 /// The post if this reader may see it (deleted posts, hidden ones and posts in hidden threads
 /// are a 404 unless the reader is their author or staff there).
-fn readable_post(
+pub fn readable_post(
     conn: &mut DbConnection,
     reader: &crate::accounts::sessions::Viewer,
     post_id: i64,
@@ -209,8 +211,8 @@ fn trusted_reporters(
     Ok(trusted)
 }
 
-/// The reason an automatically hidden post carries (staff see it; the author too).
-pub const AUTO_HIDE_REASON: &str = "reports";
+/// The mark an automatically hidden post carries as its reason (pages translate it).
+pub const AUTO_HIDE_REASON: &str = "auto:reports";
 
 fn hide_pending_review(
     conn: &mut DbConnection,
@@ -436,12 +438,7 @@ pub fn resolve(
             Resolution::Hidden | Resolution::Sanctioned
                 if hidden_at.is_none() || hidden_reason.as_deref() == Some(AUTO_HIDE_REASON) =>
             {
-                let why = if reason.trim().is_empty() {
-                    "reports"
-                } else {
-                    reason
-                };
-                content::apply_post_in(conn, actor_id, post, PostAction::Hide, why)?;
+                content::apply_post_in(conn, actor_id, post, PostAction::Hide, reason)?;
             }
             Resolution::Dismissed if hidden_reason.as_deref() == Some(AUTO_HIDE_REASON) => {
                 content::apply_post_in(conn, actor_id, post, PostAction::Restore, reason)?;

@@ -888,6 +888,40 @@ async fn applicants_answer_the_question_wait_for_approval_and_are_told_by_mail()
 }
 
 #[tokio::test]
+async fn approval_without_a_question_still_lets_people_apply_from_the_site() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    set(
+        &app,
+        &admin,
+        json!({"registration_mode": "approval", "registration_question": ""}),
+    )
+    .await;
+    let web = browser();
+    let page = app.get_with(&web, "/register").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let res = app
+        .post_form_with(
+            &web,
+            "/register",
+            "/register",
+            &[
+                ("username", "sans_question"),
+                ("email", "sans_question@example.org"),
+                ("password", PASSWORD),
+                ("answer", "Je voudrais participer"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // The form must offer the field the server requires.
+    assert!(
+        page.body.contains("name=\"answer\""),
+        "approval mode with an empty question: the form has no answer field, yet an answer is required"
+    );
+}
+
+#[tokio::test]
 async fn a_rejected_applicant_is_told_why_and_the_account_and_name_are_freed() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
@@ -950,6 +984,131 @@ async fn a_rejected_applicant_is_told_why_and_the_account_and_name_are_freed() {
         .find(|e| e["action"] == "reject")
         .expect("reject logged");
     assert!(!row.to_string().contains("refusee"), "{row}");
+}
+
+#[tokio::test]
+async fn an_invitation_lets_people_skip_the_approval_queue() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    set(&app, &admin, json!({"registration_mode": "approval"})).await;
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/admin/invites",
+            Some(&admin),
+            Some(json!({"max_uses": 1, "days": 7, "note": "Intervenante"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let url = res.json()["url"].as_str().expect("url").to_owned();
+    let secret = url.split("invite=").nth(1).expect("secret").to_owned();
+    // The link's page asks no question.
+    let page = app.follow(&browser(), &url).await;
+    assert!(page.body.contains("name=\"password\""));
+    assert!(!page.body.contains("name=\"answer\""), "{}", page.body);
+
+    let res = api_register(&app, "invitee", json!({ "invite": secret })).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert!(res.json()["approval"].is_null(), "{}", res.body);
+    confirm_address(&app, "invitee").await;
+    assert_eq!(api_login_page(&app, "invitee").await.status, StatusCode::OK);
+    let list = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/applications",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(list.json()["applications"], json!([]));
+}
+
+#[tokio::test]
+async fn a_decision_only_applies_to_a_waiting_application() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (_, token) = member(&app, "deja_membre").await;
+    let id = app
+        .api(Method::GET, "/api/v1/me", Some(&token), None)
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("id");
+    // "Rejecting" someone who never applied deletes nothing.
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/admin/applications/{id}"),
+            Some(&admin),
+            Some(json!({"decision": "reject", "reason": "Essai"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api_login_page(&app, "deja_membre").await.status,
+        StatusCode::OK
+    );
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/admin/applications/999999",
+            Some(&admin),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_pending_applicant_has_no_public_profile_until_approved() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    set(&app, &admin, json!({"registration_mode": "approval"})).await;
+    let res = api_register(
+        &app,
+        "discrete",
+        json!({"answer": "Je préfère rester discrète"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    confirm_address(&app, "discrete").await;
+    // The log keeps applications private; the profile must not tell who applied either.
+    let page = app.get_with(&browser(), "/u/discrete").await;
+    assert_eq!(
+        page.status,
+        StatusCode::NOT_FOUND,
+        "a pending applicant's profile is public"
+    );
+    let id = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/applications",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()["applications"][0]["user_id"]
+        .as_i64()
+        .expect("id");
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/admin/applications/{id}"),
+            Some(&admin),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get_with(&browser(), "/u/discrete").await.status,
+        StatusCode::OK
+    );
 }
 
 // ----- Posting limits -----
@@ -1560,6 +1719,27 @@ async fn reports_by_new_or_unconfirmed_accounts_do_not_hide_a_post() {
     );
     assert_eq!(post_as(&app, None, t, post).await["hidden"], false);
 
+    // Nor does a silenced member's.
+    member(&app, "reduite_au_silence").await;
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/users/reduite_au_silence/sanctions",
+            Some(&admin),
+            Some(json!({"kind": "silence", "until": in_two_days(), "reason": "Calme"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let silenced = app.api_login("reduite_au_silence").await;
+    let res = report(&app, Some(&silenced), post, json!({"reason": "spam"})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(
+        res.json()["auto_hidden"],
+        false,
+        "a silenced member counted"
+    );
+    assert_eq!(post_as(&app, None, t, post).await["hidden"], false);
+
     // While every account is new, members' reports do not hide it either.
     let (t2, post2) = thread(&app, &author, "general", "Sujet c", "Texte c").await;
     set(&app, &admin, json!({"new_account_days": 30})).await;
@@ -1611,6 +1791,93 @@ async fn resolving_with_a_sanction_hides_the_post_and_sanctions_its_author() {
     assert!(
         log.iter().any(|e| e["action"] == "silence"),
         "the sanction is logged: {log:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_report_form_of_a_post_nobody_may_read_is_not_found() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (_, author) = member(&app, "auteur_cache").await;
+    let (curious, _) = member(&app, "curieuse").await;
+    let title = "Adresse du domicile d’un militant";
+    let (t, post) = thread(&app, &author, "general", title, "Texte à masquer").await;
+    let form = format!("/p/{post}/report");
+    assert_eq!(app.get_with(&curious, &form).await.status, StatusCode::OK);
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{t}/moderate"),
+            Some(&admin),
+            Some(json!({"action": "hide", "reason": "Données personnelles"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The thread is a 404 for her...
+    assert_eq!(
+        app.get_with(&curious, &format!("/t/{t}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Reporting its post is refused as if it did not exist...
+    let res = report(
+        &app,
+        Some(&app.api_login("curieuse").await),
+        post,
+        json!({"reason": "spam"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // ... and so is the report form of its post, which must not show the hidden title.
+    let page = app.get_with(&curious, &form).await;
+    assert!(
+        !text(&page.body).contains(title),
+        "the report form shows the hidden thread's title"
+    );
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_post_hidden_by_a_moderator_stays_hidden_when_later_reports_are_dismissed() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (_, author) = member(&app, "auteur_h").await;
+    let (_, reporter) = member(&app, "signaleur_h").await;
+    let (_, global_mod) = member(&app, "modo_h").await;
+    assert_eq!(
+        role(&app, &admin, "modo_h", "moderator").await.status,
+        StatusCode::OK
+    );
+    let (t, post) = thread(&app, &author, "general", "Sujet h", "Texte h").await;
+    let res = report(&app, Some(&reporter), post, json!({"reason": "abuse"})).await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    // Hidden from the queue, without a reason (the form's reason is optional).
+    let res = resolve(&app, Some(&admin), post, json!({"action": "hide"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(post_as(&app, None, t, post).await["hidden"], true);
+
+    // Staff still read it and may report it; the queue must not call it hidden by reports.
+    let res = report(
+        &app,
+        Some(&global_mod),
+        post,
+        json!({"reason": "other", "text": "À supprimer pour de bon ?"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let groups = queue(&app, &admin).await;
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["hidden"], true);
+    assert_eq!(
+        groups[0]["auto_hidden"], false,
+        "a moderator's decision is shown as an automatic hide"
+    );
+    // Dismissing the new report leaves the moderator's decision alone.
+    let res = resolve(&app, Some(&admin), post, json!({"action": "dismiss"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        post_as(&app, None, t, post).await["hidden"],
+        true,
+        "dismissing a later report restored a post a moderator had hidden"
     );
 }
 
@@ -1728,6 +1995,15 @@ async fn bad_role_changes_are_refused() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/admin/users/personne_de_ce_nom/boards",
+            Some(&admin),
+            Some(json!({"board": "general", "moderates": true})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -1804,6 +2080,11 @@ async fn who_may_use_the_governance_endpoints() {
     let (_, here) = member(&app, "modo_ici").await;
     let (_, reporter) = member(&app, "signaleuse").await;
     member(&app, "cible").await;
+    let (_, global) = member(&app, "modo_global").await;
+    assert_eq!(
+        role(&app, &admin, "modo_global", "moderator").await.status,
+        StatusCode::OK
+    );
     board_moderator(&app, &admin, "modo_ailleurs", "drones-et-capteurs", true).await;
     board_moderator(&app, &admin, "modo_ici", "general", true).await;
     let (_, post_a) = thread(&app, &plain, "general", "Sujet A", "Texte A").await;
@@ -1837,102 +2118,104 @@ async fn who_may_use_the_governance_endpoints() {
         .as_i64()
         .expect("applicant");
 
-    // Columns: visitor, member, moderator of another board, moderator of this board, admin.
+    // Columns: visitor, member, moderator of another board, moderator of this board, admin,
+    // global moderator.
     // `None`: not tried (the action would already be done).
     const U: Option<u16> = Some(401);
     const F: Option<u16> = Some(403);
-    let rows: Vec<(&str, Method, String, Option<Value>, [Option<u16>; 5])> = vec![
+    let rows: Vec<(&str, Method, String, Option<Value>, [Option<u16>; 6])> = vec![
         (
             "read settings",
             Method::GET,
             "/api/v1/admin/settings".into(),
             None,
-            [U, F, F, F, Some(200)],
+            [U, F, F, F, Some(200), F],
         ),
         (
             "change settings",
             Method::PATCH,
             "/api/v1/admin/settings".into(),
             Some(json!({"description": "Matrice"})),
-            [U, F, F, F, Some(200)],
+            [U, F, F, F, Some(200), F],
         ),
         (
             "list applications",
             Method::GET,
             "/api/v1/admin/applications".into(),
             None,
-            [U, F, F, F, Some(200)],
+            [U, F, F, F, Some(200), F],
         ),
         (
             "decide an application",
             Method::POST,
             format!("/api/v1/admin/applications/{applicant}"),
             Some(json!({"decision": "approve"})),
-            [U, F, F, F, Some(204)],
+            [U, F, F, F, Some(204), F],
         ),
         (
             "list invitations",
             Method::GET,
             "/api/v1/admin/invites".into(),
             None,
-            [U, F, F, F, Some(200)],
+            [U, F, F, F, Some(200), F],
         ),
         (
             "create an invitation",
             Method::POST,
             "/api/v1/admin/invites".into(),
             Some(json!({"max_uses": 1, "days": 1})),
-            [U, F, F, F, Some(201)],
+            [U, F, F, F, Some(201), F],
         ),
         (
             "revoke an invitation",
             Method::DELETE,
             format!("/api/v1/admin/invites/{invite_id}"),
             None,
-            [U, F, F, F, Some(204)],
+            [U, F, F, F, Some(204), F],
         ),
         (
             "give a role",
             Method::PUT,
             "/api/v1/admin/users/cible/role".into(),
             Some(json!({"role": "moderator"})),
-            [U, F, F, F, Some(200)],
+            [U, F, F, F, Some(200), F],
         ),
         (
             "make a board moderator",
             Method::POST,
             "/api/v1/admin/users/cible/boards".into(),
             Some(json!({"board": "general", "moderates": true})),
-            [U, F, F, F, Some(200)],
+            [U, F, F, F, Some(200), F],
         ),
         (
             "read the report queue",
             Method::GET,
             "/api/v1/reports".into(),
             None,
-            [U, F, Some(200), Some(200), Some(200)],
+            [U, F, Some(200), Some(200), Some(200), Some(200)],
         ),
         (
             "resolve reports (board moderator)",
             Method::POST,
             format!("/api/v1/reports/{post_a}/resolve"),
             Some(json!({"action": "dismiss"})),
-            [U, F, F, Some(200), None],
+            [U, F, F, Some(200), None, None],
         ),
         (
             "resolve reports (admin)",
             Method::POST,
             format!("/api/v1/reports/{post_b}/resolve"),
             Some(json!({"action": "dismiss"})),
-            [U, F, F, None, Some(200)],
+            [U, F, F, None, Some(200), None],
         ),
     ];
-    let who: [(&str, Option<&str>); 5] = [
+    let who: [(&str, Option<&str>); 6] = [
         ("visitor", None),
         ("member", Some(&plain)),
         ("moderator of another board", Some(&elsewhere)),
         ("moderator of this board", Some(&here)),
         ("admin", Some(&admin)),
+        ("global moderator", Some(&global)),
     ];
     let mut failures = Vec::new();
     for (what, method, path, body, expected) in &rows {
@@ -2157,4 +2440,135 @@ async fn admins_change_roles_from_the_users_page() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = text(&app.get_with(&staff, "/admin/users").await.body);
     assert!(page.contains("future_modo"), "listed among staff: {page}");
+}
+
+#[tokio::test]
+async fn admins_create_and_revoke_invitations_from_the_invites_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    set(&app, &admin, json!({"registration_mode": "invite"})).await;
+    let staff = browser();
+    app.login_with(&staff, "root_admin").await;
+
+    let res = app
+        .post_form_with(
+            &staff,
+            "/admin/invites",
+            "/admin/invites",
+            &[("max_uses", "0"), ("days", "7"), ("note", "Atelier")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("Atelier"), "the note typed is kept");
+
+    let res = app
+        .post_form_with(
+            &staff,
+            "/admin/invites",
+            "/admin/invites",
+            &[("max_uses", "3"), ("days", "7"), ("note", "Atelier")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    // The new link is shown (once) in a read-only field.
+    let url = {
+        let doc = scraper::Html::parse_document(&res.body);
+        let field = scraper::Selector::parse("input#invite-created-url").expect("selector");
+        doc.select(&field)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .expect("the new link is shown")
+            .to_owned()
+    };
+    assert!(
+        url.starts_with(&format!("{}/register?invite=", app.address)),
+        "{url}"
+    );
+    let page = app.follow(&browser(), &url).await;
+    assert!(
+        page.body.contains("name=\"password\""),
+        "the link opens the form"
+    );
+
+    let id = app
+        .api(Method::GET, "/api/v1/admin/invites", Some(&admin), None)
+        .await
+        .json()["invites"][0]["id"]
+        .as_i64()
+        .expect("id");
+    let res = app
+        .post_form_with(
+            &staff,
+            "/admin/invites",
+            &format!("/admin/invites/{id}/revoke"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let listed = app
+        .api(Method::GET, "/api/v1/admin/invites", Some(&admin), None)
+        .await
+        .json()["invites"][0]
+        .clone();
+    assert_eq!(listed["usable"], false);
+    assert!(listed["revoked_at"].is_string());
+    let page = app.follow(&browser(), &url).await;
+    assert!(
+        !page.body.contains("name=\"password\""),
+        "a revoked link opens nothing"
+    );
+}
+
+#[tokio::test]
+async fn admins_decide_on_applications_from_the_applications_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    set(&app, &admin, json!({"registration_mode": "approval"})).await;
+    let staff = browser();
+    app.login_with(&staff, "root_admin").await;
+    let res = api_register(
+        &app,
+        "postulant",
+        json!({"answer": "Membre de l’association X"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let page = app.get_with(&staff, "/admin/applications").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let shown = text(&page.body);
+    assert!(
+        shown.contains("postulant") && shown.contains("Membre de l’association X"),
+        "{shown}"
+    );
+    let id = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/applications",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()["applications"][0]["user_id"]
+        .as_i64()
+        .expect("id");
+    assert!(page
+        .body
+        .contains(&format!("action=\"/admin/applications/{id}\"")));
+    let res = app
+        .post_form_with(
+            &staff,
+            "/admin/applications",
+            &format!("/admin/applications/{id}"),
+            &[("decision", "approve"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    mail_mentioning(&app, "postulant", "/login").await;
+    let page = text(&app.get_with(&staff, "/admin/applications").await.body);
+    assert!(!page.contains("Membre de l’association X"), "{page}");
+    confirm_address(&app, "postulant").await;
+    assert_eq!(
+        api_login_page(&app, "postulant").await.status,
+        StatusCode::OK
+    );
 }
