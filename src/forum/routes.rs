@@ -277,7 +277,7 @@ async fn new_thread_submit(
         Err(e @ (AppError::PostingRate { .. } | AppError::Invalid(_))) => {
             // Refused by a posting limit: the form comes back with the text kept.
             let status = actix_web::ResponseError::status_code(&e);
-            let mut res = ctx.render_status(
+            let res = ctx.render_status(
                 status,
                 "pages/new_thread",
                 json!({
@@ -288,18 +288,23 @@ async fn new_thread_submit(
                     "general_error": e.message(ctx.lang),
                 }),
             )?;
-            if let Some(secs) = e.report().retry_after {
-                res.headers_mut().insert(
-                    actix_web::http::header::RETRY_AFTER,
-                    actix_web::http::header::HeaderValue::from(secs),
-                );
-            }
-            return Ok(res);
+            return Ok(with_retry_after(res, &e));
         }
         other => other?,
     };
     ctx.state.mailer.wake();
     Ok(see_other(&format!("/t/{}", written.thread_id)))
+}
+
+/// A form page sent back after a refusal, with the wait the refusal asks for (429).
+fn with_retry_after(mut res: HttpResponse, refusal: &AppError) -> HttpResponse {
+    if let Some(secs) = refusal.report().retry_after {
+        res.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(secs),
+        );
+    }
+    res
 }
 
 #[derive(Debug, Deserialize)]
@@ -614,7 +619,7 @@ async fn reply_submit(
                 .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
                 .await?;
             let status = actix_web::ResponseError::status_code(&e);
-            let mut res = ctx.render_status(
+            let res = ctx.render_status(
                 status,
                 "pages/reply",
                 json!({
@@ -623,13 +628,7 @@ async fn reply_submit(
                     "error": e.message(ctx.lang),
                 }),
             )?;
-            if let Some(secs) = e.report().retry_after {
-                res.headers_mut().insert(
-                    actix_web::http::header::RETRY_AFTER,
-                    actix_web::http::header::HeaderValue::from(secs),
-                );
-            }
-            return Ok(res);
+            return Ok(with_retry_after(res, &e));
         }
         other => other?,
     };

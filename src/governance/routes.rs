@@ -345,6 +345,22 @@ async fn create_invite(
     Ok((id, invite_url(ctx_state, &secret)))
 }
 
+/// Every invitation, newest first, each marked usable or not.
+async fn invites_json(db: &crate::db::Db) -> Result<Vec<Value>, AppError> {
+    let list = db
+        .run(|conn| registration::list_invites(conn).map_err(AppError::from))
+        .await?;
+    let now = crate::db::now();
+    Ok(list
+        .iter()
+        .map(|i| {
+            let mut v = json!(i);
+            v["usable"] = json!(i.usable(now));
+            v
+        })
+        .collect())
+}
+
 fn invite_url(state: &AppState, secret: &str) -> String {
     format!("{}/register?invite={secret}", state.settings.base_url())
 }
@@ -356,19 +372,7 @@ async fn render_invites(
     form: Value,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let list = ctx
-        .db
-        .run(|conn| registration::list_invites(conn).map_err(AppError::from))
-        .await?;
-    let now = crate::db::now();
-    let items: Vec<Value> = list
-        .iter()
-        .map(|i| {
-            let mut v = json!(i);
-            v["usable"] = json!(i.usable(now));
-            v
-        })
-        .collect();
+    let items = invites_json(&ctx.db).await?;
     ctx.render_status(
         status,
         "pages/admin_invites",
@@ -448,19 +452,7 @@ async fn revoke_submit(
 
 async fn invites_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
-    let list = ctx
-        .db
-        .run(|conn| registration::list_invites(conn).map_err(AppError::from))
-        .await?;
-    let now = crate::db::now();
-    let items: Vec<Value> = list
-        .iter()
-        .map(|i| {
-            let mut v = json!(i);
-            v["usable"] = json!(i.usable(now));
-            v
-        })
-        .collect();
+    let items = invites_json(&ctx.db).await?;
     Ok(HttpResponse::Ok().json(json!({"invites": items})))
 }
 

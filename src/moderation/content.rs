@@ -29,12 +29,22 @@ pub fn is_board_staff(
     if !v.moderates_boards {
         return Ok(false);
     }
+    board_right(conn, v, board_id, Action::ViewHidden)
+}
+
+/// May this board moderator do `action` on this board? (Reads the boards they moderate.)
+fn board_right(
+    conn: &mut DbConnection,
+    v: &Viewer,
+    board_id: i64,
+    action: Action,
+) -> QueryResult<bool> {
     let actor = Actor {
         user_id: v.user_id,
         role: v.role,
         moderated_boards: moderated_boards(conn, v.user_id)?,
     };
-    Ok(policy::check(Some(&actor), Action::ViewHidden, Target::Board(board_id)).is_ok())
+    Ok(policy::check(Some(&actor), action, Target::Board(board_id)).is_ok())
 }
 
 /// True when `viewer` is staff on the board of thread `thread_id` (a locked thread or slow mode
@@ -74,20 +84,10 @@ pub fn may_edit_others_post(
     if !viewer.moderates_boards {
         return Ok(false);
     }
-    let Some(target) = post_target(conn, post_id)? else {
-        return Ok(false);
-    };
-    let actor = Actor {
-        user_id: viewer.user_id,
-        role: viewer.role,
-        moderated_boards: moderated_boards(conn, viewer.user_id)?,
-    };
-    Ok(policy::check(
-        Some(&actor),
-        Action::EditPost,
-        Target::Board(target.board_id),
-    )
-    .is_ok())
+    match post_target(conn, post_id)? {
+        Some(target) => board_right(conn, viewer, target.board_id, Action::EditPost),
+        None => Ok(false),
+    }
 }
 
 /// May this reader open the thread?
