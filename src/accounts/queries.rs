@@ -175,6 +175,11 @@ pub fn profile(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Pr
     let row: Option<ProfileRow> = users::table
         .left_join(cities::table)
         .filter(users::username_key.eq(username_key(username)))
+        // An applicant is not a member until approved.
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            crate::db::schema::applications::table
+                .filter(crate::db::schema::applications::user_id.eq(users::id)),
+        )))
         .select((
             users::id,
             users::username,

@@ -302,7 +302,10 @@ pub fn apply_changes(
             Err(e) => errors.push(e),
         }
     }
-    if next.registration_mode == RegistrationMode::Approval
+    let touches_registration = submitted.contains_key("registration_mode")
+        || submitted.contains_key("registration_question");
+    if touches_registration
+        && next.registration_mode == RegistrationMode::Approval
         && next.registration_question.is_empty()
         && !errors.iter().any(|e| e.field == "registration_question")
     {

@@ -237,6 +237,7 @@ async fn resolve(
     post_id: i64,
     body: ResolveBody,
 ) -> Result<usize, AppError> {
+    let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
     let resolution = match body.action.as_str() {
         "hide" => Resolution::Hidden,
         "dismiss" => Resolution::Dismissed,
@@ -248,7 +249,6 @@ async fn resolve(
             )))
         }
     };
-    let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
     let target = db
         .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
         .await?;

@@ -106,8 +106,11 @@ pub fn file(
             .filter(reports::resolved_at.is_null())
             .select(reports::id)
             .first(conn)?;
+        // Once staff dismissed reports on a post, they have judged it: reports still reach the
+        // queue, but no longer hide it on their own.
         let auto_hidden = post.hidden_at.is_none()
             && config.auto_hide_reports > 0
+            && !reviewed_before(conn, post_id)?
             && trusted_reporters(conn, config, post_id, now)? >= config.auto_hide_reports;
         if auto_hidden {
             hide_pending_review(conn, post_id, now)?;
@@ -166,6 +169,16 @@ pub fn readable_post(
         author_id,
         hidden_at,
     })
+}
+
+/// True when staff already dismissed reports on this post.
+fn reviewed_before(conn: &mut DbConnection, post_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        reports::table
+            .filter(reports::post_id.eq(post_id))
+            .filter(reports::resolution.eq(Resolution::Dismissed.as_str())),
+    ))
+    .get_result(conn)
 }
 
 /// Distinct reporters of open reports on a post who count as trusted: staff, or members past the

@@ -209,12 +209,14 @@ async fn confirm_address(app: &TestApp, username: &str) {
     assert_eq!(page.status, StatusCode::OK, "verification: {}", page.body);
 }
 
-/// The value of a hidden form field, if the page has it.
-fn hidden_field(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_owned())
+/// The value of a form field (as the browser would send it), if the page has it.
+fn field_value(html: &str, name: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).ok()?;
+    doc.select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_owned)
 }
 
 /// The first mail to `who` that is not the verification mail and mentions `needle`.
@@ -410,7 +412,15 @@ async fn a_new_site_name_shows_at_once_even_to_signed_out_visitors() {
     assert_eq!(
         current_settings(&app, &admin).await["site_name"],
         "Vigilance Grenoble"
-    );
+    ); // Mail goes out under the new name.
+    let res = api_register(&app, "nouvelle_venue", json!({})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let mail = app
+        .mail_to("nouvelle_venue@example.org", "verification mail", |m| {
+            m.text.contains("/verify/")
+        })
+        .await;
+    assert!(mail.from.contains("Vigilance Grenoble"), "{}", mail.from);
 }
 
 #[tokio::test]
@@ -622,7 +632,7 @@ async fn invitation_links_admit_as_many_people_as_planned_and_can_be_revoked() {
     let page = app.follow(&invited, &url).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(
-        hidden_field(&page.body, "invite").as_deref(),
+        field_value(&page.body, "invite").as_deref(),
         Some(secret.as_str())
     );
     let path = url.trim_start_matches(&app.address).to_owned();
@@ -888,37 +898,35 @@ async fn applicants_answer_the_question_wait_for_approval_and_are_told_by_mail()
 }
 
 #[tokio::test]
-async fn approval_without_a_question_still_lets_people_apply_from_the_site() {
+async fn approval_mode_needs_a_question_for_applicants_to_answer() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    set(
+    let res = patch_settings(
         &app,
         &admin,
         json!({"registration_mode": "approval", "registration_question": ""}),
     )
     .await;
-    let web = browser();
-    let page = app.get_with(&web, "/register").await;
-    assert_eq!(page.status, StatusCode::OK);
-    let res = app
-        .post_form_with(
-            &web,
-            "/register",
-            "/register",
-            &[
-                ("username", "sans_question"),
-                ("email", "sans_question@example.org"),
-                ("password", PASSWORD),
-                ("answer", "Je voudrais participer"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    // The form must offer the field the server requires.
-    assert!(
-        page.body.contains("name=\"answer\""),
-        "approval mode with an empty question: the form has no answer field, yet an answer is required"
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "registration_question");
+    assert_eq!(
+        current_settings(&app, &admin).await["registration_mode"],
+        "open"
     );
+    set(
+        &app,
+        &admin,
+        json!({"registration_mode": "approval", "registration_question": "Qui êtes-vous ?"}),
+    )
+    .await;
+    // Nor can the question be emptied while applicants must answer it.
+    let res = patch_settings(&app, &admin, json!({"registration_question": "  "})).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "registration_question");
+    // So the form always offers the field the server requires.
+    let page = app.get_with(&browser(), "/register").await;
+    assert!(page.body.contains("name=\"answer\""), "{}", page.body);
+    assert!(text(&page.body).contains("Qui êtes-vous ?"));
 }
 
 #[tokio::test]
@@ -1652,7 +1660,7 @@ async fn a_dismissed_report_leaves_the_post_and_the_member_may_report_it_again()
 async fn enough_trusted_reports_hide_a_post_until_staff_dismiss_them() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let (_, author) = member(&app, "cible_auteur").await;
+    let (author_browser, author) = member(&app, "cible_auteur").await;
     let mut reporters = Vec::new();
     for name in ["rapporteur_a", "rapporteur_b", "rapporteur_c"] {
         reporters.push(member(&app, name).await.1);
@@ -1676,6 +1684,16 @@ async fn enough_trusted_reports_hide_a_post_until_staff_dismiss_them() {
         !shown.contains("Texte contesté") && shown.contains("masqué"),
         "{shown}"
     );
+    // Its reporters are told they already reported it; others cannot see it any more.
+    let res = report(&app, Some(&reporters[0]), post, json!({"reason": "spam"})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    let (_, latecomer) = member(&app, "retardataire").await;
+    let res = report(&app, Some(&latecomer), post, json!({"reason": "spam"})).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // The author still reads it, marked, with a translated reason (not an internal code).
+    let own = text(&app.get_with(&author_browser, &page).await.body);
+    assert!(own.contains("Texte contesté"), "{own}");
+    assert!(!own.contains("auto:reports"), "{own}");
     let groups = queue(&app, &admin).await;
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["hidden"], true);
@@ -1693,6 +1711,18 @@ async fn enough_trusted_reports_hide_a_post_until_staff_dismiss_them() {
     let seen = post_as(&app, None, t, post).await;
     assert_eq!(seen["hidden"], false);
     assert!(text(&app.get(&page).await.body).contains("Texte contesté"));
+
+    // Staff have judged it: the same members reporting again reach the queue, but no longer
+    // hide the post on their own.
+    for token in &reporters {
+        let res = report(&app, Some(token), post, json!({"reason": "abuse"})).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        assert_eq!(res.json()["auto_hidden"], false);
+    }
+    assert_eq!(post_as(&app, None, t, post).await["hidden"], false);
+    let groups = queue(&app, &admin).await;
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["reports"].as_array().map(Vec::len), Some(3));
 }
 
 #[tokio::test]
@@ -1850,8 +1880,18 @@ async fn a_post_hidden_by_a_moderator_stays_hidden_when_later_reports_are_dismis
     let (t, post) = thread(&app, &author, "general", "Sujet h", "Texte h").await;
     let res = report(&app, Some(&reporter), post, json!({"reason": "abuse"})).await;
     assert_eq!(res.status, StatusCode::CREATED);
-    // Hidden from the queue, without a reason (the form's reason is optional).
+    // Hiding needs a reason, as any moderator's hide does.
     let res = resolve(&app, Some(&admin), post, json!({"action": "hide"})).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "reason");
+    assert_eq!(post_as(&app, None, t, post).await["hidden"], false);
+    let res = resolve(
+        &app,
+        Some(&admin),
+        post,
+        json!({"action": "hide", "reason": "Menaces"}),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(post_as(&app, None, t, post).await["hidden"], true);
 
@@ -2071,6 +2111,15 @@ async fn admins_add_and_remove_board_moderators() {
 
 // ----- Who may do what -----
 
+/// One endpoint of the matrix: what it does, the request, and the status each caller expects.
+type MatrixRow = (
+    &'static str,
+    Method,
+    String,
+    Option<Value>,
+    [Option<u16>; 6],
+);
+
 #[tokio::test]
 async fn who_may_use_the_governance_endpoints() {
     let app = TestApp::spawn().await;
@@ -2123,7 +2172,7 @@ async fn who_may_use_the_governance_endpoints() {
     // `None`: not tried (the action would already be done).
     const U: Option<u16> = Some(401);
     const F: Option<u16> = Some(403);
-    let rows: Vec<(&str, Method, String, Option<Value>, [Option<u16>; 6])> = vec![
+    let rows: Vec<MatrixRow> = vec![
         (
             "read settings",
             Method::GET,
@@ -2470,13 +2519,13 @@ async fn admins_create_and_revoke_invitations_from_the_invites_page() {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    // The new link is shown (once) in a read-only field.
+    // The new link is shown (once), ready to copy.
     let url = {
         let doc = scraper::Html::parse_document(&res.body);
-        let field = scraper::Selector::parse("input#invite-created-url").expect("selector");
-        doc.select(&field)
-            .next()
-            .and_then(|e| e.value().attr("value"))
+        let fields = scraper::Selector::parse("input[value]").expect("selector");
+        doc.select(&fields)
+            .filter_map(|e| e.value().attr("value"))
+            .find(|v| v.contains("/register?invite="))
             .expect("the new link is shown")
             .to_owned()
     };
