@@ -615,8 +615,10 @@ async fn replies_mentions_quotes_watches_and_mutes_mail_exactly_who_they_should(
 
     // Mentions are capped: four names, at most three notified.
     app.smtp.clear();
-    app.reply_with(&bob, thread, "@alice @carol @dave @erin : réunion jeudi.")
+    let res = app
+        .reply_with(&bob, thread, "@alice @carol @dave @erin : réunion jeudi.")
         .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     app.settle(&admin).await;
     let notified: usize = ["alice", "carol", "dave"]
         .iter()
