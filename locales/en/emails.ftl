@@ -238,3 +238,11 @@ email-report-handled-footer =
     You are receiving this email because you reported a post on { $site }.
     To stop these notices, choose “Never” for replies, mentions and quotes
     in your notification settings.
+
+email-application-received-subject = New application to { $site }: { $username }
+email-application-received-heading = An application is waiting
+email-application-received-intro = { $username } asks to join { $site }.
+email-application-received-answer = Their answer to the registration question:
+email-application-received-review = Approve or reject it here:
+email-application-received-button = Review applications
+email-application-received-footer = You receive this message because you administer { $site }, where new accounts need approval.

@@ -249,3 +249,11 @@ email-report-handled-footer =
     Vous recevez ce message parce que vous avez signalé un message sur
     { $site }. Pour ne plus recevoir ces avis, choisissez « Jamais » pour
     les réponses, mentions et citations dans vos réglages de notification.
+
+email-application-received-subject = Nouvelle demande d’inscription sur { $site } : { $username }
+email-application-received-heading = Une demande d’inscription attend
+email-application-received-intro = { $username } demande à rejoindre { $site }.
+email-application-received-answer = Sa réponse à la question d’inscription :
+email-application-received-review = Acceptez ou refusez la demande ici :
+email-application-received-button = Examiner les demandes
+email-application-received-footer = Vous recevez ce message parce que vous administrez { $site } et que les inscriptions y sont soumises à validation.

@@ -202,6 +202,14 @@ pub async fn register_account(
                                 .execute(conn)?;
                         }
                         let pending = registration::record(conn, id, &admitted)?;
+                        if let Admitted::Applicant(answer) = &admitted {
+                            registration::notify_admins(
+                                state,
+                                conn,
+                                reg.username.as_str(),
+                                answer,
+                            )?;
+                        }
                         if !verify {
                             return Ok(if pending {
                                 Registered::Pending
@@ -230,7 +238,7 @@ pub async fn register_account(
             })
         })
         .await?;
-    if matches!(outcome, Registered::MailSent { .. }) {
+    if matches!(outcome, Registered::MailSent { .. } | Registered::Pending) {
         state.mailer.wake();
     }
     Ok(outcome)

@@ -122,6 +122,42 @@ pub fn record(
     }
 }
 
+/// Tells every administrator, by mail, that an application waits (inside the applicant's
+/// registration transaction, so the notice exists exactly when the application does).
+pub fn notify_admins(
+    state: &AppState,
+    conn: &mut DbConnection,
+    applicant: &str,
+    answer: &str,
+) -> Result<(), AppError> {
+    let admins: Vec<(i64, String, String, Option<String>)> = users::table
+        .filter(users::role.eq(crate::accounts::sessions::Role::Admin.as_str()))
+        .select((users::id, users::username, users::email, users::locale))
+        .load(conn)?;
+    let review_url = format!("{}/admin/applications", state.settings.base_url());
+    for (id, username, email, locale) in admins {
+        let lang = recovery::mail_lang(state, locale.as_deref());
+        mail::queue(
+            state,
+            conn,
+            Draft {
+                template: "application_received",
+                lang,
+                to: &email,
+                user_id: Some(id),
+                list: None,
+                data: json!({
+                    "username": username,
+                    "applicant": applicant,
+                    "answer": answer,
+                    "review_url": review_url,
+                }),
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// True while the account's application waits for a decision.
 pub fn is_pending(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

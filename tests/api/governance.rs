@@ -781,6 +781,22 @@ async fn applicants_answer_the_question_wait_for_approval_and_are_told_by_mail()
     .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.json()["approval"], "pending");
+    // Every administrator hears of it, with the answer and where to decide.
+    let notice = app
+        .mail_to("root_admin@example.org", "the application notice", |m| {
+            m.text.contains("candidate")
+        })
+        .await;
+    assert!(
+        notice.text.contains("Le collectif Technopolice de Lyon"),
+        "{}",
+        notice.text
+    );
+    assert!(
+        notice.text.contains("/admin/applications"),
+        "{}",
+        notice.text
+    );
     confirm_address(&app, "candidate").await;
 
     // Confirmed, but still waiting: no login, by the API or the site.
