@@ -13,7 +13,9 @@ use crate::db::{self, migrate, DbManager};
 use crate::settings::Settings;
 use crate::web::error::AppError;
 use crate::web::{self as webinfra, middleware, AppState};
-use crate::{accounts, admin, bootstrap, cities, forum, governance, moderation, notifications};
+use crate::{
+    accounts, admin, bootstrap, cities, forum, governance, moderation, notifications, observatory,
+};
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
 async fn checkpoint_every_second(pool: db::Pool) {
@@ -186,7 +188,8 @@ impl Application {
                             .configure(admin::routes::configure_api)
                             .configure(moderation::api::configure)
                             .configure(moderation::report_routes::configure_api)
-                            .configure(governance::routes::configure_api),
+                            .configure(governance::routes::configure_api)
+                            .configure(observatory::manifesto::configure_api),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
@@ -196,6 +199,7 @@ impl Application {
                     .configure(moderation::routes::configure)
                     .configure(moderation::report_routes::configure)
                     .configure(governance::routes::configure)
+                    .configure(observatory::manifesto::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

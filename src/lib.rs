@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod moderation;
 pub mod notifications;
+pub mod observatory;
 pub mod seed;
 pub mod settings;
 pub mod telemetry;

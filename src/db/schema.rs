@@ -305,6 +305,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    technologies (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        name_en -> Text,
+        description -> Text,
+        description_en -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    companies (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        website -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deployments (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        technology_id -> BigInt,
+        title -> Text,
+        title_key -> Text,
+        status -> Text,
+        started -> Text,
+        ended -> Nullable<Text>,
+        funding -> Text,
+        description_md -> Text,
+        description_html -> Text,
+        thread_id -> Nullable<BigInt>,
+        proposed_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    deployment_companies (deployment_id, company_id) {
+        deployment_id -> BigInt,
+        company_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    deployment_sources (id) {
+        id -> BigInt,
+        deployment_id -> BigInt,
+        position -> BigInt,
+        url -> Text,
+        title -> Text,
+        publisher -> Text,
+        published_on -> Nullable<Text>,
+        archive_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    deployment_revisions (id) {
+        id -> BigInt,
+        deployment_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        state -> Text,
+        snapshot -> Text,
+        note -> Text,
+        reviewer_id -> Nullable<BigInt>,
+        review_reason -> Text,
+        reviewed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    manifesto_signatures (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        website -> Text,
+        city -> Text,
+        email -> Text,
+        email_key -> Text,
+        token_hash -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(deployments -> cities (city_id));
+diesel::joinable!(deployments -> technologies (technology_id));
+diesel::joinable!(deployment_companies -> deployments (deployment_id));
+diesel::joinable!(deployment_companies -> companies (company_id));
+diesel::joinable!(deployment_sources -> deployments (deployment_id));
+diesel::joinable!(deployment_revisions -> deployments (deployment_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(applications -> users (user_id));
@@ -348,4 +451,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     applications,
     invites,
+    technologies,
+    companies,
+    deployments,
+    deployment_companies,
+    deployment_sources,
+    deployment_revisions,
+    manifesto_signatures,
 );

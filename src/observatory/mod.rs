@@ -1,0 +1,6 @@
+//! The observatory: a sourced, collaborative record of surveillance deployments, city by city.
+//! Technologies and companies (`catalogue`), deployments with their sources, proposals, reviews
+//! and revisions (`deployments`), the server-rendered map (`map`), open-data exports (`export`),
+//! pages and API (`routes`, `api`), and the manifesto (`manifesto`).
+
+pub mod manifesto;
