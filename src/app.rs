@@ -189,7 +189,8 @@ impl Application {
                             .configure(moderation::api::configure)
                             .configure(moderation::report_routes::configure_api)
                             .configure(governance::routes::configure_api)
-                            .configure(observatory::manifesto::configure_api),
+                            .configure(observatory::manifesto::configure_api)
+                            .configure(observatory::api::configure),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)

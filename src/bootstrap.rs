@@ -43,6 +43,7 @@ const DEFAULT_BOARDS: [(&str, &str, &str, &str, &str); 6] = [
 pub struct ReferenceReport {
     pub cities: usize,
     pub boards: usize,
+    pub technologies: usize,
 }
 
 /// Loads the city list and the default boards into their tables when those are empty.
@@ -75,6 +76,7 @@ pub fn ensure_reference_data(
             report.boards += 1;
         }
     }
+    report.technologies = crate::observatory::catalogue::ensure_technologies(conn)?;
     Ok(report)
 }
 

@@ -18,6 +18,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub notifications: NotificationSettings,
     pub community: CommunitySettings,
+    pub observatory: ObservatorySettings,
 }
 
 /// The HTTP server.
@@ -175,6 +176,18 @@ pub struct CommunitySettings {
     pub auto_hide_reports: i64,
     /// Whether `/moderation` is public (`VIGIE__COMMUNITY__PUBLIC_MODLOG`).
     pub public_modlog: bool,
+}
+
+/// Defaults of the observatory's settings (admins change them on `/admin/settings`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObservatorySettings {
+    /// The board where each published deployment gets its discussion thread, whose moderators
+    /// also review proposals (`VIGIE__OBSERVATORY__BOARD`).
+    pub board: String,
+    /// The licence of the exported data (`VIGIE__OBSERVATORY__LICENCE`).
+    pub licence: String,
+    /// Where that licence is (`VIGIE__OBSERVATORY__LICENCE_URL`).
+    pub licence_url: String,
 }
 
 /// Which database a URL points at.

@@ -651,13 +651,18 @@ pub struct Written {
 
 /// Creates a thread and its opening post, and updates every counter, in one transaction.
 pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult<Written> {
+    write_tx_posting(conn, |conn| create_thread_in(conn, new))
+}
+
+/// `create_thread`, inside the caller's transaction.
+pub fn create_thread_in(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult<Written> {
     let html = markdown::cook(new.body.as_str());
     let at = now();
     let mut slug = slugify(new.title.as_str(), 80);
     if slug.is_empty() {
         slug = "sujet".into();
     }
-    write_tx_posting(conn, |conn| {
+    {
         let thread_id: i64 = diesel::insert_into(threads::table)
             .values((
                 threads::board_id.eq(new.board_id),
@@ -715,7 +720,7 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
             post_id,
             number: 1,
         })
-    })
+    }
 }
 
 /// Why a reply was refused.

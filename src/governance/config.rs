@@ -71,6 +71,9 @@ pub struct SiteConfig {
     pub member_posts_per_hour: i64,
     pub auto_hide_reports: i64,
     pub public_modlog: bool,
+    pub observatory_board: String,
+    pub data_licence: String,
+    pub data_licence_url: String,
 }
 
 /// What kind of value a setting holds, and its bounds.
@@ -87,10 +90,12 @@ enum Kind {
     Flag,
     Language,
     Mode,
+    /// An http(s) address.
+    Url,
 }
 
 /// The settings, by the names the page, the API and the table use.
-const FIELDS: [(&str, Kind); 13] = [
+const FIELDS: [(&str, Kind); 16] = [
     (
         "site_name",
         Kind::Text {
@@ -133,6 +138,9 @@ const FIELDS: [(&str, Kind); 13] = [
     ("member_posts_per_hour", Kind::Number { max: 1_000 }),
     ("auto_hide_reports", Kind::Number { max: 1_000 }),
     ("public_modlog", Kind::Flag),
+    ("observatory_board", Kind::Text { max: 64, required: true, multiline: false }),
+    ("data_licence", Kind::Text { max: 80, required: true, multiline: false }),
+    ("data_licence_url", Kind::Url),
 ];
 
 /// The names of every setting, in page order.
@@ -163,6 +171,9 @@ impl SiteConfig {
             member_posts_per_hour: c.member_posts_per_hour,
             auto_hide_reports: c.auto_hide_reports,
             public_modlog: c.public_modlog,
+            observatory_board: settings.observatory.board.clone(),
+            data_licence: settings.observatory.licence.clone(),
+            data_licence_url: settings.observatory.licence_url.clone(),
         }
     }
 
@@ -182,6 +193,9 @@ impl SiteConfig {
             "member_posts_per_hour" => self.member_posts_per_hour.to_string(),
             "auto_hide_reports" => self.auto_hide_reports.to_string(),
             "public_modlog" => self.public_modlog.to_string(),
+            "observatory_board" => self.observatory_board.clone(),
+            "data_licence" => self.data_licence.clone(),
+            "data_licence_url" => self.data_licence_url.clone(),
             _ => return None,
         })
     }
@@ -222,6 +236,13 @@ impl SiteConfig {
             Kind::Language => crate::web::i18n::Lang::parse(raw.trim())
                 .map(|l| l.code().to_owned())
                 .ok_or(FieldError::new(field, "error-setting-language"))?,
+            Kind::Url => {
+                let v = raw.trim().to_owned();
+                if !crate::observatory::deployments::valid_url(&v) {
+                    return Err(FieldError::new(field, "error-setting-url"));
+                }
+                v
+            }
             Kind::Mode => RegistrationMode::parse(raw.trim())
                 .map(|m| m.as_str().to_owned())
                 .ok_or(FieldError::new(field, "error-setting-mode"))?,
@@ -244,6 +265,9 @@ impl SiteConfig {
             "member_posts_per_hour" => self.member_posts_per_hour = number(),
             "auto_hide_reports" => self.auto_hide_reports = number(),
             "public_modlog" => self.public_modlog = value == "true",
+            "observatory_board" => self.observatory_board = value.clone(),
+            "data_licence" => self.data_licence = value.clone(),
+            "data_licence_url" => self.data_licence_url = value.clone(),
             _ => {}
         }
         Ok(value)
