@@ -201,6 +201,7 @@ impl Application {
                     .configure(moderation::report_routes::configure)
                     .configure(governance::routes::configure)
                     .configure(observatory::manifesto::configure)
+                    .configure(observatory::routes::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

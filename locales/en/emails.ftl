@@ -246,3 +246,43 @@ email-application-received-answer = Their answer to the registration question:
 email-application-received-review = Approve or reject it here:
 email-application-received-button = Review applications
 email-application-received-footer = You receive this message because you administer { $site }, where new accounts need approval.
+
+## Signing the manifesto: confirmation link, or “already signed” notice (manifesto_confirm)
+
+email-manifesto-greeting = Hello,
+email-manifesto-subject = Confirm your signature of the { $site } manifesto
+email-manifesto-heading = Confirm your signature
+email-manifesto-intro-person =
+    This email address has just been used to sign the { $site } manifesto.
+    For your signature to count, please confirm it by opening this link:
+email-manifesto-intro-organisation =
+    This email address has just been used to sign the { $site } manifesto
+    on behalf of an organisation. To confirm this signature, open this
+    link:
+email-manifesto-button = Confirm my signature
+email-manifesto-validity =
+    { $days ->
+        [one] This link works only once and is valid for one day.
+       *[other] This link works only once and is valid for { $days } days.
+    }
+email-manifesto-review =
+    Once confirmed, your organisation’s signature will be checked by the
+    moderation team before it appears on the public list.
+email-manifesto-ignore =
+    If you did not sign, simply ignore this email: without confirmation,
+    nothing is published or counted, and your address is erased after
+    { $days } days.
+email-manifesto-already-subject = You have already signed the { $site } manifesto
+email-manifesto-already-heading = You have already signed
+email-manifesto-already-intro =
+    Someone has just asked to sign the { $site } manifesto with this email
+    address. It has already been used for a confirmed signature: each
+    address can sign only once, and yours is counted. There is nothing else
+    to do.
+email-manifesto-already-link = The manifesto and its signatories:
+email-manifesto-already-ignore =
+    If this was not you, ignore this email: nothing has changed.
+email-manifesto-footer =
+    You are receiving this email because this address was entered in the
+    { $site } manifesto’s signature form. It is used for nothing else and
+    is never published.

@@ -792,3 +792,325 @@ modlog-action-resolve_reports_dismissed = Reports dismissed
 modlog-action-resolve_reports_sanctioned = Reports resolved: post hidden and author sanctioned
 post-hidden-by-reports = hidden automatically after several reports, until a moderator reviews it
 error-setting-question-required = Approval mode needs a question for applicants to answer.
+
+## Manifesto (public page, signing, confirmation)
+
+nav-manifesto = Manifesto
+manifesto-title = Manifesto
+manifesto-staff-pending =
+    { $count ->
+        [one] One organisation is waiting to be checked before it is listed.
+       *[other] { $count } organisations are waiting to be checked before they are listed.
+    }
+manifesto-staff-none = No organisation is waiting to be checked.
+manifesto-admin-edit = Edit the manifesto’s text
+manifesto-signatories-heading = Signatories
+manifesto-people-count =
+    { $count ->
+        [0] Nobody has signed this manifesto yet.
+        [one] One person has signed this manifesto.
+       *[other] { $count } people have signed this manifesto.
+    }
+manifesto-sign-heading = Sign the manifesto
+manifesto-sign-intro = One signature per email address. We send you a link to confirm your signature; your address is never published or used for anything else.
+manifesto-kind-legend = You are signing
+manifesto-kind-person = As yourself
+manifesto-kind-person-hint = Your signature adds to the number of signatories; your name is not published.
+manifesto-kind-organisation = On behalf of an organisation
+manifesto-kind-organisation-hint = An association, a collective, a union, a media outlet… Its name will appear on the public list once the moderation team has checked the signature.
+manifesto-field-name = Name
+manifesto-name-hint = The organisation’s name, or your name or a pseudonym (at most 120 characters).
+manifesto-field-website = The organisation’s website (optional)
+manifesto-website-hint = Organisations only: an http:// or https:// address, which the organisation’s name will link to.
+manifesto-field-city = City (optional)
+manifesto-city-hint = People only: the city you live in, if you wish. It is not published.
+manifesto-field-email = Email address
+manifesto-email-hint = Never published: it is only used to confirm your signature.
+manifesto-submit = Sign the manifesto
+manifesto-organisations-heading = Signing organisations
+manifesto-organisations-empty = No organisation has been listed yet.
+manifesto-sent-title = Check your mailbox
+manifesto-sent-message = An email has just been sent to the address you gave. Follow its instructions to confirm your signature: the link in it is valid for 7 days. Unconfirmed signatures are not counted.
+manifesto-back = Back to the manifesto
+manifesto-confirmed-title = Signature confirmed
+manifesto-confirmed-person = Thank you! Your signature is confirmed and adds to the number of signatories.
+manifesto-confirmed-organisation = Thank you! Your organisation’s signature is confirmed. It will appear on the public list as soon as the moderation team has checked it.
+manifesto-link-invalid-message = This confirmation link is not valid: it has already been used, was replaced by a newer one, or never existed. If you have already confirmed your signature, it is recorded.
+manifesto-link-expired-title = Link expired
+manifesto-link-expired-message = This confirmation link has expired: it was only valid for 7 days. Sign again to get a new one.
+manifesto-sign-again = Sign again
+error-manifesto-kind = Say whether you are signing as yourself or on behalf of an organisation.
+error-manifesto-name-required = Enter a name.
+error-manifesto-name-too-long = This name is too long (at most 120 characters).
+error-manifesto-website-invalid = This address is not valid: enter a website address starting with http:// or https://.
+error-manifesto-website-too-long = This address is too long (at most 300 characters).
+error-manifesto-city-too-long = This city name is too long (at most 80 characters).
+error-manifesto-honeypot = The signature could not be recorded. Fill in the form yourself, without autofill, and try again.
+error-manifesto-text-required = The French text cannot be empty.
+error-manifesto-text-too-long = This text is too long (at most 20,000 characters).
+error-manifesto-decision = Choose whether to list or reject this signature.
+
+## Manifesto (administration and moderation)
+
+admin-manifesto-title = Manifesto text
+admin-manifesto-intro = The text is written in Markdown. As soon as it is saved, every visitor sees the new version. Each change is written to the moderation log.
+admin-manifesto-view = View the manifesto page
+admin-manifesto-moderation-link = Signing organisations to check
+admin-manifesto-text-fr = French text
+admin-manifesto-text-fr-hint = Required, at most 20,000 characters. Markdown: “# Title”, “## Heading”, lists starting with “- ”, **bold**, [link](https://example.org).
+admin-manifesto-text-en = English text
+admin-manifesto-text-en-hint = Optional: when empty, the English page shows the French text.
+admin-manifesto-save = Save the text
+admin-manifesto-saved = The manifesto’s text is saved.
+mod-manifesto-title = Organisations signing the manifesto
+mod-manifesto-intro = An organisation that confirmed its signature only appears on the manifesto page once you have checked it: make sure it exists and that the website given is really its own. The email address is only visible to the team.
+mod-manifesto-page-link = View the manifesto page
+mod-manifesto-pending-heading = Waiting to be checked
+mod-manifesto-pending-empty = No organisation is waiting to be checked.
+mod-manifesto-approved-heading = Listed
+mod-manifesto-approved-empty = No organisation is listed yet.
+mod-manifesto-website = Website
+mod-manifesto-no-website = none
+mod-manifesto-email = Contact address
+mod-manifesto-confirmed-at = Signature confirmed on
+mod-manifesto-approved-at = listed on
+mod-manifesto-approve = List it
+mod-manifesto-reject = Reject
+mod-manifesto-reject-hint = Rejecting deletes the signature; the organisation is not told.
+mod-manifesto-remove = Remove
+mod-manifesto-remove-label = Remove { $name } from the list (the signature is deleted)
+mod-manifesto-done-approve = The organisation now appears on the manifesto page.
+mod-manifesto-done-reject = The signature has been deleted.
+modlog-action-manifesto_text = Manifesto text changed
+modlog-action-manifesto_approve = Organisation signature listed
+modlog-action-manifesto_reject = Organisation signature deleted
+error-setting-url = Give a full web address (http:// or https://).
+
+## Observatory: errors
+error-review-decision = Choose to publish or reject the proposal.
+error-deployment-required = This field is required.
+error-deployment-too-long = This text is too long.
+error-deployment-status = Choose a status from the list.
+error-deployment-date = Give a real date, to the month (YYYY-MM) or the day (YYYY-MM-DD).
+error-deployment-end-before-start = The end cannot come before the start.
+error-deployment-too-many = That is too many for one deployment.
+error-deployment-source-url = Every source needs a full web address (http:// or https://).
+error-deployment-source-date = A source’s date is to the month (YYYY-MM) or the day (YYYY-MM-DD).
+error-deployment-technology = Choose a technology from the catalogue.
+error-deployment-source-required = A deployment cannot be published without at least one source.
+
+## Urban surveillance observatory
+
+nav-observatory = Observatory
+observatory-title = Urban surveillance observatory
+observatory-intro = A sourced, collaborative record of the surveillance systems deployed in the cities of France, Belgium, Switzerland and Luxembourg: algorithmic video surveillance, facial recognition, sound sensors, drones… Every entry cites its sources and every change is reviewed before publication.
+observatory-propose = Propose a deployment
+observatory-proposals = Pending proposals
+observatory-login-to-propose = Sign in to propose a deployment
+observatory-back = Back to the observatory
+observatory-author-unknown = deleted account
+observatory-summary-heading = The observatory in figures
+observatory-summary-total =
+    { $count ->
+        [0] No deployment has been published yet.
+        [one] One published deployment.
+       *[other] { $count } published deployments.
+    }
+observatory-by-technology = Published deployments by technology
+observatory-by-status = Published deployments by status
+observatory-count-heading = Deployments
+observatory-count-link =
+    { $count ->
+        [one] See the deployment: { $name }
+       *[other] See the { $count } deployments: { $name }
+    }
+observatory-filters-heading = Filter deployments
+observatory-filter-all = All
+observatory-filter-country = Country
+observatory-filter-region = Region (code)
+observatory-filter-region-hint = The code of the region or canton, as shown on the city’s page (for example “93” for Provence-Alpes-Côte d’Azur).
+observatory-filter-city-hint = The city’s identifier, for example “nice”.
+observatory-filter-submit = Filter
+observatory-filter-reset = Clear filters
+observatory-sort-label = Sort by
+observatory-sort-updated = Last updated
+observatory-sort-city = City
+observatory-sort-technology = Technology
+observatory-sort-status = Status (most advanced first)
+observatory-sort-started = Start date (most recent first)
+country-fr = France
+country-be = Belgium
+country-ch = Switzerland
+country-lu = Luxembourg
+observatory-map-title = Map of deployments
+observatory-map-description =
+    Map of France, Belgium, Switzerland and Luxembourg: { $count ->
+        [0] no city has a matching published deployment.
+        [one] one city has published deployments, marked by a circle sized by their number and coloured by the most advanced status.
+       *[other] { $count } cities have published deployments, each marked by a circle sized by their number and coloured by the most advanced status.
+    }
+observatory-map-mark =
+    { $city } — { $count ->
+        [one] one deployment
+       *[other] { $count } deployments
+    } (most advanced status: { $status })
+observatory-map-full = Show the large map
+observatory-map-list-link = List of the cities on the map
+observatory-map-intro = Each circle is a city: its size follows the number of published deployments, its colour the most advanced status. Select a circle to open the city’s page. The list below the map gives the same information.
+observatory-map-filtered = This map only shows the deployments matching the chosen filters.
+observatory-map-back = Back to the list of deployments
+observatory-map-svg = Download the map (SVG)
+observatory-cities-heading = Cities concerned
+observatory-cities-status = Most advanced status
+observatory-cities-empty = No city to show.
+observatory-list-heading = Deployments
+observatory-shown =
+    { $shown ->
+        [0] No published deployment.
+        [one] One published deployment.
+       *[other] { $shown } published deployments.
+    }
+observatory-shown-filtered =
+    { $shown ->
+        [0] No deployment matches
+        [one] One deployment matches
+       *[other] { $shown } deployments match
+    } the filters, out of { $total } published.
+observatory-list-empty = No deployment has been published yet. Propose the first one!
+observatory-list-empty-filtered = No published deployment matches these filters.
+observatory-data-heading = Open data
+observatory-data-intro = All the observatory’s published data can be downloaded and reused:
+observatory-data-intro-filtered = The data matching the chosen filters can be downloaded and reused:
+observatory-export-csv = Spreadsheet (CSV)
+observatory-export-geojson = Geographic data (GeoJSON)
+observatory-export-atom = Feed of updates (Atom)
+observatory-licence = Data published under the licence
+observatory-export-title = Urban surveillance observatory — { $site }
+observatory-export-attribution = City data: GeoNames, geonames.org (CC BY 4.0). Country outlines: Natural Earth, naturalearthdata.com (public domain).
+observatory-done-proposed = Thank you! Your proposal is saved. It will be published once the documentation team has reviewed it; until then only you and the team can see it.
+observatory-done-proposed-duplicate = Your proposal is saved, but a published deployment looks the same (same city, technology and title). Please check it before the review: if it is the same one, propose a change to the existing entry instead.
+observatory-done-edit-proposed = Thank you! Your change is saved; it will be published once reviewed.
+observatory-done-published = The proposal is published.
+observatory-done-rejected = The proposal is rejected; its author sees the reason in the history.
+
+## Observatory: a deployment's page
+
+deployment-status-announced = announced
+deployment-status-trial = on trial
+deployment-status-deployed = deployed
+deployment-status-suspended = suspended
+deployment-status-abandoned = abandoned
+deployment-status-ruled_unlawful = ruled unlawful
+deployment-field-title = Title
+deployment-field-technology = Technology
+deployment-field-city = City
+deployment-field-status = Status
+deployment-field-started = Start
+deployment-field-ended = End
+deployment-field-companies = Companies
+deployment-field-funding = Funding
+deployment-field-description = Description
+deployment-field-sources = Sources
+deployment-period-heading = Period
+deployment-period = { $started } – { $ended }
+deployment-since = since { $started }
+deployment-none-known = not known
+deployment-updated = Last updated
+deployment-unpublished = This deployment is not published yet: only the person who proposed it and the documentation team can see it.
+deployment-sources-empty = No source yet: a deployment cannot be published without at least one source.
+deployment-source-archive = archived copy
+deployment-source-archive-label = Archived copy of “{ $title }”
+deployment-discussion = Discussion on the forum
+deployment-history = History
+deployment-propose-change = Propose a change
+deployment-login-to-propose = Sign in to propose a change
+deployment-pending-heading = Proposals awaiting review
+deployment-pending-own = Your pending proposals: the documentation team will review them before publication.
+deployment-back = Back to the entry
+deployment-history-title = History: { $title }
+deployment-history-intro = Every published version, with what changed from the previous one. Rejected and pending proposals are only shown to their author and the documentation team.
+deployment-history-empty = No version to show.
+revision-heading = Revision #{ $id }
+revision-by = Proposed by
+revision-note = What changes and why:
+revision-published-by = Published by
+revision-reviewed-by = Reviewed by
+revision-review-reason = Reason:
+revision-state-pending = pending
+revision-state-published = published
+revision-state-rejected = rejected
+revision-changes-caption = Changes, field by field
+revision-field = Field
+revision-before = Before
+revision-after = After
+revision-empty = (empty)
+revision-no-changes = No field changes.
+revision-restore = Restore this version
+review-reason = Reason (optional when publishing)
+review-reason-hint = Shown to the person who made the proposal and in the history (1,000 characters at most).
+review-publish = Publish
+review-reject = Reject
+
+## Observatory: the proposal form
+
+deployment-form-new-title = Propose a deployment
+deployment-form-edit-title = Edit: { $title }
+deployment-form-intro = Describe a surveillance system in a city: what it is, how far it has gone, who supplies it and who pays for it, based on verifiable sources (articles, council decisions, public contracts, official documents).
+deployment-form-sources-needed = At least one source is needed for the entry to be published.
+deployment-form-review-notice = Your proposal will be reviewed by the documentation team before it is published.
+deployment-form-what-legend = The deployment
+deployment-form-choose = Choose…
+deployment-field-title-hint = Short and precise, for example “Algorithmic video surveillance on public transport” (160 characters at most).
+deployment-field-date-hint = To the month (YYYY-MM, for example 2024-03) or the day (YYYY-MM-DD).
+deployment-field-ended-hint = Leave empty if the system is still in place. To the month (YYYY-MM) or the day (YYYY-MM-DD).
+deployment-field-companies-hint = The companies that supply or operate the system, separated by commas (10 at most).
+deployment-field-funding-hint = Amount and funders, if known (for example “€1.2M, of which €400,000 from the State”).
+deployment-field-description-hint = In Markdown: **bold**, *italic*, [link](https://example.org), lists starting with “- ”.
+deployment-field-sources-hint = For each source: its address (http:// or https://) and its title; the publisher, date and an archived copy (for example on web.archive.org) are optional. Leave unused rows empty.
+deployment-source-legend = Source { $number }
+deployment-source-url = Address
+deployment-source-title = Title
+deployment-source-publisher = Publisher (optional)
+deployment-source-date = Date (optional)
+deployment-source-archive-url = Archived copy (optional)
+deployment-source-archive-hint = The address of an archived copy of the page, in case it disappears.
+deployment-field-note = What changes and why
+deployment-field-note-hint = Helps the review (500 characters at most), for example “status updated after the council decision of 12 March”.
+deployment-form-submit-new = Send the proposal
+deployment-form-submit-edit = Send the change
+deployment-form-cancel = Cancel
+
+## Observatory: proposals, companies, cities
+
+observatory-queue-title = Pending proposals
+observatory-queue-intro-reviewer = Proposals from all members, oldest first. Open an entry to review its changes, then publish or reject it.
+observatory-queue-intro-member = Your proposals awaiting review by the documentation team.
+observatory-queue-kind = Kind
+observatory-queue-kind-new = new deployment
+observatory-queue-kind-edit = change
+observatory-queue-author = Proposed by
+observatory-queue-date = Date
+observatory-queue-empty-reviewer = No proposal is awaiting review.
+observatory-queue-empty-member = You have no pending proposal.
+company-breadcrumb = Companies
+company-subtitle = A company named by the observatory
+company-website = Company website
+company-deployments-heading = Deployments by { $name }, in every city
+company-deployments-empty = No published deployment names this company.
+company-map-link = See these deployments on the map
+city-dossier-heading = Surveillance dossier: { $city }
+city-dossier-sources = Sources:
+city-dossier-all = These deployments in the observatory
+city-dossier-propose-more = Propose another deployment
+city-dossier-empty = No deployment is documented in { $city } yet.
+city-dossier-propose = Propose a deployment
+
+## Settings: observatory
+
+admin-settings-observatory-legend = Observatory
+admin-settings-observatory-board = Observatory board (identifier)
+admin-settings-observatory-board-hint = The identifier of the board where each published deployment gets its discussion thread; its moderators review proposals together with the global moderators.
+admin-settings-data-licence = Data licence
+admin-settings-data-licence-hint = The name of the licence stated on the exports (CSV, GeoJSON, Atom), for example “CC BY-SA 4.0” (80 characters at most).
+admin-settings-data-licence-url = Licence address
+admin-settings-data-licence-url-hint = The full address of the licence text (http:// or https://).

@@ -257,3 +257,44 @@ email-application-received-answer = Sa réponse à la question d’inscription :
 email-application-received-review = Acceptez ou refusez la demande ici :
 email-application-received-button = Examiner les demandes
 email-application-received-footer = Vous recevez ce message parce que vous administrez { $site } et que les inscriptions y sont soumises à validation.
+
+## Signature du manifeste : lien de confirmation, ou avis « déjà signé » (manifesto_confirm)
+
+email-manifesto-greeting = Bonjour,
+email-manifesto-subject = Confirmez votre signature du manifeste de { $site }
+email-manifesto-heading = Confirmez votre signature
+email-manifesto-intro-person =
+    Cette adresse e-mail vient d’être utilisée pour signer le manifeste de
+    { $site }. Pour que votre signature soit comptée, confirmez-la en
+    ouvrant ce lien :
+email-manifesto-intro-organisation =
+    Cette adresse e-mail vient d’être utilisée pour signer le manifeste de
+    { $site } au nom d’une organisation. Pour confirmer cette signature,
+    ouvrez ce lien :
+email-manifesto-button = Confirmer ma signature
+email-manifesto-validity =
+    { $days ->
+        [one] Ce lien ne peut servir qu’une fois et reste valable un jour.
+       *[other] Ce lien ne peut servir qu’une fois et reste valable { $days } jours.
+    }
+email-manifesto-review =
+    Une fois confirmée, la signature de votre organisation sera vérifiée
+    par l’équipe de modération avant d’apparaître dans la liste publique.
+email-manifesto-ignore =
+    Si vous n’êtes pas à l’origine de cette signature, ignorez simplement
+    ce message : sans confirmation, rien n’est publié ni compté, et votre
+    adresse est effacée au bout de { $days } jours.
+email-manifesto-already-subject = Vous avez déjà signé le manifeste de { $site }
+email-manifesto-already-heading = Vous avez déjà signé
+email-manifesto-already-intro =
+    Quelqu’un vient de demander à signer le manifeste de { $site } avec
+    cette adresse e-mail. Or elle a déjà servi à une signature confirmée :
+    chaque adresse ne peut signer qu’une fois, et la vôtre est bien
+    comptée. Il n’y a rien d’autre à faire.
+email-manifesto-already-link = Le manifeste et ses signataires :
+email-manifesto-already-ignore =
+    Si ce n’était pas vous, ignorez ce message : rien n’a changé.
+email-manifesto-footer =
+    Vous recevez ce message parce que cette adresse a été saisie dans le
+    formulaire de signature du manifeste de { $site }. Elle ne sert à rien
+    d’autre et n’est jamais publiée.

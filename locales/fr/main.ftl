@@ -794,3 +794,330 @@ modlog-action-resolve_reports_dismissed = Signalements classés sans suite
 modlog-action-resolve_reports_sanctioned = Signalements traités : message masqué et sanction
 post-hidden-by-reports = masqué automatiquement après plusieurs signalements, en attendant l’examen d’un modérateur
 error-setting-question-required = Le mode « sur validation » demande une question à laquelle les candidats répondent.
+
+## Manifeste (page publique, signature, confirmation)
+
+nav-manifesto = Manifeste
+manifesto-title = Manifeste
+manifesto-staff-pending =
+    { $count ->
+        [one] Une organisation attend une vérification avant d’être publiée.
+       *[other] { $count } organisations attendent une vérification avant d’être publiées.
+    }
+manifesto-staff-none = Aucune organisation n’attend de vérification.
+manifesto-admin-edit = Modifier le texte du manifeste
+manifesto-signatories-heading = Signataires
+manifesto-people-count =
+    { $count ->
+        [0] Aucune personne n’a encore signé ce manifeste.
+        [one] Une personne a signé ce manifeste.
+       *[other] { $count } personnes ont signé ce manifeste.
+    }
+manifesto-sign-heading = Signer le manifeste
+manifesto-sign-intro = Une seule signature par adresse e-mail. Nous vous envoyons un lien pour confirmer votre signature ; votre adresse n’est jamais publiée ni utilisée à d’autres fins.
+manifesto-kind-legend = Vous signez
+manifesto-kind-person = En votre nom
+manifesto-kind-person-hint = Votre signature s’ajoute au nombre de signataires ; votre nom n’est pas publié.
+manifesto-kind-organisation = Au nom d’une organisation
+manifesto-kind-organisation-hint = Association, collectif, syndicat, média… Son nom figurera dans la liste publique une fois la signature vérifiée par l’équipe de modération.
+manifesto-field-name = Nom
+manifesto-name-hint = Le nom de l’organisation, ou votre nom ou pseudonyme (120 caractères au plus).
+manifesto-field-website = Site web de l’organisation (facultatif)
+manifesto-website-hint = Organisations seulement : une adresse en http:// ou https://, vers laquelle renverra le nom de l’organisation.
+manifesto-field-city = Ville (facultatif)
+manifesto-city-hint = Personnes seulement : la ville où vous vivez, si vous le souhaitez. Elle n’est pas publiée.
+manifesto-field-email = Adresse e-mail
+manifesto-email-hint = Jamais publiée : elle sert uniquement à confirmer votre signature.
+manifesto-submit = Signer le manifeste
+manifesto-organisations-heading = Organisations signataires
+manifesto-organisations-empty = Aucune organisation n’a encore été publiée.
+manifesto-sent-title = Vérifiez votre boîte mail
+manifesto-sent-message = Un e-mail vient d’être envoyé à l’adresse indiquée. Suivez ses instructions pour confirmer votre signature : le lien qu’il contient est valable 7 jours. Sans confirmation, la signature n’est pas comptée.
+manifesto-back = Retour au manifeste
+manifesto-confirmed-title = Signature confirmée
+manifesto-confirmed-person = Merci ! Votre signature est confirmée et s’ajoute au nombre des signataires.
+manifesto-confirmed-organisation = Merci ! La signature de votre organisation est confirmée. Elle apparaîtra dans la liste publique dès que l’équipe de modération l’aura vérifiée.
+manifesto-link-invalid-message = Ce lien de confirmation n’est pas valable : il a déjà servi, a été remplacé par un plus récent ou n’a jamais existé. Si vous avez déjà confirmé votre signature, elle est bien enregistrée.
+manifesto-link-expired-title = Lien expiré
+manifesto-link-expired-message = Ce lien de confirmation a expiré : il n’était valable que 7 jours. Signez à nouveau pour en recevoir un nouveau.
+manifesto-sign-again = Signer à nouveau
+error-manifesto-kind = Indiquez si vous signez en votre nom ou au nom d’une organisation.
+error-manifesto-name-required = Indiquez un nom.
+error-manifesto-name-too-long = Ce nom est trop long (120 caractères au plus).
+error-manifesto-website-invalid = Cette adresse n’est pas valide : indiquez l’adresse d’un site web, commençant par http:// ou https://.
+error-manifesto-website-too-long = Cette adresse est trop longue (300 caractères au plus).
+error-manifesto-city-too-long = Ce nom de ville est trop long (80 caractères au plus).
+error-manifesto-honeypot = La signature n’a pas pu être enregistrée. Remplissez le formulaire vous-même, sans remplissage automatique, puis réessayez.
+error-manifesto-text-required = Le texte en français ne peut pas être vide.
+error-manifesto-text-too-long = Ce texte est trop long (20 000 caractères au plus).
+error-manifesto-decision = Choisissez de publier ou de refuser cette signature.
+
+## Manifeste (administration et modération)
+
+admin-manifesto-title = Texte du manifeste
+admin-manifesto-intro = Le texte s’écrit en Markdown. Dès l’enregistrement, tous les visiteurs voient la nouvelle version. Chaque modification est inscrite au journal de modération.
+admin-manifesto-view = Voir la page du manifeste
+admin-manifesto-moderation-link = Organisations signataires à vérifier
+admin-manifesto-text-fr = Texte en français
+admin-manifesto-text-fr-hint = Obligatoire, 20 000 caractères au plus. Markdown : « # Titre », « ## Intertitre », listes commençant par « - », **gras**, [lien](https://exemple.org).
+admin-manifesto-text-en = Texte en anglais
+admin-manifesto-text-en-hint = Facultatif : laissé vide, la page en anglais affiche le texte français.
+admin-manifesto-save = Enregistrer le texte
+admin-manifesto-saved = Le texte du manifeste est enregistré.
+mod-manifesto-title = Organisations signataires du manifeste
+mod-manifesto-intro = Une organisation qui a confirmé sa signature n’apparaît sur la page du manifeste qu’après votre vérification : assurez-vous qu’elle existe et que le site indiqué est bien le sien. L’adresse e-mail n’est visible que de l’équipe.
+mod-manifesto-page-link = Voir la page du manifeste
+mod-manifesto-pending-heading = En attente de vérification
+mod-manifesto-pending-empty = Aucune organisation n’attend de vérification.
+mod-manifesto-approved-heading = Publiées
+mod-manifesto-approved-empty = Aucune organisation n’est publiée pour l’instant.
+mod-manifesto-website = Site web
+mod-manifesto-no-website = aucun
+mod-manifesto-email = Adresse de contact
+mod-manifesto-confirmed-at = Signature confirmée le
+mod-manifesto-approved-at = publiée le
+mod-manifesto-approve = Publier
+mod-manifesto-reject = Refuser
+mod-manifesto-reject-hint = Refuser supprime la signature ; l’organisation n’en est pas avertie.
+mod-manifesto-remove = Retirer
+mod-manifesto-remove-label = Retirer { $name } de la liste (la signature est supprimée)
+mod-manifesto-done-approve = L’organisation figure désormais sur la page du manifeste.
+mod-manifesto-done-reject = La signature a été supprimée.
+modlog-action-manifesto_text = Texte du manifeste modifié
+modlog-action-manifesto_approve = Signature d’organisation publiée
+modlog-action-manifesto_reject = Signature d’organisation supprimée
+error-setting-url = Indiquez une adresse web complète (http:// ou https://).
+
+## Observatoire : erreurs
+error-review-decision = Choisissez de publier ou de refuser la proposition.
+error-deployment-required = Ce champ est obligatoire.
+error-deployment-too-long = Ce texte est trop long.
+error-deployment-status = Choisissez un statut de la liste.
+error-deployment-date = Indiquez une date réelle, au mois (AAAA-MM) ou au jour (AAAA-MM-JJ).
+error-deployment-end-before-start = La fin ne peut pas précéder le début.
+error-deployment-too-many = Il y en a trop pour un seul déploiement.
+error-deployment-source-url = Chaque source a une adresse web complète (http:// ou https://).
+error-deployment-source-date = La date d’une source est au mois (AAAA-MM) ou au jour (AAAA-MM-JJ).
+error-deployment-technology = Choisissez une technologie du catalogue.
+error-deployment-source-required = Un déploiement ne peut pas être publié sans au moins une source.
+
+## Observatoire de la surveillance urbaine
+
+nav-observatory = Observatoire
+observatory-title = Observatoire de la surveillance urbaine
+observatory-intro = Un inventaire sourcé et collaboratif des dispositifs de surveillance déployés dans les villes de France, de Belgique, de Suisse et du Luxembourg : vidéosurveillance algorithmique, reconnaissance faciale, capteurs sonores, drones… Chaque fiche cite ses sources et chaque modification est relue avant publication.
+observatory-propose = Proposer un déploiement
+observatory-proposals = Propositions en attente
+observatory-login-to-propose = Se connecter pour proposer un déploiement
+observatory-back = Retour à l’observatoire
+observatory-author-unknown = compte supprimé
+observatory-summary-heading = L’observatoire en chiffres
+observatory-summary-total =
+    { $count ->
+        [0] Aucun déploiement n’est encore publié.
+        [one] Un déploiement publié.
+       *[other] { $count } déploiements publiés.
+    }
+observatory-by-technology = Déploiements publiés par technologie
+observatory-by-status = Déploiements publiés par statut
+observatory-count-heading = Déploiements
+observatory-count-link =
+    { $count ->
+        [one] Voir le déploiement : { $name }
+       *[other] Voir les { $count } déploiements : { $name }
+    }
+observatory-filters-heading = Filtrer les déploiements
+observatory-filter-all = Tous
+observatory-filter-country = Pays
+observatory-filter-region = Région (code)
+observatory-filter-region-hint = Le code de la région ou du canton, tel qu’il apparaît sur la page de la ville (par exemple « 93 » pour Provence-Alpes-Côte d’Azur).
+observatory-filter-city-hint = L’identifiant de la ville, par exemple « nice ».
+observatory-filter-submit = Filtrer
+observatory-filter-reset = Retirer les filtres
+observatory-sort-label = Trier par
+observatory-sort-updated = Dernière mise à jour
+observatory-sort-city = Ville
+observatory-sort-technology = Technologie
+observatory-sort-status = Statut (du plus avancé au moins avancé)
+observatory-sort-started = Date de début (les plus récents d’abord)
+country-fr = France
+country-be = Belgique
+country-ch = Suisse
+country-lu = Luxembourg
+observatory-map-title = Carte des déploiements
+observatory-map-description =
+    Carte de la France, de la Belgique, de la Suisse et du Luxembourg : { $count ->
+        [0] aucune ville n’a de déploiement publié correspondant.
+        [one] une ville a des déploiements publiés, marquée d’un cercle dont la taille suit leur nombre et la couleur le statut le plus avancé.
+       *[other] { $count } villes ont des déploiements publiés, chacune marquée d’un cercle dont la taille suit leur nombre et la couleur le statut le plus avancé.
+    }
+observatory-map-mark =
+    { $city } — { $count ->
+        [one] un déploiement
+       *[other] { $count } déploiements
+    } (statut le plus avancé : { $status })
+observatory-map-full = Afficher la carte en grand
+observatory-map-list-link = Liste des villes de la carte
+observatory-map-intro = Chaque cercle est une ville : sa taille suit le nombre de déploiements publiés, sa couleur le statut le plus avancé. Cliquez sur un cercle pour ouvrir la page de la ville. La liste sous la carte donne les mêmes informations.
+observatory-map-filtered = Cette carte ne montre que les déploiements correspondant aux filtres choisis.
+observatory-map-back = Retour à la liste des déploiements
+observatory-map-svg = Télécharger la carte (SVG)
+observatory-cities-heading = Villes concernées
+observatory-cities-status = Statut le plus avancé
+observatory-cities-empty = Aucune ville à afficher.
+observatory-list-heading = Déploiements
+observatory-shown =
+    { $shown ->
+        [0] Aucun déploiement publié.
+        [one] Un déploiement publié.
+       *[other] { $shown } déploiements publiés.
+    }
+observatory-shown-filtered =
+    { $shown ->
+        [0] Aucun déploiement ne correspond
+        [one] Un déploiement correspond
+       *[other] { $shown } déploiements correspondent
+    } aux filtres, sur { $total ->
+        [0] aucun déploiement publié
+        [one] un seul déploiement publié
+       *[other] { $total } déploiements publiés
+    }.
+observatory-list-empty = Aucun déploiement n’est encore publié. Proposez le premier !
+observatory-list-empty-filtered = Aucun déploiement publié ne correspond à ces filtres.
+observatory-data-heading = Données ouvertes
+observatory-data-intro = Toutes les données publiées de l’observatoire peuvent être téléchargées et réutilisées :
+observatory-data-intro-filtered = Les données correspondant aux filtres choisis peuvent être téléchargées et réutilisées :
+observatory-export-csv = Tableur (CSV)
+observatory-export-geojson = Données géographiques (GeoJSON)
+observatory-export-atom = Fil d’actualité des mises à jour (Atom)
+observatory-licence = Données publiées sous licence
+observatory-export-title = Observatoire de la surveillance urbaine — { $site }
+observatory-export-attribution = Données des villes : GeoNames, geonames.org (CC BY 4.0). Contours des pays : Natural Earth, naturalearthdata.com (domaine public).
+observatory-done-proposed = Merci ! Votre proposition est enregistrée. Elle sera publiée après relecture par l’équipe de documentation ; d’ici là, elle n’est visible que de vous et de l’équipe.
+observatory-done-proposed-duplicate = Votre proposition est enregistrée, mais un déploiement publié semble identique (même ville, même technologie, même titre). Vérifiez-le avant la relecture : s’il s’agit du même, proposez plutôt une modification de la fiche existante.
+observatory-done-edit-proposed = Merci ! Votre modification est enregistrée ; elle sera publiée après relecture.
+observatory-done-published = La proposition est publiée.
+observatory-done-rejected = La proposition est refusée ; la personne qui l’a faite voit le motif dans l’historique.
+
+## Observatoire : fiche d’un déploiement
+
+deployment-status-announced = annoncé
+deployment-status-trial = en expérimentation
+deployment-status-deployed = déployé
+deployment-status-suspended = suspendu
+deployment-status-abandoned = abandonné
+deployment-status-ruled_unlawful = jugé illégal
+deployment-field-title = Titre
+deployment-field-technology = Technologie
+deployment-field-city = Ville
+deployment-field-status = Statut
+deployment-field-started = Début
+deployment-field-ended = Fin
+deployment-field-companies = Entreprises
+deployment-field-funding = Financement
+deployment-field-description = Description
+deployment-field-sources = Sources
+deployment-period-heading = Période
+deployment-period = { $started } – { $ended }
+deployment-since = depuis { $started }
+deployment-none-known = non renseigné
+deployment-updated = Dernière mise à jour
+deployment-unpublished = Ce déploiement n’est pas encore publié : seules la personne qui l’a proposé et l’équipe de documentation le voient.
+deployment-sources-empty = Aucune source pour l’instant : un déploiement ne peut pas être publié sans au moins une source.
+deployment-source-archive = copie archivée
+deployment-source-archive-label = Copie archivée de « { $title } »
+deployment-discussion = Discussion sur le forum
+deployment-history = Historique
+deployment-propose-change = Proposer une modification
+deployment-login-to-propose = Se connecter pour proposer une modification
+deployment-pending-heading = Propositions en attente de relecture
+deployment-pending-own = Vos propositions en attente : l’équipe de documentation les relira avant publication.
+deployment-back = Retour à la fiche
+deployment-history-title = Historique : { $title }
+deployment-history-intro = Chaque version publiée, avec ce qui a changé par rapport à la précédente. Les propositions refusées ou en attente n’y figurent que pour leur auteur ou autrice et l’équipe de documentation.
+deployment-history-empty = Aucune version à afficher.
+revision-heading = Révision n° { $id }
+revision-by = Proposée par
+revision-note = Ce qui change et pourquoi :
+revision-published-by = Publiée par
+revision-reviewed-by = Relue par
+revision-review-reason = Motif :
+revision-state-pending = en attente
+revision-state-published = publiée
+revision-state-rejected = refusée
+revision-changes-caption = Modifications, champ par champ
+revision-field = Champ
+revision-before = Avant
+revision-after = Après
+revision-empty = (vide)
+revision-no-changes = Aucun champ ne change.
+revision-restore = Rétablir cette version
+review-reason = Motif (facultatif pour une publication)
+review-reason-hint = Montré à la personne qui a fait la proposition et dans l’historique (1 000 caractères au plus).
+review-publish = Publier
+review-reject = Refuser
+
+## Observatoire : formulaire de proposition
+
+deployment-form-new-title = Proposer un déploiement
+deployment-form-edit-title = Modifier : { $title }
+deployment-form-intro = Décrivez un dispositif de surveillance dans une ville : ce qu’il est, où il en est, qui le fournit et qui le paie, en vous appuyant sur des sources vérifiables (articles, délibérations, marchés publics, documents officiels).
+deployment-form-sources-needed = Au moins une source est nécessaire pour que la fiche soit publiée.
+deployment-form-review-notice = Votre proposition sera relue par l’équipe de documentation avant d’être publiée.
+deployment-form-what-legend = Le déploiement
+deployment-form-choose = Choisir…
+deployment-field-title-hint = Court et précis, par exemple « Vidéosurveillance algorithmique des transports » (160 caractères au plus).
+deployment-field-date-hint = Au mois (AAAA-MM, par exemple 2024-03) ou au jour (AAAA-MM-JJ).
+deployment-field-ended-hint = À laisser vide si le dispositif est toujours en place. Au mois (AAAA-MM) ou au jour (AAAA-MM-JJ).
+deployment-field-companies-hint = Les entreprises qui fournissent ou exploitent le dispositif, séparées par des virgules (10 au plus).
+deployment-field-funding-hint = Montant et financeurs, si on les connaît (par exemple « 1,2 M€, dont 400 000 € de l’État »).
+deployment-field-description-hint = En Markdown : **gras**, *italique*, [lien](https://exemple.org), listes commençant par « - ».
+deployment-field-sources-hint = Pour chaque source : son adresse (http:// ou https://) et son titre ; l’éditeur, la date et une copie archivée (par exemple sur web.archive.org) sont facultatifs. Laissez vides les lignes inutiles.
+deployment-source-legend = Source { $number }
+deployment-source-url = Adresse
+deployment-source-title = Titre
+deployment-source-publisher = Éditeur (facultatif)
+deployment-source-date = Date (facultative)
+deployment-source-archive-url = Copie archivée (facultative)
+deployment-source-archive-hint = L’adresse d’une copie archivée de la page, au cas où elle disparaîtrait.
+deployment-field-note = Ce qui change et pourquoi
+deployment-field-note-hint = Aide la relecture (500 caractères au plus), par exemple « statut mis à jour après la délibération du 12 mars ».
+deployment-form-submit-new = Envoyer la proposition
+deployment-form-submit-edit = Envoyer la modification
+deployment-form-cancel = Annuler
+
+## Observatoire : propositions, entreprises, villes
+
+observatory-queue-title = Propositions en attente
+observatory-queue-intro-reviewer = Les propositions de tous les membres, de la plus ancienne à la plus récente. Ouvrez une fiche pour relire ses modifications, puis la publier ou la refuser.
+observatory-queue-intro-member = Vos propositions en attente de relecture par l’équipe de documentation.
+observatory-queue-kind = Type
+observatory-queue-kind-new = nouveau déploiement
+observatory-queue-kind-edit = modification
+observatory-queue-author = Proposée par
+observatory-queue-date = Date
+observatory-queue-empty-reviewer = Aucune proposition n’attend de relecture.
+observatory-queue-empty-member = Vous n’avez aucune proposition en attente.
+company-breadcrumb = Entreprises
+company-subtitle = Entreprise citée par l’observatoire
+company-website = Site de l’entreprise
+company-deployments-heading = Déploiements de { $name }, dans toutes les villes
+company-deployments-empty = Aucun déploiement publié ne cite cette entreprise.
+company-map-link = Voir ces déploiements sur la carte
+city-dossier-heading = Dossier de surveillance : { $city }
+city-dossier-sources = Sources :
+city-dossier-all = Ces déploiements dans l’observatoire
+city-dossier-propose-more = Proposer un autre déploiement
+city-dossier-empty = Aucun déploiement n’est encore documenté à { $city }.
+city-dossier-propose = Proposer un déploiement
+
+## Réglages : observatoire
+
+admin-settings-observatory-legend = Observatoire
+admin-settings-observatory-board = Forum de l’observatoire (identifiant)
+admin-settings-observatory-board-hint = L’identifiant du forum où chaque déploiement publié reçoit son sujet de discussion ; ses modérateurs et modératrices relisent les propositions avec l’équipe de modération.
+admin-settings-data-licence = Licence des données
+admin-settings-data-licence-hint = Le nom de la licence indiquée sur les exports (CSV, GeoJSON, Atom), par exemple « CC BY-SA 4.0 » (80 caractères au plus).
+admin-settings-data-licence-url = Adresse de la licence
+admin-settings-data-licence-url-hint = L’adresse complète du texte de la licence (http:// ou https://).
+

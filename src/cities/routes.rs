@@ -97,9 +97,21 @@ async fn city_page(
         None => None,
     };
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
+    let dossier_filters = crate::observatory::deployments::Filters {
+        city: Some(city.slug.clone()),
+        ..Default::default()
+    };
+    let dossier = ctx
+        .db
+        .run(move |conn| {
+            crate::observatory::deployments::published(conn, &dossier_filters, None, 500)
+                .map_err(AppError::from)
+        })
+        .await?;
+    let dossier = crate::observatory::routes::city_dossier(&dossier, ctx.lang);
     ctx.render_cacheable(
         ticket,
         "pages/city",
-        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch}),
+        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch, "dossier": dossier}),
     )
 }

@@ -191,8 +191,7 @@ async fn propose_edit(
             crate::db::write_tx_private(conn, |conn| {
                 let d = deployments::by_id(conn, id)?.ok_or(AppError::NotFound)?;
                 let reviewer = deployments::is_reviewer(conn, &viewer, &board)?;
-                if d.published_at.is_none() && !reviewer && d.proposed_by != Some(viewer.user_id)
-                {
+                if d.published_at.is_none() && !reviewer && d.proposed_by != Some(viewer.user_id) {
                     return Err(AppError::NotFound);
                 }
                 deployments::propose_edit(conn, viewer.user_id, id, snapshot, &body.note)
@@ -235,14 +234,24 @@ pub async fn decide(
         if !deployments::is_reviewer(conn, &viewer, &board)? {
             // Members learn nothing about proposals that are not theirs.
             let d = deployments::by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            return Err(if d.published_at.is_some() || d.proposed_by == Some(viewer.user_id) {
-                AppError::Forbidden
-            } else {
-                AppError::NotFound
-            });
+            return Err(
+                if d.published_at.is_some() || d.proposed_by == Some(viewer.user_id) {
+                    AppError::Forbidden
+                } else {
+                    AppError::NotFound
+                },
+            );
         }
         crate::db::write_tx(conn, |conn| {
-            deployments::review(conn, viewer.user_id, id, revision, decision, &reason, &board)
+            deployments::review(
+                conn,
+                viewer.user_id,
+                id,
+                revision,
+                decision,
+                &reason,
+                &board,
+            )
         })
     })
     .await

@@ -134,7 +134,10 @@ pub fn company_id_for(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        slug = format!("{slug}-{}", crate::db::now().and_utc().timestamp_subsec_nanos());
+        slug = format!(
+            "{slug}-{}",
+            crate::db::now().and_utc().timestamp_subsec_nanos()
+        );
     }
     diesel::insert_into(companies::table)
         .values((
@@ -164,7 +167,12 @@ pub fn companies(conn: &mut DbConnection) -> QueryResult<Vec<CompanySummary>> {
     let rows: Vec<(String, String, String, i64)> = companies::table
         .inner_join(deployment_companies::table.inner_join(deployments::table))
         .filter(deployments::published_at.is_not_null())
-        .group_by((companies::id, companies::slug, companies::name, companies::website))
+        .group_by((
+            companies::id,
+            companies::slug,
+            companies::name,
+            companies::website,
+        ))
         .select((
             companies::slug,
             companies::name,

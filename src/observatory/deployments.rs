@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::sessions::{Role, Viewer};
 use crate::db::schema::{
-    cities, companies, deployment_companies, deployment_revisions, deployment_sources,
-    deployments, technologies,
+    cities, companies, deployment_companies, deployment_revisions, deployment_sources, deployments,
+    technologies,
 };
 use crate::db::DbConnection;
 use crate::validation::{clean_text, FieldError};
@@ -109,7 +109,11 @@ fn date_end(raw: &str) -> Option<NaiveDate> {
         return Some(first);
     }
     let next = if first.format("%m").to_string() == "12" {
-        NaiveDate::from_ymd_opt(first.format("%Y").to_string().parse::<i32>().ok()? + 1, 1, 1)
+        NaiveDate::from_ymd_opt(
+            first.format("%Y").to_string().parse::<i32>().ok()? + 1,
+            1,
+            1,
+        )
     } else {
         first.checked_add_months(chrono::Months::new(1))
     }?;
@@ -147,13 +151,22 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
         .to_owned();
     let (start, started) =
         parse_date(&input.started).ok_or(FieldError::new("started", "error-deployment-date"))?;
-    let ended = match input.ended.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let ended = match input
+        .ended
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(raw) => {
-            let (_, text) = parse_date(raw).ok_or(FieldError::new("ended", "error-deployment-date"))?;
+            let (_, text) =
+                parse_date(raw).ok_or(FieldError::new("ended", "error-deployment-date"))?;
             let end = date_end(&text).ok_or(FieldError::new("ended", "error-deployment-date"))?;
             if end < start {
-                return Err(FieldError::new("ended", "error-deployment-end-before-start"));
+                return Err(FieldError::new(
+                    "ended",
+                    "error-deployment-end-before-start",
+                ));
             }
             Some(text)
         }
@@ -161,7 +174,11 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
     let mut companies = Vec::new();
     for c in &input.companies {
         let name = text(c, "companies", 120, false)?;
-        if !name.is_empty() && !companies.iter().any(|n: &String| n.to_lowercase() == name.to_lowercase()) {
+        if !name.is_empty()
+            && !companies
+                .iter()
+                .any(|n: &String| n.to_lowercase() == name.to_lowercase())
+        {
             companies.push(name);
         }
     }
@@ -194,7 +211,12 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
                     .1,
             ),
         };
-        let archive_url = match s.archive_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        let archive_url = match s
+            .archive_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
             None => None,
             Some(u) if valid_url(u) => Some(u.to_owned()),
             Some(_) => return Err(FieldError::new("sources", "error-deployment-source-url")),
@@ -261,7 +283,11 @@ pub fn duplicates(
 
 /// Who may review proposals: administrators, global moderators, and the moderators of the
 /// observatory's board (its documentalists).
-pub fn is_reviewer(conn: &mut DbConnection, viewer: &Viewer, board_slug: &str) -> QueryResult<bool> {
+pub fn is_reviewer(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    board_slug: &str,
+) -> QueryResult<bool> {
     if viewer.role != Role::Member {
         return Ok(true);
     }
@@ -368,9 +394,18 @@ pub fn propose_edit(
     note: &str,
 ) -> Result<Proposed, AppError> {
     let (technology_id, city_id) = resolve(conn, &mut snapshot)?;
-    let possible_duplicates =
-        duplicates(conn, city_id, technology_id, &snapshot.title, Some(deployment_id))?;
-    let note = clean_text(note, false).trim().chars().take(500).collect::<String>();
+    let possible_duplicates = duplicates(
+        conn,
+        city_id,
+        technology_id,
+        &snapshot.title,
+        Some(deployment_id),
+    )?;
+    let note = clean_text(note, false)
+        .trim()
+        .chars()
+        .take(500)
+        .collect::<String>();
     let revision_id = insert_revision(conn, deployment_id, author_id, PENDING, &snapshot, &note)?;
     Ok(Proposed {
         deployment_id,
@@ -420,7 +455,11 @@ pub fn review(
     let pending: Option<(i64, String)> = deployment_revisions::table
         .filter(deployment_revisions::deployment_id.eq(deployment_id))
         .filter(deployment_revisions::state.eq(PENDING))
-        .filter(deployment_revisions::id.eq(revision_id.unwrap_or(0)).or(revision_id.is_none().into_sql::<Bool>()))
+        .filter(
+            deployment_revisions::id
+                .eq(revision_id.unwrap_or(0))
+                .or(revision_id.is_none().into_sql::<Bool>()),
+        )
         .order(deployment_revisions::id.asc())
         .select((deployment_revisions::id, deployment_revisions::snapshot))
         .first(conn)
@@ -428,7 +467,10 @@ pub fn review(
     let (revision_id, json) = pending.ok_or(AppError::NotFound)?;
     let reason = clean_text(reason, true).trim().to_owned();
     if reason.chars().count() > 1000 {
-        return Err(AppError::Invalid(FieldError::new("reason", "error-reason-too-long")));
+        return Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "error-reason-too-long",
+        )));
     }
     let now = crate::db::now();
     if decision == Decision::Reject {
@@ -483,12 +525,12 @@ fn apply(
     snapshot: &Snapshot,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
-    let was_published: Option<Option<NaiveDateTime>> = deployments::table
+    let before: Option<(Option<NaiveDateTime>, i64)> = deployments::table
         .find(deployment_id)
-        .select(deployments::published_at)
+        .select((deployments::published_at, deployments::city_id))
         .first(conn)
         .optional()?;
-    let was_published = was_published.ok_or(AppError::NotFound)?;
+    let (was_published, old_city) = before.ok_or(AppError::NotFound)?;
     diesel::update(deployments::table.find(deployment_id))
         .set((
             deployments::city_id.eq(city_id),
@@ -506,8 +548,10 @@ fn apply(
             deployments::version.eq(deployments::version + 1),
         ))
         .execute(conn)?;
-    diesel::delete(deployment_companies::table.filter(deployment_companies::deployment_id.eq(deployment_id)))
-        .execute(conn)?;
+    diesel::delete(
+        deployment_companies::table.filter(deployment_companies::deployment_id.eq(deployment_id)),
+    )
+    .execute(conn)?;
     for name in &snapshot.companies {
         let company_id = super::catalogue::company_id_for(conn, name)?;
         diesel::insert_into(deployment_companies::table)
@@ -517,8 +561,10 @@ fn apply(
             ))
             .execute(conn)?;
     }
-    diesel::delete(deployment_sources::table.filter(deployment_sources::deployment_id.eq(deployment_id)))
-        .execute(conn)?;
+    diesel::delete(
+        deployment_sources::table.filter(deployment_sources::deployment_id.eq(deployment_id)),
+    )
+    .execute(conn)?;
     for (i, s) in snapshot.sources.iter().enumerate() {
         diesel::insert_into(deployment_sources::table)
             .values((
@@ -532,8 +578,8 @@ fn apply(
             ))
             .execute(conn)?;
     }
-    // The city page shows its dossier: it changed.
-    diesel::update(cities::table.find(city_id))
+    // The city pages show their dossiers: they changed (both cities, after a move).
+    diesel::update(cities::table.filter(cities::id.eq_any([city_id, old_city])))
         .set(cities::version.eq(cities::version + 1))
         .execute(conn)?;
     Ok(was_published.is_none())
@@ -549,7 +595,10 @@ fn create_thread(
     board_slug: &str,
 ) -> Result<(), AppError> {
     let Some(board) = crate::forum::queries::board_by_slug(conn, board_slug)? else {
-        tracing::warn!(board = board_slug, "observatory board missing: no discussion thread");
+        tracing::warn!(
+            board = board_slug,
+            "observatory board missing: no discussion thread"
+        );
         return Ok(());
     };
     let author: Option<Option<i64>> = deployments::table
@@ -560,8 +609,8 @@ fn create_thread(
     let Some(Some(author_id)) = author else {
         return Ok(());
     };
-    let title = crate::forum::domain::ThreadTitle::parse(&snapshot.title)
-        .map_err(AppError::Invalid)?;
+    let title =
+        crate::forum::domain::ThreadTitle::parse(&snapshot.title).map_err(AppError::Invalid)?;
     let body = crate::forum::domain::PostBody::parse(&format!(
         "[{}](/observatoire/d/{deployment_id})\n\n{}",
         snapshot.title,
@@ -614,7 +663,15 @@ pub fn revert(
         .order(deployment_revisions::id.desc())
         .select(deployment_revisions::id)
         .first(conn)?;
-    review(conn, reviewer_id, deployment_id, Some(newest), Decision::Publish, "", board_slug)
+    review(
+        conn,
+        reviewer_id,
+        deployment_id,
+        Some(newest),
+        Decision::Publish,
+        "",
+        board_slug,
+    )
 }
 
 /// A deployment as pages and the API show it.
@@ -654,9 +711,27 @@ pub struct CompanyRef {
 }
 
 type DeploymentRow = (
-    (i64, String, String, String, Option<String>, String, String, String),
+    (
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+    ),
     (String, String, String, String, f64, f64),
-    (String, String, String, Option<i64>, Option<i64>, Option<NaiveDateTime>, NaiveDateTime, i64),
+    (
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        i64,
+    ),
 );
 
 macro_rules! deployment_columns {
@@ -695,7 +770,11 @@ macro_rules! deployment_columns {
 }
 
 fn from_row(r: DeploymentRow) -> Deployment {
-    let ((id, title, status, started, ended, funding, tech, tech_name), (tech_en, city, city_name, country, lat, lon), (region, md, html, thread_id, proposed_by, published_at, updated_at, version)) = r;
+    let (
+        (id, title, status, started, ended, funding, tech, tech_name),
+        (tech_en, city, city_name, country, lat, lon),
+        (region, md, html, thread_id, proposed_by, published_at, updated_at, version),
+    ) = r;
     Deployment {
         id,
         title,
@@ -724,28 +803,70 @@ fn from_row(r: DeploymentRow) -> Deployment {
     }
 }
 
+/// A source row: deployment id, url, title, publisher, date, archive.
+type SourceRow = (i64, String, String, String, Option<String>, Option<String>);
+
+/// A revision row: id, author id, state, snapshot, note, reviewer id, reason, reviewed at,
+/// created at, author name.
+type RevisionRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    Option<NaiveDateTime>,
+    NaiveDateTime,
+    Option<String>,
+);
+
+/// A pending proposal row: revision, deployment, title, published at, author, created at,
+/// author id.
+type PendingRow = (
+    i64,
+    i64,
+    String,
+    Option<NaiveDateTime>,
+    Option<String>,
+    NaiveDateTime,
+    Option<i64>,
+);
+
+/// Published counts by technology and by status.
+type Counts = (Vec<(String, i64)>, Vec<(String, i64)>);
+
 /// Fills in the companies and sources of a page of deployments (two statements).
-fn with_details(conn: &mut DbConnection, mut list: Vec<Deployment>) -> QueryResult<Vec<Deployment>> {
+fn with_details(
+    conn: &mut DbConnection,
+    mut list: Vec<Deployment>,
+) -> QueryResult<Vec<Deployment>> {
     let ids: Vec<i64> = list.iter().map(|d| d.id).collect();
     let companies: Vec<(i64, String, String)> = deployment_companies::table
         .inner_join(companies::table)
         .filter(deployment_companies::deployment_id.eq_any(&ids))
         .order(companies::name.asc())
-        .select((deployment_companies::deployment_id, companies::slug, companies::name))
+        .select((
+            deployment_companies::deployment_id,
+            companies::slug,
+            companies::name,
+        ))
         .load(conn)?;
-    let sources: Vec<(i64, String, String, String, Option<String>, Option<String>)> =
-        deployment_sources::table
-            .filter(deployment_sources::deployment_id.eq_any(&ids))
-            .order((deployment_sources::deployment_id, deployment_sources::position))
-            .select((
-                deployment_sources::deployment_id,
-                deployment_sources::url,
-                deployment_sources::title,
-                deployment_sources::publisher,
-                deployment_sources::published_on,
-                deployment_sources::archive_url,
-            ))
-            .load(conn)?;
+    let sources: Vec<SourceRow> = deployment_sources::table
+        .filter(deployment_sources::deployment_id.eq_any(&ids))
+        .order((
+            deployment_sources::deployment_id,
+            deployment_sources::position,
+        ))
+        .select((
+            deployment_sources::deployment_id,
+            deployment_sources::url,
+            deployment_sources::title,
+            deployment_sources::publisher,
+            deployment_sources::published_on,
+            deployment_sources::archive_url,
+        ))
+        .load(conn)?;
     for d in &mut list {
         d.companies = companies
             .iter()
@@ -804,7 +925,10 @@ pub struct Filters {
 
 impl Filters {
     fn clean(v: &Option<String>) -> Option<String> {
-        v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
     }
 
     /// The filters with empty values dropped.
@@ -839,22 +963,47 @@ pub fn published(
                 .load(conn)?,
         ),
     };
-    let (before_at, before_id) =
-        before.unwrap_or((NaiveDateTime::MAX, i64::MAX));
+    let (before_at, before_id) = before.unwrap_or((NaiveDateTime::MAX, i64::MAX));
     let rows: Vec<DeploymentRow> = deployments::table
         .inner_join(technologies::table)
         .inner_join(cities::table)
         .filter(deployments::published_at.is_not_null())
-        .filter(technologies::slug.eq(f.technology.clone().unwrap_or_default()).or(f.technology.is_none().into_sql::<Bool>()))
-        .filter(deployments::status.eq(f.status.clone().unwrap_or_default()).or(f.status.is_none().into_sql::<Bool>()))
-        .filter(cities::country.eq(f.country.clone().unwrap_or_default()).or(f.country.is_none().into_sql::<Bool>()))
-        .filter(cities::admin1.eq(f.region.clone().unwrap_or_default()).or(f.region.is_none().into_sql::<Bool>()))
-        .filter(cities::slug.eq(f.city.clone().unwrap_or_default()).or(f.city.is_none().into_sql::<Bool>()))
-        .filter(deployments::id.eq_any(company_ids.clone().unwrap_or_default()).or(company_ids.is_none().into_sql::<Bool>()))
+        .filter(
+            technologies::slug
+                .eq(f.technology.clone().unwrap_or_default())
+                .or(f.technology.is_none().into_sql::<Bool>()),
+        )
+        .filter(
+            deployments::status
+                .eq(f.status.clone().unwrap_or_default())
+                .or(f.status.is_none().into_sql::<Bool>()),
+        )
+        .filter(
+            cities::country
+                .eq(f.country.clone().unwrap_or_default())
+                .or(f.country.is_none().into_sql::<Bool>()),
+        )
+        .filter(
+            cities::admin1
+                .eq(f.region.clone().unwrap_or_default())
+                .or(f.region.is_none().into_sql::<Bool>()),
+        )
+        .filter(
+            cities::slug
+                .eq(f.city.clone().unwrap_or_default())
+                .or(f.city.is_none().into_sql::<Bool>()),
+        )
+        .filter(
+            deployments::id
+                .eq_any(company_ids.clone().unwrap_or_default())
+                .or(company_ids.is_none().into_sql::<Bool>()),
+        )
         .filter(
             deployments::updated_at
                 .lt(before_at)
-                .or(deployments::updated_at.eq(before_at).and(deployments::id.lt(before_id))),
+                .or(deployments::updated_at
+                    .eq(before_at)
+                    .and(deployments::id.lt(before_id))),
         )
         .order((deployments::updated_at.desc(), deployments::id.desc()))
         .limit(limit)
@@ -903,20 +1052,44 @@ fn show_sources(sources: &[Source]) -> String {
 pub fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Change> {
     let pairs: [(&'static str, String, String); 10] = [
         ("title", before.title.clone(), after.title.clone()),
-        ("technology", before.technology.clone(), after.technology.clone()),
+        (
+            "technology",
+            before.technology.clone(),
+            after.technology.clone(),
+        ),
         ("city", before.city.clone(), after.city.clone()),
         ("status", before.status.clone(), after.status.clone()),
         ("started", before.started.clone(), after.started.clone()),
-        ("ended", before.ended.clone().unwrap_or_default(), after.ended.clone().unwrap_or_default()),
-        ("companies", show_list(&before.companies), show_list(&after.companies)),
+        (
+            "ended",
+            before.ended.clone().unwrap_or_default(),
+            after.ended.clone().unwrap_or_default(),
+        ),
+        (
+            "companies",
+            show_list(&before.companies),
+            show_list(&after.companies),
+        ),
         ("funding", before.funding.clone(), after.funding.clone()),
-        ("description", before.description.clone(), after.description.clone()),
-        ("sources", show_sources(&before.sources), show_sources(&after.sources)),
+        (
+            "description",
+            before.description.clone(),
+            after.description.clone(),
+        ),
+        (
+            "sources",
+            show_sources(&before.sources),
+            show_sources(&after.sources),
+        ),
     ];
     pairs
         .into_iter()
         .filter(|(_, b, a)| b != a)
-        .map(|(field, before, after)| Change { field, before, after })
+        .map(|(field, before, after)| Change {
+            field,
+            before,
+            after,
+        })
         .collect()
 }
 
@@ -930,24 +1103,28 @@ pub fn revisions(
 ) -> QueryResult<Vec<Revision>> {
     use crate::db::schema::users;
     let authors = diesel::alias!(users as authors);
-    let rows: Vec<(i64, Option<i64>, String, String, String, Option<i64>, String, Option<NaiveDateTime>, NaiveDateTime, Option<String>)> =
-        deployment_revisions::table
-            .left_join(authors.on(authors.field(users::id).nullable().eq(deployment_revisions::author_id)))
-            .filter(deployment_revisions::deployment_id.eq(deployment_id))
-            .order(deployment_revisions::id.asc())
-            .select((
-                deployment_revisions::id,
-                deployment_revisions::author_id,
-                deployment_revisions::state,
-                deployment_revisions::snapshot,
-                deployment_revisions::note,
-                deployment_revisions::reviewer_id,
-                deployment_revisions::review_reason,
-                deployment_revisions::reviewed_at,
-                deployment_revisions::created_at,
-                authors.field(users::username).nullable(),
-            ))
-            .load(conn)?;
+    let rows: Vec<RevisionRow> = deployment_revisions::table
+        .left_join(
+            authors.on(authors
+                .field(users::id)
+                .nullable()
+                .eq(deployment_revisions::author_id)),
+        )
+        .filter(deployment_revisions::deployment_id.eq(deployment_id))
+        .order(deployment_revisions::id.asc())
+        .select((
+            deployment_revisions::id,
+            deployment_revisions::author_id,
+            deployment_revisions::state,
+            deployment_revisions::snapshot,
+            deployment_revisions::note,
+            deployment_revisions::reviewer_id,
+            deployment_revisions::review_reason,
+            deployment_revisions::reviewed_at,
+            deployment_revisions::created_at,
+            authors.field(users::username).nullable(),
+        ))
+        .load(conn)?;
     let reviewer_ids: Vec<i64> = rows.iter().filter_map(|r| r.5).collect();
     let names: Vec<(i64, String)> = users::table
         .filter(users::id.eq_any(reviewer_ids))
@@ -955,7 +1132,19 @@ pub fn revisions(
         .load(conn)?;
     let mut previous: Option<Snapshot> = None;
     let mut out = Vec::new();
-    for (id, author_id, state, json, note, reviewer_id, review_reason, reviewed_at, created_at, author) in rows {
+    for (
+        id,
+        author_id,
+        state,
+        json,
+        note,
+        reviewer_id,
+        review_reason,
+        reviewed_at,
+        created_at,
+        author,
+    ) in rows
+    {
         let snapshot: Snapshot = serde_json::from_str(&json).unwrap_or_default();
         let changes = match &previous {
             Some(p) => diff(p, &snapshot),
@@ -964,7 +1153,8 @@ pub fn revisions(
         if state == PUBLISHED {
             previous = Some(snapshot.clone());
         }
-        let visible = state == PUBLISHED || reviewer || (author_id.is_some() && author_id == viewer);
+        let visible =
+            state == PUBLISHED || reviewer || (author_id.is_some() && author_id == viewer);
         if !visible {
             continue;
         }
@@ -973,7 +1163,8 @@ pub fn revisions(
             author,
             state,
             note,
-            reviewer: reviewer_id.and_then(|r| names.iter().find(|n| n.0 == r).map(|n| n.1.clone())),
+            reviewer: reviewer_id
+                .and_then(|r| names.iter().find(|n| n.0 == r).map(|n| n.1.clone())),
             review_reason,
             reviewed_at,
             created_at,
@@ -998,39 +1189,42 @@ pub struct PendingProposal {
 /// Pending proposals, oldest first: every one for reviewers, else the viewer's own.
 pub fn pending(conn: &mut DbConnection, author: Option<i64>) -> QueryResult<Vec<PendingProposal>> {
     use crate::db::schema::users;
-    let rows: Vec<(i64, i64, String, Option<NaiveDateTime>, Option<String>, NaiveDateTime, Option<i64>)> =
-        deployment_revisions::table
-            .inner_join(deployments::table)
-            .left_join(users::table.on(users::id.nullable().eq(deployment_revisions::author_id)))
-            .filter(deployment_revisions::state.eq(PENDING))
-            .order(deployment_revisions::id.asc())
-            .limit(500)
-            .select((
-                deployment_revisions::id,
-                deployments::id,
-                deployments::title,
-                deployments::published_at,
-                users::username.nullable(),
-                deployment_revisions::created_at,
-                deployment_revisions::author_id,
-            ))
-            .load(conn)?;
+    let rows: Vec<PendingRow> = deployment_revisions::table
+        .inner_join(deployments::table)
+        .left_join(users::table.on(users::id.nullable().eq(deployment_revisions::author_id)))
+        .filter(deployment_revisions::state.eq(PENDING))
+        .order(deployment_revisions::id.asc())
+        .limit(500)
+        .select((
+            deployment_revisions::id,
+            deployments::id,
+            deployments::title,
+            deployments::published_at,
+            users::username.nullable(),
+            deployment_revisions::created_at,
+            deployment_revisions::author_id,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .filter(|r| author.is_none() || r.6 == author)
-        .map(|(revision_id, deployment_id, title, published_at, author, created_at, _)| PendingProposal {
-            revision_id,
-            deployment_id,
-            title,
-            published: published_at.is_some(),
-            author,
-            created_at,
-        })
+        .map(
+            |(revision_id, deployment_id, title, published_at, author, created_at, _)| {
+                PendingProposal {
+                    revision_id,
+                    deployment_id,
+                    title,
+                    published: published_at.is_some(),
+                    author,
+                    created_at,
+                }
+            },
+        )
         .collect())
 }
 
 /// The published counts by technology and by status.
-pub fn counts(conn: &mut DbConnection) -> QueryResult<(Vec<(String, i64)>, Vec<(String, i64)>)> {
+pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
     let by_tech: Vec<(String, i64)> = deployments::table
         .inner_join(technologies::table)
         .filter(deployments::published_at.is_not_null())
@@ -1052,7 +1246,10 @@ mod tests {
     #[test]
     fn dates_allow_months_and_must_be_real() {
         assert_eq!(parse_date("2024-03").map(|d| d.1), Some("2024-03".into()));
-        assert_eq!(parse_date("2024-02-29").map(|d| d.1), Some("2024-02-29".into()));
+        assert_eq!(
+            parse_date("2024-02-29").map(|d| d.1),
+            Some("2024-02-29".into())
+        );
         assert!(parse_date("2023-02-29").is_none());
         assert!(parse_date("2024-13").is_none());
         assert!(parse_date("24-03").is_none());

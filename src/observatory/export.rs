@@ -1,0 +1,548 @@
+//! Open-data exports of the published deployments: CSV, GeoJSON and an Atom feed.
+//!
+//! Pure: the pages gather the rows and entries from the database, this module only writes them.
+//! Every timestamp is UTC and written `YYYY-MM-DDTHH:MM:SSZ`; every export carries the licence
+//! and the attribution the city data requires (the CSV through the page that serves it).
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// How list fields (companies, sources) are joined in a CSV cell.
+pub const LIST_SEPARATOR: &str = " | ";
+
+/// The CSV header: one column per field of [`Row`], in the same order.
+pub const CSV_COLUMNS: [&str; 19] = [
+    "id",
+    "url",
+    "title",
+    "technology",
+    "technology_name",
+    "status",
+    "started",
+    "ended",
+    "city",
+    "city_name",
+    "country",
+    "region",
+    "latitude",
+    "longitude",
+    "companies",
+    "funding",
+    "sources",
+    "published_at",
+    "updated_at",
+];
+
+/// One published deployment, as exported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The deployment's id.
+    pub id: i64,
+    /// The deployment's page (absolute URL).
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// The technology's slug.
+    pub technology: String,
+    /// The technology's name.
+    pub technology_name: String,
+    /// `announced`, `trial`, `deployed`, `suspended`, `abandoned` or `ruled_unlawful`.
+    pub status: String,
+    /// When it started (a date, possibly partial, as recorded).
+    pub started: String,
+    /// When it ended, if it did.
+    pub ended: Option<String>,
+    /// The city's slug.
+    pub city: String,
+    /// The city's name.
+    pub city_name: String,
+    /// The country's ISO code.
+    pub country: String,
+    /// The region's admin1 code.
+    pub region: String,
+    /// The city's WGS84 latitude.
+    pub latitude: f64,
+    /// The city's WGS84 longitude.
+    pub longitude: f64,
+    /// The companies involved (names).
+    pub companies: Vec<String>,
+    /// How it is funded.
+    pub funding: String,
+    /// The sources' URLs.
+    pub sources: Vec<String>,
+    /// When it was published (UTC).
+    pub published_at: NaiveDateTime,
+    /// When it was last updated (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+/// What every export says about itself.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// The export's (or feed's) title.
+    pub title: String,
+    /// The site's base URL, without a trailing slash.
+    pub site_url: String,
+    /// The export's own URL.
+    pub self_url: String,
+    /// The data's licence, e.g. "ODbL 1.0".
+    pub licence_name: String,
+    /// The licence's URL.
+    pub licence_url: String,
+    /// The attribution owed, e.g. "City data: GeoNames, geonames.org (CC BY 4.0)".
+    pub attribution: String,
+}
+
+/// One entry of the Atom feed.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The deployment's id.
+    pub id: i64,
+    /// The entry's page (absolute, or a path under `Meta::site_url`); also its Atom id.
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// A plain-text summary.
+    pub summary: String,
+    /// When it was last updated (UTC).
+    pub updated: NaiveDateTime,
+    /// When it was published (UTC).
+    pub published: NaiveDateTime,
+    /// Category terms (technology, city, status…).
+    pub categories: Vec<String>,
+}
+
+/// A UTC timestamp as `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339).
+pub fn timestamp(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The rows as CSV: the [`CSV_COLUMNS`] header, then one record per row; list fields are joined
+/// with [`LIST_SEPARATOR`], an absent end date is an empty cell.
+pub fn csv(rows: &[Row]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(CSV_COLUMNS)?;
+    for row in rows {
+        writer.write_record([
+            row.id.to_string(),
+            row.url.clone(),
+            row.title.clone(),
+            row.technology.clone(),
+            row.technology_name.clone(),
+            row.status.clone(),
+            row.started.clone(),
+            row.ended.clone().unwrap_or_default(),
+            row.city.clone(),
+            row.city_name.clone(),
+            row.country.clone(),
+            row.region.clone(),
+            row.latitude.to_string(),
+            row.longitude.to_string(),
+            row.companies.join(LIST_SEPARATOR),
+            row.funding.clone(),
+            row.sources.join(LIST_SEPARATOR),
+            timestamp(row.published_at),
+            timestamp(row.updated_at),
+        ])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    // Only `String`s went in, so the output is UTF-8.
+    String::from_utf8(bytes)
+        .map_err(|e| csv::Error::from(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// The rows as a GeoJSON FeatureCollection: one Point feature (`[longitude, latitude]`) per row,
+/// every other field in its properties, and the foreign members `title`, `licence`
+/// (`{name, url}`) and `attribution` at the top.
+pub fn geojson(rows: &[Row], meta: &Meta) -> Value {
+    let features: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "type": "Feature",
+                "id": row.id,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [row.longitude, row.latitude],
+                },
+                "properties": {
+                    "id": row.id,
+                    "url": row.url,
+                    "title": row.title,
+                    "technology": row.technology,
+                    "technology_name": row.technology_name,
+                    "status": row.status,
+                    "started": row.started,
+                    "ended": row.ended,
+                    "city": row.city,
+                    "city_name": row.city_name,
+                    "country": row.country,
+                    "region": row.region,
+                    "companies": row.companies,
+                    "funding": row.funding,
+                    "sources": row.sources,
+                    "published_at": timestamp(row.published_at),
+                    "updated_at": timestamp(row.updated_at),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "type": "FeatureCollection",
+        "title": meta.title,
+        "licence": { "name": meta.licence_name, "url": meta.licence_url },
+        "attribution": meta.attribution,
+        "features": features,
+    })
+}
+
+/// The entries as an Atom 1.0 feed, last `updated` at `updated`.
+///
+/// The feed's id is `meta.self_url`; each entry's id is its (absolute) URL, which is stable.
+/// `<rights>` carries the licence and the attribution, and a `rel="license"` link (RFC 4946)
+/// points at the licence.
+pub fn atom(entries: &[Entry], meta: &Meta, updated: NaiveDateTime) -> String {
+    let mut xml = String::with_capacity(1024 + entries.len() * 512);
+    let site = escape(&meta.site_url);
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
+         <title>{title}</title>\n\
+         <id>{self_url}</id>\n\
+         <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{site}/\"/>\n\
+         <link rel=\"license\" href=\"{licence_url}\"/>\n\
+         <updated>{updated}</updated>\n\
+         <author><name>{title}</name><uri>{site}/</uri></author>\n\
+         <rights>{rights}</rights>\n\
+         <generator>Vigie</generator>\n",
+        title = escape(&meta.title),
+        self_url = escape(&meta.self_url),
+        licence_url = escape(&meta.licence_url),
+        updated = timestamp(updated),
+        rights = escape(&rights(meta)),
+    );
+    for entry in entries {
+        let url = escape(&absolute(&meta.site_url, &entry.url));
+        let _ = write!(
+            xml,
+            "<entry>\n\
+             <id>{url}</id>\n\
+             <title type=\"text\">{title}</title>\n\
+             <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
+             <updated>{updated}</updated>\n\
+             <published>{published}</published>\n\
+             <summary type=\"text\">{summary}</summary>\n",
+            title = escape(&entry.title),
+            updated = timestamp(entry.updated),
+            published = timestamp(entry.published),
+            summary = escape(&entry.summary),
+        );
+        for term in &entry.categories {
+            let _ = writeln!(xml, "<category term=\"{}\"/>", escape(term));
+        }
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// The rights statement: "licence (url). attribution".
+fn rights(meta: &Meta) -> String {
+    let mut text = meta.licence_name.clone();
+    if !meta.licence_url.is_empty() {
+        let _ = write!(text, " ({})", meta.licence_url);
+    }
+    if !meta.attribution.is_empty() {
+        if !text.is_empty() {
+            text.push_str(". ");
+        }
+        text.push_str(&meta.attribution);
+    }
+    text
+}
+
+/// `url` made absolute against `site_url` when it is a path.
+fn absolute(site_url: &str, url: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") {
+        format!("{}{}", site_url.trim_end_matches('/'), url)
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Escapes XML text and attribute values (`&`, `<`, `>`, `"`, `'`), and drops the characters
+/// XML 1.0 does not allow.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(day: u32, hour: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2024, 3, day)
+            .and_then(|d| d.and_hms_opt(hour, 5, 9))
+            .expect("a valid date")
+    }
+
+    fn meta() -> Meta {
+        Meta {
+            title: "Vigie — \"observatory\" <feed> & co".to_owned(),
+            site_url: "https://vigie.example".to_owned(),
+            self_url: "https://vigie.example/observatory/feed.atom?a=1&b=2".to_owned(),
+            licence_name: "ODbL 1.0".to_owned(),
+            licence_url: "https://opendatacommons.org/licenses/odbl/1-0/".to_owned(),
+            attribution: "City data: GeoNames, geonames.org (CC BY 4.0)".to_owned(),
+        }
+    }
+
+    fn rows() -> Vec<Row> {
+        vec![
+            Row {
+                id: 1,
+                url: "https://vigie.example/d/1".to_owned(),
+                title: "Cameras, \"smart\" ones\nand more".to_owned(),
+                technology: "vsa".to_owned(),
+                technology_name: "Algorithmic video surveillance".to_owned(),
+                status: "deployed".to_owned(),
+                started: "2023-05".to_owned(),
+                ended: None,
+                city: "nice".to_owned(),
+                city_name: "Nice".to_owned(),
+                country: "FR".to_owned(),
+                region: "93".to_owned(),
+                latitude: 43.70313,
+                longitude: 7.26608,
+                companies: vec!["Acme".to_owned(), "Big | Brother".to_owned()],
+                funding: "City budget".to_owned(),
+                sources: vec![
+                    "https://a.example/1".to_owned(),
+                    "https://b.example/2".to_owned(),
+                ],
+                published_at: at(1, 10),
+                updated_at: at(2, 11),
+            },
+            Row {
+                id: 2,
+                url: "https://vigie.example/d/2".to_owned(),
+                title: "Drones".to_owned(),
+                technology: "drones".to_owned(),
+                technology_name: "Drones".to_owned(),
+                status: "ruled_unlawful".to_owned(),
+                started: "2020".to_owned(),
+                ended: Some("2021-01-12".to_owned()),
+                city: "paris".to_owned(),
+                city_name: "Paris".to_owned(),
+                country: "FR".to_owned(),
+                region: "11".to_owned(),
+                latitude: 48.8566,
+                longitude: 2.3522,
+                companies: vec![],
+                funding: String::new(),
+                sources: vec!["https://c.example/3".to_owned()],
+                published_at: at(3, 0),
+                updated_at: at(4, 23),
+            },
+        ]
+    }
+
+    #[test]
+    fn csv_round_trips() {
+        let rows = rows();
+        let text = csv(&rows).expect("CSV");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().expect("a header").clone();
+        assert_eq!(headers.iter().collect::<Vec<_>>(), CSV_COLUMNS.to_vec());
+        let records: Vec<csv::StringRecord> =
+            reader.records().collect::<Result<_, _>>().expect("records");
+        assert_eq!(records.len(), rows.len());
+        for record in &records {
+            assert_eq!(record.len(), CSV_COLUMNS.len());
+        }
+        let first = &records[0];
+        assert_eq!(&first[0], "1");
+        assert_eq!(&first[2], "Cameras, \"smart\" ones\nand more");
+        assert_eq!(&first[7], "");
+        assert_eq!(&first[12], "43.70313");
+        assert_eq!(&first[13], "7.26608");
+        assert_eq!(&first[14], "Acme | Big | Brother");
+        assert_eq!(&first[16], "https://a.example/1 | https://b.example/2");
+        assert_eq!(&first[17], "2024-03-01T10:05:09Z");
+        assert_eq!(&first[18], "2024-03-02T11:05:09Z");
+        assert_eq!(&records[1][7], "2021-01-12");
+        assert_eq!(&records[1][14], "");
+        // Nothing but the header for no rows.
+        assert_eq!(csv(&[]).expect("CSV").lines().count(), 1);
+    }
+
+    #[test]
+    fn geojson_points_are_lon_lat_with_licence() {
+        let rows = rows();
+        let value = geojson(&rows, &meta());
+        assert_eq!(value["type"], "FeatureCollection");
+        let features = value["features"].as_array().expect("features");
+        assert_eq!(features.len(), rows.len());
+        assert_eq!(features[0]["type"], "Feature");
+        assert_eq!(features[0]["geometry"]["type"], "Point");
+        assert_eq!(
+            features[0]["geometry"]["coordinates"],
+            json!([7.26608, 43.70313])
+        );
+        assert_eq!(
+            features[1]["geometry"]["coordinates"],
+            json!([2.3522, 48.8566])
+        );
+        let properties = &features[0]["properties"];
+        assert_eq!(properties["title"], "Cameras, \"smart\" ones\nand more");
+        assert_eq!(properties["companies"], json!(["Acme", "Big | Brother"]));
+        assert_eq!(properties["ended"], Value::Null);
+        assert_eq!(properties["published_at"], "2024-03-01T10:05:09Z");
+        assert!(properties.get("latitude").is_none());
+        assert_eq!(features[1]["properties"]["ended"], "2021-01-12");
+        // Every field of the row is there: the coordinates in the geometry, the rest as properties.
+        let property_count = properties.as_object().expect("an object").len();
+        assert_eq!(property_count + 2, CSV_COLUMNS.len());
+        assert_eq!(value["licence"]["name"], "ODbL 1.0");
+        assert_eq!(
+            value["licence"]["url"],
+            "https://opendatacommons.org/licenses/odbl/1-0/"
+        );
+        assert_eq!(
+            value["attribution"],
+            "City data: GeoNames, geonames.org (CC BY 4.0)"
+        );
+        assert_eq!(value["title"], meta().title);
+    }
+
+    fn entries() -> Vec<Entry> {
+        vec![
+            Entry {
+                id: 1,
+                url: "https://vigie.example/d/1".to_owned(),
+                title: "<script>alert('x')</script> & \"quotes\"".to_owned(),
+                summary: "Nice < Paris & 'so on'\u{1}".to_owned(),
+                updated: at(2, 11),
+                published: at(1, 10),
+                categories: vec!["vsa".to_owned(), "a\"b<c>&".to_owned()],
+            },
+            Entry {
+                id: 2,
+                url: "/d/2".to_owned(),
+                title: "Drones".to_owned(),
+                summary: String::new(),
+                updated: at(4, 23),
+                published: at(3, 0),
+                categories: vec![],
+            },
+        ]
+    }
+
+    const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+
+    /// The first child element `name` (in the Atom namespace) of `node`.
+    fn child<'a, 'input>(
+        node: roxmltree::Node<'a, 'input>,
+        name: &str,
+    ) -> roxmltree::Node<'a, 'input> {
+        node.children()
+            .find(|n| n.has_tag_name((ATOM_NS, name)))
+            .unwrap_or_else(|| panic!("no <{name}>"))
+    }
+
+    /// The text of the first child element `name` of `node`.
+    fn text(node: roxmltree::Node<'_, '_>, name: &str) -> String {
+        child(node, name).text().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn atom_is_well_formed_and_escaped() {
+        let feed = atom(&entries(), &meta(), at(5, 12));
+        assert_eq!(feed.matches("<entry>").count(), 2);
+        assert_eq!(feed.matches("</entry>").count(), 2);
+        assert!(!feed.contains("<script>"));
+        assert!(feed.contains(
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quotes&quot;"
+        ));
+
+        let doc = roxmltree::Document::parse(&feed).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "feed");
+        assert_eq!(root.tag_name().namespace(), Some(ATOM_NS));
+        assert_eq!(text(root, "title"), meta().title);
+        assert_eq!(text(root, "id"), meta().self_url);
+        assert_eq!(text(root, "updated"), "2024-03-05T12:05:09Z");
+        let rights = text(root, "rights");
+        assert!(rights.contains("ODbL 1.0"));
+        assert!(rights.contains("https://opendatacommons.org/licenses/odbl/1-0/"));
+        assert!(rights.contains("GeoNames"));
+        let links: Vec<_> = root
+            .children()
+            .filter(|n| n.has_tag_name((ATOM_NS, "link")))
+            .collect();
+        assert!(links.iter().any(|l| l.attribute("rel") == Some("self")
+            && l.attribute("href") == Some(meta().self_url.as_str())));
+        assert!(links
+            .iter()
+            .any(|l| l.attribute("href") == Some("https://vigie.example/")));
+
+        let parsed: Vec<_> = root
+            .children()
+            .filter(|n| n.has_tag_name((ATOM_NS, "entry")))
+            .collect();
+        assert_eq!(parsed.len(), 2);
+        let first = parsed[0];
+        assert_eq!(text(first, "title"), entries()[0].title);
+        assert_eq!(text(first, "id"), "https://vigie.example/d/1");
+        assert_eq!(
+            child(first, "link").attribute("href"),
+            Some("https://vigie.example/d/1")
+        );
+        assert_eq!(text(first, "updated"), "2024-03-02T11:05:09Z");
+        assert_eq!(text(first, "published"), "2024-03-01T10:05:09Z");
+        assert_eq!(child(first, "summary").attribute("type"), Some("text"));
+        // The control character is dropped, the rest kept.
+        assert_eq!(text(first, "summary"), "Nice < Paris & 'so on'");
+        let terms: Vec<_> = first
+            .children()
+            .filter(|n| n.has_tag_name((ATOM_NS, "category")))
+            .filter_map(|n| n.attribute("term"))
+            .collect();
+        assert_eq!(terms, vec!["vsa", "a\"b<c>&"]);
+        // A path is made absolute against the site.
+        assert_eq!(text(parsed[1], "id"), "https://vigie.example/d/2");
+    }
+
+    #[test]
+    fn empty_feed_is_well_formed() {
+        let feed = atom(&[], &meta(), at(5, 12));
+        assert!(!feed.contains("<entry>"));
+        roxmltree::Document::parse(&feed).expect("well-formed XML");
+    }
+
+    #[test]
+    fn timestamps_are_utc_with_z() {
+        assert_eq!(timestamp(at(9, 7)), "2024-03-09T07:05:09Z");
+    }
+}

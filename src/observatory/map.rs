@@ -1,0 +1,627 @@
+//! The map: a server-rendered SVG of France, Belgium, Switzerland and Luxembourg with one
+//! clickable mark per city that has deployments.
+//!
+//! Pure: no database, no HTTP. The country outlines are embedded at compile time
+//! (`data/outlines-fr-be-ch-lu.geojson`), parsed and projected once, and kept as ready-made
+//! `<path>` elements. The projection is equirectangular, longitudes scaled by cos(46.5°), fitted
+//! into a fixed 800-wide viewBox with y pointing down.
+//!
+//! The output carries no `style` attribute (the Content-Security-Policy forbids inline styles):
+//! colours are SVG presentation attributes, which a stylesheet can still override through the
+//! classes (`country`, `mark`, `status-…`, `legend`).
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// The embedded country outlines (WGS84 longitude/latitude).
+const OUTLINES: &str = include_str!("../../data/outlines-fr-be-ch-lu.geojson");
+
+/// Width of the viewBox; the height follows from the outlines' proportions.
+pub const WIDTH: f64 = 800.0;
+
+/// Space left around the outlines, in viewBox units.
+const MARGIN: f64 = 16.0;
+
+/// The latitude at which the equirectangular projection keeps true proportions.
+const STANDARD_PARALLEL: f64 = 46.5;
+
+/// Smallest and largest radius of a mark.
+const MIN_RADIUS: f64 = 4.0;
+const MAX_RADIUS: f64 = 28.0;
+
+/// The `id` of the `<title>` and `<desc>` elements, referenced by `aria-labelledby`.
+pub const TITLE_ID: &str = "observatory-map-title";
+/// See [`TITLE_ID`].
+pub const DESC_ID: &str = "observatory-map-desc";
+
+/// What may stay as is in the city slug put in a mark's link.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+
+/// One city on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    /// The city's slug: the mark links to `/c/{city_slug}`.
+    pub city_slug: String,
+    /// The city's name.
+    pub city_name: String,
+    /// WGS84 latitude, in degrees.
+    pub latitude: f64,
+    /// WGS84 longitude, in degrees.
+    pub longitude: f64,
+    /// How many deployments the city has; the mark's area grows with it.
+    pub count: i64,
+    /// The city's most advanced status: `announced`, `trial`, `deployed`, `suspended`,
+    /// `abandoned` or `ruled_unlawful`.
+    pub status: String,
+    /// The tooltip, already translated (e.g. "Nice — 3 deployments").
+    pub label: String,
+}
+
+/// The statuses, in the order the legend lists them when the caller gives no label for some.
+pub const STATUSES: [&str; 6] = [
+    "deployed",
+    "trial",
+    "announced",
+    "suspended",
+    "ruled_unlawful",
+    "abandoned",
+];
+
+/// Fill and stroke colours of a status (Okabe–Ito, colour-blind friendly; `deployed` is the
+/// strongest). Unknown statuses are grey.
+pub fn status_colours(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "deployed" => ("#D55E00", "#7A2E00"),
+        "trial" => ("#E69F00", "#7A5400"),
+        "announced" => ("#F0E442", "#7A7420"),
+        "suspended" => ("#56B4E9", "#1F5F85"),
+        "ruled_unlawful" => ("#0072B2", "#003A5C"),
+        "abandoned" => ("#009E73", "#00513B"),
+        _ => ("#999999", "#555555"),
+    }
+}
+
+/// Renders the map as an inline `<svg>` element (also valid served alone as `image/svg+xml`).
+///
+/// `title` and `description` become the `<title>` and `<desc>` the SVG is labelled by. `legend`
+/// gives the translated label of each status (`(status, label)`); the legend inside the SVG lists
+/// only the statuses some mark has, in the order of `legend` (statuses missing from it come last,
+/// under their raw name). Marks are drawn largest first so that small ones stay clickable; marks
+/// outside the map are clamped to its edge rather than dropped.
+pub fn render(
+    marks: &[Mark],
+    title: &str,
+    description: &str,
+    legend: &[(String, String)],
+) -> String {
+    let base = base();
+    let height = base.projection.height;
+    let mut svg = String::with_capacity(base.paths.len() + 512 + marks.len() * 256);
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"observatory-map\" viewBox=\"0 0 {w} {h}\" \
+         width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{TITLE_ID} {DESC_ID}\">\
+         <title id=\"{TITLE_ID}\">{title}</title><desc id=\"{DESC_ID}\">{desc}</desc>",
+        w = fmt_num(WIDTH),
+        h = fmt_num(height),
+        title = escape(title),
+        desc = escape(description),
+    );
+    svg.push_str(&base.paths);
+
+    if !marks.is_empty() {
+        render_legend(&mut svg, marks, legend, height);
+    }
+
+    let mut placed: Vec<(f64, f64, f64, &Mark)> = marks
+        .iter()
+        .map(|mark| {
+            let (x, y) = base.projection.clamped(mark.longitude, mark.latitude);
+            (x, y, radius(mark.count), mark)
+        })
+        .collect();
+    // Largest first; ties in a stable order so that the output does not depend on the input's.
+    placed.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then_with(|| a.3.city_slug.cmp(&b.3.city_slug))
+    });
+
+    svg.push_str("<g class=\"marks\">");
+    for (x, y, r, mark) in placed {
+        let status = class_token(&mark.status);
+        let (fill, stroke) = status_colours(&status);
+        let href = utf8_percent_encode(&mark.city_slug, PATH_SEGMENT).to_string();
+        let _ = write!(
+            svg,
+            "<a href=\"/c/{href}\" class=\"mark-link\">\
+             <circle class=\"mark status-{status}\" cx=\"{x}\" cy=\"{y}\" r=\"{r}\" \
+             fill=\"{fill}\" fill-opacity=\"0.85\" stroke=\"{stroke}\" stroke-width=\"1.5\" \
+             data-city=\"{city}\"><title>{label}</title></circle></a>",
+            href = escape(&href),
+            x = fmt_num(x),
+            y = fmt_num(y),
+            r = fmt_num(r),
+            city = escape(&mark.city_slug),
+            label = escape(&mark.label),
+        );
+    }
+    svg.push_str("</g></svg>");
+    svg
+}
+
+/// The legend: a box in the bottom-left corner (over the sea and Spain, left blank), one row per
+/// status present among the marks.
+fn render_legend(svg: &mut String, marks: &[Mark], legend: &[(String, String)], height: f64) {
+    let present = |status: &str| marks.iter().any(|m| class_token(&m.status) == status);
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (status, label) in legend {
+        let status = class_token(status);
+        if present(&status) && !rows.iter().any(|(s, _)| *s == status) {
+            rows.push((status, label.clone()));
+        }
+    }
+    let mut extra: Vec<String> = marks
+        .iter()
+        .map(|m| class_token(&m.status))
+        .filter(|s| !rows.iter().any(|(r, _)| r == s))
+        .collect();
+    extra.sort_by_cached_key(|s| {
+        let rank = STATUSES
+            .iter()
+            .position(|known| known == s)
+            .unwrap_or(STATUSES.len());
+        (rank, s.clone())
+    });
+    extra.dedup();
+    rows.extend(extra.into_iter().map(|s| (s.clone(), s)));
+
+    const ROW: f64 = 18.0;
+    const PAD: f64 = 8.0;
+    let longest = rows
+        .iter()
+        .map(|(_, label)| label.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let box_w = PAD * 2.0 + 18.0 + longest * 6.6;
+    let box_h = PAD * 2.0 + ROW * rows.len() as f64;
+    let left = MARGIN / 2.0;
+    let top = (height - MARGIN / 2.0 - box_h).max(0.0);
+    let _ = write!(
+        svg,
+        "<g class=\"legend\" font-family=\"sans-serif\" font-size=\"12\">\
+         <rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"4\" fill=\"#ffffff\" \
+         fill-opacity=\"0.85\" stroke=\"#999999\" stroke-width=\"1\"/>",
+        x = fmt_num(left),
+        y = fmt_num(top),
+        w = fmt_num(box_w),
+        h = fmt_num(box_h),
+    );
+    for (i, (status, label)) in rows.iter().enumerate() {
+        let cy = top + PAD + ROW * (i as f64 + 0.5);
+        let (fill, stroke) = status_colours(status);
+        let _ = write!(
+            svg,
+            "<circle class=\"legend-key status-{status}\" cx=\"{cx}\" cy=\"{cy}\" r=\"6\" \
+             fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" fill=\"#222222\">{label}</text>",
+            cx = fmt_num(left + PAD + 6.0),
+            cy = fmt_num(cy),
+            tx = fmt_num(left + PAD + 18.0),
+            ty = fmt_num(cy + 4.0),
+            label = escape(label),
+        );
+    }
+    svg.push_str("</g>");
+}
+
+/// A mark's radius: 4 + 3·√count, capped.
+fn radius(count: i64) -> f64 {
+    let count = count.max(1) as f64;
+    (MIN_RADIUS + 3.0 * count.sqrt()).min(MAX_RADIUS)
+}
+
+/// A status made safe as a class name: lowercase ASCII letters, digits, `_` and `-` only.
+fn class_token(status: &str) -> String {
+    let token: String = status
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if token.is_empty() {
+        "unknown".to_owned()
+    } else {
+        token
+    }
+}
+
+/// Escapes text and attribute values (`&`, `<`, `>`, `"`, `'`), and drops the characters XML
+/// does not allow.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate rounded to one decimal ("12.3", "-0.0" printed as "0.0").
+fn fmt_num(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    format!("{:.1}", rounded + 0.0)
+}
+
+/// The equirectangular projection fitted to the outlines.
+#[derive(Debug, Clone, Copy)]
+struct Projection {
+    lon_min: f64,
+    lat_max: f64,
+    /// cos(standard parallel).
+    k: f64,
+    /// viewBox units per degree of latitude.
+    scale: f64,
+    height: f64,
+}
+
+impl Projection {
+    /// Fits the bounding box (lon_min, lat_min, lon_max, lat_max) into the viewBox.
+    fn fit(lon_min: f64, lat_min: f64, lon_max: f64, lat_max: f64) -> Self {
+        let k = STANDARD_PARALLEL.to_radians().cos();
+        let span_x = ((lon_max - lon_min) * k).max(f64::EPSILON);
+        let span_y = (lat_max - lat_min).max(f64::EPSILON);
+        let scale = (WIDTH - 2.0 * MARGIN) / span_x;
+        let height = (span_y * scale + 2.0 * MARGIN).round();
+        Projection {
+            lon_min,
+            lat_max,
+            k,
+            scale,
+            height,
+        }
+    }
+
+    /// Longitude/latitude to viewBox coordinates.
+    fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            MARGIN + (lon - self.lon_min) * self.k * self.scale,
+            MARGIN + (self.lat_max - lat) * self.scale,
+        )
+    }
+
+    /// Like [`Projection::project`], kept inside the viewBox (non-finite input lands at the
+    /// centre).
+    fn clamped(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let (x, y) = self.project(lon, lat);
+        let x = if x.is_finite() { x } else { WIDTH / 2.0 };
+        let y = if y.is_finite() { y } else { self.height / 2.0 };
+        (x.clamp(0.0, WIDTH), y.clamp(0.0, self.height))
+    }
+}
+
+/// What every map shares: the projection and the outlines' `<path>` elements.
+struct Base {
+    projection: Projection,
+    paths: String,
+}
+
+/// The projection and outlines, computed on first use.
+fn base() -> &'static Base {
+    static BASE: OnceLock<Base> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let countries =
+            parse_outlines(OUTLINES).expect("the embedded country outlines are valid GeoJSON");
+        build_base(&countries)
+    })
+}
+
+/// One country: its ISO code and its rings (outer rings and holes alike) of (lon, lat).
+struct Country {
+    code: String,
+    rings: Vec<Vec<(f64, f64)>>,
+}
+
+/// Reads a FeatureCollection of Polygon/MultiPolygon features.
+fn parse_outlines(geojson: &str) -> Result<Vec<Country>, String> {
+    let value: serde_json::Value = serde_json::from_str(geojson).map_err(|e| e.to_string())?;
+    let features = value["features"]
+        .as_array()
+        .ok_or("the outlines have no features")?;
+    let mut countries = Vec::with_capacity(features.len());
+    for feature in features {
+        let code = feature["properties"]["country"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let geometry = &feature["geometry"];
+        let coordinates = &geometry["coordinates"];
+        let polygons: Vec<&serde_json::Value> = match geometry["type"].as_str() {
+            Some("Polygon") => vec![coordinates],
+            Some("MultiPolygon") => coordinates
+                .as_array()
+                .ok_or("a MultiPolygon without coordinates")?
+                .iter()
+                .collect(),
+            other => return Err(format!("unexpected geometry {other:?}")),
+        };
+        let mut rings = Vec::new();
+        for polygon in polygons {
+            for ring in polygon.as_array().ok_or("a polygon without rings")? {
+                let points = ring
+                    .as_array()
+                    .ok_or("a ring without points")?
+                    .iter()
+                    .map(|point| match (point[0].as_f64(), point[1].as_f64()) {
+                        (Some(lon), Some(lat)) => Ok((lon, lat)),
+                        _ => Err("a point without coordinates".to_owned()),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                if points.len() >= 3 {
+                    rings.push(points);
+                }
+            }
+        }
+        countries.push(Country { code, rings });
+    }
+    Ok(countries)
+}
+
+/// Fits the projection to the outlines and writes one `<path class="country">` per country.
+fn build_base(countries: &[Country]) -> Base {
+    let (mut lon_min, mut lat_min) = (f64::INFINITY, f64::INFINITY);
+    let (mut lon_max, mut lat_max) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for &(lon, lat) in countries.iter().flat_map(|c| &c.rings).flatten() {
+        lon_min = lon_min.min(lon);
+        lon_max = lon_max.max(lon);
+        lat_min = lat_min.min(lat);
+        lat_max = lat_max.max(lat);
+    }
+    if !lon_min.is_finite() {
+        // No outline at all: fall back on the four countries' rough bounding box.
+        (lon_min, lat_min, lon_max, lat_max) = (-5.2, 41.3, 10.5, 51.5);
+    }
+    let projection = Projection::fit(lon_min, lat_min, lon_max, lat_max);
+
+    let mut paths = String::from("<g class=\"countries\">");
+    for country in countries {
+        let mut d = String::new();
+        for ring in &country.rings {
+            let mut last = String::new();
+            let mut first = true;
+            for &(lon, lat) in ring {
+                let (x, y) = projection.project(lon, lat);
+                let point = format!("{},{}", fmt_num(x), fmt_num(y));
+                if point == last {
+                    continue;
+                }
+                d.push(if first { 'M' } else { 'L' });
+                d.push_str(&point);
+                last = point;
+                first = false;
+            }
+            d.push('Z');
+        }
+        let _ = write!(
+            paths,
+            "<path class=\"country\" data-country=\"{code}\" fill=\"#ECEAE4\" stroke=\"#8A8A8A\" \
+             stroke-width=\"1\" stroke-linejoin=\"round\" fill-rule=\"evenodd\" d=\"{d}\"/>",
+            code = escape(&country.code),
+        );
+    }
+    paths.push_str("</g>");
+    Base { projection, paths }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(slug: &str, lat: f64, lon: f64, count: i64, status: &str) -> Mark {
+        Mark {
+            city_slug: slug.to_owned(),
+            city_name: slug.to_owned(),
+            latitude: lat,
+            longitude: lon,
+            count,
+            status: status.to_owned(),
+            label: format!("{slug} — {count}"),
+        }
+    }
+
+    fn legend() -> Vec<(String, String)> {
+        vec![
+            ("deployed".to_owned(), "Deployed".to_owned()),
+            ("trial".to_owned(), "Trial".to_owned()),
+            ("announced".to_owned(), "Announced".to_owned()),
+        ]
+    }
+
+    /// The (cx, cy) of the mark whose `data-city` is `slug`.
+    fn centre(svg: &str, slug: &str) -> (f64, f64) {
+        let needle = format!("data-city=\"{slug}\"");
+        let end = svg.find(&needle).expect("the mark is there");
+        let start = svg[..end].rfind("<circle").expect("a circle");
+        let tag = &svg[start..end];
+        let attr = |name: &str| -> f64 {
+            let key = format!(" {name}=\"");
+            let from = tag.find(&key).expect("the attribute") + key.len();
+            let to = from + tag[from..].find('"').expect("closing quote");
+            tag[from..to].parse().expect("a number")
+        };
+        (attr("cx"), attr("cy"))
+    }
+
+    fn view_box(svg: &str) -> (f64, f64) {
+        let from = svg.find("viewBox=\"").expect("a viewBox") + 9;
+        let to = from + svg[from..].find('"').expect("closing quote");
+        let parts: Vec<f64> = svg[from..to]
+            .split(' ')
+            .map(|p| p.parse().expect("a number"))
+            .collect();
+        (parts[2], parts[3])
+    }
+
+    #[test]
+    fn one_circle_per_mark() {
+        let marks = vec![
+            mark("paris", 48.8566, 2.3522, 5, "deployed"),
+            mark("nice", 43.70, 7.27, 1, "trial"),
+            mark("geneve", 46.2044, 6.1432, 2, "announced"),
+            mark("paris-bis", 48.8566, 2.3522, 1, "deployed"),
+        ];
+        let svg = render(&marks, "Map", "Deployments", &legend());
+        assert_eq!(svg.matches("<circle class=\"mark ").count(), marks.len());
+        assert_eq!(svg.matches("class=\"mark-link\"").count(), marks.len());
+        assert!(svg.contains("<a href=\"/c/nice\" class=\"mark-link\">"));
+        assert!(svg.contains("class=\"mark status-trial\""));
+        assert_eq!(
+            render(&[], "Map", "Nothing", &legend())
+                .matches("<circle class=\"mark ")
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        let mut hostile = mark("lyon", 45.76, 4.83, 1, "deployed");
+        hostile.label = "<script>alert(\"x\")</script> l'a & \"b\"".to_owned();
+        hostile.city_slug = "ly\"on<x>".to_owned();
+        let svg = render(
+            &[hostile],
+            "<b>\"title\"</b>",
+            "it's & <desc>",
+            &[("deployed".to_owned(), "<i>'d'</i>".to_owned())],
+        );
+        assert!(!svg.contains("<script>"));
+        assert!(!svg.contains("<b>"));
+        assert!(!svg.contains("<i>"));
+        assert!(!svg.contains("<desc>it"));
+        assert!(svg.contains(
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; l&#39;a &amp; &quot;b&quot;"
+        ));
+        assert!(svg.contains("data-city=\"ly&quot;on&lt;x&gt;\""));
+        assert!(svg.contains("href=\"/c/ly%22on%3Cx%3E\""));
+        assert!(svg.contains("&#39;d&#39;"));
+        assert!(!svg.contains("style="));
+        roxmltree::Document::parse(&svg).expect("well-formed XML");
+    }
+
+    #[test]
+    fn outlines_make_four_paths_or_more() {
+        let svg = render(&[], "Map", "Empty", &[]);
+        assert!(svg.matches("<path class=\"country\"").count() >= 4);
+        for code in ["FR", "BE", "CH", "LU"] {
+            assert!(svg.contains(&format!("data-country=\"{code}\"")), "{code}");
+        }
+        // Coordinates are rounded to one decimal.
+        let d_from = svg.find(" d=\"").expect("path data") + 4;
+        let d = &svg[d_from..d_from + svg[d_from..].find('"').expect("end")];
+        for number in d
+            .split(|c: char| "MLZ,".contains(c))
+            .filter(|n| !n.is_empty())
+        {
+            let decimals = number.split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 1, "{number}");
+        }
+    }
+
+    #[test]
+    fn paris_is_north_west_of_nice_and_inside() {
+        let marks = vec![
+            mark("paris", 48.8566, 2.3522, 1, "deployed"),
+            mark("nice", 43.70, 7.27, 1, "trial"),
+        ];
+        let svg = render(&marks, "Map", "Two cities", &legend());
+        let (width, height) = view_box(&svg);
+        let (px, py) = centre(&svg, "paris");
+        let (nx, ny) = centre(&svg, "nice");
+        for (x, y) in [(px, py), (nx, ny)] {
+            assert!(x > 0.0 && x < width && y > 0.0 && y < height, "{x},{y}");
+        }
+        assert!(px < nx, "Paris is west of Nice");
+        assert!(py < ny, "Paris is north of Nice");
+        // Proportions: 4.9° of longitude at 46.5°N vs 5.2° of latitude.
+        let ratio = (nx - px) / (ny - py);
+        assert!((0.55..0.75).contains(&ratio), "{ratio}");
+    }
+
+    #[test]
+    fn outside_marks_are_clamped_not_dropped() {
+        let marks = vec![
+            mark("nowhere", -80.0, 170.0, 1, "deployed"),
+            mark("nan", f64::NAN, f64::INFINITY, 1, "deployed"),
+        ];
+        let svg = render(&marks, "Map", "Far away", &legend());
+        let (width, height) = view_box(&svg);
+        assert_eq!(svg.matches("<circle class=\"mark ").count(), 2);
+        assert_eq!(centre(&svg, "nowhere"), (width, height));
+        let (x, y) = centre(&svg, "nan");
+        assert!(x.is_finite() && y.is_finite());
+    }
+
+    #[test]
+    fn larger_marks_first_and_radius_grows() {
+        let marks = vec![
+            mark("small", 45.0, 5.0, 1, "trial"),
+            mark("huge", 45.1, 5.1, 10_000, "deployed"),
+            mark("medium", 45.2, 5.2, 9, "announced"),
+        ];
+        let svg = render(&marks, "Map", "Order", &legend());
+        let at = |slug: &str| svg.find(&format!("data-city=\"{slug}\"")).expect("mark");
+        assert!(at("huge") < at("medium") && at("medium") < at("small"));
+        assert_eq!(radius(1), 7.0);
+        assert_eq!(radius(9), 13.0);
+        assert_eq!(radius(0), 7.0);
+        assert_eq!(radius(10_000), MAX_RADIUS);
+    }
+
+    #[test]
+    fn legend_lists_present_statuses_only() {
+        let marks = vec![
+            mark("a", 45.0, 5.0, 1, "trial"),
+            mark("b", 46.0, 4.0, 1, "suspended"),
+        ];
+        let svg = render(&marks, "Map", "Legend", &legend());
+        assert!(svg.contains(">Trial</text>"));
+        assert!(!svg.contains(">Deployed</text>"));
+        assert!(!svg.contains(">Announced</text>"));
+        // No label given: the raw status.
+        assert!(svg.contains(">suspended</text>"));
+        assert!(svg.find(">Trial<") < svg.find(">suspended<"));
+        assert!(!render(&[], "Map", "Empty", &legend()).contains("class=\"legend\""));
+    }
+
+    #[test]
+    fn quick_shape_checks() {
+        let marks = vec![mark("paris", 48.8566, 2.3522, 3, "deployed")];
+        let svg = render(&marks, "Carte", "Les déploiements", &legend());
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.ends_with("</svg>"));
+        assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains(&format!("aria-labelledby=\"{TITLE_ID} {DESC_ID}\"")));
+        assert!(svg.contains(&format!("<title id=\"{TITLE_ID}\">Carte</title>")));
+        assert!(svg.contains(&format!("<desc id=\"{DESC_ID}\">Les déploiements</desc>")));
+        assert!(!svg.contains("style="));
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        // The outlines are cached: a second render reuses them verbatim.
+        assert_eq!(svg, render(&marks, "Carte", "Les déploiements", &legend()));
+        assert!(svg.len() < 40_000, "{}", svg.len());
+    }
+}

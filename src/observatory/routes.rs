@@ -1,0 +1,898 @@
+//! The observatory's pages, in French with English aliases: the index with counts, filters, a
+//! sortable list and the map (`/observatoire`, `/observatory`), the map alone
+//! (`/observatoire/carte`, and `carte.svg`), a deployment with its sources
+//! (`/observatoire/d/{id}`), its history (`…/historique`), the proposal and edit forms, the
+//! review queue (`/observatoire/propositions`), company pages, and the open-data exports
+//! (`export.csv`, `export.geojson`, `feed.atom`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::deployments::{self, Deployment, Filters, Snapshot, Source, STATUSES};
+use super::{api, catalogue, export, map};
+use crate::validation::FieldError;
+use crate::web::context::{see_other, CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+use crate::web::{parse_id, AppState};
+
+/// Deployments the index and the exports read at most.
+const MAX_LISTED: i64 = 5000;
+/// Source rows the forms offer.
+const SOURCE_ROWS: usize = 6;
+
+/// Registers the pages, under both the French and the English prefix.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    for p in ["/observatoire", "/observatory"] {
+        cfg.route(p, web::get().to(index))
+            .route(&format!("{p}/carte"), web::get().to(map_page))
+            .route(&format!("{p}/map"), web::get().to(map_page))
+            .route(&format!("{p}/carte.svg"), web::get().to(map_svg))
+            .route(&format!("{p}/map.svg"), web::get().to(map_svg))
+            .route(&format!("{p}/export.csv"), web::get().to(export_csv))
+            .route(
+                &format!("{p}/export.geojson"),
+                web::get().to(export_geojson),
+            )
+            .route(&format!("{p}/feed.atom"), web::get().to(feed))
+            .route(&format!("{p}/proposer"), web::get().to(new_page))
+            .route(&format!("{p}/propose"), web::get().to(new_page))
+            .route(&format!("{p}/proposer"), web::post().to(new_submit))
+            .route(&format!("{p}/propose"), web::post().to(new_submit))
+            .route(&format!("{p}/propositions"), web::get().to(queue))
+            .route(&format!("{p}/proposals"), web::get().to(queue))
+            .route(&format!("{p}/d/{{id}}"), web::get().to(deployment_page))
+            .route(&format!("{p}/d/{{id}}/historique"), web::get().to(history))
+            .route(&format!("{p}/d/{{id}}/history"), web::get().to(history))
+            .route(&format!("{p}/d/{{id}}/modifier"), web::get().to(edit_page))
+            .route(&format!("{p}/d/{{id}}/edit"), web::get().to(edit_page))
+            .route(
+                &format!("{p}/d/{{id}}/modifier"),
+                web::post().to(edit_submit),
+            )
+            .route(&format!("{p}/d/{{id}}/edit"), web::post().to(edit_submit))
+            .route(
+                &format!("{p}/d/{{id}}/review"),
+                web::post().to(review_submit),
+            )
+            .route(
+                &format!("{p}/d/{{id}}/revert"),
+                web::post().to(revert_submit),
+            )
+            .route(&format!("{p}/entreprises/{{slug}}"), web::get().to(company))
+            .route(&format!("{p}/companies/{{slug}}"), web::get().to(company));
+    }
+}
+
+fn status_label(ctx_lang: Lang, status: &str) -> String {
+    ctx_lang.t(&format!("deployment-status-{status}"))
+}
+
+fn technology_name(d: &Deployment, lang: Lang) -> &str {
+    match lang {
+        Lang::En => &d.technology_name_en,
+        Lang::Fr => &d.technology_name,
+    }
+}
+
+/// A deployment for templates.
+fn deployment_view(d: &Deployment, lang: Lang) -> Value {
+    let mut v = json!(d);
+    v["technology_label"] = json!(technology_name(d, lang));
+    v["status_label"] = json!(status_label(lang, &d.status));
+    v
+}
+
+/// The filters as a query string (for links that keep them).
+fn filter_query(f: &Filters) -> String {
+    let f = f.normalised();
+    let pairs = [
+        ("technology", f.technology),
+        ("status", f.status),
+        ("country", f.country),
+        ("region", f.region),
+        ("company", f.company),
+        ("city", f.city),
+    ];
+    let parts: Vec<String> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.map(|v| {
+                format!(
+                    "{k}={}",
+                    percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// The map's marks: one per city with published deployments (of the filtered list), sized by
+/// their number and coloured by the most advanced status.
+fn marks(list: &[Deployment], lang: Lang) -> Vec<map::Mark> {
+    let mut by_city: BTreeMap<String, map::Mark> = BTreeMap::new();
+    for d in list {
+        let entry = by_city.entry(d.city.clone()).or_insert_with(|| map::Mark {
+            city_slug: d.city.clone(),
+            city_name: d.city_name.clone(),
+            latitude: d.latitude,
+            longitude: d.longitude,
+            count: 0,
+            status: d.status.clone(),
+            label: String::new(),
+        });
+        entry.count += 1;
+        if deployments::status_rank(&d.status) > deployments::status_rank(&entry.status) {
+            entry.status = d.status.clone();
+        }
+    }
+    by_city
+        .into_values()
+        .map(|mut m| {
+            m.label = lang.t_args(
+                "observatory-map-mark",
+                &[
+                    (
+                        "city",
+                        crate::web::i18n::FluentArg::Str(m.city_name.clone()),
+                    ),
+                    ("count", crate::web::i18n::FluentArg::Num(m.count)),
+                    (
+                        "status",
+                        crate::web::i18n::FluentArg::Str(status_label(lang, &m.status)),
+                    ),
+                ],
+            );
+            m
+        })
+        .collect()
+}
+
+fn render_map(list: &[Deployment], lang: Lang) -> (String, Vec<map::Mark>) {
+    let marks = marks(list, lang);
+    let legend: Vec<(String, String)> = STATUSES
+        .iter()
+        .map(|s| (s.to_string(), status_label(lang, s)))
+        .collect();
+    let svg = map::render(
+        &marks,
+        &lang.t("observatory-map-title"),
+        &lang.t_args(
+            "observatory-map-description",
+            &[(
+                "count",
+                crate::web::i18n::FluentArg::Num(marks.len() as i64),
+            )],
+        ),
+        &legend,
+    );
+    (svg, marks)
+}
+
+async fn load_published(ctx: &Ctx, filters: &Filters) -> Result<Vec<Deployment>, AppError> {
+    let filters = filters.clone();
+    ctx.db
+        .run(move |conn| {
+            deployments::published(conn, &filters, None, MAX_LISTED).map_err(AppError::from)
+        })
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+struct IndexQuery {
+    #[serde(flatten)]
+    filters: Filters,
+    #[serde(default)]
+    sort: Option<String>,
+}
+
+fn sort_list(list: &mut [Deployment], sort: &str, lang: Lang) {
+    match sort {
+        "city" => list.sort_by(|a, b| a.city_name.cmp(&b.city_name).then(a.id.cmp(&b.id))),
+        "technology" => list.sort_by(|a, b| {
+            technology_name(a, lang)
+                .cmp(technology_name(b, lang))
+                .then(a.city_name.cmp(&b.city_name))
+        }),
+        "status" => list.sort_by(|a, b| {
+            deployments::status_rank(&b.status)
+                .cmp(&deployments::status_rank(&a.status))
+                .then(a.city_name.cmp(&b.city_name))
+        }),
+        "started" => list.sort_by(|a, b| b.started.cmp(&a.started).then(b.id.cmp(&a.id))),
+        _ => {}
+    }
+}
+
+async fn index(ctx: Ctx, query: web::Query<IndexQuery>) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let filters = query.filters.normalised();
+    let sort = query.sort.unwrap_or_else(|| "updated".into());
+    let mut list = load_published(&ctx, &filters).await?;
+    let (technologies, companies, (by_tech, by_status)) = ctx
+        .db
+        .run(|conn| {
+            Ok::<_, AppError>((
+                catalogue::technologies(conn)?,
+                catalogue::companies(conn)?,
+                deployments::counts(conn)?,
+            ))
+        })
+        .await?;
+    let (svg, marks) = render_map(&list, ctx.lang);
+    sort_list(&mut list, &sort, ctx.lang);
+    let lang = ctx.lang;
+    let tech_choices: Vec<Value> = technologies
+        .iter()
+        .map(|t| {
+            let count = by_tech
+                .iter()
+                .find(|(s, _)| *s == t.slug)
+                .map(|c| c.1)
+                .unwrap_or(0);
+            json!({"slug": t.slug, "name": t.name_in(lang), "count": count,
+                   "selected": filters.technology.as_deref() == Some(t.slug.as_str())})
+        })
+        .collect();
+    let status_choices: Vec<Value> = STATUSES
+        .iter()
+        .map(|s| {
+            let count = by_status
+                .iter()
+                .find(|(x, _)| x == s)
+                .map(|c| c.1)
+                .unwrap_or(0);
+            json!({"value": s, "label": status_label(lang, s), "count": count,
+                   "selected": filters.status.as_deref() == Some(*s)})
+        })
+        .collect();
+    let countries: Vec<Value> = ["FR", "BE", "CH", "LU"]
+        .iter()
+        .map(|c| {
+            json!({"value": c, "label": ctx.t(&format!("country-{}", c.to_lowercase())),
+                        "selected": filters.country.as_deref() == Some(*c)})
+        })
+        .collect();
+    let company_choices: Vec<Value> = companies
+        .iter()
+        .map(|c| {
+            json!({"slug": c.slug, "name": c.name, "count": c.deployments,
+                        "selected": filters.company.as_deref() == Some(c.slug.as_str())})
+        })
+        .collect();
+    let sorts: Vec<Value> = ["updated", "city", "technology", "status", "started"]
+        .iter()
+        .map(|s| json!({"value": s, "label": ctx.t(&format!("observatory-sort-{s}")), "selected": *s == sort}))
+        .collect();
+    let q = filter_query(&filters);
+    let total: i64 = by_status.iter().map(|c| c.1).sum();
+    ctx.render(
+        "pages/observatory",
+        json!({
+            "deployments": list.iter().map(|d| deployment_view(d, lang)).collect::<Vec<_>>(),
+            "shown": list.len(),
+            "total": total,
+            "technologies": tech_choices,
+            "statuses": status_choices,
+            "countries": countries,
+            "companies": company_choices,
+            "sorts": sorts,
+            "region": filters.region,
+            "city": filters.city,
+            "filtered": !q.is_empty(),
+            "query": q,
+            "map_svg": svg,
+            "cities": marks.iter().map(|m| json!({"slug": m.city_slug, "name": m.city_name, "count": m.count, "status_label": status_label(lang, &m.status)})).collect::<Vec<_>>(),
+            "licence": licence_json(&ctx.state),
+        }),
+    )
+}
+
+fn licence_json(state: &AppState) -> Value {
+    let c = state.config.get();
+    json!({"name": c.data_licence, "url": c.data_licence_url})
+}
+
+async fn map_page(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+    let filters = query.into_inner().normalised();
+    let list = load_published(&ctx, &filters).await?;
+    let (svg, marks) = render_map(&list, ctx.lang);
+    let lang = ctx.lang;
+    ctx.render(
+        "pages/observatory_map",
+        json!({
+            "map_svg": svg,
+            "cities": marks.iter().map(|m| json!({"slug": m.city_slug, "name": m.city_name, "count": m.count, "status_label": status_label(lang, &m.status)})).collect::<Vec<_>>(),
+            "query": filter_query(&filters),
+            "filtered": filters.technology.is_some() || filters.status.is_some() || filters.country.is_some() || filters.region.is_some() || filters.company.is_some() || filters.city.is_some(),
+        }),
+    )
+}
+
+async fn map_svg(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+    let filters = query.into_inner().normalised();
+    let list = load_published(&ctx, &filters).await?;
+    let (svg, _) = render_map(&list, ctx.lang);
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(svg))
+}
+
+fn export_rows(list: &[Deployment], base: &str) -> Vec<export::Row> {
+    list.iter()
+        .map(|d| export::Row {
+            id: d.id,
+            url: format!("{base}/observatoire/d/{}", d.id),
+            title: d.title.clone(),
+            technology: d.technology.clone(),
+            technology_name: d.technology_name.clone(),
+            status: d.status.clone(),
+            started: d.started.clone(),
+            ended: d.ended.clone(),
+            city: d.city.clone(),
+            city_name: d.city_name.clone(),
+            country: d.country.clone(),
+            region: d.region.clone(),
+            latitude: d.latitude,
+            longitude: d.longitude,
+            companies: d.companies.iter().map(|c| c.name.clone()).collect(),
+            funding: d.funding.clone(),
+            sources: d.sources.iter().map(|s| s.url.clone()).collect(),
+            published_at: d.published_at.unwrap_or(d.updated_at),
+            updated_at: d.updated_at,
+        })
+        .collect()
+}
+
+fn export_meta(ctx: &Ctx, self_path: &str) -> export::Meta {
+    let base = ctx.state.settings.base_url().to_owned();
+    let c = ctx.state.config.get();
+    export::Meta {
+        title: ctx.lang.t_args(
+            "observatory-export-title",
+            &[(
+                "site",
+                crate::web::i18n::FluentArg::Str(c.site_name.clone()),
+            )],
+        ),
+        site_url: base.clone(),
+        self_url: format!("{base}{self_path}"),
+        licence_name: c.data_licence.clone(),
+        licence_url: c.data_licence_url.clone(),
+        attribution: ctx.t("observatory-export-attribution"),
+    }
+}
+
+async fn export_csv(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+    let filters = query.into_inner().normalised();
+    let list = load_published(&ctx, &filters).await?;
+    let body = export::csv(&export_rows(&list, ctx.state.settings.base_url()))
+        .map_err(AppError::internal)?;
+    let meta = export_meta(&ctx, "/observatoire/export.csv");
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"observatoire.csv\"",
+        ))
+        .insert_header(("Link", format!("<{}>; rel=\"license\"", meta.licence_url)))
+        .body(body))
+}
+
+async fn export_geojson(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+    let filters = query.into_inner().normalised();
+    let list = load_published(&ctx, &filters).await?;
+    let meta = export_meta(&ctx, "/observatoire/export.geojson");
+    let body = export::geojson(&export_rows(&list, ctx.state.settings.base_url()), &meta);
+    Ok(HttpResponse::Ok()
+        .content_type("application/geo+json")
+        .insert_header(("Link", format!("<{}>; rel=\"license\"", meta.licence_url)))
+        .json(body))
+}
+
+async fn feed(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+    let filters = query.into_inner().normalised();
+    let list = load_published(&ctx, &filters).await?;
+    let meta = export_meta(&ctx, "/observatoire/feed.atom");
+    let base = ctx.state.settings.base_url().to_owned();
+    let lang = ctx.lang;
+    let entries: Vec<export::Entry> = list
+        .iter()
+        .take(100)
+        .map(|d| export::Entry {
+            id: d.id,
+            url: format!("{base}/observatoire/d/{}", d.id),
+            title: format!("{} — {}", d.title, d.city_name),
+            summary: format!(
+                "{} · {} · {}",
+                technology_name(d, lang),
+                status_label(lang, &d.status),
+                d.city_name
+            ),
+            updated: d.updated_at,
+            published: d.published_at.unwrap_or(d.updated_at),
+            categories: vec![d.technology.clone(), d.status.clone()],
+        })
+        .collect();
+    let updated = list
+        .iter()
+        .map(|d| d.updated_at)
+        .max()
+        .unwrap_or_else(crate::db::now);
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .body(export::atom(&entries, &meta, updated)))
+}
+
+/// Who is looking at a deployment: may they see it, and may they review?
+async fn access(ctx: &Ctx, d: &Deployment) -> Result<bool, AppError> {
+    let reviewer = match &ctx.viewer {
+        Some(v) => {
+            let v = v.clone();
+            let board = ctx.state.config.get().observatory_board.clone();
+            ctx.db
+                .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
+                .await?
+        }
+        None => false,
+    };
+    let own = ctx.viewer.as_ref().map(|v| v.user_id) == d.proposed_by && d.proposed_by.is_some();
+    if d.published_at.is_none() && !reviewer && !own {
+        return Err(AppError::NotFound);
+    }
+    Ok(reviewer)
+}
+
+async fn load(ctx: &Ctx, id: i64) -> Result<Deployment, AppError> {
+    ctx.db
+        .run(move |conn| deployments::by_id(conn, id)?.ok_or(AppError::NotFound))
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+struct NoticeQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn deployment_page(
+    ctx: Ctx,
+    id: web::Path<String>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let d = load(&ctx, id).await?;
+    let reviewer = access(&ctx, &d).await?;
+    let viewer_id = ctx.viewer.as_ref().map(|v| v.user_id);
+    let revisions = ctx
+        .db
+        .run(move |conn| {
+            deployments::revisions(conn, id, viewer_id, reviewer).map_err(AppError::from)
+        })
+        .await?;
+    let pending: Vec<Value> = revisions
+        .iter()
+        .filter(|r| r.state == deployments::PENDING)
+        .map(|r| {
+            json!({"id": r.id, "author": r.author, "note": r.note, "created_at": r.created_at,
+                        "changes": changes_view(&r.changes, ctx.lang)})
+        })
+        .collect();
+    ctx.render(
+        "pages/deployment",
+        json!({
+            "d": deployment_view(&d, ctx.lang),
+            "reviewer": reviewer,
+            "pending": pending,
+            "can_propose": ctx.viewer.is_some(),
+            "notice": query.done.as_deref().map(|k| ctx.t(&format!("observatory-done-{k}"))),
+            "licence": licence_json(&ctx.state),
+        }),
+    )
+}
+
+fn changes_view(changes: &[deployments::Change], lang: Lang) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|c| {
+            json!({"field": c.field, "label": lang.t(&format!("deployment-field-{}", c.field)),
+                        "before": c.before, "after": c.after})
+        })
+        .collect()
+}
+
+async fn history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let d = load(&ctx, id).await?;
+    let reviewer = access(&ctx, &d).await?;
+    let viewer_id = ctx.viewer.as_ref().map(|v| v.user_id);
+    let revisions = ctx
+        .db
+        .run(move |conn| {
+            deployments::revisions(conn, id, viewer_id, reviewer).map_err(AppError::from)
+        })
+        .await?;
+    let lang = ctx.lang;
+    let items: Vec<Value> = revisions
+        .iter()
+        .rev()
+        .map(|r| {
+            json!({"id": r.id, "author": r.author, "state": r.state,
+                   "state_label": lang.t(&format!("revision-state-{}", r.state)),
+                   "note": r.note, "reviewer": r.reviewer, "review_reason": r.review_reason,
+                   "reviewed_at": r.reviewed_at, "created_at": r.created_at,
+                   "changes": changes_view(&r.changes, lang),
+                   "published": r.state == "published"})
+        })
+        .collect();
+    ctx.render(
+        "pages/deployment_history",
+        json!({"d": deployment_view(&d, lang), "revisions": items, "reviewer": reviewer}),
+    )
+}
+
+/// The proposal form's fields, read from the submitted pairs.
+fn snapshot_from_form(form: &HashMap<String, String>) -> Snapshot {
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let sources = (0..SOURCE_ROWS)
+        .map(|i| Source {
+            url: get(&format!("source_url_{i}")),
+            title: get(&format!("source_title_{i}")),
+            publisher: get(&format!("source_publisher_{i}")),
+            date: Some(get(&format!("source_date_{i}"))),
+            archive_url: Some(get(&format!("source_archive_{i}"))),
+        })
+        .collect();
+    Snapshot {
+        title: get("title"),
+        technology: get("technology"),
+        city: get("city"),
+        status: get("status"),
+        started: get("started"),
+        ended: Some(get("ended")),
+        companies: get("companies")
+            .split([',', '\n'])
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        funding: get("funding"),
+        description: get("description"),
+        sources,
+    }
+}
+
+/// The form's values for a snapshot (with empty source rows up to the form's count).
+fn form_values(s: &Snapshot) -> Value {
+    let mut sources: Vec<Value> = s
+        .sources
+        .iter()
+        .filter(|x| !x.url.is_empty() || !x.title.is_empty())
+        .map(|x| {
+            json!({"url": x.url, "title": x.title, "publisher": x.publisher,
+                        "date": x.date.clone().unwrap_or_default(),
+                        "archive_url": x.archive_url.clone().unwrap_or_default()})
+        })
+        .collect();
+    while sources.len() < SOURCE_ROWS {
+        sources
+            .push(json!({"url": "", "title": "", "publisher": "", "date": "", "archive_url": ""}));
+    }
+    let sources: Vec<Value> = sources
+        .into_iter()
+        .take(SOURCE_ROWS)
+        .enumerate()
+        .map(|(i, mut v)| {
+            v["index"] = json!(i);
+            v["number"] = json!(i + 1);
+            v
+        })
+        .collect();
+    json!({
+        "title": s.title, "technology": s.technology, "city": s.city, "status": s.status,
+        "started": s.started, "ended": s.ended.clone().unwrap_or_default(),
+        "companies": s.companies.join(", "), "funding": s.funding, "description": s.description,
+        "sources": sources,
+    })
+}
+
+async fn render_form(
+    ctx: &Ctx,
+    status: StatusCode,
+    action: &str,
+    editing: Option<&Deployment>,
+    values: &Snapshot,
+    error: Option<&AppError>,
+) -> Result<HttpResponse, AppError> {
+    let technologies = ctx
+        .db
+        .run(|conn| catalogue::technologies(conn).map_err(AppError::from))
+        .await?;
+    let lang = ctx.lang;
+    let tech_choices: Vec<Value> = technologies
+        .iter()
+        .map(|t| json!({"slug": t.slug, "name": t.name_in(lang), "selected": t.slug == values.technology}))
+        .collect();
+    let statuses: Vec<Value> = STATUSES
+        .iter()
+        .map(|s| json!({"value": s, "label": status_label(lang, s), "selected": *s == values.status}))
+        .collect();
+    let (field, message) = match error {
+        Some(AppError::Invalid(FieldError { field, key })) => (Some(*field), Some(ctx.t(key))),
+        Some(e) => (None, Some(e.message(lang))),
+        None => (None, None),
+    };
+    ctx.render_status(
+        status,
+        "pages/deployment_form",
+        json!({
+            "action": action,
+            "editing": editing.map(|d| json!({"id": d.id, "title": d.title})),
+            "form": form_values(values),
+            "technologies": tech_choices,
+            "statuses": statuses,
+            "error": message,
+            "error_field": field,
+        }),
+    )
+}
+
+async fn new_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require_poster()?;
+    let blank = Snapshot {
+        status: "announced".into(),
+        ..Snapshot::default()
+    };
+    render_form(
+        &ctx,
+        StatusCode::OK,
+        "/observatoire/proposer",
+        None,
+        &blank,
+        None,
+    )
+    .await
+}
+
+async fn new_submit(
+    ctx: Ctx,
+    form: CsrfForm<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let author = ctx.require_poster()?.user_id;
+    let submitted = snapshot_from_form(&form.0);
+    let result = match deployments::validate(&submitted) {
+        Ok(snapshot) => {
+            ctx.db
+                .run(move |conn| {
+                    crate::db::write_tx_private(conn, |conn| {
+                        deployments::propose_new(conn, author, snapshot)
+                    })
+                })
+                .await
+        }
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(p) => {
+            let done = if p.possible_duplicates.is_empty() {
+                "proposed"
+            } else {
+                "proposed-duplicate"
+            };
+            Ok(see_other(&format!(
+                "/observatoire/d/{}?done={done}",
+                p.deployment_id
+            )))
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            render_form(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "/observatoire/proposer",
+                None,
+                &submitted,
+                Some(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn snapshot_of(d: &Deployment) -> Snapshot {
+    Snapshot {
+        title: d.title.clone(),
+        technology: d.technology.clone(),
+        city: d.city.clone(),
+        status: d.status.clone(),
+        started: d.started.clone(),
+        ended: d.ended.clone(),
+        companies: d.companies.iter().map(|c| c.name.clone()).collect(),
+        funding: d.funding.clone(),
+        description: d.description_md.clone(),
+        sources: d.sources.clone(),
+    }
+}
+
+async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    ctx.require_poster()?;
+    let id = parse_id(&id.into_inner())?;
+    let d = load(&ctx, id).await?;
+    access(&ctx, &d).await?;
+    let action = format!("/observatoire/d/{id}/modifier");
+    render_form(
+        &ctx,
+        StatusCode::OK,
+        &action,
+        Some(&d),
+        &snapshot_of(&d),
+        None,
+    )
+    .await
+}
+
+async fn edit_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let author = ctx.require_poster()?.user_id;
+    let id = parse_id(&id.into_inner())?;
+    let d = load(&ctx, id).await?;
+    access(&ctx, &d).await?;
+    let note = form.0.get("note").cloned().unwrap_or_default();
+    let submitted = snapshot_from_form(&form.0);
+    let result = match deployments::validate(&submitted) {
+        Ok(snapshot) => {
+            ctx.db
+                .run(move |conn| {
+                    crate::db::write_tx_private(conn, |conn| {
+                        deployments::propose_edit(conn, author, id, snapshot, &note)
+                    })
+                })
+                .await
+        }
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/observatoire/d/{id}?done=edit-proposed"
+        ))),
+        Err(e @ AppError::Invalid(_)) => {
+            let action = format!("/observatoire/d/{id}/modifier");
+            render_form(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &action,
+                Some(&d),
+                &submitted,
+                Some(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    revision: Option<i64>,
+}
+
+async fn review_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<ReviewForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let form = form.0;
+    let done = api::decide(
+        &ctx.state,
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        id,
+        &form.decision,
+        form.reason,
+        form.revision,
+    )
+    .await?;
+    let key = if form.decision == "publish" {
+        "published"
+    } else {
+        "rejected"
+    };
+    Ok(see_other(&format!(
+        "/observatoire/d/{}?done={key}",
+        done.deployment_id
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+struct RevertForm {
+    revision: i64,
+}
+
+async fn revert_submit(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: CsrfForm<RevertForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    api::revert_to(
+        &ctx.state,
+        &ctx.db,
+        ctx.viewer.as_ref(),
+        id,
+        form.0.revision,
+    )
+    .await?;
+    Ok(see_other(&format!("/observatoire/d/{id}/historique")))
+}
+
+async fn queue(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_user()?.clone();
+    let board = ctx.state.config.get().observatory_board.clone();
+    let (reviewer, list) = ctx
+        .db
+        .run(move |conn| {
+            let reviewer = deployments::is_reviewer(conn, &viewer, &board)?;
+            let list = deployments::pending(conn, (!reviewer).then_some(viewer.user_id))?;
+            Ok::<_, AppError>((reviewer, list))
+        })
+        .await?;
+    ctx.render(
+        "pages/observatory_queue",
+        json!({"proposals": list, "reviewer": reviewer}),
+    )
+}
+
+async fn company(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let company_slug = slug.clone();
+    let company = ctx
+        .db
+        .run(move |conn| catalogue::company_by_slug(conn, &company_slug)?.ok_or(AppError::NotFound))
+        .await?;
+    let filters = Filters {
+        company: Some(slug),
+        ..Filters::default()
+    };
+    let list = load_published(&ctx, &filters).await?;
+    let lang = ctx.lang;
+    ctx.render(
+        "pages/company",
+        json!({
+            "company": company,
+            "deployments": list.iter().map(|d| deployment_view(d, lang)).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// A city's dossier for its page: published deployments grouped by technology.
+pub fn city_dossier(list: &[Deployment], lang: Lang) -> Vec<Value> {
+    let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
+    for d in list {
+        let name = technology_name(d, lang).to_owned();
+        match groups.iter_mut().find(|g| g.0 == d.technology) {
+            Some(g) => g.2.push(deployment_view(d, lang)),
+            None => groups.push((d.technology.clone(), name, vec![deployment_view(d, lang)])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(slug, name, items)| json!({"technology": slug, "name": name, "deployments": items}))
+        .collect()
+}
