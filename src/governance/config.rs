@@ -138,8 +138,22 @@ const FIELDS: [(&str, Kind); 16] = [
     ("member_posts_per_hour", Kind::Number { max: 1_000 }),
     ("auto_hide_reports", Kind::Number { max: 1_000 }),
     ("public_modlog", Kind::Flag),
-    ("observatory_board", Kind::Text { max: 64, required: true, multiline: false }),
-    ("data_licence", Kind::Text { max: 80, required: true, multiline: false }),
+    (
+        "observatory_board",
+        Kind::Text {
+            max: 64,
+            required: true,
+            multiline: false,
+        },
+    ),
+    (
+        "data_licence",
+        Kind::Text {
+            max: 80,
+            required: true,
+            multiline: false,
+        },
+    ),
     ("data_licence_url", Kind::Url),
 ];
 
