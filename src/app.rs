@@ -202,6 +202,7 @@ impl Application {
                     .configure(governance::routes::configure)
                     .configure(observatory::manifesto::configure)
                     .configure(observatory::routes::configure)
+                    .configure(observatory::admin::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

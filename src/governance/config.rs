@@ -304,7 +304,9 @@ impl SiteConfig {
 /// Reads the stored overrides on top of the file's defaults. A stored value that no longer
 /// parses (a setting renamed or narrowed) is skipped with a warning.
 pub fn load(conn: &mut DbConnection, defaults: &SiteConfig) -> QueryResult<SiteConfig> {
+    // Other features keep their own rows in the table (the manifesto's text): only ours.
     let rows: Vec<(String, String)> = site_config::table
+        .filter(site_config::name.eq_any(names().collect::<Vec<_>>()))
         .select((site_config::name, site_config::value))
         .load(conn)?;
     let mut config = defaults.clone();

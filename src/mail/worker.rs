@@ -84,6 +84,18 @@ pub async fn run(state: Data<AppState>) {
             {
                 tracing::warn!(error = ?e, "outbox purge failed");
             }
+            // Unconfirmed manifesto signatures are forgotten after their link expires, as the
+            // confirmation mail promises.
+            if let Err(e) = blocking(&state, move |_, conn| {
+                crate::db::write_tx_private(conn, |conn| {
+                    crate::observatory::manifesto_store::purge_unconfirmed(conn, crate::db::now())
+                })
+                .map_err(AppError::from)
+            })
+            .await
+            {
+                tracing::warn!(error = ?e, "manifesto purge failed");
+            }
         }
         if !busy {
             tokio::select! {

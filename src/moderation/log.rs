@@ -11,7 +11,7 @@ use crate::db::schema::{mod_log, threads, users};
 use crate::db::DbConnection;
 
 /// Actions the public log never shows.
-const PRIVATE_ACTIONS: [&str; 9] = [
+const PRIVATE_ACTIONS: [&str; 10] = [
     "warn",
     "note",
     // Applications name people who are not members (yet), or never will be.
@@ -23,6 +23,8 @@ const PRIVATE_ACTIONS: [&str; 9] = [
     "resolve_reports_hidden",
     "resolve_reports_dismissed",
     "resolve_reports_sanctioned",
+    // A rejected proposal was never public.
+    "deployment_reject",
 ];
 
 /// Actions whose target (a hidden thread's title, a hidden post) the public log does not name.

@@ -243,7 +243,7 @@ pub async fn decide(
             );
         }
         crate::db::write_tx(conn, |conn| {
-            deployments::review(
+            let done = deployments::review(
                 conn,
                 viewer.user_id,
                 id,
@@ -251,7 +251,13 @@ pub async fn decide(
                 decision,
                 &reason,
                 &board,
-            )
+            )?;
+            let action = match decision {
+                Decision::Publish => "deployment_publish",
+                Decision::Reject => "deployment_reject",
+            };
+            log_review(conn, viewer.user_id, action, id, &reason)?;
+            Ok(done)
         })
     })
     .await
@@ -302,10 +308,33 @@ pub async fn revert_to(
             return Err(AppError::Forbidden);
         }
         crate::db::write_tx(conn, |conn| {
-            deployments::revert(conn, viewer.user_id, id, revision, &board)
+            let done = deployments::revert(conn, viewer.user_id, id, revision, &board)?;
+            log_review(
+                conn,
+                viewer.user_id,
+                "deployment_revert",
+                id,
+                &format!("#{revision}"),
+            )?;
+            Ok(done)
         })
     })
     .await
+}
+
+/// Writes a reviewer's decision to the moderation log, naming the deployment.
+fn log_review(
+    conn: &mut crate::db::DbConnection,
+    actor: i64,
+    action: &str,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let title = deployments::by_id(conn, id)?
+        .map(|d| d.title)
+        .unwrap_or_default();
+    crate::moderation::log::record(conn, actor, action, "deployment", id, &title, reason, None)?;
+    Ok(())
 }
 
 async fn revert(

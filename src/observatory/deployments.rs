@@ -963,7 +963,12 @@ pub fn published(
                 .load(conn)?,
         ),
     };
-    let (before_at, before_id) = before.unwrap_or((NaiveDateTime::MAX, i64::MAX));
+    // Without a cursor, a time after any stored one (stored as text on SQLite, so a year with
+    // four digits: chrono's MAX would sort first).
+    let far_future = NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or_default();
+    let (before_at, before_id) = before.unwrap_or((far_future, i64::MAX));
     let rows: Vec<DeploymentRow> = deployments::table
         .inner_join(technologies::table)
         .inner_join(cities::table)

@@ -3,6 +3,7 @@
 //! and revisions (`deployments`), the server-rendered map (`map`), open-data exports (`export`),
 //! pages and API (`routes`, `api`), and the manifesto (`manifesto`).
 
+pub mod admin;
 pub mod api;
 pub mod catalogue;
 pub mod deployments;

@@ -483,7 +483,7 @@ async fn deployment_page(
         .iter()
         .filter(|r| r.state == deployments::PENDING)
         .map(|r| {
-            json!({"id": r.id, "author": r.author, "note": r.note, "created_at": r.created_at,
+            json!({"id": r.id, "author": r.author, "note": note_view(&r.note, ctx.lang), "created_at": r.created_at,
                         "changes": changes_view(&r.changes, ctx.lang)})
         })
         .collect();
@@ -501,13 +501,34 @@ async fn deployment_page(
 }
 
 fn changes_view(changes: &[deployments::Change], lang: Lang) -> Vec<Value> {
+    let shown = |field: &str, v: &str| {
+        if field == "status" && !v.is_empty() {
+            status_label(lang, v)
+        } else {
+            v.to_owned()
+        }
+    };
     changes
         .iter()
         .map(|c| {
             json!({"field": c.field, "label": lang.t(&format!("deployment-field-{}", c.field)),
-                        "before": c.before, "after": c.after})
+                        "before": shown(c.field, &c.before), "after": shown(c.field, &c.after)})
         })
         .collect()
+}
+
+/// A revision's note for people: a revert names the version it restored.
+fn note_view(note: &str, lang: Lang) -> String {
+    match note
+        .strip_prefix("revert:")
+        .and_then(|n| n.parse::<i64>().ok())
+    {
+        Some(n) => lang.t_args(
+            "revision-note-revert",
+            &[("revision", crate::web::i18n::FluentArg::Num(n))],
+        ),
+        None => note.to_owned(),
+    }
 }
 
 async fn history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -522,16 +543,22 @@ async fn history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppErr
         })
         .await?;
     let lang = ctx.lang;
+    let current = revisions
+        .iter()
+        .rev()
+        .find(|r| r.state == "published")
+        .map(|r| r.id);
     let items: Vec<Value> = revisions
         .iter()
         .rev()
         .map(|r| {
             json!({"id": r.id, "author": r.author, "state": r.state,
                    "state_label": lang.t(&format!("revision-state-{}", r.state)),
-                   "note": r.note, "reviewer": r.reviewer, "review_reason": r.review_reason,
+                   "note": note_view(&r.note, lang), "reviewer": r.reviewer, "review_reason": r.review_reason,
                    "reviewed_at": r.reviewed_at, "created_at": r.created_at,
                    "changes": changes_view(&r.changes, lang),
-                   "published": r.state == "published"})
+                   "published": r.state == "published",
+                   "current": Some(r.id) == current})
         })
         .collect();
     ctx.render(
@@ -571,7 +598,7 @@ fn snapshot_from_form(form: &HashMap<String, String>) -> Snapshot {
 }
 
 /// The form's values for a snapshot (with empty source rows up to the form's count).
-fn form_values(s: &Snapshot) -> Value {
+fn form_values(s: &Snapshot, note: &str) -> Value {
     let mut sources: Vec<Value> = s
         .sources
         .iter()
@@ -601,6 +628,7 @@ fn form_values(s: &Snapshot) -> Value {
         "started": s.started, "ended": s.ended.clone().unwrap_or_default(),
         "companies": s.companies.join(", "), "funding": s.funding, "description": s.description,
         "sources": sources,
+        "note": note,
     })
 }
 
@@ -610,6 +638,7 @@ async fn render_form(
     action: &str,
     editing: Option<&Deployment>,
     values: &Snapshot,
+    note: &str,
     error: Option<&AppError>,
 ) -> Result<HttpResponse, AppError> {
     let technologies = ctx
@@ -636,7 +665,7 @@ async fn render_form(
         json!({
             "action": action,
             "editing": editing.map(|d| json!({"id": d.id, "title": d.title})),
-            "form": form_values(values),
+            "form": form_values(values, note),
             "technologies": tech_choices,
             "statuses": statuses,
             "error": message,
@@ -657,6 +686,7 @@ async fn new_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
         "/observatoire/proposer",
         None,
         &blank,
+        "",
         None,
     )
     .await
@@ -699,6 +729,7 @@ async fn new_submit(
                 "/observatoire/proposer",
                 None,
                 &submitted,
+                "",
                 Some(&e),
             )
             .await
@@ -734,6 +765,7 @@ async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppE
         &action,
         Some(&d),
         &snapshot_of(&d),
+        "",
         None,
     )
     .await
@@ -749,6 +781,7 @@ async fn edit_submit(
     let d = load(&ctx, id).await?;
     access(&ctx, &d).await?;
     let note = form.0.get("note").cloned().unwrap_or_default();
+    let typed_note = note.clone();
     let submitted = snapshot_from_form(&form.0);
     let result = match deployments::validate(&submitted) {
         Ok(snapshot) => {
@@ -774,6 +807,7 @@ async fn edit_submit(
                 &action,
                 Some(&d),
                 &submitted,
+                &typed_note,
                 Some(&e),
             )
             .await
@@ -871,10 +905,21 @@ async fn company(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
         ..Filters::default()
     };
     let list = load_published(&ctx, &filters).await?;
+    let reviewer = match &ctx.viewer {
+        Some(v) => {
+            let v = v.clone();
+            let board = ctx.state.config.get().observatory_board.clone();
+            ctx.db
+                .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
+                .await?
+        }
+        None => false,
+    };
     let lang = ctx.lang;
     ctx.render(
         "pages/company",
         json!({
+            "reviewer": reviewer,
             "company": company,
             "deployments": list.iter().map(|d| deployment_view(d, lang)).collect::<Vec<_>>(),
         }),
