@@ -16,6 +16,7 @@ mod manifesto;
 mod migrations;
 mod moderation;
 mod observatory;
+mod observatory_pages;
 mod security;
 mod validation;
 mod xss;
