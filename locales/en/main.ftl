@@ -1142,3 +1142,4 @@ company-edit-description = Description
 company-edit-website = Website
 company-edit-website-hint = A full http:// or https:// address, or nothing.
 company-edit-save = Save the record
+error-deployment-title-short = The title needs at least 3 characters.

@@ -1149,3 +1149,4 @@ company-edit-description = Description
 company-edit-website = Site web
 company-edit-website-hint = Une adresse complète en http:// ou https://, ou rien.
 company-edit-save = Enregistrer la fiche
+error-deployment-title-short = Le titre doit compter au moins 3 caractères.

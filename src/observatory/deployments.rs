@@ -42,8 +42,10 @@ pub fn status_rank(status: &str) -> i32 {
     }
 }
 
-/// Longest title.
-pub const MAX_TITLE_CHARS: usize = 160;
+/// Shortest title (as a thread's: it names the discussion thread too).
+pub const MIN_TITLE_CHARS: usize = 3;
+/// Longest title (as a thread's).
+pub const MAX_TITLE_CHARS: usize = 150;
 /// Longest description (Markdown).
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 /// Most sources on one deployment.
@@ -144,6 +146,9 @@ fn text(raw: &str, field: &'static str, max: usize, required: bool) -> Result<St
 /// city are checked against the database by `resolve`.
 pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
     let title = text(&input.title, "title", MAX_TITLE_CHARS, true)?;
+    if title.chars().count() < MIN_TITLE_CHARS {
+        return Err(FieldError::new("title", "error-deployment-title-short"));
+    }
     let status = STATUSES
         .into_iter()
         .find(|s| *s == input.status.trim())
@@ -171,13 +176,15 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
             Some(text)
         }
     };
-    let mut companies = Vec::new();
+    let mut companies: Vec<String> = Vec::new();
     for c in &input.companies {
         let name = text(c, "companies", 120, false)?;
+        // One company, however written (case, accents, spacing): the catalogue's key decides.
+        let key = super::catalogue::company_key(&name);
         if !name.is_empty()
             && !companies
                 .iter()
-                .any(|n: &String| n.to_lowercase() == name.to_lowercase())
+                .any(|n| super::catalogue::company_key(n) == key)
         {
             companies.push(name);
         }
@@ -276,6 +283,7 @@ pub fn duplicates(
         .filter(deployments::city_id.eq(city_id))
         .filter(deployments::technology_id.eq(technology_id))
         .filter(deployments::title_key.eq(title_key(title)))
+        .filter(deployments::published_at.is_not_null())
         .filter(deployments::id.ne(except.unwrap_or(0)))
         .select(deployments::id)
         .load(conn)

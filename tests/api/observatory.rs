@@ -897,12 +897,12 @@ async fn assert_publishable_title(title: &str) {
 }
 
 #[tokio::test]
-async fn a_two_letter_title_the_proposal_accepts_can_be_published() {
+async fn a_two_letter_title_is_refused_up_front_or_publishable() {
     assert_publishable_title("JO").await;
 }
 
 #[tokio::test]
-async fn a_title_of_more_than_150_characters_the_proposal_accepts_can_be_published() {
+async fn a_title_over_150_characters_is_refused_up_front_or_publishable() {
     let long: String = "Caméras augmentées autour de la gare "
         .repeat(5)
         .chars()
