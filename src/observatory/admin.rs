@@ -72,6 +72,15 @@ fn check(form: &TechnologyForm) -> Result<Checked, FieldError> {
     })
 }
 
+/// Writes a change of the catalogue to the moderation log.
+fn log_technology(
+    conn: &mut crate::db::DbConnection,
+    actor: i64,
+    slug: &str,
+) -> diesel::QueryResult<()> {
+    crate::moderation::log::record(conn, actor, "technology", "technology", 0, slug, "", None)
+}
+
 async fn render(
     ctx: &Ctx,
     status: StatusCode,
@@ -151,16 +160,7 @@ async fn create(ctx: Ctx, form: CsrfForm<TechnologyForm>) -> Result<HttpResponse
                         technologies::position.eq(position.unwrap_or(0) + 1),
                     ))
                     .execute(conn)?;
-                crate::moderation::log::record(
-                    conn,
-                    actor,
-                    "technology",
-                    "technology",
-                    0,
-                    &slug,
-                    "",
-                    None,
-                )?;
+                log_technology(conn, actor, &slug)?;
                 Ok(())
             })
         })
@@ -207,16 +207,7 @@ async fn update(
                 if n == 0 {
                     return Err(AppError::NotFound);
                 }
-                crate::moderation::log::record(
-                    conn,
-                    actor,
-                    "technology",
-                    "technology",
-                    0,
-                    &slug,
-                    "",
-                    None,
-                )?;
+                log_technology(conn, actor, &slug)?;
                 Ok(())
             })
         })

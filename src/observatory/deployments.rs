@@ -952,6 +952,16 @@ impl Filters {
     }
 }
 
+/// `column = value` when the filter has a value, else no condition (queries cannot be boxed
+/// on the multi-backend connection, so an absent filter is a bound `true`).
+macro_rules! optional_eq {
+    ($column:expr, $value:expr) => {
+        $column
+            .eq($value.clone().unwrap_or_default())
+            .or($value.is_none().into_sql::<Bool>())
+    };
+}
+
 /// Every published deployment matching the filters, newest change first, after the `before`
 /// cursor (an update time and id), at most `limit`; with companies and sources.
 pub fn published(
@@ -981,31 +991,11 @@ pub fn published(
         .inner_join(technologies::table)
         .inner_join(cities::table)
         .filter(deployments::published_at.is_not_null())
-        .filter(
-            technologies::slug
-                .eq(f.technology.clone().unwrap_or_default())
-                .or(f.technology.is_none().into_sql::<Bool>()),
-        )
-        .filter(
-            deployments::status
-                .eq(f.status.clone().unwrap_or_default())
-                .or(f.status.is_none().into_sql::<Bool>()),
-        )
-        .filter(
-            cities::country
-                .eq(f.country.clone().unwrap_or_default())
-                .or(f.country.is_none().into_sql::<Bool>()),
-        )
-        .filter(
-            cities::admin1
-                .eq(f.region.clone().unwrap_or_default())
-                .or(f.region.is_none().into_sql::<Bool>()),
-        )
-        .filter(
-            cities::slug
-                .eq(f.city.clone().unwrap_or_default())
-                .or(f.city.is_none().into_sql::<Bool>()),
-        )
+        .filter(optional_eq!(technologies::slug, f.technology))
+        .filter(optional_eq!(deployments::status, f.status))
+        .filter(optional_eq!(cities::country, f.country))
+        .filter(optional_eq!(cities::admin1, f.region))
+        .filter(optional_eq!(cities::slug, f.city))
         .filter(
             deployments::id
                 .eq_any(company_ids.clone().unwrap_or_default())
