@@ -356,6 +356,8 @@ pub struct DataExport {
     pub watches: Vec<ExportedWatch>,
     /// Reports filed on others' posts.
     pub reports: Vec<ExportedReport>,
+    /// Observatory proposals (each a whole record, as JSON).
+    pub observatory_proposals: Vec<ExportedProposal>,
 }
 
 /// The email preferences in an export.
@@ -380,6 +382,16 @@ pub struct ExportedThread {
     pub id: i64,
     pub title: String,
     pub board: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A version of an observatory record the person proposed.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedProposal {
+    pub deployment_id: i64,
+    pub state: String,
+    pub snapshot: String,
+    pub note: String,
     pub created_at: NaiveDateTime,
 }
 
@@ -465,7 +477,22 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
             ))
             .load(conn)?
     };
+    let observatory_proposals = {
+        use crate::db::schema::deployment_revisions as r;
+        r::table
+            .filter(r::author_id.eq(Some(user_id)))
+            .order(r::id.asc())
+            .select((
+                r::deployment_id,
+                r::state,
+                r::snapshot,
+                r::note,
+                r::created_at,
+            ))
+            .load(conn)?
+    };
     Ok(DataExport {
+        observatory_proposals,
         account,
         threads,
         posts,
