@@ -9,12 +9,21 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 
-use crate::db::{self, migrate, DbManager};
+use std::sync::Arc;
+
+use crate::accounts::password::Passwords;
+use crate::db::{self, migrate, Db, DbManager};
+use crate::mail::Mailer;
 use crate::settings::Settings;
+use crate::site_config::ConfigCache;
+use crate::templates::Templates;
 use crate::web::error::AppError;
-use crate::web::{self as webinfra, middleware, AppState};
+use crate::web::page_cache::PageCache;
+use crate::web::throttle::{Throttle, Throttles};
+use crate::web::{self as webinfra, middleware};
 use crate::{
-    accounts, admin, bootstrap, cities, forum, governance, moderation, notifications, observatory,
+    accounts, admin, bootstrap, cities, forum, governance, jobs, moderation, notifications,
+    observatory,
 };
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
@@ -37,25 +46,66 @@ async fn checkpoint_every_second(pool: db::Pool) {
 
 /// Reads the administrators' settings again every few seconds, so an instance sees a change
 /// another one saved (the instance that saved it has it at once).
-async fn refresh_config(state: web::Data<AppState>) {
+async fn refresh_config(db: Db, config: Arc<ConfigCache>) {
     let mut tick = tokio::time::interval(CONFIG_REFRESH);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tick.tick().await;
-        if let Err(e) = reload_config(state.clone()).await {
+        if let Err(e) = reload_config(&db, config.clone()).await {
             tracing::debug!(error = %e, "settings not reloaded");
         }
     }
 }
 
 /// Reads the administrators' settings into the state, off the async threads.
-async fn reload_config(state: web::Data<AppState>) -> Result<(), String> {
-    tokio::task::spawn_blocking(move || match state.pool.get() {
-        Ok(mut conn) => state.config.reload(&mut conn).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    })
-    .await
-    .map_err(|e| e.to_string())?
+async fn reload_config(db: &Db, config: Arc<ConfigCache>) -> Result<(), db::DbError> {
+    db.run(move |conn| config.reload(conn).map_err(db::DbError::from))
+        .await
+}
+
+/// The in-memory throttles the settings describe.
+fn throttles(settings: &Settings) -> Throttles {
+    let window = Duration::from_secs(settings.security.login_window_minutes * 60);
+    Throttles {
+        login_account: Throttle::new(settings.security.login_failures_per_account, window),
+        login_client: Throttle::new(settings.security.login_failures_per_client, window),
+        register_client: Throttle::new(
+            settings.security.registrations_per_hour,
+            Duration::from_secs(3600),
+        ),
+        mail_requests: Throttle::new(settings.mail.requests_per_hour, Duration::from_secs(3600)),
+    }
+}
+
+/// The pieces every request may ask for (`web::Data<T>` each), built once per server.
+#[derive(Clone)]
+struct Shared {
+    settings: web::Data<Settings>,
+    db: web::Data<Db>,
+    templates: web::Data<Templates>,
+    config: web::Data<ConfigCache>,
+    page_cache: web::Data<PageCache>,
+    throttles: web::Data<Throttles>,
+    passwords: web::Data<Passwords>,
+    mailer: web::Data<Mailer>,
+}
+
+impl Shared {
+    fn build(settings: Settings, db: Db) -> anyhow::Result<Shared> {
+        let templates = Arc::new(Templates::load(settings.server.reload_templates)?);
+        let config = Arc::new(ConfigCache::new(&settings));
+        let mailer = Mailer::new(&settings, templates.clone(), config.clone())?;
+        Ok(Shared {
+            db: web::Data::new(db),
+            templates: web::Data::from(templates),
+            config: web::Data::from(config),
+            page_cache: web::Data::new(PageCache::new(settings.server.page_cache_bytes)),
+            throttles: web::Data::new(throttles(&settings)),
+            passwords: web::Data::new(Passwords::new(&settings.security)?),
+            mailer: web::Data::new(mailer),
+            settings: web::Data::new(settings),
+        })
+    }
 }
 
 /// How often each instance reads the administrators' settings again.
@@ -132,19 +182,27 @@ impl Application {
             );
         }
 
-        let state = web::Data::new(AppState::new(settings, pool, backend)?);
-        if let Err(e) = reload_config(state.clone()).await {
+        let db = Db::new(pool, backend, db::StatementCounter::default());
+        let shared = Shared::build(settings, db)?;
+        if let Err(e) = reload_config(&shared.db, shared.config.clone().into_inner()).await {
             tracing::warn!(error = %e, "site settings not read; using the configuration file's");
         }
-        let worker_state = state.clone();
-        let config_state = state.clone();
-        let workers = state.settings.server.workers;
-        let body_limit = state.settings.server.max_body_bytes;
-        let blocking_threads = (state.settings.database.pool_size as usize).max(4);
+        let workers = shared.settings.server.workers;
+        let body_limit = shared.settings.server.max_body_bytes;
+        let blocking_threads = (shared.settings.database.pool_size as usize).max(4);
+        let background = shared.clone();
         let mut builder =
             HttpServer::new(move || {
+                let shared = shared.clone();
                 App::new()
-                    .app_data(state.clone())
+                    .app_data(shared.settings)
+                    .app_data(shared.db)
+                    .app_data(shared.templates)
+                    .app_data(shared.config)
+                    .app_data(shared.page_cache)
+                    .app_data(shared.throttles)
+                    .app_data(shared.passwords)
+                    .app_data(shared.mailer)
                     .app_data(web::PayloadConfig::new(body_limit))
                     .app_data(web::JsonConfig::default().limit(body_limit).error_handler(
                         |err, _| {
@@ -194,6 +252,7 @@ impl Application {
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
+                    .configure(forum::profiles::configure)
                     .configure(cities::routes::configure)
                     .configure(admin::routes::configure)
                     .configure(notifications::routes::configure)
@@ -215,8 +274,15 @@ impl Application {
         if backend == db::Backend::Sqlite {
             tokio::spawn(checkpoint_every_second(checkpoint_pool));
         }
-        tokio::spawn(refresh_config(config_state));
-        tokio::spawn(crate::mail::worker::run(worker_state));
+        tokio::spawn(refresh_config(
+            background.db.get_ref().clone(),
+            background.config.clone().into_inner(),
+        ));
+        tokio::spawn(jobs::run(jobs::Jobs {
+            db: background.db.get_ref().clone(),
+            settings: background.settings.clone().into_inner(),
+            mailer: background.mailer.clone().into_inner(),
+        }));
         Ok(Application {
             port,
             server,

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use diesel::prelude::*;
 
-use crate::accounts::{queries as account_queries, sessions};
-use crate::cities::{import, queries as city_queries};
+use crate::accounts::queries as account_queries;
 use crate::db::schema::boards;
 use crate::db::DbConnection;
 use crate::forum::queries::{self as forum_queries, BoardFields};
+use crate::gazetteer::{self as city_queries, import};
+use crate::sessions;
 
 /// Reference data could not be loaded.
 #[derive(Debug, thiserror::Error)]

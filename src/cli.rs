@@ -10,12 +10,12 @@ use clap::{Parser, Subcommand};
 use crate::accounts::domain::{CommonPasswords, EmailAddress, NewPassword, Username};
 use crate::accounts::password::PasswordHasher;
 use crate::accounts::queries as account_queries;
-use crate::accounts::sessions::Role;
 use crate::admin::routes::{validate_board, BoardForm};
 use crate::app::Application;
-use crate::cities::import;
 use crate::db::{self, migrate, DbConnection};
 use crate::forum::queries as forum_queries;
+use crate::gazetteer::import;
+use crate::sessions::Role;
 use crate::settings::Settings;
 use crate::{bootstrap, telemetry};
 
@@ -326,24 +326,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let pool = db::build_pool(&settings.database);
             let backend = db::DbManager::new(&settings.database).backend();
-            let state =
-                actix_web::web::Data::new(crate::web::AppState::new(settings, pool, backend)?);
+            let database = db::Db::new(pool, backend, db::StatementCounter::default());
+            let templates = std::sync::Arc::new(crate::templates::Templates::load(false)?);
+            let config = std::sync::Arc::new(crate::site_config::ConfigCache::new(&settings));
+            let mailer = std::sync::Arc::new(crate::mail::Mailer::new(
+                &settings,
+                templates,
+                config.clone(),
+            )?);
+            let settings = std::sync::Arc::new(settings);
             let queued = {
-                let state = state.clone();
-                tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-                    let mut conn = state.pool.get()?;
-                    migrate::run_pending(&mut conn)?;
-                    let now = db::now();
-                    crate::notifications::digest::send_due(&state, &mut conn, now, all)
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))
-                })
-                .await??
+                let (mailer, settings) = (mailer.clone(), settings.clone());
+                database
+                    .run(move |conn| -> anyhow::Result<usize> {
+                        migrate::run_pending(conn)?;
+                        config.reload(conn)?;
+                        let now = db::now();
+                        crate::notifications::digest::send_due(&mailer, &settings, conn, now, all)
+                            .map_err(|e| anyhow::anyhow!("{e:?}"))
+                    })
+                    .await?
             };
             let mut sent = 0;
             loop {
-                let n = crate::mail::worker::send_round(&state)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                let n = crate::mail::sender::send_round(&database, &mailer, &settings.mail).await?;
                 sent += n;
                 if n == 0 {
                     break;

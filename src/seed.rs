@@ -16,9 +16,9 @@ use rand::{Rng, SeedableRng};
 use crate::accounts::domain::{EmailAddress, Username};
 use crate::db::schema::{boards, cities, posts, threads, users};
 use crate::db::{now, write_tx, DbConnection};
-use crate::forum::domain::slugify;
 use crate::insert_batch;
 use crate::markdown;
+use crate::validation::slugify;
 
 /// The password of every seeded account.
 pub const SEED_PASSWORD: &str = "vigie-seed-password";

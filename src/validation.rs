@@ -47,6 +47,33 @@ pub fn is_invisible_format(c: char) -> bool {
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}' | '\u{180E}')
 }
 
+/// A URL slug of lower-case ASCII letters, digits and hyphens (at most `max` characters).
+pub fn slugify(text: &str, max: usize) -> String {
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let mut slug: String = slug.trim_matches('-').chars().take(max).collect();
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// An http or https URL of reasonable length, with a host.
+pub fn valid_url(raw: &str) -> bool {
+    let raw = raw.trim();
+    raw.len() <= 2000
+        && url::Url::parse(raw)
+            .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +88,29 @@ mod tests {
     #[test]
     fn text_is_nfc() {
         assert_eq!(clean_text("e\u{301}", false), "\u{e9}");
+    }
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(
+            slugify("Vidéosurveillance à Nice !", 80),
+            "videosurveillance-a-nice"
+        );
+        assert_eq!(slugify("---", 80), "");
+    }
+
+    proptest! {
+        #[test]
+        fn slugs_only_hold_safe_characters(s in "\\PC{0,100}") {
+            let slug = slugify(&s, 80);
+            prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'));
+        }
     }
 }

@@ -5,11 +5,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::accounts::queries;
+use crate::accounts::registration::{self, Admission};
 use crate::accounts::routes::{
     check_login, register_account, validate_registration, LoginOutcome, Registered,
 };
-use crate::accounts::sessions::{self, SessionKind};
-use crate::governance::registration::{self, Admission};
+use crate::accounts::service::Accounts;
+use crate::sessions::{self, SessionKind};
 use crate::web::context::{session_policy, ApiCtx};
 use crate::web::error::AppError;
 
@@ -38,24 +39,28 @@ struct RegisterBody {
     answer: String,
 }
 
-async fn register(ctx: ApiCtx, body: web::Json<RegisterBody>) -> Result<HttpResponse, AppError> {
+async fn register(
+    ctx: ApiCtx,
+    accounts: Accounts,
+    body: web::Json<RegisterBody>,
+) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let key = format!("register:{}", ctx.state.client_key(&ctx.req));
-    if let Some(retry_after) = ctx.state.throttles.register_client.blocked_for(&key) {
+    let key = format!("register:{}", ctx.client_key());
+    if let Some(retry_after) = accounts.throttles.register_client.blocked_for(&key) {
         return Err(AppError::TooManyRequests { retry_after });
     }
     let admitted = registration::admit(
-        &ctx.state.config.get(),
+        &ctx.config.get(),
         &Admission {
             invite: body.invite.clone(),
             answer: body.answer.clone(),
         },
     )?;
-    let reg = validate_registration(&ctx.state, &body.username, &body.email, &body.password)
+    let reg = validate_registration(&accounts, &body.username, &body.email, &body.password)
         .map_err(|errors| AppError::Invalid(errors[0].clone()))?;
-    ctx.state.throttles.register_client.record(&key);
+    accounts.throttles.register_client.record(&key);
     let username = reg.username.as_str().to_owned();
-    match register_account(&ctx.state, &ctx.db, reg, admitted, ctx.lang).await? {
+    match register_account(&accounts, &ctx.db, reg, admitted, ctx.lang).await? {
         Registered::Created(id) => {
             Ok(HttpResponse::Created().json(json!({"id": id, "username": username})))
         }
@@ -81,11 +86,15 @@ struct LoginBody {
     password: String,
 }
 
-async fn login(ctx: ApiCtx, body: web::Json<LoginBody>) -> Result<HttpResponse, AppError> {
-    let client = ctx.state.client_key(&ctx.req);
-    match check_login(&ctx.state, &ctx.db, &client, &body.login, &body.password).await? {
+async fn login(
+    ctx: ApiCtx,
+    accounts: Accounts,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, AppError> {
+    let client = ctx.client_key();
+    match check_login(&accounts, &ctx.db, &client, &body.login, &body.password).await? {
         LoginOutcome::Success(user_id) => {
-            let policy = session_policy(&ctx.state);
+            let policy = session_policy(&ctx.settings);
             let token = ctx
                 .db
                 .run(move |conn| {

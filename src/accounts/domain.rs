@@ -168,6 +168,35 @@ impl CommonPasswords {
     }
 }
 
+/// How a user wants one category of notifications mailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailMode {
+    Immediately,
+    Digest,
+    Never,
+}
+
+impl EmailMode {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailMode::Immediately => "immediately",
+            EmailMode::Digest => "digest",
+            EmailMode::Never => "never",
+        }
+    }
+
+    /// Parses a stored or submitted name.
+    pub fn parse(s: &str) -> Option<EmailMode> {
+        match s {
+            "immediately" => Some(EmailMode::Immediately),
+            "digest" => Some(EmailMode::Digest),
+            "never" => Some(EmailMode::Never),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

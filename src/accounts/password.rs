@@ -7,6 +7,22 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::settings::SecuritySettings;
 
+/// What checking and choosing passwords needs: the hasher and the common-password list.
+pub struct Passwords {
+    pub hasher: PasswordHasher,
+    pub common: crate::accounts::domain::CommonPasswords,
+}
+
+impl Passwords {
+    /// The hasher the settings describe and the embedded common-password list.
+    pub fn new(settings: &SecuritySettings) -> Result<Self, HashError> {
+        Ok(Passwords {
+            hasher: PasswordHasher::new(settings)?,
+            common: crate::accounts::domain::CommonPasswords::load(),
+        })
+    }
+}
+
 /// Hashing failed (bad parameters or a corrupt stored hash).
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]

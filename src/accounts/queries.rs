@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::accounts::domain::{username_key, EmailAddress, Username};
-use crate::accounts::sessions::Role;
 use crate::db::schema::{cities, setup_tokens, users};
 use crate::db::{now, write_tx, DbConnection};
+use crate::sessions::Role;
 use crate::validation::FieldError;
 
 /// Why an account could not be created.
@@ -349,7 +349,7 @@ pub struct DataExport {
     pub account: AccountSettings,
     pub threads: Vec<ExportedThread>,
     pub posts: Vec<ExportedPost>,
-    pub sessions: Vec<crate::accounts::sessions::SessionInfo>,
+    pub sessions: Vec<crate::sessions::SessionInfo>,
     /// How notifications are mailed: `{direct, watched}`.
     pub email_preferences: EmailPreferences,
     /// Threads, boards and cities with a chosen watch level.
@@ -444,7 +444,7 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
             posts::edited_at,
         ))
         .load(conn)?;
-    let sessions = crate::accounts::sessions::list(conn, user_id)?;
+    let sessions = crate::sessions::list(conn, user_id)?;
     let (direct, watched): (String, String) = users::table
         .find(user_id)
         .select((users::email_direct, users::email_watched))

@@ -11,16 +11,15 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::accounts::domain::{EmailAddress, NewPassword};
-use crate::accounts::routes::hash_password;
-use crate::accounts::sessions;
+use crate::accounts::service::Accounts;
 use crate::accounts::tokens::{self, Purpose};
 use crate::db::schema::users;
 use crate::db::{write_tx_private, DbConnection};
-use crate::mail::{self, Draft};
-use crate::web::context::{CsrfForm, Ctx};
+use crate::i18n::Lang;
+use crate::mail::Draft;
+use crate::sessions;
+use crate::web::context::{notice, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
-use crate::web::AppState;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,13 +31,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/password/reset/{token}", web::get().to(reset_page))
         .route("/password/reset/{token}", web::post().to(reset_submit))
         .route("/email/confirm/{token}", web::get().to(confirm_email));
-}
-
-/// The language of mails to a user: theirs, else the site's.
-pub fn mail_lang(state: &AppState, locale: Option<&str>) -> Lang {
-    locale
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| state.default_lang())
 }
 
 /// The account facts account mails need.
@@ -98,12 +90,12 @@ pub fn account_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Opt
 
 /// Issues a verification token and queues its mail (inside the caller's transaction).
 pub fn queue_verification(
-    state: &AppState,
+    accounts: &Accounts,
     conn: &mut DbConnection,
     account: &MailAccount,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let hours = state.settings.mail.verify_token_hours;
+    let hours = accounts.settings.mail.verify_token_hours;
     let token = tokens::issue(
         conn,
         account.id,
@@ -111,9 +103,8 @@ pub fn queue_verification(
         None,
         Duration::hours(hours),
     )?;
-    let base = state.settings.base_url();
-    mail::queue(
-        state,
+    let base = accounts.settings.base_url();
+    accounts.mailer.queue(
         conn,
         Draft {
             template: "verify",
@@ -133,14 +124,13 @@ pub fn queue_verification(
 
 /// Queues the "you already have an account" notice to an address that has one.
 pub fn queue_account_exists(
-    state: &AppState,
+    accounts: &Accounts,
     conn: &mut DbConnection,
     account: &MailAccount,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let base = state.settings.base_url();
-    mail::queue(
-        state,
+    let base = accounts.settings.base_url();
+    accounts.mailer.queue(
         conn,
         Draft {
             template: "account_exists",
@@ -159,14 +149,13 @@ pub fn queue_account_exists(
 }
 
 fn queue_password_changed(
-    state: &AppState,
+    accounts: &Accounts,
     conn: &mut DbConnection,
     account: &MailAccount,
 ) -> Result<(), AppError> {
-    let lang = mail_lang(state, account.locale.as_deref());
-    let base = state.settings.base_url();
-    mail::queue(
-        state,
+    let lang = accounts.mailer.lang_for(account.locale.as_deref());
+    let base = accounts.settings.base_url();
+    accounts.mailer.queue(
         conn,
         Draft {
             template: "password_changed",
@@ -187,40 +176,21 @@ fn queue_password_changed(
 /// Voids pending reset and email-change links and queues the "password changed" notice
 /// (after a password change in settings; inside the caller's transaction).
 pub fn after_password_change(
-    state: &AppState,
+    accounts: &Accounts,
     conn: &mut DbConnection,
     user_id: i64,
 ) -> Result<(), AppError> {
     tokens::void(conn, user_id, &[Purpose::Reset, Purpose::EmailChange])?;
     if let Some(account) = account_by_id(conn, user_id)? {
-        queue_password_changed(state, conn, &account)?;
+        queue_password_changed(accounts, conn, &account)?;
     }
     Ok(())
 }
 
-/// Renders the one-message page used by these flows.
-pub fn notice(
-    ctx: &Ctx,
-    status: StatusCode,
-    title_key: &str,
-    message_key: &str,
-    link: Option<(&str, &str)>,
-) -> Result<HttpResponse, AppError> {
-    ctx.render_status(
-        status,
-        "pages/notice",
-        json!({
-            "title": ctx.t(title_key),
-            "message": ctx.t(message_key),
-            "link": link.map(|(href, key)| json!({"href": href, "label": ctx.t(key)})),
-        }),
-    )
-}
-
 /// Counts a verification or reset request against the client's hourly allowance (429 past it).
-fn count_mail_request(ctx: &Ctx) -> Result<(), AppError> {
-    let key = format!("client:{}", ctx.state.client_key(&ctx.req));
-    let throttle = &ctx.state.throttles.mail_requests;
+fn count_mail_request(ctx: &Ctx, accounts: &Accounts) -> Result<(), AppError> {
+    let key = format!("client:{}", ctx.client_key());
+    let throttle = &accounts.throttles.mail_requests;
     if let Some(retry_after) = throttle.blocked_for(&key) {
         return Err(AppError::TooManyRequests { retry_after });
     }
@@ -230,12 +200,12 @@ fn count_mail_request(ctx: &Ctx) -> Result<(), AppError> {
 
 /// Counts a mail to an account against its hourly allowance; past it nothing is sent, and the
 /// answer stays the same, so it tells nothing about the account.
-fn account_may_get_mail(state: &AppState, account_id: i64) -> bool {
+fn account_may_get_mail(accounts: &Accounts, account_id: i64) -> bool {
     let key = format!("account:{account_id}");
-    if state.throttles.mail_requests.blocked_for(&key).is_some() {
+    if accounts.throttles.mail_requests.blocked_for(&key).is_some() {
         return false;
     }
-    state.throttles.mail_requests.record(&key);
+    accounts.throttles.mail_requests.record(&key);
     true
 }
 
@@ -250,7 +220,7 @@ async fn registration_sent(
     query: web::Query<SentQuery>,
 ) -> Result<HttpResponse, AppError> {
     let approval = query.approval.is_some();
-    let verify = ctx.state.settings.mail.require_verification;
+    let verify = ctx.settings.mail.require_verification;
     let (title, message) = match (approval, verify) {
         (false, _) => ("register-sent-title", "register-sent-message"),
         (true, true) => ("register-sent-title", "register-sent-approval-message"),
@@ -321,12 +291,13 @@ struct ResendForm {
 
 async fn resend_verification(
     ctx: Ctx,
+    accounts: Accounts,
     form: CsrfForm<ResendForm>,
 ) -> Result<HttpResponse, AppError> {
-    count_mail_request(&ctx)?;
+    count_mail_request(&ctx, &accounts)?;
     let signed_in = ctx.viewer.as_ref().map(|v| v.user_id);
     let login = form.0.login.trim().to_owned();
-    let state = ctx.state.clone();
+    let tx = accounts.clone();
     let lang = ctx.lang;
     let sent = ctx
         .db
@@ -339,22 +310,20 @@ async fn resend_verification(
             let Some(account) = account.filter(|a| a.verified.is_none()) else {
                 return Ok::<_, AppError>(false);
             };
-            if !account_may_get_mail(&state, account.id) {
+            if !account_may_get_mail(&tx, account.id) {
                 return Ok(false);
             }
             let lang = if signed_in.is_some() {
                 lang
             } else {
-                mail_lang(&state, account.locale.as_deref())
+                tx.mailer.lang_for(account.locale.as_deref())
             };
-            write_tx_private(conn, |conn| {
-                queue_verification(&state, conn, &account, lang)
-            })?;
+            write_tx_private(conn, |conn| queue_verification(&tx, conn, &account, lang))?;
             Ok(true)
         })
         .await?;
     if sent {
-        ctx.state.mailer.wake();
+        accounts.mailer.wake();
     }
     notice(
         &ctx,
@@ -382,7 +351,11 @@ struct ForgotForm {
     email: String,
 }
 
-async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpResponse, AppError> {
+async fn forgot_submit(
+    ctx: Ctx,
+    accounts: Accounts,
+    form: CsrfForm<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.0;
     let email = match EmailAddress::parse(&form.email) {
         Ok(e) => e,
@@ -394,19 +367,19 @@ async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpRespo
             )
         }
     };
-    count_mail_request(&ctx)?;
-    let state = ctx.state.clone();
+    count_mail_request(&ctx, &accounts)?;
+    let tx = accounts.clone();
     let sent = ctx
         .db
         .run(move |conn| {
             let Some(account) = account_by_email(conn, email.key())? else {
                 return Ok::<_, AppError>(false);
             };
-            if !account_may_get_mail(&state, account.id) {
+            if !account_may_get_mail(&tx, account.id) {
                 return Ok(false);
             }
-            let minutes = state.settings.mail.reset_token_minutes;
-            let lang = mail_lang(&state, account.locale.as_deref());
+            let minutes = tx.settings.mail.reset_token_minutes;
+            let lang = tx.mailer.lang_for(account.locale.as_deref());
             write_tx_private(conn, |conn| {
                 let token = tokens::issue(
                     conn,
@@ -415,9 +388,8 @@ async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpRespo
                     None,
                     Duration::minutes(minutes),
                 )?;
-                let base = state.settings.base_url();
-                mail::queue(
-                    &state,
+                let base = tx.settings.base_url();
+                tx.mailer.queue(
                     conn,
                     Draft {
                         template: "reset",
@@ -438,7 +410,7 @@ async fn forgot_submit(ctx: Ctx, form: CsrfForm<ForgotForm>) -> Result<HttpRespo
         })
         .await?;
     if sent {
-        ctx.state.mailer.wake();
+        accounts.mailer.wake();
     }
     notice(
         &ctx,
@@ -490,19 +462,20 @@ struct ResetForm {
 
 async fn reset_submit(
     ctx: Ctx,
+    accounts: Accounts,
     token: web::Path<String>,
     form: CsrfForm<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let password =
-        match NewPassword::parse(&form.0.password, "password", &ctx.state.common_passwords) {
+        match NewPassword::parse(&form.0.password, "password", &accounts.passwords.common) {
             Ok(p) => p,
             Err(e) => {
                 return reset_form(&ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(ctx.t(e.key)))
             }
         };
-    let hash = hash_password(&ctx.state, &password).await?;
-    let state = ctx.state.clone();
+    let hash = accounts.hash_password(&password).await?;
+    let tx = accounts.clone();
     let done = ctx
         .db
         .run(move |conn| {
@@ -525,7 +498,7 @@ async fn reset_submit(
                 tokens::void(conn, user_id, &[Purpose::Reset, Purpose::EmailChange])?;
                 sessions::revoke_all(conn, user_id, None)?;
                 if let Some(account) = account_by_id(conn, user_id)? {
-                    queue_password_changed(&state, conn, &account)?;
+                    queue_password_changed(&tx, conn, &account)?;
                 }
                 Ok(true)
             })
@@ -534,7 +507,7 @@ async fn reset_submit(
     if !done {
         return invalid_reset_link(&ctx);
     }
-    ctx.state.mailer.wake();
+    accounts.mailer.wake();
     tracing::info!("password reset");
     notice(
         &ctx,
@@ -559,7 +532,7 @@ pub fn mask_email(email: &str) -> String {
 /// Starts an email change for a signed-in user whose password was checked: mails a link to the
 /// new address (or, if it already has an account, the "already an account" notice there).
 pub fn request_email_change(
-    state: &AppState,
+    accounts: &Accounts,
     conn: &mut DbConnection,
     user_id: i64,
     new_email: &EmailAddress,
@@ -568,15 +541,15 @@ pub fn request_email_change(
     write_tx_private(conn, |conn| {
         if let Some(owner) = account_by_email(conn, new_email.key())? {
             if owner.id != user_id {
-                let owner_lang = mail_lang(state, owner.locale.as_deref());
-                queue_account_exists(state, conn, &owner, owner_lang)?;
+                let owner_lang = accounts.mailer.lang_for(owner.locale.as_deref());
+                queue_account_exists(accounts, conn, &owner, owner_lang)?;
             }
             return Ok(());
         }
         let Some(account) = account_by_id(conn, user_id)? else {
             return Err(AppError::NotFound);
         };
-        let hours = state.settings.mail.verify_token_hours;
+        let hours = accounts.settings.mail.verify_token_hours;
         let token = tokens::issue(
             conn,
             user_id,
@@ -584,9 +557,8 @@ pub fn request_email_change(
             Some(new_email.as_str()),
             Duration::hours(hours),
         )?;
-        let base = state.settings.base_url();
-        mail::queue(
-            state,
+        let base = accounts.settings.base_url();
+        accounts.mailer.queue(
             conn,
             Draft {
                 template: "email_change",
@@ -606,9 +578,13 @@ pub fn request_email_change(
     })
 }
 
-async fn confirm_email(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn confirm_email(
+    ctx: Ctx,
+    accounts: Accounts,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let state = ctx.state.clone();
+    let tx = accounts.clone();
     let outcome: Result<bool, &'static str> = ctx
         .db
         .run(move |conn| {
@@ -636,10 +612,9 @@ async fn confirm_email(ctx: Ctx, token: web::Path<String>) -> Result<HttpRespons
                     ))
                     .execute(conn)?;
                 tokens::void(conn, user_id, &[Purpose::Reset, Purpose::EmailChange])?;
-                let lang = mail_lang(&state, old.locale.as_deref());
-                let base = state.settings.base_url();
-                mail::queue(
-                    &state,
+                let lang = tx.mailer.lang_for(old.locale.as_deref());
+                let base = tx.settings.base_url();
+                tx.mailer.queue(
                     conn,
                     Draft {
                         template: "email_changed",
@@ -661,7 +636,7 @@ async fn confirm_email(ctx: Ctx, token: web::Path<String>) -> Result<HttpRespons
         .await?;
     match outcome {
         Ok(_) => {
-            ctx.state.mailer.wake();
+            accounts.mailer.wake();
             tracing::info!("email address changed");
             notice(
                 &ctx,

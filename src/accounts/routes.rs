@@ -11,20 +11,18 @@ use crate::accounts::domain::{EmailAddress, NewPassword, Username};
 use crate::accounts::password::Verified;
 use crate::accounts::queries::{self, CreateUserError, SetupError};
 use crate::accounts::recovery;
-use crate::accounts::sessions::{self, Role, SessionKind};
-use crate::cities::queries as city_queries;
-use crate::forum::queries::{list_threads, ThreadFilter};
-use crate::governance::config::RegistrationMode;
-use crate::governance::registration::{self, Admission, Admitted};
+use crate::accounts::registration::{self, Admission, Admitted};
+use crate::accounts::service::Accounts;
+use crate::gazetteer as city_queries;
+use crate::i18n::Lang;
+use crate::sessions::{self, Role, SessionKind};
+use crate::site_config::RegistrationMode;
 use crate::validation::FieldError;
 use crate::web::context::{
     removal_cookie, safe_next, secure_cookie, see_other, session_cookie_name, session_policy,
-    Cached, CsrfForm, Ctx, LANG_COOKIE,
+    CsrfForm, Ctx, LANG_COOKIE,
 };
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
-use crate::web::page_cache::Scope;
-use crate::web::AppState;
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -39,7 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/settings/export", web::get().to(export_data))
         .route("/setup/{token}", web::get().to(setup_page))
         .route("/setup/{token}", web::post().to(setup_submit))
-        .route("/u/{username}", web::get().to(profile))
         .route("/lang", web::post().to(switch_lang));
 }
 
@@ -84,7 +81,7 @@ struct RegisterQuery {
 
 /// What the registration page shows under the current mode.
 async fn registration_view(ctx: &Ctx, invite: &str) -> Result<Value, AppError> {
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     let invite_ok = if invite.is_empty() {
         false
     } else {
@@ -128,14 +125,14 @@ pub struct Registration {
 
 /// Checks every field of a registration, collecting all errors.
 pub fn validate_registration(
-    state: &AppState,
+    accounts: &Accounts,
     username: &str,
     email: &str,
     password: &str,
 ) -> Result<Registration, Vec<FieldError>> {
     let u = Username::parse(username);
     let e = EmailAddress::parse(email);
-    let p = NewPassword::parse(password, "password", &state.common_passwords);
+    let p = NewPassword::parse(password, "password", &accounts.passwords.common);
     match (u, e, p) {
         (Ok(username), Ok(email), Ok(password)) => Ok(Registration {
             username,
@@ -163,20 +160,20 @@ pub enum Registered {
 /// Creates a member account (hashing off the async threads) and queues its verification mail in
 /// the same transaction; an address that already has an account gets the notice instead.
 pub async fn register_account(
-    state: &web::Data<AppState>,
+    accounts: &Accounts,
     db: &crate::db::Db,
     reg: Registration,
     admitted: Admitted,
     lang: Lang,
 ) -> Result<Registered, AppError> {
-    let hash = hash_password(state, &reg.password).await?;
+    let hash = accounts.hash_password(&reg.password).await?;
     let approval = matches!(admitted, Admitted::Applicant(_));
-    let verify = state.settings.mail.require_verification;
-    let state_for_tx = state.clone();
+    let verify = accounts.settings.mail.require_verification;
+    let state_for_tx = accounts.clone();
     let outcome = db
         .run(move |conn| {
             crate::db::write_tx(conn, |conn| {
-                let state = &state_for_tx;
+                let accounts = &state_for_tx;
                 if let Admitted::Invited(secret) = &admitted {
                     if !registration::invite_usable(conn, secret)? {
                         return Err(AppError::Invalid(FieldError::new(
@@ -196,7 +193,7 @@ pub async fn register_account(
                     Ok(id) => {
                         // A language other than the site's, chosen while registering, is kept
                         // for the mails to come.
-                        if lang != state.default_lang() {
+                        if lang != accounts.config.get().default_lang() {
                             diesel::update(crate::db::schema::users::table.find(id))
                                 .set(crate::db::schema::users::locale.eq(Some(lang.code())))
                                 .execute(conn)?;
@@ -204,7 +201,7 @@ pub async fn register_account(
                         let pending = registration::record(conn, id, &admitted)?;
                         if let Admitted::Applicant(answer) = &admitted {
                             registration::notify_admins(
-                                state,
+                                &accounts.mailer,
                                 conn,
                                 reg.username.as_str(),
                                 answer,
@@ -219,14 +216,14 @@ pub async fn register_account(
                         }
                         let account =
                             recovery::account_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-                        recovery::queue_verification(state, conn, &account, lang)?;
+                        recovery::queue_verification(accounts, conn, &account, lang)?;
                         tracing::info!(user_id = id, "account registered");
                         Ok(Registered::MailSent { approval })
                     }
                     Err(CreateUserError::EmailTaken) if verify => {
                         if let Some(owner) = recovery::account_by_email(conn, reg.email.key())? {
-                            let owner_lang = recovery::mail_lang(state, owner.locale.as_deref());
-                            recovery::queue_account_exists(state, conn, &owner, owner_lang)?;
+                            let owner_lang = accounts.mailer.lang_for(owner.locale.as_deref());
+                            recovery::queue_account_exists(accounts, conn, &owner, owner_lang)?;
                         }
                         Ok(Registered::MailSent { approval })
                     }
@@ -239,17 +236,20 @@ pub async fn register_account(
         })
         .await?;
     if matches!(outcome, Registered::MailSent { .. } | Registered::Pending) {
-        state.mailer.wake();
+        accounts.mailer.wake();
     }
     Ok(outcome)
 }
 
-async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse, AppError> {
+async fn register(
+    ctx: Ctx,
+    accounts: Accounts,
+    form: CsrfForm<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.0;
-    let client = ctx.state.client_key(&ctx.req);
+    let client = ctx.client_key();
     let register_key = format!("register:{client}");
-    if let Some(retry_after) = ctx
-        .state
+    if let Some(retry_after) = accounts
         .throttles
         .register_client
         .blocked_for(&register_key)
@@ -282,8 +282,8 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
         invite: Some(form.invite.clone()),
         answer: form.answer.clone(),
     };
-    let admitted = registration::admit(&ctx.state.config.get(), &admission);
-    let reg = validate_registration(&ctx.state, &form.username, &form.email, &form.password);
+    let admitted = registration::admit(&ctx.config.get(), &admission);
+    let reg = validate_registration(&accounts, &form.username, &form.email, &form.password);
     let admitted = match (admitted, reg) {
         (Ok(a), Ok(reg)) => (a, reg),
         (Err(e), reg) => {
@@ -303,8 +303,8 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
         }
     };
     let (admitted, reg) = admitted;
-    ctx.state.throttles.register_client.record(&register_key);
-    let outcome = match register_account(&ctx.state, &ctx.db, reg, admitted, ctx.lang).await {
+    accounts.throttles.register_client.record(&register_key);
+    let outcome = match register_account(&accounts, &ctx.db, reg, admitted, ctx.lang).await {
         Err(AppError::Invalid(fe)) => {
             return rerender(
                 &ctx,
@@ -322,7 +322,7 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
         }
         Registered::Created(user_id) => {
             let label = user_agent_label(&ctx);
-            let policy = session_policy(&ctx.state);
+            let policy = session_policy(&ctx.settings);
             let token = ctx
                 .db
                 .run(move |conn| {
@@ -333,8 +333,8 @@ async fn register(ctx: Ctx, form: CsrfForm<RegisterForm>) -> Result<HttpResponse
             tracing::info!(user_id, "account registered");
             let mut res = see_other("/");
             res.add_cookie(&secure_cookie(
-                &ctx.state,
-                session_cookie_name(&ctx.state),
+                &ctx.settings,
+                session_cookie_name(&ctx.settings),
                 token,
             ))
             .map_err(AppError::internal)?;
@@ -388,7 +388,7 @@ pub enum LoginOutcome {
     /// Unknown account or wrong password (indistinguishable).
     Failed,
     /// The right password, but the account is suspended or banned.
-    Blocked(crate::moderation::sanctions::SanctionRow),
+    Blocked(crate::accounts::standing::SanctionRow),
     /// The right password, but the application waits for an administrator.
     Pending,
 }
@@ -396,7 +396,7 @@ pub enum LoginOutcome {
 /// Checks credentials with throttling per (account, client) and per client. The same work is
 /// done whether or not the account exists.
 pub async fn check_login(
-    state: &web::Data<AppState>,
+    accounts: &Accounts,
     db: &crate::db::Db,
     client: &str,
     login: &str,
@@ -405,7 +405,7 @@ pub async fn check_login(
     let login_key = crate::accounts::domain::username_key(login);
     let account_key = format!("{login_key}|{client}");
     let client_key = format!("login:{client}");
-    let throttles = &state.throttles;
+    let throttles = &accounts.throttles;
     let blocked = throttles
         .login_account
         .blocked_for(&account_key)
@@ -422,10 +422,10 @@ pub async fn check_login(
     let record = db
         .run(move |conn| queries::find_for_login(conn, &lookup).map_err(AppError::from))
         .await?;
-    let hasher_state = state.clone();
+    let passwords = accounts.passwords.clone();
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let password = password.to_owned();
-    let verified = web::block(move || hasher_state.hasher.verify(&password, stored.as_deref()))
+    let verified = web::block(move || passwords.hasher.verify(&password, stored.as_deref()))
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
@@ -452,7 +452,7 @@ pub async fn check_login(
     // The right password: only now may the answer say the account is suspended or banned.
     let (block, pending) = db
         .run(move |conn| {
-            let block = crate::moderation::sanctions::login_block(conn, user_id, crate::db::now())?;
+            let block = crate::accounts::standing::login_block(conn, user_id, crate::db::now())?;
             Ok::<_, AppError>((block, registration::is_pending(conn, user_id)?))
         })
         .await?;
@@ -464,8 +464,8 @@ pub async fn check_login(
 }
 
 /// The message shown to a suspended or banned person who logs in.
-pub fn block_message(lang: Lang, sanction: &crate::moderation::sanctions::SanctionRow) -> String {
-    use crate::web::i18n::FluentArg;
+pub fn block_message(lang: Lang, sanction: &crate::accounts::standing::SanctionRow) -> String {
+    use crate::i18n::FluentArg;
     match sanction.until {
         Some(until) => lang.t_args(
             "error-account-suspended",
@@ -481,14 +481,18 @@ pub fn block_message(lang: Lang, sanction: &crate::moderation::sanctions::Sancti
     }
 }
 
-async fn login(ctx: Ctx, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppError> {
+async fn login(
+    ctx: Ctx,
+    accounts: Accounts,
+    form: CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.0;
     let next = safe_next(form.next.as_deref());
-    let client = ctx.state.client_key(&ctx.req);
-    match check_login(&ctx.state, &ctx.db, &client, &form.login, &form.password).await? {
+    let client = ctx.client_key();
+    match check_login(&accounts, &ctx.db, &client, &form.login, &form.password).await? {
         LoginOutcome::Success(user_id) => {
             let label = user_agent_label(&ctx);
-            let policy = session_policy(&ctx.state);
+            let policy = session_policy(&ctx.settings);
             let old_session = ctx.viewer.as_ref().map(|v| v.session_id);
             let token = ctx
                 .db
@@ -501,7 +505,7 @@ async fn login(ctx: Ctx, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppE
                 })
                 .await?;
             let mut res = see_other(&next);
-            res.add_cookie(&secure_cookie(&ctx.state, session_cookie_name(&ctx.state), token))
+            res.add_cookie(&secure_cookie(&ctx.settings, session_cookie_name(&ctx.settings), token))
                 .map_err(AppError::internal)?;
             Ok(res)
         }
@@ -534,8 +538,11 @@ async fn logout(ctx: Ctx, _form: CsrfForm<EmptyForm>) -> Result<HttpResponse, Ap
             .await?;
     }
     let mut res = see_other("/");
-    res.add_cookie(&removal_cookie(&ctx.state, session_cookie_name(&ctx.state)))
-        .map_err(AppError::internal)?;
+    res.add_cookie(&removal_cookie(
+        &ctx.settings,
+        session_cookie_name(&ctx.settings),
+    ))
+    .map_err(AppError::internal)?;
     Ok(res)
 }
 
@@ -563,7 +570,7 @@ async fn render_settings(
                 queries::account_settings(conn, user_id)?,
                 sessions::list(conn, user_id)?,
                 prefs,
-                crate::moderation::sanctions::history(conn, user_id)?,
+                crate::accounts::standing::history(conn, user_id)?,
             ))
         })
         .await?;
@@ -594,7 +601,7 @@ async fn render_settings(
                 "email": account.email,
                 "email_verified": account.email_verified,
             },
-            "require_verification": ctx.state.settings.mail.require_verification,
+            "require_verification": ctx.settings.mail.require_verification,
             "email_prefs": {
                 "direct": mode_choices(ctx, &email_direct),
                 "watched": mode_choices(ctx, &email_watched),
@@ -652,7 +659,11 @@ struct SettingsForm {
     email_watched: String,
 }
 
-async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpResponse, AppError> {
+async fn settings_submit(
+    ctx: Ctx,
+    accounts: Accounts,
+    form: CsrfForm<SettingsForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.0;
     let viewer = ctx.require_user()?.clone();
     let user_id = viewer.user_id;
@@ -692,7 +703,7 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
             let new_password = match NewPassword::parse(
                 &form.new_password,
                 "new_password",
-                &ctx.state.common_passwords,
+                &accounts.passwords.common,
             ) {
                 Ok(p) => p,
                 Err(e) => {
@@ -706,24 +717,27 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                     .await
                 }
             };
-            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+            if !accounts
+                .password_matches(&ctx.db, user_id, &form.current_password)
+                .await?
+            {
                 let e = FieldError::new("current_password", "error-current-password-wrong");
                 return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
                     .await;
             }
-            let new_hash = hash_password(&ctx.state, &new_password).await?;
+            let new_hash = accounts.hash_password(&new_password).await?;
             let keep = viewer.session_id;
-            let state = ctx.state.clone();
+            let tx = accounts.clone();
             ctx.db
                 .run(move |conn| {
                     crate::db::write_tx(conn, |conn| {
                         queries::set_password_hash(conn, user_id, &new_hash)?;
                         sessions::revoke_all(conn, user_id, Some(keep))?;
-                        recovery::after_password_change(&state, conn, user_id)
+                        recovery::after_password_change(&tx, conn, user_id)
                     })
                 })
                 .await?;
-            ctx.state.mailer.wake();
+            accounts.mailer.wake();
             Ok(see_other("/settings?saved=password"))
         }
         "email" => {
@@ -736,23 +750,24 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                     return render_settings(&ctx, status, Some(form_json), &[e], None).await;
                 }
             };
-            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+            if !accounts
+                .password_matches(&ctx.db, user_id, &form.current_password)
+                .await?
+            {
                 let e = FieldError::new("email_password", "error-current-password-wrong");
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 return render_settings(&ctx, status, Some(form_json), &[e], None).await;
             }
-            let state = ctx.state.clone();
+            let tx = accounts.clone();
             let lang = ctx.lang;
             ctx.db
-                .run(move |conn| {
-                    recovery::request_email_change(&state, conn, user_id, &address, lang)
-                })
+                .run(move |conn| recovery::request_email_change(&tx, conn, user_id, &address, lang))
                 .await?;
-            ctx.state.mailer.wake();
+            accounts.mailer.wake();
             Ok(see_other("/settings?saved=email"))
         }
         "notifications" => {
-            use crate::notifications::EmailMode;
+            use crate::accounts::domain::EmailMode;
             let direct = EmailMode::parse(&form.email_direct)
                 .ok_or(AppError::BadRequest("error-bad-form"))?;
             let watched = EmailMode::parse(&form.email_watched)
@@ -792,7 +807,10 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
             Ok(see_other("/settings?saved=sessions"))
         }
         "delete_account" => {
-            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+            if !accounts
+                .password_matches(&ctx.db, user_id, &form.current_password)
+                .await?
+            {
                 let e = FieldError::new("delete_password", "error-current-password-wrong");
                 return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
                     .await;
@@ -805,44 +823,15 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                 .await?;
             tracing::info!(user_id, erase_posts = erase, "account deleted");
             let mut res = see_other("/?account=deleted");
-            res.add_cookie(&removal_cookie(&ctx.state, session_cookie_name(&ctx.state)))
-                .map_err(AppError::internal)?;
+            res.add_cookie(&removal_cookie(
+                &ctx.settings,
+                session_cookie_name(&ctx.settings),
+            ))
+            .map_err(AppError::internal)?;
             Ok(res)
         }
         _ => Err(AppError::BadRequest("error-bad-form")),
     }
-}
-
-/// Hashes a new password off the async threads.
-pub async fn hash_password(
-    state: &web::Data<AppState>,
-    password: &NewPassword,
-) -> Result<String, AppError> {
-    let state = state.clone();
-    let password = password.clone();
-    web::block(move || state.hasher.hash(password.expose()))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
-}
-
-/// True when `password` is the user's current password (checked off the async threads).
-pub async fn password_matches(
-    state: &web::Data<AppState>,
-    db: &crate::db::Db,
-    user_id: i64,
-    password: &str,
-) -> Result<bool, AppError> {
-    let stored = db
-        .run(move |conn| queries::password_hash(conn, user_id).map_err(AppError::from))
-        .await?;
-    let state = state.clone();
-    let password = password.to_owned();
-    let verified = web::block(move || state.hasher.verify(&password, Some(&stored)))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    Ok(verified != Verified::No)
 }
 
 /// `GET /settings/export`: the signed-in person's data as a JSON download.
@@ -902,6 +891,7 @@ async fn setup_page(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
 
 async fn setup_submit(
     ctx: Ctx,
+    accounts: Accounts,
     token: web::Path<String>,
     form: CsrfForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -916,13 +906,13 @@ async fn setup_submit(
                    "errors": errors_json(ctx, &["username", "email", "password"], errors)}),
         )
     };
-    let reg = match validate_registration(&ctx.state, &form.username, &form.email, &form.password) {
+    let reg = match validate_registration(&accounts, &form.username, &form.email, &form.password) {
         Ok(r) => r,
         Err(errors) => return rerender(&ctx, &errors),
     };
-    let password_hash = hash_password(&ctx.state, &reg.password).await?;
+    let password_hash = accounts.hash_password(&reg.password).await?;
     let label = user_agent_label(&ctx);
-    let policy = session_policy(&ctx.state);
+    let policy = session_policy(&ctx.settings);
     let result = ctx
         .db
         .run(move |conn| {
@@ -942,8 +932,8 @@ async fn setup_submit(
             tracing::info!("first administrator created");
             let mut res = see_other("/admin/boards");
             res.add_cookie(&secure_cookie(
-                &ctx.state,
-                session_cookie_name(&ctx.state),
+                &ctx.settings,
+                session_cookie_name(&ctx.settings),
                 session_token,
             ))
             .map_err(AppError::internal)?;
@@ -951,28 +941,6 @@ async fn setup_submit(
         }
         Err(field) => rerender(&ctx, &field.into_iter().collect::<Vec<_>>()),
     }
-}
-
-async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let username = username.into_inner();
-    let per_page = ctx.state.settings.site.posts_per_page;
-    let ticket = match ctx.cached_page(Scope::Site).await? {
-        Cached::Hit(res) => return Ok(res),
-        Cached::Miss(ticket) => ticket,
-    };
-    let (profile, threads) = ctx
-        .db
-        .run(move |conn| {
-            let profile = queries::profile(conn, &username)?.ok_or(AppError::NotFound)?;
-            let threads = list_threads(conn, ThreadFilter::Author(profile.id), None, 10, per_page)?;
-            Ok::<_, AppError>((profile, threads))
-        })
-        .await?;
-    ctx.render_cacheable(
-        ticket,
-        "pages/profile",
-        json!({"profile": profile, "threads": threads, "show_board": true}),
-    )
 }
 
 /// Fields of the language switch.
@@ -995,7 +963,7 @@ async fn switch_lang(ctx: Ctx, form: CsrfForm<LangForm>) -> Result<HttpResponse,
             .await?;
     }
     let mut res = see_other(&safe_next(form.next.as_deref()));
-    let mut cookie = secure_cookie(&ctx.state, LANG_COOKIE, lang.code().to_owned());
+    let mut cookie = secure_cookie(&ctx.settings, LANG_COOKIE, lang.code().to_owned());
     cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
     res.add_cookie(&cookie).map_err(AppError::internal)?;
     Ok(res)

@@ -6,9 +6,9 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::accounts::sessions::{hash_token, new_token};
 use crate::db::schema::email_tokens;
 use crate::db::DbConnection;
+use crate::sessions::{hash_token, new_token};
 
 /// What a token lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

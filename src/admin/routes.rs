@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::forum::queries::{self, BoardFields};
 use crate::mail::outbox;
+use crate::mail::Mailer;
 use crate::validation::{clean_text, FieldError};
 use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
 use crate::web::error::AppError;
@@ -33,7 +34,11 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/mail", web::get().to(mail_api));
 }
 
-async fn mail_page(ctx: Ctx, query: web::Query<MailQuery>) -> Result<HttpResponse, AppError> {
+async fn mail_page(
+    ctx: Ctx,
+    mailer: web::Data<Mailer>,
+    query: web::Query<MailQuery>,
+) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     let (counts, problems) = ctx
         .db
@@ -44,7 +49,7 @@ async fn mail_page(ctx: Ctx, query: web::Query<MailQuery>) -> Result<HttpRespons
         json!({
             "counts": counts,
             "problems": problems,
-            "transport": ctx.state.mailer.transport.name(),
+            "transport": mailer.transport.name(),
             "retried": query.retried,
         }),
     )
@@ -58,13 +63,17 @@ struct MailQuery {
 #[derive(Debug, Deserialize)]
 struct EmptyForm {}
 
-async fn mail_retry(ctx: Ctx, _form: CsrfForm<EmptyForm>) -> Result<HttpResponse, AppError> {
+async fn mail_retry(
+    ctx: Ctx,
+    mailer: web::Data<Mailer>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     let n = ctx
         .db
         .run(|conn| outbox::retry_failed(conn).map_err(AppError::from))
         .await?;
-    ctx.state.mailer.wake();
+    mailer.wake();
     tracing::info!(mails = n, "failed mails queued again");
     Ok(see_other(&format!("/admin/mail?retried={n}")))
 }

@@ -4,10 +4,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::cities::queries;
 use crate::forum::api::thread_item_json;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page;
+use crate::gazetteer as queries;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
 
@@ -69,7 +69,7 @@ async fn city_threads(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let cursor = Cursor::from_param(query.cursor.as_deref(), "cursor")?;
-    let sizes = ctx.state.page_sizes();
+    let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
     let crate::forum::queries::CityPage { threads, next, .. } = ctx
         .db
         .run(move |conn| city_page(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))

@@ -4,9 +4,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::cities::queries;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
+use crate::gazetteer as queries;
 use crate::notifications::routes::watch_json;
 use crate::notifications::Target;
 use crate::web::context::{Cached, Ctx};
@@ -63,7 +63,7 @@ async fn city_page(
     let slug = slug.into_inner();
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
-    let sizes = ctx.state.page_sizes();
+    let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
     let ticket = match ctx.cached_page(Scope::City(slug.clone())).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
@@ -108,7 +108,7 @@ async fn city_page(
                 .map_err(AppError::from)
         })
         .await?;
-    let dossier = crate::observatory::routes::city_dossier(&dossier, ctx.lang);
+    let dossier = crate::observatory::views::city_dossier(&dossier, ctx.lang);
     ctx.render_cacheable(
         ticket,
         "pages/city",

@@ -334,6 +334,20 @@ impl Db {
         }
     }
 
+    /// The same pool and backend, counting statements into `counter` (one per request).
+    pub fn with_counter(&self, counter: StatementCounter) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            counter,
+        }
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// The underlying pool.
     pub fn pool(&self) -> &Pool {
         &self.pool

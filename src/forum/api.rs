@@ -4,11 +4,12 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::cities::queries as city_queries;
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
+use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, NewThread, ThreadListItem};
 use crate::forum::routes::{board_display_description, board_display_name};
-use crate::governance::limits::{self, Poster};
+use crate::gazetteer as city_queries;
+use crate::mail::Mailer;
 use crate::moderation::content::{self, Shown};
 use crate::validation::FieldError;
 use crate::web::context::ApiCtx;
@@ -81,7 +82,7 @@ async fn board_threads(
     let slug = slug.into_inner();
     let query = query.into_inner();
     let cursor = Cursor::from_param(query.cursor.as_deref(), "cursor")?;
-    let sizes = ctx.state.page_sizes();
+    let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
     let page = ctx
         .db
         .run(move |conn| {
@@ -112,6 +113,7 @@ struct NewThreadBody {
 
 async fn create_thread(
     ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
     slug: web::Path<String>,
     body: web::Json<NewThreadBody>,
 ) -> Result<HttpResponse, AppError> {
@@ -122,7 +124,7 @@ async fn create_thread(
     let title = ThreadTitle::parse(&input.title)?;
     let post_body = PostBody::parse(&input.body)?;
     let city_input = input.city.filter(|c| !c.trim().is_empty());
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     let written = ctx
         .db
         .run(move |conn| {
@@ -147,11 +149,11 @@ async fn create_thread(
             Ok::<_, AppError>((written, thread))
         })
         .await?;
-    ctx.state.mailer.wake();
+    mailer.wake();
     let (w, t) = written;
     Ok(HttpResponse::Created().json(json!({
         "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
-        "post_id": w.post_id, "url": format!("{}/t/{}/{}", ctx.state.settings.base_url(), t.id, t.slug),
+        "post_id": w.post_id, "url": format!("{}/t/{}/{}", ctx.settings.base_url(), t.id, t.slug),
     })))
 }
 
@@ -173,7 +175,7 @@ async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppE
         "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
         "post_count": t.post_count, "pinned": t.pinned, "locked": t.locked,
         "created_at": t.created_at, "last_post_at": t.last_post_at,
-        "url": format!("{}/t/{}/{}", ctx.state.settings.base_url(), t.id, t.slug),
+        "url": format!("{}/t/{}/{}", ctx.settings.base_url(), t.id, t.slug),
     })))
 }
 
@@ -243,13 +245,14 @@ struct NewPostBody {
 
 async fn create_post(
     ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
     id: web::Path<String>,
     body: web::Json<NewPostBody>,
 ) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let post_body = PostBody::parse(&body.body)?;
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     let written = ctx
         .db
         .run(move |conn| {
@@ -259,7 +262,7 @@ async fn create_post(
                 .map_err(AppError::from)
         })
         .await?;
-    ctx.state.mailer.wake();
+    mailer.wake();
     Ok(HttpResponse::Created().json(json!({
         "id": written.post_id, "thread_id": written.thread_id, "number": written.number,
     })))
@@ -286,7 +289,7 @@ async fn edit_post(
     let input = body.into_inner();
     let post_body = PostBody::parse(&input.body)?;
     let title = input.title.as_deref().map(ThreadTitle::parse).transpose()?;
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     let result = ctx
         .db
         .run(move |conn| {

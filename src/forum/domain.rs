@@ -55,24 +55,6 @@ impl PostBody {
     }
 }
 
-/// A URL slug of lower-case ASCII letters, digits and hyphens (at most `max` characters).
-pub fn slugify(text: &str, max: usize) -> String {
-    let ascii = deunicode::deunicode(text).to_lowercase();
-    let mut slug = String::with_capacity(ascii.len());
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let mut slug: String = slug.trim_matches('-').chars().take(max).collect();
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    slug
-}
-
 /// A position in a list ordered by (time, id), newest first: `<microseconds>_<id>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -126,28 +108,12 @@ mod tests {
         assert!(PostBody::parse(&"x".repeat(50_001)).is_err());
     }
 
-    #[test]
-    fn slugs_are_ascii() {
-        assert_eq!(
-            slugify("Vidéosurveillance à Nice !", 80),
-            "videosurveillance-a-nice"
-        );
-        assert_eq!(slugify("---", 80), "");
-    }
-
     proptest! {
         #[test]
         fn cursors_round_trip(micros in 0i64..4_000_000_000_000_000, id in 0i64..i64::MAX) {
             let at = DateTime::from_timestamp_micros(micros).expect("in range").naive_utc();
             let c = Cursor { at, id };
             prop_assert_eq!(Cursor::decode(&c.encode()), Some(c));
-        }
-
-        #[test]
-        fn slugs_only_hold_safe_characters(s in "\\PC{0,100}") {
-            let slug = slugify(&s, 80);
-            prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
-            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'));
         }
     }
 }

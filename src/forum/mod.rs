@@ -2,5 +2,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod limits;
+pub mod profiles;
 pub mod queries;
 pub mod routes;

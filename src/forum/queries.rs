@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::db::schema::{boards, cities, post_revisions, posts, threads, users};
 use crate::db::{now, write_tx, write_tx_posting, DbConnection};
-use crate::forum::domain::{slugify, Cursor, PostBody, ThreadTitle};
+use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::markdown;
+use crate::validation::slugify;
 
 diesel::alias!(users as last_posters: LastPosters);
 
@@ -322,11 +323,21 @@ pub struct PageSizes {
     pub posts: i64,
 }
 
+impl PageSizes {
+    /// The sizes the configuration file sets.
+    pub fn new(site: &crate::settings::SiteSettings) -> Self {
+        PageSizes {
+            threads: site.threads_per_page,
+            posts: site.posts_per_page,
+        }
+    }
+}
+
 /// One page of a board: pinned threads (first page only), then the others by activity.
 #[derive(Debug, Clone)]
 pub struct BoardPage {
     pub board: Board,
-    pub city: Option<crate::cities::queries::City>,
+    pub city: Option<crate::gazetteer::City>,
     pub pinned: Vec<ThreadListItem>,
     pub threads: Vec<ThreadListItem>,
     pub next: Option<Cursor>,
@@ -345,7 +356,7 @@ pub fn board_page(
         return Ok(None);
     };
     let city = match city_slug.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => match crate::cities::queries::by_slug(conn, s)? {
+        Some(s) => match crate::gazetteer::by_slug(conn, s)? {
             Some(c) => Some(c),
             None => return Ok(None),
         },
@@ -376,7 +387,7 @@ pub fn board_page(
 /// One page of a city's threads.
 #[derive(Debug, Clone)]
 pub struct CityPage {
-    pub city: crate::cities::queries::City,
+    pub city: crate::gazetteer::City,
     pub threads: Vec<ThreadListItem>,
     pub next: Option<Cursor>,
 }
@@ -388,7 +399,7 @@ pub fn city_page(
     cursor: Option<Cursor>,
     sizes: PageSizes,
 ) -> QueryResult<Option<CityPage>> {
-    let Some(city) = crate::cities::queries::by_slug(conn, slug)? else {
+    let Some(city) = crate::gazetteer::by_slug(conn, slug)? else {
         return Ok(None);
     };
     let rows = list_threads(

@@ -6,10 +6,13 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::cities::queries::{self as city_queries, City, Resolved};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
+use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, Board, NewThread};
-use crate::governance::limits::{self, Poster};
+use crate::gazetteer::{self as city_queries, City, Resolved};
+use crate::i18n::FluentArg;
+use crate::i18n::Lang;
+use crate::mail::Mailer;
 use crate::moderation::content::{self, Shown};
 use crate::notifications::queries as notification_queries;
 use crate::notifications::routes::watch_json;
@@ -18,8 +21,6 @@ use crate::validation::FieldError;
 use crate::web::context::may_post;
 use crate::web::context::{see_other, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::i18n::FluentArg;
-use crate::web::i18n::Lang;
 use crate::web::page_cache::Scope;
 use crate::web::parse_id;
 
@@ -112,7 +113,7 @@ async fn board_page(
     let query = query.into_inner();
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
-    let sizes = ctx.state.page_sizes();
+    let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
     let ticket = match ctx.cached_page(Scope::Board(slug.clone())).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
@@ -192,6 +193,7 @@ struct NewThreadForm {
 
 async fn new_thread_submit(
     ctx: Ctx,
+    mailer: web::Data<Mailer>,
     slug: web::Path<String>,
     form: CsrfForm<NewThreadForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -255,7 +257,7 @@ async fn new_thread_submit(
         );
     };
     let board_id = board.id;
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     let written = ctx
         .db
         .run(move |conn| {
@@ -292,7 +294,7 @@ async fn new_thread_submit(
         }
         other => other?,
     };
-    ctx.state.mailer.wake();
+    mailer.wake();
     Ok(see_other(&format!("/t/{}", written.thread_id)))
 }
 
@@ -342,7 +344,7 @@ async fn render_thread(
             .filter(|p| *p >= 1)
             .ok_or(AppError::NotFound)?,
     };
-    let per_page = ctx.state.settings.site.posts_per_page;
+    let per_page = ctx.settings.site.posts_per_page;
     let first = (page - 1).saturating_mul(per_page) + 1;
     let last = page.saturating_mul(per_page);
     let ticket = match ctx.cached_page(Scope::Thread(id)).await? {
@@ -458,8 +460,8 @@ async fn render_thread(
                     None => json!({"number": 0, "url": "", "current": false, "gap": true}),
                 }).collect::<Vec<_>>(),
             },
-            "can_reply": can_reply && ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.state, v).is_ok()),
-            "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.state, v).is_err()),
+            "can_reply": can_reply && ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_ok()),
+            "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_err()),
             "watch": watch_level.map(|level| watch_json(&ctx, Target::Thread, thread.id, level, &page_url(page))),
             "moderation": moderation.map(|boards| json!({
                 "boards": boards.iter().map(|b| json!({
@@ -574,13 +576,14 @@ struct ReplyForm {
 
 async fn reply_submit(
     ctx: Ctx,
+    mailer: web::Data<Mailer>,
     id: web::Path<String>,
     form: CsrfForm<ReplyForm>,
 ) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_poster()?.clone();
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
-    let per_page = ctx.state.settings.site.posts_per_page;
+    let per_page = ctx.settings.site.posts_per_page;
     let body = match PostBody::parse(&form.body) {
         Ok(b) => b,
         Err(e) => {
@@ -600,7 +603,7 @@ async fn reply_submit(
         }
     };
     let author = viewer.user_id;
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     let written = ctx
         .db
         .run(move |conn| {
@@ -632,7 +635,7 @@ async fn reply_submit(
         }
         other => other?,
     };
-    ctx.state.mailer.wake();
+    mailer.wake();
     let page = queries::last_page(written.number, per_page);
     Ok(see_other(&format!(
         "/t/{}?page={}#p{}",
@@ -642,7 +645,7 @@ async fn reply_submit(
 
 async fn post_redirect(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
-    let per_page = ctx.state.settings.site.posts_per_page;
+    let per_page = ctx.settings.site.posts_per_page;
     let (thread_id, number) = ctx
         .db
         .run(move |conn| queries::post_location(conn, id)?.ok_or(AppError::NotFound))
@@ -655,7 +658,7 @@ async fn post_redirect(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, 
 async fn load_editable(
     ctx: &Ctx,
     id: i64,
-    viewer: &crate::accounts::sessions::Viewer,
+    viewer: &crate::sessions::Viewer,
 ) -> Result<queries::EditablePost, AppError> {
     let who = viewer.clone();
     let (post, staff) = ctx
@@ -748,7 +751,7 @@ async fn edit_submit(
         }
     };
     let title = title.and_then(Result::ok);
-    let config = ctx.state.config.get();
+    let config = ctx.config.get();
     if let Err(AppError::Invalid(e)) = limits::check_content(
         &config,
         &Poster::of(&viewer),
@@ -780,7 +783,7 @@ async fn edit_submit(
         .await?;
     match result {
         Ok(w) => {
-            let page = queries::last_page(w.number, ctx.state.settings.site.posts_per_page);
+            let page = queries::last_page(w.number, ctx.settings.site.posts_per_page);
             Ok(see_other(&format!(
                 "/t/{}?page={}#p{}",
                 w.thread_id, page, w.number

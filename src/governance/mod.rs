@@ -2,7 +2,4 @@
 //! opened (open, approval, invitations, closed), and the limits on what new accounts and members
 //! may post.
 
-pub mod config;
-pub mod limits;
-pub mod registration;
 pub mod routes;

@@ -10,15 +10,16 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::accounts::sessions::Role;
+use crate::accounts::registration::{self, Decision};
 use crate::forum::queries as forum_queries;
-use crate::governance::config::{self, RegistrationMode, SiteConfig};
-use crate::governance::registration::{self, Decision};
+use crate::mail::Mailer;
 use crate::moderation::{roles, sanctions};
+use crate::sessions::Role;
+use crate::site_config::{self, RegistrationMode, SiteConfig};
 use crate::validation::FieldError;
 use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::{parse_id, AppState};
+use crate::web::parse_id;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -59,23 +60,23 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
 /// Checks and stores submitted settings; the new values are live on this instance at once
 /// (others read them within seconds).
 async fn save_settings(
-    state: &web::Data<AppState>,
+    config: &crate::site_config::ConfigCache,
     db: &crate::db::Db,
     actor_id: i64,
     submitted: BTreeMap<String, String>,
 ) -> Result<Result<SiteConfig, Vec<FieldError>>, AppError> {
-    let current = state.config.get();
-    let (next, changes) = match config::apply_changes(&current, &submitted) {
+    let current = config.get();
+    let (next, changes) = match site_config::apply_changes(&current, &submitted) {
         Ok(ok) => ok,
         Err(errors) => return Ok(Err(errors)),
     };
     if !changes.is_empty() {
         db.run(move |conn| {
-            crate::db::write_tx(conn, |conn| config::save(conn, actor_id, &changes))
+            crate::db::write_tx(conn, |conn| site_config::save(conn, actor_id, &changes))
                 .map_err(AppError::from)
         })
         .await?;
-        state.config.replace(next.clone());
+        config.replace(next.clone());
         tracing::info!(actor_id, "site settings changed");
     }
     Ok(Ok(next))
@@ -122,7 +123,7 @@ fn render_settings(
 }
 
 fn current_values(config: &SiteConfig) -> BTreeMap<String, String> {
-    config::names()
+    site_config::names()
         .map(|n| (n.to_owned(), config.get(n).unwrap_or_default()))
         .collect()
 }
@@ -134,7 +135,7 @@ struct SavedQuery {
 
 async fn settings_page(ctx: Ctx, query: web::Query<SavedQuery>) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
-    let values = current_values(&ctx.state.config.get());
+    let values = current_values(&ctx.config.get());
     render_settings(&ctx, StatusCode::OK, &values, &[], query.saved.is_some())
 }
 
@@ -146,15 +147,15 @@ async fn settings_submit(
     let mut submitted: BTreeMap<String, String> = form
         .0
         .into_iter()
-        .filter(|(k, _)| config::names().any(|n| n == k))
+        .filter(|(k, _)| site_config::names().any(|n| n == k))
         .collect();
     // An unticked box sends nothing.
     let ticked = submitted.contains_key("public_modlog");
     submitted.insert("public_modlog".into(), ticked.to_string());
-    match save_settings(&ctx.state, &ctx.db, actor, submitted.clone()).await? {
+    match save_settings(&ctx.config, &ctx.db, actor, submitted.clone()).await? {
         Ok(_) => Ok(see_other("/admin/settings?saved=1")),
         Err(errors) => {
-            let mut values = current_values(&ctx.state.config.get());
+            let mut values = current_values(&ctx.config.get());
             values.extend(submitted);
             render_settings(
                 &ctx,
@@ -169,7 +170,7 @@ async fn settings_submit(
 
 async fn settings_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
-    Ok(HttpResponse::Ok().json(ctx.state.config.get().to_json()))
+    Ok(HttpResponse::Ok().json(ctx.config.get().to_json()))
 }
 
 async fn settings_patch_api(
@@ -189,7 +190,7 @@ async fn settings_patch_api(
             (k, text)
         })
         .collect();
-    match save_settings(&ctx.state, &ctx.db, actor, submitted).await? {
+    match save_settings(&ctx.config, &ctx.db, actor, submitted).await? {
         Ok(config) => Ok(HttpResponse::Ok().json(config.to_json())),
         Err(errors) => Err(AppError::Invalid(errors[0].clone())),
     }
@@ -203,7 +204,7 @@ async fn applications_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
         .db
         .run(|conn| registration::pending(conn).map_err(AppError::from))
         .await?;
-    let mode = ctx.state.config.get().registration_mode;
+    let mode = ctx.config.get().registration_mode;
     ctx.render(
         "pages/admin_applications",
         json!({
@@ -222,7 +223,7 @@ struct DecisionBody {
 }
 
 async fn decide(
-    ctx_state: &web::Data<AppState>,
+    mailer: &web::Data<Mailer>,
     db: &crate::db::Db,
     actor: i64,
     user_id: i64,
@@ -238,29 +239,30 @@ async fn decide(
             "error-reason-too-long",
         )));
     }
-    let state = ctx_state.clone();
+    let tx_mailer = mailer.clone();
     let done = db
         .run(move |conn| {
             crate::db::write_tx(conn, |conn| {
-                registration::decide(&state, conn, actor, user_id, decision, &body.reason)
+                registration::decide(&tx_mailer, conn, actor, user_id, decision, &body.reason)
             })
         })
         .await?;
     if !done {
         return Err(AppError::NotFound);
     }
-    ctx_state.mailer.wake();
+    mailer.wake();
     Ok(())
 }
 
 async fn decide_submit(
     ctx: Ctx,
+    mailer: web::Data<Mailer>,
     user_id: web::Path<String>,
     form: CsrfForm<DecisionBody>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
     let user_id = parse_id(&user_id.into_inner())?;
-    decide(&ctx.state, &ctx.db, actor, user_id, form.0).await?;
+    decide(&mailer, &ctx.db, actor, user_id, form.0).await?;
     Ok(see_other("/admin/applications"))
 }
 
@@ -288,12 +290,13 @@ async fn applications_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
 
 async fn decide_api(
     ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
     user_id: web::Path<String>,
     body: web::Json<DecisionBody>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
     let user_id = parse_id(&user_id.into_inner())?;
-    decide(&ctx.state, &ctx.db, actor, user_id, body.into_inner()).await?;
+    decide(&mailer, &ctx.db, actor, user_id, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -327,7 +330,7 @@ fn number(v: &Value, field: &'static str, key: &'static str) -> Result<i64, AppE
 }
 
 async fn create_invite(
-    ctx_state: &web::Data<AppState>,
+    settings: &crate::settings::Settings,
     db: &crate::db::Db,
     actor: i64,
     body: InviteBody,
@@ -342,7 +345,7 @@ async fn create_invite(
             })
         })
         .await?;
-    Ok((id, invite_url(ctx_state, &secret)))
+    Ok((id, invite_url(settings, &secret)))
 }
 
 /// Every invitation, newest first, each marked usable or not.
@@ -361,8 +364,8 @@ async fn invites_json(db: &crate::db::Db) -> Result<Vec<Value>, AppError> {
         .collect())
 }
 
-fn invite_url(state: &AppState, secret: &str) -> String {
-    format!("{}/register?invite={secret}", state.settings.base_url())
+fn invite_url(settings: &crate::settings::Settings, secret: &str) -> String {
+    format!("{}/register?invite={secret}", settings.base_url())
 }
 
 async fn render_invites(
@@ -381,7 +384,7 @@ async fn render_invites(
             "created": created,
             "form": form,
             "error": error,
-            "mode": ctx.state.config.get().registration_mode.as_str(),
+            "mode": ctx.config.get().registration_mode.as_str(),
         }),
     )
 }
@@ -402,7 +405,7 @@ async fn invite_submit(ctx: Ctx, form: CsrfForm<InviteBody>) -> Result<HttpRespo
     let actor = ctx.require_admin()?.user_id;
     let body = form.0;
     let echo = json!({"max_uses": body.max_uses, "days": body.days, "note": body.note});
-    match create_invite(&ctx.state, &ctx.db, actor, body).await {
+    match create_invite(&ctx.settings, &ctx.db, actor, body).await {
         Ok((_, url)) => {
             let fresh = json!({"max_uses": 1, "days": 7, "note": ""});
             render_invites(&ctx, StatusCode::CREATED, Some(url), fresh, None).await
@@ -461,7 +464,7 @@ async fn invite_create_api(
     body: web::Json<InviteBody>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
-    let (id, url) = create_invite(&ctx.state, &ctx.db, actor, body.into_inner()).await?;
+    let (id, url) = create_invite(&ctx.settings, &ctx.db, actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(json!({"id": id, "url": url})))
 }
 

@@ -1,18 +1,19 @@
 //! Email. Every mail is a row of the outbox, written in the same transaction as the event that
-//! causes it (`queue`); a background worker (`worker`) sends those rows through the configured
-//! transport (`transport`), retrying with backoff, and also fans out notifications of new posts
-//! and assembles daily digests (`crate::notifications`). A request never waits for SMTP.
+//! causes it (`Mailer::queue`); the background jobs (`crate::jobs`) send those rows through the
+//! configured transport (`sender`, `transport`), retrying with backoff. A request never waits
+//! for SMTP. The mailer owns its templates, its base URL and the site's name: mail needs
+//! nothing from the web layer.
 //!
 //! Mails are rendered from `templates/emails/<name>/{subject,text,html}.hbs` in the
 //! recipient's language, with absolute links from `server.base_url` and, for notification
 //! mails, a signed one-click unsubscribe link (`unsubscribe`).
 
 pub mod outbox;
+pub mod sender;
 pub mod transport;
 pub mod unsubscribe;
-pub mod worker;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use diesel::prelude::*;
 use lettre::message::Mailbox;
@@ -20,10 +21,10 @@ use serde_json::{json, Value};
 
 use crate::db::schema::site_secrets;
 use crate::db::DbConnection;
+use crate::i18n::Lang;
 use crate::settings::Settings;
-use crate::web::error::AppError;
-use crate::web::i18n::Lang;
-use crate::web::AppState;
+use crate::site_config::ConfigCache;
+use crate::templates::{RenderError, Templates};
 use transport::Transport;
 use unsubscribe::ListKind;
 
@@ -38,7 +39,17 @@ pub enum MailSetupError {
     From(#[source] lettre::address::AddressError),
 }
 
-/// Everything the server needs to write and send mail.
+/// Writing a mail to the outbox failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("mail template failed")]
+    Render(#[from] RenderError),
+    #[error("outbox query failed")]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Everything the server needs to write and send mail: the transport, the sender, the mail
+/// templates, the public address links start with, and the site's current name.
 pub struct Mailer {
     /// Where mail goes.
     pub transport: Transport,
@@ -48,6 +59,10 @@ pub struct Mailer {
     pub message_domain: String,
     /// Wakes the worker when a request queued mail or a post to fan out.
     pub wake: tokio::sync::Notify,
+    /// Absolute links in mails start with this (`server.base_url`).
+    pub base_url: String,
+    templates: Arc<Templates>,
+    config: Arc<ConfigCache>,
     unsubscribe_key: OnceLock<Vec<u8>>,
 }
 
@@ -57,8 +72,13 @@ impl Mailer {
         Mailbox::new(Some(header_safe(site_name)), self.from.email.clone())
     }
 
-    /// Builds the mailer the settings describe.
-    pub fn new(settings: &Settings) -> Result<Self, MailSetupError> {
+    /// Builds the mailer the settings describe, rendering with `templates` and naming the
+    /// site as `config` currently does.
+    pub fn new(
+        settings: &Settings,
+        templates: Arc<Templates>,
+        config: Arc<ConfigCache>,
+    ) -> Result<Self, MailSetupError> {
         let address: lettre::Address = settings
             .mail
             .from_address
@@ -71,8 +91,61 @@ impl Mailer {
             from,
             message_domain,
             wake: tokio::sync::Notify::new(),
+            base_url: settings.base_url().to_owned(),
+            templates,
+            config,
             unsubscribe_key: OnceLock::new(),
         })
+    }
+
+    /// The language of mails to a user: theirs, else the site's.
+    pub fn lang_for(&self, locale: Option<&str>) -> Lang {
+        locale
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| self.config.get().default_lang())
+    }
+
+    /// The sender under the site's current name.
+    pub fn sender(&self) -> Mailbox {
+        self.from_named(&self.config.get().site_name)
+    }
+
+    /// Renders a draft and writes it to the outbox on `conn` (inside the caller's
+    /// transaction, so the mail exists exactly when the event that causes it does). Returns
+    /// the outbox id.
+    pub fn queue(&self, conn: &mut DbConnection, draft: Draft<'_>) -> Result<i64, MailError> {
+        let base = self.base_url.as_str();
+        let unsubscribe_url = match (draft.list, draft.user_id) {
+            (Some(list), Some(user_id)) => {
+                let key = self.unsubscribe_key(conn)?;
+                Some(unsubscribe::link(base, &key, user_id, list))
+            }
+            _ => None,
+        };
+        let mut data = draft.data;
+        if let Value::Object(map) = &mut data {
+            map.insert("lang".into(), json!(draft.lang.code()));
+            map.insert("site".into(), self.config.get().page_json(draft.lang));
+            map.insert("base_url".into(), json!(base));
+            map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
+        }
+        let (subject, text, html) = self
+            .templates
+            .render_mail(&format!("emails/{}", draft.template), data)?;
+        let id = outbox::insert(
+            conn,
+            &outbox::NewMail {
+                kind: draft.template,
+                user_id: draft.user_id,
+                recipient: draft.to,
+                subject: &header_safe(&subject),
+                body_text: text.trim(),
+                body_html: &html,
+                unsubscribe_url: unsubscribe_url.as_deref(),
+            },
+            &self.message_domain,
+        )?;
+        Ok(id)
     }
 
     /// Tells the worker there is something to do (call after the transaction commits).
@@ -94,7 +167,7 @@ impl Mailer {
 
 /// Reads the named secret, creating it (256 random bits) the first time.
 pub fn site_secret(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<u8>> {
-    let fresh = crate::accounts::sessions::new_token();
+    let fresh = crate::sessions::new_token();
     crate::on_backend!(&mut *conn, c => diesel::insert_into(site_secrets::table)
         .values((site_secrets::name.eq(name), site_secrets::value.eq(&fresh)))
         .on_conflict(site_secrets::name)
@@ -133,48 +206,12 @@ pub struct Draft<'a> {
     pub data: Value,
 }
 
-/// Renders a draft and writes it to the outbox on `conn` (inside the caller's transaction).
-/// Returns the outbox id.
-pub fn queue(state: &AppState, conn: &mut DbConnection, draft: Draft<'_>) -> Result<i64, AppError> {
-    let base = state.settings.base_url().to_owned();
-    let unsubscribe_url = match (draft.list, draft.user_id) {
-        (Some(list), Some(user_id)) => {
-            let key = state.mailer.unsubscribe_key(conn)?;
-            Some(unsubscribe::link(&base, &key, user_id, list))
-        }
-        _ => None,
-    };
-    let mut data = draft.data;
-    if let Value::Object(map) = &mut data {
-        map.insert("lang".into(), json!(draft.lang.code()));
-        map.insert("site".into(), state.site_json(draft.lang));
-        map.insert("base_url".into(), json!(base));
-        map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
-    }
-    let (subject, text, html) = state
-        .templates
-        .render_mail(&format!("emails/{}", draft.template), data)?;
-    let id = outbox::insert(
-        conn,
-        &outbox::NewMail {
-            kind: draft.template,
-            user_id: draft.user_id,
-            recipient: draft.to,
-            subject: &header_safe(&subject),
-            body_text: text.trim(),
-            body_html: &html,
-            unsubscribe_url: unsubscribe_url.as_deref(),
-        },
-        &state.mailer.message_domain,
-    )?;
-    Ok(id)
-}
-
 /// Sends the `test` mail to `to` right away through the configured transport (no outbox): for
 /// `vigie mail test`. Returns what the transport reported.
 pub async fn send_test(settings: &Settings, to: &str) -> anyhow::Result<String> {
-    let mailer = Mailer::new(settings)?;
-    let templates = crate::web::templates::Templates::load(false)?;
+    let templates = Arc::new(Templates::load(false)?);
+    let config = Arc::new(ConfigCache::new(settings));
+    let mailer = Mailer::new(settings, templates.clone(), config)?;
     let lang = Lang::parse(&settings.site.default_language).unwrap_or(Lang::Fr);
     let now = crate::db::now();
     let (subject, text, html) = templates

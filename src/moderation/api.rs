@@ -14,7 +14,8 @@ use serde_json::json;
 
 use super::policy::{self, Action, Target};
 use super::routes::{actor, authorize_on_person};
-use super::{log, sanctions};
+use super::sanctions;
+use crate::audit;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
 
@@ -148,19 +149,19 @@ async fn modlog(ctx: ApiCtx, query: web::Query<LogQuery>) -> Result<HttpResponse
     let actor = actor(&ctx.db, ctx.viewer.as_ref()).await?;
     let staff = policy::check(actor.as_ref(), Action::ViewFullLog, Target::Site).is_ok();
     let before = query.before;
-    if !staff && !ctx.state.config.get().public_modlog {
+    if !staff && !ctx.config.get().public_modlog {
         return Err(AppError::NotFound);
     }
     let entries = if staff {
         let rows = ctx
             .db
-            .run(move |conn| log::staff_view(conn, before, 100).map_err(AppError::from))
+            .run(move |conn| audit::staff_view(conn, before, 100).map_err(AppError::from))
             .await?;
         json!(rows)
     } else {
         let rows = ctx
             .db
-            .run(move |conn| log::public_view(conn, before, 100).map_err(AppError::from))
+            .run(move |conn| audit::public_view(conn, before, 100).map_err(AppError::from))
             .await?;
         json!(rows)
     };

@@ -5,13 +5,13 @@
 
 use diesel::prelude::*;
 
-use super::log;
 use super::policy::{self, Action, Actor, Target};
 use super::sanctions::moderated_boards;
-use crate::accounts::sessions::{Role, Viewer};
+use crate::audit;
 use crate::db::schema::{post_revisions, posts, threads};
 use crate::db::{write_tx, DbConnection};
 use crate::forum::queries::{PostView, Thread};
+use crate::sessions::{Role, Viewer};
 
 /// True when `viewer` is staff on `board_id` (reads the boards they moderate only if they
 /// moderate some).
@@ -252,7 +252,7 @@ pub fn apply_post_in(
         diesel::update(threads::table.find(post.thread_id))
             .set(threads::version.eq(threads::version + 1))
             .execute(conn)?;
-        log::record(
+        audit::record(
             conn,
             actor_id,
             action.log_name(),

@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod content;
-pub mod log;
 pub mod policy;
 pub mod report_routes;
 pub mod reports;

@@ -12,7 +12,7 @@
 //!   staff of the board. Deleting a post for good: admins only.
 //! - The full moderation log is for staff (any moderator); everyone else gets the public view.
 
-use crate::accounts::sessions::Role;
+use crate::sessions::Role;
 
 /// Someone acting, as the database says now.
 #[derive(Debug, Clone)]

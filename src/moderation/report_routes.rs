@@ -16,12 +16,13 @@ use super::policy::{self, Action, Actor, Target};
 use super::reports::{self, Resolution, REASONS};
 use super::routes::actor;
 use super::{content, sanctions};
-use crate::accounts::sessions::{Role, Viewer};
 use crate::db::Db;
+use crate::mail::Mailer;
+use crate::sessions::{Role, Viewer};
 use crate::validation::FieldError;
 use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::{parse_id, AppState};
+use crate::web::parse_id;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -48,7 +49,7 @@ fn reason_choices(ctx: &Ctx, selected: &str) -> Value {
 }
 
 async fn file_report(
-    state: &web::Data<AppState>,
+    config: &crate::site_config::ConfigCache,
     db: &Db,
     viewer: &Viewer,
     post_id: i64,
@@ -56,7 +57,7 @@ async fn file_report(
     text: &str,
 ) -> Result<reports::Filed, AppError> {
     let report = reports::validate(reason, text)?;
-    let config = state.config.get();
+    let config = config.get();
     let viewer = viewer.clone();
     let filed = db
         .run(move |conn| reports::file(conn, &config, &viewer, post_id, &report))
@@ -121,8 +122,8 @@ async fn report_submit(
     let viewer = ctx.require_user()?.clone();
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
-    match file_report(&ctx.state, &ctx.db, &viewer, id, &form.reason, &form.text).await {
-        Ok(_) => crate::accounts::recovery::notice(
+    match file_report(&ctx.config, &ctx.db, &viewer, id, &form.reason, &form.text).await {
+        Ok(_) => crate::web::context::notice(
             &ctx,
             StatusCode::OK,
             "report-sent-title",
@@ -145,7 +146,7 @@ async fn report_api(
 ) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
     let id = parse_id(&id.into_inner())?;
-    let filed = file_report(&ctx.state, &ctx.db, &viewer, id, &body.reason, &body.text).await?;
+    let filed = file_report(&ctx.config, &ctx.db, &viewer, id, &body.reason, &body.text).await?;
     Ok(HttpResponse::Created().json(json!({"id": filed.id, "auto_hidden": filed.auto_hidden})))
 }
 
@@ -231,7 +232,7 @@ struct ResolveBody {
 
 /// Checks the actor's rights on the post's board (and on its author, to sanction) and resolves.
 async fn resolve(
-    state: &web::Data<AppState>,
+    mailer: &web::Data<Mailer>,
     db: &Db,
     viewer: Option<&Viewer>,
     post_id: i64,
@@ -296,11 +297,11 @@ async fn resolve(
     };
     let actor_id = actor.user_id;
     let reason = body.reason;
-    let st = state.clone();
+    let tx_mailer = mailer.clone();
     let closed = db
         .run(move |conn| {
             reports::resolve(
-                &st,
+                &tx_mailer,
                 conn,
                 actor_id,
                 &target,
@@ -313,7 +314,7 @@ async fn resolve(
     if closed == 0 {
         return Err(AppError::NotFound);
     }
-    state.mailer.wake();
+    mailer.wake();
     Ok(closed)
 }
 
@@ -334,11 +335,12 @@ fn author_of(
 
 async fn resolve_submit(
     ctx: Ctx,
+    mailer: web::Data<Mailer>,
     post_id: web::Path<String>,
     form: CsrfForm<ResolveBody>,
 ) -> Result<HttpResponse, AppError> {
     let post_id = parse_id(&post_id.into_inner())?;
-    resolve(&ctx.state, &ctx.db, ctx.viewer.as_ref(), post_id, form.0).await?;
+    resolve(&mailer, &ctx.db, ctx.viewer.as_ref(), post_id, form.0).await?;
     Ok(see_other("/mod/reports?done=1"))
 }
 
@@ -349,12 +351,13 @@ async fn queue_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
 
 async fn resolve_api(
     ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
     post_id: web::Path<String>,
     body: web::Json<ResolveBody>,
 ) -> Result<HttpResponse, AppError> {
     let post_id = parse_id(&post_id.into_inner())?;
     let closed = resolve(
-        &ctx.state,
+        &mailer,
         &ctx.db,
         ctx.viewer.as_ref(),
         post_id,

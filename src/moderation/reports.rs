@@ -13,15 +13,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::content::{self, PostAction, PostTarget};
-use super::log;
-use crate::accounts::sessions::Role;
+use crate::audit;
 use crate::db::schema::{posts, reports, sanctions, threads, users};
 use crate::db::DbConnection;
-use crate::governance::config::SiteConfig;
-use crate::mail::{self, Draft};
+use crate::mail::{Draft, Mailer};
+use crate::sessions::Role;
+use crate::site_config::SiteConfig;
 use crate::validation::{clean_text, FieldError};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// Characters the free text of a report may hold.
 pub const MAX_REPORT_CHARS: usize = 1000;
@@ -68,7 +67,7 @@ pub struct Filed {
 pub fn file(
     conn: &mut DbConnection,
     config: &SiteConfig,
-    reporter: &crate::accounts::sessions::Viewer,
+    reporter: &crate::sessions::Viewer,
     post_id: i64,
     report: &NewReport,
 ) -> Result<Filed, AppError> {
@@ -139,7 +138,7 @@ pub struct ReportedPost {
 /// are a 404 unless the reader is their author or staff there).
 pub fn readable_post(
     conn: &mut DbConnection,
-    reader: &crate::accounts::sessions::Viewer,
+    reader: &crate::sessions::Viewer,
     post_id: i64,
 ) -> Result<ReportedPost, AppError> {
     let row: Option<PostVisibility> = posts::table
@@ -237,7 +236,7 @@ fn hide_pending_review(
         diesel::update(threads::table.find(t.thread_id))
             .set(threads::version.eq(threads::version + 1))
             .execute(conn)?;
-        log::record_as(
+        audit::record_as(
             conn,
             None,
             "auto_hide_post",
@@ -399,7 +398,7 @@ impl Resolution {
 /// the author when asked, logs it and queues a mail to each reporter who accepts direct mail
 /// (one transaction). Returns how many reports were closed (0: there were none).
 pub fn resolve(
-    state: &AppState,
+    mailer: &Mailer,
     conn: &mut DbConnection,
     actor_id: i64,
     post: &PostTarget,
@@ -455,7 +454,7 @@ pub fn resolve(
         if let Some((person, sanction)) = sanction {
             super::sanctions::apply_in(conn, actor_id, person, sanction)?;
         }
-        log::record(
+        audit::record(
             conn,
             actor_id,
             &format!("resolve_reports_{}", resolution.as_str()),
@@ -465,14 +464,13 @@ pub fn resolve(
             reason,
             None,
         )?;
-        let base = state.settings.base_url();
+        let base = mailer.base_url.as_str();
         for (user_id, username, email, locale, email_direct) in reporters {
             if email_direct == "never" {
                 continue;
             }
-            let lang = crate::accounts::recovery::mail_lang(state, locale.as_deref());
-            mail::queue(
-                state,
+            let lang = mailer.lang_for(locale.as_deref());
+            mailer.queue(
                 conn,
                 Draft {
                     template: "report_handled",

@@ -4,11 +4,11 @@
 
 use diesel::prelude::*;
 
-use crate::accounts::sessions::Role;
 use crate::db::schema::{board_moderators, users};
 use crate::db::DbConnection;
 use crate::moderation::sanctions::Person;
 use crate::on_backend;
+use crate::sessions::Role;
 use crate::web::error::AppError;
 
 /// Sets a person's site-wide role. An administrator cannot change their own (so the site never
@@ -31,7 +31,7 @@ pub fn set_role(
     .execute(conn)?;
     if changed == 1 {
         if let Some(actor) = actor_id {
-            crate::moderation::log::record(
+            crate::audit::record(
                 conn,
                 actor,
                 "role",
@@ -80,7 +80,7 @@ pub fn set_board_moderator(
             } else {
                 "remove_board_moderator"
             };
-            crate::moderation::log::record(
+            crate::audit::record(
                 conn,
                 actor,
                 action,

@@ -7,12 +7,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::content;
-use super::log;
 use super::policy::{self, Action, Actor, Denied, Target};
 use super::sanctions::{self, Person};
 use super::threads;
-use crate::accounts::sessions::Viewer;
+use crate::audit;
 use crate::db::Db;
+use crate::sessions::Viewer;
 use crate::validation::FieldError;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
@@ -515,7 +515,7 @@ async fn staff_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse
     let before = query.before;
     let rows = ctx
         .db
-        .run(move |conn| log::staff_view(conn, before, LOG_PAGE + 1).map_err(AppError::from))
+        .run(move |conn| audit::staff_view(conn, before, LOG_PAGE + 1).map_err(AppError::from))
         .await?;
     let next = (rows.len() as i64 > LOG_PAGE).then(|| rows[LOG_PAGE as usize - 1].id);
     let entries: Vec<Value> = rows
@@ -536,13 +536,13 @@ async fn staff_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse
 }
 
 async fn public_log(ctx: Ctx, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
-    if !ctx.state.config.get().public_modlog {
+    if !ctx.config.get().public_modlog {
         return Err(AppError::NotFound);
     }
     let before = query.before;
     let rows = ctx
         .db
-        .run(move |conn| log::public_view(conn, before, LOG_PAGE + 1).map_err(AppError::from))
+        .run(move |conn| audit::public_view(conn, before, LOG_PAGE + 1).map_err(AppError::from))
         .await?;
     let next = (rows.len() as i64 > LOG_PAGE).then(|| rows[LOG_PAGE as usize - 1].id);
     let entries: Vec<Value> = rows

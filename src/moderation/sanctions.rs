@@ -7,10 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::log;
-use crate::accounts::sessions::{self, Role};
+pub use crate::accounts::standing::{history, SanctionRow};
+use crate::audit;
 use crate::db::schema::{board_moderators, mod_notes, sanctions, users};
 use crate::db::{write_tx, DbConnection};
+use crate::sessions::{self, Role};
 use crate::validation::FieldError;
 
 /// Longest reason or note, in characters.
@@ -187,7 +188,7 @@ pub fn apply_in(
         if sanction.kind != Kind::Warn {
             sessions::revoke_all(conn, target.id, None)?;
         }
-        log::record(
+        audit::record(
             conn,
             actor_id,
             sanction.kind.as_str(),
@@ -223,7 +224,7 @@ pub fn lift(
         ))
         .execute(conn)?;
         if lifted > 0 {
-            log::record(
+            audit::record(
                 conn,
                 actor_id,
                 "lift",
@@ -236,72 +237,6 @@ pub fn lift(
         }
         Ok(lifted)
     })
-}
-
-/// One sanction, for the person and for staff.
-#[derive(Debug, Clone, Serialize, Queryable)]
-pub struct SanctionRow {
-    pub id: i64,
-    pub kind: String,
-    pub reason: String,
-    pub until: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub lifted_at: Option<NaiveDateTime>,
-}
-
-impl SanctionRow {
-    /// True while it restricts the person.
-    pub fn is_active(&self, now: NaiveDateTime) -> bool {
-        self.kind != Kind::Warn.as_str()
-            && self.lifted_at.is_none()
-            && self.until.map_or(true, |u| u > now)
-    }
-}
-
-/// The columns of `SanctionRow`.
-type SanctionColumns = (
-    sanctions::id,
-    sanctions::kind,
-    sanctions::reason,
-    sanctions::until,
-    sanctions::created_at,
-    sanctions::lifted_at,
-);
-
-const SANCTION_COLUMNS: SanctionColumns = (
-    sanctions::id,
-    sanctions::kind,
-    sanctions::reason,
-    sanctions::until,
-    sanctions::created_at,
-    sanctions::lifted_at,
-);
-
-/// Every sanction of a person, newest first.
-pub fn history(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<SanctionRow>> {
-    sanctions::table
-        .filter(sanctions::user_id.eq(user_id))
-        .order(sanctions::id.desc())
-        .limit(200)
-        .select(SANCTION_COLUMNS)
-        .load(conn)
-}
-
-/// The suspension or ban that keeps a person from logging in now, if any.
-pub fn login_block(
-    conn: &mut DbConnection,
-    user_id: i64,
-    now: NaiveDateTime,
-) -> QueryResult<Option<SanctionRow>> {
-    sanctions::table
-        .filter(sanctions::user_id.eq(user_id))
-        .filter(sanctions::kind.eq_any([Kind::Suspend.as_str(), Kind::Ban.as_str()]))
-        .filter(sanctions::lifted_at.is_null())
-        .filter(sanctions::until.is_null().or(sanctions::until.gt(now)))
-        .order(sanctions::id.desc())
-        .select(SANCTION_COLUMNS)
-        .first(conn)
-        .optional()
 }
 
 /// A private note on a person.
@@ -329,7 +264,7 @@ pub fn add_note(
                 mod_notes::created_at.eq(crate::db::now()),
             ))
             .execute(conn)?;
-        log::record(
+        audit::record(
             conn,
             actor_id,
             "note",

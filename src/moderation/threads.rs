@@ -6,13 +6,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::log;
 use super::policy::Action;
-use crate::cities::queries as city_queries;
+use crate::audit;
 use crate::db::schema::{boards, cities, threads};
 use crate::db::{write_tx, DbConnection};
-use crate::forum::domain::{slugify, ThreadTitle};
+use crate::forum::domain::ThreadTitle;
 use crate::forum::queries::Thread;
+use crate::gazetteer as city_queries;
+use crate::validation::slugify;
 use crate::validation::FieldError;
 use crate::web::error::AppError;
 
@@ -331,7 +332,7 @@ pub fn apply(
             .execute(conn)?;
         bump_board(conn, thread.board_id)?;
         bump_city(conn, thread.city_id)?;
-        log::record(
+        audit::record(
             conn,
             actor_id,
             action.log_name(),

@@ -11,23 +11,25 @@ use super::{EmailMode, Kind};
 use crate::db::schema::{notifications, posts, threads, users};
 use crate::db::{write_tx_private, DbConnection};
 use crate::mail::unsubscribe::ListKind;
-use crate::mail::{self, Draft};
+use crate::mail::Draft;
+use crate::mail::Mailer;
+use crate::settings::Settings;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// Most items in one digest (older ones wait for the next).
 const MAX_ITEMS: i64 = 100;
 
 /// Queues the digests that are due (all pending ones when `force`); returns how many.
 pub fn send_due(
-    state: &AppState,
+    mailer: &Mailer,
+    settings: &Settings,
     conn: &mut DbConnection,
     now: NaiveDateTime,
     force: bool,
 ) -> Result<usize, AppError> {
     // Only users whose last digest is old enough (a plain read: nobody waits on a lock for the
     // many who are not due yet); `send_one` checks again under the lock.
-    let cutoff = now - Duration::hours(state.settings.notifications.digest_interval_hours);
+    let cutoff = now - Duration::hours(settings.notifications.digest_interval_hours);
     let due = users::last_digest_at
         .le(cutoff)
         .or(users::last_digest_at
@@ -46,7 +48,7 @@ pub fn send_due(
         .load(conn)?;
     let mut sent = 0;
     for user_id in waiting {
-        if send_one(state, conn, user_id, now, force)? {
+        if send_one(mailer, settings, conn, user_id, now, force)? {
             sent += 1;
         }
     }
@@ -76,14 +78,15 @@ struct Item {
 }
 
 fn send_one(
-    state: &AppState,
+    mailer: &Mailer,
+    settings: &Settings,
     conn: &mut DbConnection,
     user_id: i64,
     now: NaiveDateTime,
     force: bool,
 ) -> Result<bool, AppError> {
-    let interval = Duration::hours(state.settings.notifications.digest_interval_hours);
-    let base_url = state.settings.base_url().to_owned();
+    let interval = Duration::hours(settings.notifications.digest_interval_hours);
+    let base_url = settings.base_url().to_owned();
     write_tx_private(conn, |conn| {
         let reader_query = users::table.find(user_id).select((
             users::email,
@@ -150,7 +153,7 @@ fn send_one(
         if wanted.is_empty() {
             return Ok(false);
         }
-        let lang = crate::accounts::recovery::mail_lang(state, reader.locale.as_deref());
+        let lang = mailer.lang_for(reader.locale.as_deref());
         let entries: Vec<serde_json::Value> = wanted
             .iter()
             .map(|item| {
@@ -167,8 +170,7 @@ fn send_one(
                 })
             })
             .collect();
-        mail::queue(
-            state,
+        mailer.queue(
             conn,
             Draft {
                 template: "digest",

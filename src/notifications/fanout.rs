@@ -15,11 +15,12 @@ use crate::db::schema::{
     boards, cities, fanout_queue, notifications, posts, threads, users, watches,
 };
 use crate::db::{write_tx_private, DbConnection};
+use crate::i18n::Lang;
 use crate::mail::unsubscribe::ListKind;
-use crate::mail::{self, Draft};
+use crate::mail::Draft;
+use crate::mail::Mailer;
+use crate::settings::Settings;
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
-use crate::web::AppState;
 
 /// The post being fanned out, with where it lives.
 #[derive(Debug, Clone, Queryable)]
@@ -47,7 +48,12 @@ struct Recipient {
 }
 
 /// Leases a batch of queued posts and fans each out; returns how many were taken.
-pub fn run_batch(state: &AppState, conn: &mut DbConnection, limit: i64) -> Result<usize, AppError> {
+pub fn run_batch(
+    mailer: &Mailer,
+    settings: &Settings,
+    conn: &mut DbConnection,
+    limit: i64,
+) -> Result<usize, AppError> {
     let now = crate::db::now();
     let lease = Duration::minutes(5);
     // A plain read first: an idle round should not take SQLite's write lock.
@@ -98,7 +104,7 @@ pub fn run_batch(state: &AppState, conn: &mut DbConnection, limit: i64) -> Resul
     })?;
     let taken = leased.len();
     for (queue_id, post_id, until) in leased {
-        if let Err(e) = fan_out_one(state, conn, queue_id, post_id, until) {
+        if let Err(e) = fan_out_one(mailer, settings, conn, queue_id, post_id, until) {
             tracing::warn!(error = ?e, post_id, "fan-out failed; it will be retried");
         }
     }
@@ -128,14 +134,15 @@ fn post_info(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostIn
 /// Decides who hears about one post and writes their notifications and immediate mails, in
 /// one transaction that also takes the post off the queue (so a crash retries it whole).
 fn fan_out_one(
-    state: &AppState,
+    mailer: &Mailer,
+    settings: &Settings,
     conn: &mut DbConnection,
     queue_id: i64,
     post_id: i64,
     until: Option<NaiveDateTime>,
 ) -> Result<(), AppError> {
     let now = crate::db::now();
-    let base_url = state.settings.base_url().to_owned();
+    let base_url = settings.base_url().to_owned();
     write_tx_private(conn, |conn| {
         let removed = diesel::delete(
             fanout_queue::table
@@ -163,7 +170,7 @@ fn fan_out_one(
         if hidden.0.is_some() || hidden.1.is_some() || hidden.2.is_some() {
             return Ok(());
         }
-        let chosen = recipients(state, conn, &post)?;
+        let chosen = recipients(settings, conn, &post)?;
         if chosen.is_empty() {
             return Ok(());
         }
@@ -184,7 +191,7 @@ fn fan_out_one(
                     .load::<Recipient>(conn)?,
             );
         }
-        let require_verified = state.settings.mail.require_verification;
+        let require_verified = settings.mail.require_verification;
         let mut rows = Vec::with_capacity(people.len());
         let mut immediate: Vec<(&Recipient, Kind)> = Vec::new();
         for person in &people {
@@ -223,10 +230,9 @@ fn fan_out_one(
         if !immediate.is_empty() {
             let place = place_names(conn, &post)?;
             for (person, kind) in immediate {
-                let lang = crate::accounts::recovery::mail_lang(state, person.locale.as_deref());
-                let data = notification_data(state, &post, kind, lang, &place, &base_url);
-                mail::queue(
-                    state,
+                let lang = mailer.lang_for(person.locale.as_deref());
+                let data = notification_data(settings, &post, kind, lang, &place, &base_url);
+                mailer.queue(
                     conn,
                     Draft {
                         template: "notification",
@@ -276,15 +282,14 @@ fn place_names(conn: &mut DbConnection, post: &PostInfo) -> QueryResult<Place> {
 
 /// What the notification mail template receives.
 pub fn notification_data(
-    state: &AppState,
+    settings: &Settings,
     post: &PostInfo,
     kind: Kind,
     lang: Lang,
     place: &Place,
     base_url: &str,
 ) -> serde_json::Value {
-    let (text, truncated) =
-        super::excerpt(&post.body_md, state.settings.notifications.excerpt_chars);
+    let (text, truncated) = super::excerpt(&post.body_md, settings.notifications.excerpt_chars);
     let html = absolute_links(crate::markdown::cook(&text).as_str(), base_url);
     let board = match (lang, &place.board_en) {
         (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
@@ -324,12 +329,12 @@ pub fn absolute_links(html: &str, base_url: &str) -> String {
 
 /// Who is notified of `post`, and why.
 fn recipients(
-    state: &AppState,
+    settings: &Settings,
     conn: &mut DbConnection,
     post: &PostInfo,
 ) -> QueryResult<HashMap<i64, Kind>> {
-    let refs = mentions::references(&post.body_md, state.settings.base_url());
-    let max_mentions = state.settings.notifications.max_mentions;
+    let refs = mentions::references(&post.body_md, settings.base_url());
+    let max_mentions = settings.notifications.max_mentions;
     let mention_keys: Vec<String> = refs.mentions.into_iter().take(max_mentions).collect();
     let mentioned: Vec<i64> = if mention_keys.is_empty() {
         Vec::new()

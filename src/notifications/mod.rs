@@ -16,6 +16,9 @@ use diesel::prelude::*;
 use crate::db::schema::fanout_queue;
 use crate::db::DbConnection;
 
+/// How a user wants one category of notifications mailed (a preference of the account).
+pub use crate::accounts::domain::EmailMode;
+
 /// What a watch is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -72,35 +75,6 @@ impl Level {
             "watching" => Some(Level::Watching),
             "normal" => Some(Level::Normal),
             "muted" => Some(Level::Muted),
-            _ => None,
-        }
-    }
-}
-
-/// How a user wants one category of notifications mailed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailMode {
-    Immediately,
-    Digest,
-    Never,
-}
-
-impl EmailMode {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmailMode::Immediately => "immediately",
-            EmailMode::Digest => "digest",
-            EmailMode::Never => "never",
-        }
-    }
-
-    /// Parses a stored or submitted name.
-    pub fn parse(s: &str) -> Option<EmailMode> {
-        match s {
-            "immediately" => Some(EmailMode::Immediately),
-            "digest" => Some(EmailMode::Digest),
-            "never" => Some(EmailMode::Never),
             _ => None,
         }
     }

@@ -10,6 +10,7 @@ use super::{queries, EmailMode, Level, Target};
 use crate::db::schema::{boards, cities, threads, users};
 use crate::db::write_tx_private;
 use crate::mail::unsubscribe::{self, ListKind};
+use crate::mail::Mailer;
 use crate::web::context::{safe_next, see_other, ApiCtx, CsrfForm, Ctx};
 use crate::web::error::AppError;
 
@@ -70,10 +71,7 @@ struct ListQuery {
     before: Option<i64>,
 }
 
-fn rows_json(
-    ctx_lang: crate::web::i18n::Lang,
-    rows: &[queries::NotificationRow],
-) -> serde_json::Value {
+fn rows_json(ctx_lang: crate::i18n::Lang, rows: &[queries::NotificationRow]) -> serde_json::Value {
     json!(rows
         .iter()
         .map(|n| json!({
@@ -177,13 +175,14 @@ fn parse_link(path: &(String, String, String)) -> Result<(i64, ListKind, String)
 
 async fn unsubscribe_page(
     ctx: Ctx,
+    mailer: web::Data<Mailer>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (user_id, list, signature) = parse_link(&path)?;
-    let state = ctx.state.clone();
+    let mailer = mailer.clone();
     ctx.db
         .run(move |conn| {
-            let key = state.mailer.unsubscribe_key(conn)?;
+            let key = mailer.unsubscribe_key(conn)?;
             if unsubscribe::verify(&key, user_id, list, &signature) {
                 Ok(())
             } else {
@@ -206,13 +205,14 @@ async fn unsubscribe_page(
 /// signature is the credential, no session or CSRF token is needed.
 async fn unsubscribe_submit(
     ctx: Ctx,
+    mailer: web::Data<Mailer>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (user_id, list, signature) = parse_link(&path)?;
-    let state = ctx.state.clone();
+    let mailer = mailer.clone();
     ctx.db
         .run(move |conn| {
-            let key = state.mailer.unsubscribe_key(conn)?;
+            let key = mailer.unsubscribe_key(conn)?;
             if !unsubscribe::verify(&key, user_id, list, &signature) {
                 return Err(AppError::NotFound);
             }

@@ -78,7 +78,7 @@ fn log_technology(
     actor: i64,
     slug: &str,
 ) -> diesel::QueryResult<()> {
-    crate::moderation::log::record(conn, actor, "technology", "technology", 0, slug, "", None)
+    crate::audit::record(conn, actor, "technology", "technology", 0, slug, "", None)
 }
 
 async fn render(
@@ -111,7 +111,7 @@ async fn page(ctx: Ctx, query: web::Query<DoneQuery>) -> Result<HttpResponse, Ap
 async fn create(ctx: Ctx, form: CsrfForm<TechnologyForm>) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
     let form = form.0;
-    let slug = crate::forum::domain::slugify(&form.slug, 60);
+    let slug = crate::validation::slugify(&form.slug, 60);
     let checked = match (check(&form), slug.is_empty()) {
         (Ok(c), false) => c,
         (Err(e), _) => {
@@ -240,13 +240,13 @@ async fn company_submit(
         )));
     }
     let website = form.website.trim().to_owned();
-    if !website.is_empty() && !deployments::valid_url(&website) {
+    if !website.is_empty() && !crate::validation::valid_url(&website) {
         return Err(AppError::Invalid(FieldError::new(
             "website",
             "error-setting-url",
         )));
     }
-    let board = ctx.state.config.get().observatory_board.clone();
+    let board = ctx.config.get().observatory_board.clone();
     let target = slug.clone();
     ctx.db
         .run(move |conn| {
@@ -263,7 +263,7 @@ async fn company_submit(
                 if n == 0 {
                     return Err(AppError::NotFound);
                 }
-                crate::moderation::log::record(
+                crate::audit::record(
                     conn,
                     viewer.user_id,
                     "company",

@@ -114,7 +114,7 @@ async fn list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse,
         let last = &rows[PAGE as usize - 1];
         encode_cursor(last.updated_at, last.id)
     });
-    let base = ctx.state.settings.base_url().to_owned();
+    let base = ctx.settings.base_url().to_owned();
     let items: Vec<Value> = rows
         .iter()
         .take(PAGE as usize)
@@ -126,7 +126,7 @@ async fn list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse,
 async fn one(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     let viewer = ctx.viewer.clone();
-    let board = ctx.state.config.get().observatory_board.clone();
+    let board = ctx.config.get().observatory_board.clone();
     let (d, revisions) = ctx
         .db
         .run(move |conn| {
@@ -143,7 +143,7 @@ async fn one(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppErro
             Ok((d, revisions))
         })
         .await?;
-    let mut body = deployment_json(&d, ctx.state.settings.base_url());
+    let mut body = deployment_json(&d, ctx.settings.base_url());
     body["revisions"] = json!(revisions);
     Ok(HttpResponse::Ok().json(body))
 }
@@ -184,7 +184,7 @@ async fn propose_edit(
     let id = parse_id(&id.into_inner())?;
     let body = body.into_inner();
     let snapshot = deployments::validate(&body.snapshot)?;
-    let board = ctx.state.config.get().observatory_board.clone();
+    let board = ctx.config.get().observatory_board.clone();
     let proposed = ctx
         .db
         .run(move |conn| {
@@ -217,16 +217,16 @@ struct ReviewBody {
 
 /// Checks the reviewer's right and applies a decision; shared with the pages.
 pub async fn decide(
-    state: &web::Data<crate::web::AppState>,
+    config: &crate::site_config::ConfigCache,
     db: &crate::db::Db,
-    viewer: Option<&crate::accounts::sessions::Viewer>,
+    viewer: Option<&crate::sessions::Viewer>,
     id: i64,
     decision: &str,
     reason: String,
     revision: Option<i64>,
 ) -> Result<deployments::Reviewed, AppError> {
     let viewer = viewer.ok_or(AppError::Unauthorized)?.clone();
-    let board = state.config.get().observatory_board.clone();
+    let board = config.get().observatory_board.clone();
     let decision = Decision::parse(decision).ok_or(AppError::Invalid(
         crate::validation::FieldError::new("decision", "error-review-decision"),
     ))?;
@@ -271,7 +271,7 @@ async fn review(
     let id = parse_id(&id.into_inner())?;
     let body = body.into_inner();
     let done = decide(
-        &ctx.state,
+        &ctx.config,
         &ctx.db,
         ctx.viewer.as_ref(),
         id,
@@ -295,14 +295,14 @@ struct RevertBody {
 
 /// Checks the reviewer's right and reverts; shared with the pages.
 pub async fn revert_to(
-    state: &web::Data<crate::web::AppState>,
+    config: &crate::site_config::ConfigCache,
     db: &crate::db::Db,
-    viewer: Option<&crate::accounts::sessions::Viewer>,
+    viewer: Option<&crate::sessions::Viewer>,
     id: i64,
     revision: i64,
 ) -> Result<deployments::Reviewed, AppError> {
     let viewer = viewer.ok_or(AppError::Unauthorized)?.clone();
-    let board = state.config.get().observatory_board.clone();
+    let board = config.get().observatory_board.clone();
     db.run(move |conn| {
         if !deployments::is_reviewer(conn, &viewer, &board)? {
             return Err(AppError::Forbidden);
@@ -333,7 +333,7 @@ fn log_review(
     let title = deployments::by_id(conn, id)?
         .map(|d| d.title)
         .unwrap_or_default();
-    crate::moderation::log::record(conn, actor, action, "deployment", id, &title, reason, None)?;
+    crate::audit::record(conn, actor, action, "deployment", id, &title, reason, None)?;
     Ok(())
 }
 
@@ -343,7 +343,7 @@ async fn revert(
     body: web::Json<RevertBody>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
-    let done = revert_to(&ctx.state, &ctx.db, ctx.viewer.as_ref(), id, body.revision).await?;
+    let done = revert_to(&ctx.config, &ctx.db, ctx.viewer.as_ref(), id, body.revision).await?;
     Ok(HttpResponse::Ok().json(json!({"id": done.deployment_id, "revision_id": done.revision_id})))
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::db::schema::{companies, deployment_companies, deployments, technologies};
 use crate::db::DbConnection;
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 
 /// The technologies a new observatory starts with: (slug, French name, English name, French
 /// description, English description).
@@ -111,7 +111,7 @@ pub struct Company {
 
 /// The comparison key of a company name (case, accents and spacing do not make a new company).
 pub fn company_key(name: &str) -> String {
-    crate::forum::domain::slugify(name, 120)
+    crate::validation::slugify(name, 120)
 }
 
 /// The company with this name, created when new (inside the caller's transaction).

@@ -10,13 +10,13 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::sessions::{Role, Viewer};
 use crate::db::schema::{
     cities, companies, deployment_companies, deployment_revisions, deployment_sources, deployments,
     technologies,
 };
 use crate::db::DbConnection;
-use crate::validation::{clean_text, FieldError};
+use crate::sessions::{Role, Viewer};
+use crate::validation::{clean_text, valid_url, FieldError};
 use crate::web::error::AppError;
 
 /// How far a deployment has gone.
@@ -120,15 +120,6 @@ fn date_end(raw: &str) -> Option<NaiveDate> {
         first.checked_add_months(chrono::Months::new(1))
     }?;
     next.pred_opt()
-}
-
-/// An http or https URL of reasonable length, with a host.
-pub fn valid_url(raw: &str) -> bool {
-    let raw = raw.trim();
-    raw.len() <= 2000
-        && url::Url::parse(raw)
-            .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .unwrap_or(false)
 }
 
 fn text(raw: &str, field: &'static str, max: usize, required: bool) -> Result<String, FieldError> {
@@ -252,7 +243,7 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
 
 /// The comparison key of a title (for duplicates).
 pub fn title_key(title: &str) -> String {
-    crate::forum::domain::slugify(title, 200)
+    crate::validation::slugify(title, 200)
 }
 
 /// The technology and city ids of a snapshot (the city by slug or unambiguous name).
@@ -266,7 +257,7 @@ pub fn resolve(conn: &mut DbConnection, snapshot: &mut Snapshot) -> Result<(i64,
         "technology",
         "error-deployment-technology",
     )))?;
-    let city = crate::cities::queries::resolve(conn, &snapshot.city)?.single("city")?;
+    let city = crate::gazetteer::resolve(conn, &snapshot.city)?.single("city")?;
     snapshot.city = city.slug.clone();
     Ok((tech, city.id))
 }

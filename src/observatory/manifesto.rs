@@ -19,15 +19,17 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::manifesto_store::{self as store, Decision, Kind, LinkTarget, NewSignature, Submitted};
-use crate::accounts::recovery::notice;
-use crate::accounts::sessions::{Role, Viewer};
 use crate::db::{write_tx, write_tx_private, Db};
+use crate::i18n::Lang;
+use crate::mail::Mailer;
+use crate::sessions::{Role, Viewer};
 use crate::validation::FieldError;
+use crate::web::context::notice;
 use crate::web::context::{see_other, ApiCtx, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
 use crate::web::page_cache::Scope;
-use crate::web::{parse_id, AppState};
+use crate::web::parse_id;
+use crate::web::throttle::Throttles;
 
 /// The fields of the sign form, in page order.
 const FIELDS: [&str; 5] = ["kind", "name", "website", "city", "email"];
@@ -69,9 +71,9 @@ fn require_staff(viewer: Option<&Viewer>) -> Result<&Viewer, AppError> {
 
 /// Counts a signature against the client's hourly allowance (the registrations' throttle,
 /// under its own key); 429 past it.
-fn check_client(state: &AppState, client: &str) -> Result<String, AppError> {
+fn check_client(throttles: &Throttles, client: &str) -> Result<String, AppError> {
     let key = format!("manifesto:{client}");
-    if let Some(retry_after) = state.throttles.register_client.blocked_for(&key) {
+    if let Some(retry_after) = throttles.register_client.blocked_for(&key) {
         return Err(AppError::TooManyRequests { retry_after });
     }
     Ok(key)
@@ -79,17 +81,22 @@ fn check_client(state: &AppState, client: &str) -> Result<String, AppError> {
 
 /// Files a checked signature and queues its mail; wakes the mailer after the commit.
 async fn submit(
-    state: &web::Data<AppState>,
+    mailer: &web::Data<Mailer>,
+    throttles: &web::Data<Throttles>,
     db: &Db,
     sig: NewSignature,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let for_tx = state.clone();
+    let (tx_mailer, tx_throttles) = (mailer.clone(), throttles.clone());
     let queued = db
-        .run(move |conn| write_tx_private(conn, |conn| store::sign(&for_tx, conn, &sig, lang)))
+        .run(move |conn| {
+            write_tx_private(conn, |conn| {
+                store::sign(&tx_mailer, &tx_throttles, conn, &sig, lang)
+            })
+        })
         .await?;
     if queued {
-        state.mailer.wake();
+        mailer.wake();
     }
     Ok(())
 }
@@ -233,9 +240,14 @@ async fn back_to_form(ctx: Ctx) -> HttpResponse {
 }
 
 /// `POST /manifeste/signer`, `POST /manifesto/sign`.
-async fn sign_submit(ctx: Ctx, form: CsrfForm<SignForm>) -> Result<HttpResponse, AppError> {
+async fn sign_submit(
+    ctx: Ctx,
+    throttles: web::Data<Throttles>,
+    mailer: web::Data<Mailer>,
+    form: CsrfForm<SignForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.0;
-    let key = check_client(&ctx.state, &ctx.state.client_key(&ctx.req))?;
+    let key = check_client(&throttles, &ctx.client_key())?;
     if !form.url.is_empty() {
         let message = ctx.t("error-manifesto-honeypot");
         return rerender(&ctx, &form, &[], Some(message)).await;
@@ -244,8 +256,8 @@ async fn sign_submit(ctx: Ctx, form: CsrfForm<SignForm>) -> Result<HttpResponse,
         Ok(sig) => sig,
         Err(errors) => return rerender(&ctx, &form, &errors, None).await,
     };
-    ctx.state.throttles.register_client.record(&key);
-    submit(&ctx.state, &ctx.db, sig, ctx.lang).await?;
+    throttles.register_client.record(&key);
+    submit(&mailer, &throttles, &ctx.db, sig, ctx.lang).await?;
     Ok(see_other(store::paths(ctx.lang).sent))
 }
 
@@ -529,9 +541,14 @@ struct SignBody {
 
 /// `POST /api/v1/manifesto/signatures`: 202 with the same body whether or not the address
 /// already signed; the confirmation link goes by mail.
-async fn api_sign(ctx: ApiCtx, body: web::Json<SignBody>) -> Result<HttpResponse, AppError> {
+async fn api_sign(
+    ctx: ApiCtx,
+    throttles: web::Data<Throttles>,
+    mailer: web::Data<Mailer>,
+    body: web::Json<SignBody>,
+) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let key = check_client(&ctx.state, &ctx.state.client_key(&ctx.req))?;
+    let key = check_client(&throttles, &ctx.client_key())?;
     let sig = store::validate(&Submitted {
         kind: &body.kind,
         name: &body.name,
@@ -543,7 +560,7 @@ async fn api_sign(ctx: ApiCtx, body: web::Json<SignBody>) -> Result<HttpResponse
         Some(e) => AppError::Invalid(e),
         None => AppError::BadRequest("error-bad-form"),
     })?;
-    ctx.state.throttles.register_client.record(&key);
-    submit(&ctx.state, &ctx.db, sig, ctx.lang).await?;
+    throttles.register_client.record(&key);
+    submit(&mailer, &throttles, &ctx.db, sig, ctx.lang).await?;
     Ok(HttpResponse::Accepted().json(json!({"status": "confirmation_sent"})))
 }

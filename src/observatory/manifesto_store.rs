@@ -15,15 +15,15 @@ use serde_json::json;
 
 use super::manifesto_default::{DEFAULT_EN, DEFAULT_FR};
 use crate::accounts::domain::EmailAddress;
-use crate::accounts::sessions::{hash_token, new_token};
 use crate::db::schema::{manifesto_signatures as sigs, site_config};
 use crate::db::DbConnection;
-use crate::mail::{self, Draft};
+use crate::i18n::Lang;
+use crate::mail::{Draft, Mailer};
 use crate::on_backend;
+use crate::sessions::{hash_token, new_token};
 use crate::validation::{clean_text, FieldError};
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
-use crate::web::AppState;
+use crate::web::throttle::Throttles;
 
 /// The `site_config` row of the French text.
 pub const TEXT_FR: &str = "manifesto_text";
@@ -144,7 +144,7 @@ pub fn save_text(conn: &mut DbConnection, actor_id: i64, fr: &str, en: &str) -> 
             .execute(conn)?;
     }
     if changed {
-        crate::moderation::log::record(
+        crate::audit::record(
             conn,
             actor_id,
             "manifesto_text",
@@ -330,9 +330,9 @@ pub fn paths(lang: Lang) -> Paths {
 
 /// Counts one mail to an address against its hourly allowance; past it nothing is sent, and
 /// the answer stays the same, so a form cannot be used to flood someone's mailbox.
-fn address_may_get_mail(state: &AppState, key: &str) -> bool {
+fn address_may_get_mail(throttles: &Throttles, key: &str) -> bool {
     let key = format!("manifesto:{key}");
-    let throttle = &state.throttles.mail_requests;
+    let throttle = &throttles.mail_requests;
     if throttle.blocked_for(&key).is_some() {
         return false;
     }
@@ -345,7 +345,8 @@ fn address_may_get_mail(state: &AppState, key: &str) -> bool {
 /// unconfirmed gets a fresh link (the signature takes the new details); an address that already
 /// signed gets a mail saying so. Returns true when a mail was queued.
 pub fn sign(
-    state: &AppState,
+    mailer: &Mailer,
+    throttles: &Throttles,
     conn: &mut DbConnection,
     sig: &NewSignature,
     lang: Lang,
@@ -358,14 +359,14 @@ pub fn sign(
         .select((sigs::id, sigs::confirmed_at))
         .first(conn)
         .optional()?;
-    if !address_may_get_mail(state, &key) {
+    if !address_may_get_mail(throttles, &key) {
         return Ok(false);
     }
-    let base = state.settings.base_url();
+    let base = mailer.base_url.as_str();
     let page_url = format!("{base}{}", paths(lang).page);
     if let Some((_, Some(_))) = existing {
         queue_mail(
-            state,
+            mailer,
             conn,
             lang,
             sig.email.as_str(),
@@ -406,7 +407,7 @@ pub fn sign(
     }
     let link = format!("{base}{}/{token}", paths(lang).confirm);
     queue_mail(
-        state,
+        mailer,
         conn,
         lang,
         sig.email.as_str(),
@@ -422,14 +423,13 @@ pub fn sign(
 }
 
 fn queue_mail(
-    state: &AppState,
+    mailer: &Mailer,
     conn: &mut DbConnection,
     lang: Lang,
     to: &str,
     data: serde_json::Value,
 ) -> Result<(), AppError> {
-    mail::queue(
-        state,
+    mailer.queue(
         conn,
         Draft {
             template: "manifesto_confirm",
@@ -663,7 +663,7 @@ pub fn decide(
     if done != 1 {
         return Ok(false);
     }
-    crate::moderation::log::record(
+    crate::audit::record(
         conn,
         actor_id,
         action,

@@ -13,3 +13,4 @@ pub mod manifesto_default;
 pub mod manifesto_store;
 pub mod map;
 pub mod routes;
+pub mod views;

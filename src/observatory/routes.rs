@@ -5,7 +5,7 @@
 //! review queue (`/observatoire/propositions`), company pages, and the open-data exports
 //! (`export.csv`, `export.geojson`, `feed.atom`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -13,12 +13,15 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::deployments::{self, Deployment, Filters, Snapshot, Source, STATUSES};
-use super::{api, catalogue, export, map};
+use super::views::{
+    changes_view, deployment_view, filter_query, licence_json, note_view, render_map, sort_list,
+    status_label, technology_name,
+};
+use super::{api, catalogue, export};
 use crate::validation::FieldError;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
-use crate::web::{parse_id, AppState};
+use crate::web::parse_id;
 
 /// Deployments the index and the exports read at most.
 const MAX_LISTED: i64 = 5000;
@@ -68,116 +71,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }
 }
 
-fn status_label(ctx_lang: Lang, status: &str) -> String {
-    ctx_lang.t(&format!("deployment-status-{status}"))
-}
-
-fn technology_name(d: &Deployment, lang: Lang) -> &str {
-    match lang {
-        Lang::En => &d.technology_name_en,
-        Lang::Fr => &d.technology_name,
-    }
-}
-
-/// A deployment for templates.
-fn deployment_view(d: &Deployment, lang: Lang) -> Value {
-    let mut v = json!(d);
-    v["technology_label"] = json!(technology_name(d, lang));
-    v["status_label"] = json!(status_label(lang, &d.status));
-    v
-}
-
-/// The filters as a query string (for links that keep them).
-fn filter_query(f: &Filters) -> String {
-    let f = f.normalised();
-    let pairs = [
-        ("technology", f.technology),
-        ("status", f.status),
-        ("country", f.country),
-        ("region", f.region),
-        ("company", f.company),
-        ("city", f.city),
-    ];
-    let parts: Vec<String> = pairs
-        .into_iter()
-        .filter_map(|(k, v)| {
-            v.map(|v| {
-                format!(
-                    "{k}={}",
-                    percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC)
-                )
-            })
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
-/// The map's marks: one per city with published deployments (of the filtered list), sized by
-/// their number and coloured by the most advanced status.
-fn marks(list: &[Deployment], lang: Lang) -> Vec<map::Mark> {
-    let mut by_city: BTreeMap<String, map::Mark> = BTreeMap::new();
-    for d in list {
-        let entry = by_city.entry(d.city.clone()).or_insert_with(|| map::Mark {
-            city_slug: d.city.clone(),
-            city_name: d.city_name.clone(),
-            latitude: d.latitude,
-            longitude: d.longitude,
-            count: 0,
-            status: d.status.clone(),
-            label: String::new(),
-        });
-        entry.count += 1;
-        if deployments::status_rank(&d.status) > deployments::status_rank(&entry.status) {
-            entry.status = d.status.clone();
-        }
-    }
-    by_city
-        .into_values()
-        .map(|mut m| {
-            m.label = lang.t_args(
-                "observatory-map-mark",
-                &[
-                    (
-                        "city",
-                        crate::web::i18n::FluentArg::Str(m.city_name.clone()),
-                    ),
-                    ("count", crate::web::i18n::FluentArg::Num(m.count)),
-                    (
-                        "status",
-                        crate::web::i18n::FluentArg::Str(status_label(lang, &m.status)),
-                    ),
-                ],
-            );
-            m
-        })
-        .collect()
-}
-
-fn render_map(list: &[Deployment], lang: Lang) -> (String, Vec<map::Mark>) {
-    let marks = marks(list, lang);
-    let legend: Vec<(String, String)> = STATUSES
-        .iter()
-        .map(|s| (s.to_string(), status_label(lang, s)))
-        .collect();
-    let svg = map::render(
-        &marks,
-        &lang.t("observatory-map-title"),
-        &lang.t_args(
-            "observatory-map-description",
-            &[(
-                "count",
-                crate::web::i18n::FluentArg::Num(marks.len() as i64),
-            )],
-        ),
-        &legend,
-    );
-    (svg, marks)
-}
-
 async fn load_published(ctx: &Ctx, filters: &Filters) -> Result<Vec<Deployment>, AppError> {
     let filters = filters.clone();
     ctx.db
@@ -193,24 +86,6 @@ struct IndexQuery {
     filters: Filters,
     #[serde(default)]
     sort: Option<String>,
-}
-
-fn sort_list(list: &mut [Deployment], sort: &str, lang: Lang) {
-    match sort {
-        "city" => list.sort_by(|a, b| a.city_name.cmp(&b.city_name).then(a.id.cmp(&b.id))),
-        "technology" => list.sort_by(|a, b| {
-            technology_name(a, lang)
-                .cmp(technology_name(b, lang))
-                .then(a.city_name.cmp(&b.city_name))
-        }),
-        "status" => list.sort_by(|a, b| {
-            deployments::status_rank(&b.status)
-                .cmp(&deployments::status_rank(&a.status))
-                .then(a.city_name.cmp(&b.city_name))
-        }),
-        "started" => list.sort_by(|a, b| b.started.cmp(&a.started).then(b.id.cmp(&a.id))),
-        _ => {}
-    }
 }
 
 async fn index(ctx: Ctx, query: web::Query<IndexQuery>) -> Result<HttpResponse, AppError> {
@@ -292,14 +167,9 @@ async fn index(ctx: Ctx, query: web::Query<IndexQuery>) -> Result<HttpResponse, 
             "query": q,
             "map_svg": svg,
             "cities": marks.iter().map(|m| json!({"slug": m.city_slug, "name": m.city_name, "count": m.count, "status_label": status_label(lang, &m.status)})).collect::<Vec<_>>(),
-            "licence": licence_json(&ctx.state),
+            "licence": licence_json(&ctx.config.get()),
         }),
     )
-}
-
-fn licence_json(state: &AppState) -> Value {
-    let c = state.config.get();
-    json!({"name": c.data_licence, "url": c.data_licence_url})
 }
 
 async fn map_page(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
@@ -354,15 +224,12 @@ fn export_rows(list: &[Deployment], base: &str) -> Vec<export::Row> {
 }
 
 fn export_meta(ctx: &Ctx, self_path: &str) -> export::Meta {
-    let base = ctx.state.settings.base_url().to_owned();
-    let c = ctx.state.config.get();
+    let base = ctx.settings.base_url().to_owned();
+    let c = ctx.config.get();
     export::Meta {
         title: ctx.lang.t_args(
             "observatory-export-title",
-            &[(
-                "site",
-                crate::web::i18n::FluentArg::Str(c.site_name.clone()),
-            )],
+            &[("site", crate::i18n::FluentArg::Str(c.site_name.clone()))],
         ),
         site_url: base.clone(),
         self_url: format!("{base}{self_path}"),
@@ -375,8 +242,8 @@ fn export_meta(ctx: &Ctx, self_path: &str) -> export::Meta {
 async fn export_csv(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
     let filters = query.into_inner().normalised();
     let list = load_published(&ctx, &filters).await?;
-    let body = export::csv(&export_rows(&list, ctx.state.settings.base_url()))
-        .map_err(AppError::internal)?;
+    let body =
+        export::csv(&export_rows(&list, ctx.settings.base_url())).map_err(AppError::internal)?;
     let meta = export_meta(&ctx, "/observatoire/export.csv");
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -392,7 +259,7 @@ async fn export_geojson(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResp
     let filters = query.into_inner().normalised();
     let list = load_published(&ctx, &filters).await?;
     let meta = export_meta(&ctx, "/observatoire/export.geojson");
-    let body = export::geojson(&export_rows(&list, ctx.state.settings.base_url()), &meta);
+    let body = export::geojson(&export_rows(&list, ctx.settings.base_url()), &meta);
     Ok(HttpResponse::Ok()
         .content_type("application/geo+json")
         .insert_header(("Link", format!("<{}>; rel=\"license\"", meta.licence_url)))
@@ -403,7 +270,7 @@ async fn feed(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppE
     let filters = query.into_inner().normalised();
     let list = load_published(&ctx, &filters).await?;
     let meta = export_meta(&ctx, "/observatoire/feed.atom");
-    let base = ctx.state.settings.base_url().to_owned();
+    let base = ctx.settings.base_url().to_owned();
     let lang = ctx.lang;
     let entries: Vec<export::Entry> = list
         .iter()
@@ -438,7 +305,7 @@ async fn access(ctx: &Ctx, d: &Deployment) -> Result<bool, AppError> {
     let reviewer = match &ctx.viewer {
         Some(v) => {
             let v = v.clone();
-            let board = ctx.state.config.get().observatory_board.clone();
+            let board = ctx.config.get().observatory_board.clone();
             ctx.db
                 .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
                 .await?
@@ -495,40 +362,9 @@ async fn deployment_page(
             "pending": pending,
             "can_propose": ctx.viewer.is_some(),
             "notice": query.done.as_deref().map(|k| ctx.t(&format!("observatory-done-{k}"))),
-            "licence": licence_json(&ctx.state),
+            "licence": licence_json(&ctx.config.get()),
         }),
     )
-}
-
-fn changes_view(changes: &[deployments::Change], lang: Lang) -> Vec<Value> {
-    let shown = |field: &str, v: &str| {
-        if field == "status" && !v.is_empty() {
-            status_label(lang, v)
-        } else {
-            v.to_owned()
-        }
-    };
-    changes
-        .iter()
-        .map(|c| {
-            json!({"field": c.field, "label": lang.t(&format!("deployment-field-{}", c.field)),
-                        "before": shown(c.field, &c.before), "after": shown(c.field, &c.after)})
-        })
-        .collect()
-}
-
-/// A revision's note for people: a revert names the version it restored.
-fn note_view(note: &str, lang: Lang) -> String {
-    match note
-        .strip_prefix("revert:")
-        .and_then(|n| n.parse::<i64>().ok())
-    {
-        Some(n) => lang.t_args(
-            "revision-note-revert",
-            &[("revision", crate::web::i18n::FluentArg::Num(n))],
-        ),
-        None => note.to_owned(),
-    }
 }
 
 async fn history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -834,7 +670,7 @@ async fn review_submit(
     let id = parse_id(&id.into_inner())?;
     let form = form.0;
     let done = api::decide(
-        &ctx.state,
+        &ctx.config,
         &ctx.db,
         ctx.viewer.as_ref(),
         id,
@@ -866,7 +702,7 @@ async fn revert_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     api::revert_to(
-        &ctx.state,
+        &ctx.config,
         &ctx.db,
         ctx.viewer.as_ref(),
         id,
@@ -878,7 +714,7 @@ async fn revert_submit(
 
 async fn queue(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
-    let board = ctx.state.config.get().observatory_board.clone();
+    let board = ctx.config.get().observatory_board.clone();
     let (reviewer, list) = ctx
         .db
         .run(move |conn| {
@@ -908,7 +744,7 @@ async fn company(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
     let reviewer = match &ctx.viewer {
         Some(v) => {
             let v = v.clone();
-            let board = ctx.state.config.get().observatory_board.clone();
+            let board = ctx.config.get().observatory_board.clone();
             ctx.db
                 .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
                 .await?
@@ -924,20 +760,4 @@ async fn company(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
             "deployments": list.iter().map(|d| deployment_view(d, lang)).collect::<Vec<_>>(),
         }),
     )
-}
-
-/// A city's dossier for its page: published deployments grouped by technology.
-pub fn city_dossier(list: &[Deployment], lang: Lang) -> Vec<Value> {
-    let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
-    for d in list {
-        let name = technology_name(d, lang).to_owned();
-        match groups.iter_mut().find(|g| g.0 == d.technology) {
-            Some(g) => g.2.push(deployment_view(d, lang)),
-            None => groups.push((d.technology.clone(), name, vec![deployment_view(d, lang)])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(slug, name, items)| json!({"technology": slug, "name": name, "deployments": items}))
-        .collect()
 }

@@ -16,16 +16,19 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::accounts::sessions::{self, SessionKind, SessionPolicy, Viewer};
 use crate::db::{Db, StatementCounter};
+use crate::i18n::Lang;
+use crate::sessions::{self, SessionKind, SessionPolicy, Viewer};
+use crate::settings::Settings;
+use crate::site_config::ConfigCache;
+use crate::templates::Templates;
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
+use crate::web::page_cache::PageCache;
 use crate::web::page_cache::{Scope, CSRF_MARKER};
-use crate::web::AppState;
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
-pub fn session_cookie_name(state: &AppState) -> &'static str {
-    if state.settings.is_https() {
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if settings.is_https() {
         "__Host-vigie_session"
     } else {
         "vigie_session"
@@ -33,8 +36,8 @@ pub fn session_cookie_name(state: &AppState) -> &'static str {
 }
 
 /// Name of the pre-login CSRF cookie.
-pub fn csrf_cookie_name(state: &AppState) -> &'static str {
-    if state.settings.is_https() {
+pub fn csrf_cookie_name(settings: &Settings) -> &'static str {
+    if settings.is_https() {
         "__Host-vigie_csrf"
     } else {
         "vigie_csrf"
@@ -45,21 +48,21 @@ pub fn csrf_cookie_name(state: &AppState) -> &'static str {
 pub const LANG_COOKIE: &str = "vigie_lang";
 
 /// Builds a cookie with the attributes SECURITY.md requires.
-pub fn secure_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+pub fn secure_cookie(settings: &Settings, name: &'static str, value: String) -> Cookie<'static> {
     let mut c = Cookie::build(name, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .finish();
-    if state.settings.is_https() {
+    if settings.is_https() {
         c.set_secure(true);
     }
     c
 }
 
 /// A cookie that deletes `name`.
-pub fn removal_cookie(state: &AppState, name: &'static str) -> Cookie<'static> {
-    let mut c = secure_cookie(state, name, String::new());
+pub fn removal_cookie(settings: &Settings, name: &'static str) -> Cookie<'static> {
+    let mut c = secure_cookie(settings, name, String::new());
     c.make_removal();
     c
 }
@@ -73,8 +76,8 @@ pub fn request_counter(req: &HttpRequest) -> StatementCounter {
 }
 
 /// The policy for session lifetimes.
-pub fn session_policy(state: &AppState) -> SessionPolicy {
-    let s = &state.settings.security;
+pub fn session_policy(settings: &Settings) -> SessionPolicy {
+    let s = &settings.security;
     SessionPolicy {
         idle: chrono::Duration::hours(s.session_idle_hours),
         absolute: chrono::Duration::days(s.session_absolute_days),
@@ -83,7 +86,7 @@ pub fn session_policy(state: &AppState) -> SessionPolicy {
 }
 
 /// The language chosen for a request when the user (if any) is known.
-pub fn negotiate_lang(req: &HttpRequest, state: &AppState, viewer: Option<&Viewer>) -> Lang {
+pub fn negotiate_lang(req: &HttpRequest, site_default: Lang, viewer: Option<&Viewer>) -> Lang {
     viewer
         .and_then(|v| v.locale.as_deref())
         .and_then(Lang::parse)
@@ -94,7 +97,7 @@ pub fn negotiate_lang(req: &HttpRequest, state: &AppState, viewer: Option<&Viewe
                 .and_then(|h| h.to_str().ok())
                 .and_then(Lang::from_accept_language)
         })
-        .unwrap_or_else(|| state.default_lang())
+        .unwrap_or(site_default)
 }
 
 /// The viewer and language once resolved for a request (cached in its extensions).
@@ -123,9 +126,24 @@ pub struct CacheTicket {
     key: String,
 }
 
+/// One of the shared pieces `app.rs` registers.
+pub fn shared<T: 'static>(req: &HttpRequest) -> Result<Data<T>, AppError> {
+    req.app_data::<Data<T>>().cloned().ok_or_else(|| {
+        AppError::internal(anyhow::anyhow!(
+            "{} not registered",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
 /// The context of an HTML request.
 pub struct Ctx {
-    pub state: Data<AppState>,
+    /// The configuration file's settings.
+    pub settings: Data<Settings>,
+    /// The settings administrators change from the site.
+    pub config: Data<ConfigCache>,
+    templates: Data<Templates>,
+    page_cache: Data<PageCache>,
     pub db: Db,
     pub viewer: Option<Viewer>,
     pub lang: Lang,
@@ -145,21 +163,19 @@ impl FromRequest for Ctx {
 
 impl Ctx {
     async fn resolve(req: HttpRequest) -> Result<Ctx, AppError> {
-        let state = req
-            .app_data::<Data<AppState>>()
-            .cloned()
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
-        let db = Db::new(state.pool.clone(), state.backend, request_counter(&req));
+        let settings = shared::<Settings>(&req)?;
+        let config = shared::<ConfigCache>(&req)?;
+        let db = shared::<Db>(&req)?.with_counter(request_counter(&req));
         let cached = req.extensions().get::<Resolved>().cloned();
         let resolved = match cached {
             Some(r) => r,
             None => {
                 let cookie = req
-                    .cookie(session_cookie_name(&state))
+                    .cookie(session_cookie_name(&settings))
                     .map(|c| c.value().to_owned());
                 let viewer = match cookie {
                     Some(token) if !token.is_empty() => {
-                        let policy = session_policy(&state);
+                        let policy = session_policy(&settings);
                         db.run(move |conn| {
                             sessions::lookup(conn, &token, SessionKind::Web, policy)
                                 .map_err(AppError::from)
@@ -168,7 +184,7 @@ impl Ctx {
                     }
                     _ => None,
                 };
-                let lang = negotiate_lang(&req, &state, viewer.as_ref());
+                let lang = negotiate_lang(&req, config.get().default_lang(), viewer.as_ref());
                 let r = Resolved { viewer, lang };
                 req.extensions_mut().insert(r.clone());
                 req.extensions_mut().insert(lang);
@@ -177,7 +193,7 @@ impl Ctx {
         };
         let csrf = match &resolved.viewer {
             Some(v) => Csrf::Session(v.csrf_token.clone()),
-            None => match req.cookie(csrf_cookie_name(&state)) {
+            None => match req.cookie(csrf_cookie_name(&settings)) {
                 Some(c) if c.value().len() >= 32 => Csrf::Anonymous {
                     token: c.value().to_owned(),
                     is_new: false,
@@ -189,7 +205,10 @@ impl Ctx {
             },
         };
         Ok(Ctx {
-            state,
+            templates: shared::<Templates>(&req)?,
+            page_cache: shared::<PageCache>(&req)?,
+            settings,
+            config,
             db,
             viewer: resolved.viewer,
             lang: resolved.lang,
@@ -206,7 +225,7 @@ impl Ctx {
     /// The signed-in user if they may post (address confirmed when the site requires it).
     pub fn require_poster(&self) -> Result<&Viewer, AppError> {
         let viewer = self.require_user()?;
-        may_post(&self.state, viewer)?;
+        may_post(&self.settings, viewer)?;
         Ok(viewer)
     }
 
@@ -255,7 +274,7 @@ impl Ctx {
         data: Value,
     ) -> Result<HttpResponse, AppError> {
         let data = self.page_data(data, self.csrf_token());
-        let html = self.state.templates.render(template, data)?;
+        let html = self.templates.render(template, data)?;
         Ok(self.html_response(status, html))
     }
 
@@ -263,7 +282,7 @@ impl Ctx {
     fn page_data(&self, mut data: Value, csrf: &str) -> Value {
         if let Value::Object(map) = &mut data {
             map.insert("lang".into(), json!(self.lang.code()));
-            map.insert("site".into(), self.state.site_json(self.lang));
+            map.insert("site".into(), self.config.get().page_json(self.lang));
             map.insert("csrf".into(), json!(csrf));
             map.insert("current_path".into(), json!(self.current_path()));
             map.insert(
@@ -273,14 +292,14 @@ impl Ctx {
                         "username": v.username,
                         "role": v.role,
                         "is_admin": v.is_admin(),
-                        "is_staff": v.role != crate::accounts::sessions::Role::Member || v.moderates_boards,
+                        "is_staff": v.role != crate::sessions::Role::Member || v.moderates_boards,
                         "unread": v.unread_notifications,
                         "unread_label": if v.unread_notifications > 99 {
                             "99+".to_owned()
                         } else {
                             v.unread_notifications.to_string()
                         },
-                        "unverified": self.state.settings.mail.require_verification
+                        "unverified": self.settings.mail.require_verification
                             && !v.email_verified,
                         "silenced": v.silenced,
                     }),
@@ -302,8 +321,8 @@ impl Ctx {
         } = &self.csrf
         {
             res.cookie(secure_cookie(
-                &self.state,
-                csrf_cookie_name(&self.state),
+                &self.settings,
+                csrf_cookie_name(&self.settings),
                 token.clone(),
             ));
         }
@@ -313,7 +332,7 @@ impl Ctx {
     /// For a visitor who is not signed in: the cached page for this address if what it shows
     /// has not changed (one statement), else a ticket to cache the page about to be rendered.
     pub async fn cached_page(&self, scope: Scope) -> Result<Cached, AppError> {
-        if self.viewer.is_some() || !self.state.page_cache.enabled() {
+        if self.viewer.is_some() || !self.page_cache.enabled() {
             return Ok(Cached::Miss(None));
         }
         let version = self
@@ -324,7 +343,7 @@ impl Ctx {
             return Ok(Cached::Miss(None));
         };
         let key = format!("{}|{}", self.lang.code(), self.current_path());
-        match self.state.page_cache.get(&key, version) {
+        match self.page_cache.get(&key, version) {
             Some(html) => Ok(Cached::Hit(self.html_response(
                 StatusCode::OK,
                 html.replace(CSRF_MARKER, self.csrf_token()),
@@ -344,13 +363,17 @@ impl Ctx {
             return self.render(template, data);
         };
         let html: Arc<str> = self
-            .state
             .templates
             .render(template, self.page_data(data, CSRF_MARKER))?
             .into();
         let page = html.replace(CSRF_MARKER, self.csrf_token());
-        self.state.page_cache.put(ticket.key, ticket.version, html);
+        self.page_cache.put(ticket.key, ticket.version, html);
         Ok(self.html_response(StatusCode::OK, page))
+    }
+
+    /// The client's key for throttling (see `web::client_key`); never stored.
+    pub fn client_key(&self) -> String {
+        crate::web::client_key(&self.settings, &self.req)
     }
 
     /// The path and query of this request (for `?next=`).
@@ -374,6 +397,25 @@ fn lang_choices(current: Lang) -> Value {
                 })
             })
             .collect(),
+    )
+}
+
+/// Renders the one-message page (a title, a message and an optional link).
+pub fn notice(
+    ctx: &Ctx,
+    status: StatusCode,
+    title_key: &str,
+    message_key: &str,
+    link: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.render_status(
+        status,
+        "pages/notice",
+        json!({
+            "title": ctx.t(title_key),
+            "message": ctx.t(message_key),
+            "link": link.map(|(href, key)| json!({"href": href, "label": ctx.t(key)})),
+        }),
     )
 }
 
@@ -440,7 +482,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
 /// The context of a JSON API request: the bearer token's user, if any.
 pub struct ApiCtx {
-    pub state: Data<AppState>,
+    /// The configuration file's settings.
+    pub settings: Data<Settings>,
+    /// The settings administrators change from the site.
+    pub config: Data<ConfigCache>,
     pub db: Db,
     pub viewer: Option<Viewer>,
     pub lang: Lang,
@@ -454,11 +499,9 @@ impl FromRequest for ApiCtx {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
-            let db = Db::new(state.pool.clone(), state.backend, request_counter(&req));
+            let settings = shared::<Settings>(&req)?;
+            let config = shared::<ConfigCache>(&req)?;
+            let db = shared::<Db>(&req)?.with_counter(request_counter(&req));
             let token = match req.headers().get(header::AUTHORIZATION) {
                 None => None,
                 Some(h) => {
@@ -473,7 +516,7 @@ impl FromRequest for ApiCtx {
             };
             let viewer = match token {
                 Some(token) => {
-                    let policy = session_policy(&state);
+                    let policy = session_policy(&settings);
                     let found = db
                         .run(move |conn| {
                             sessions::lookup(conn, &token, SessionKind::Api, policy)
@@ -485,10 +528,11 @@ impl FromRequest for ApiCtx {
                 }
                 None => None,
             };
-            let lang = negotiate_lang(&req, &state, viewer.as_ref());
+            let lang = negotiate_lang(&req, config.get().default_lang(), viewer.as_ref());
             req.extensions_mut().insert(lang);
             Ok(ApiCtx {
-                state,
+                settings,
+                config,
                 db,
                 viewer,
                 lang,
@@ -507,8 +551,13 @@ impl ApiCtx {
     /// The token's user if they may post (address confirmed when the site requires it).
     pub fn require_poster(&self) -> Result<&Viewer, AppError> {
         let viewer = self.require_user()?;
-        may_post(&self.state, viewer)?;
+        may_post(&self.settings, viewer)?;
         Ok(viewer)
+    }
+
+    /// The client's key for throttling (see `web::client_key`); never stored.
+    pub fn client_key(&self) -> String {
+        crate::web::client_key(&self.settings, &self.req)
     }
 
     /// The token's user if an administrator, else 403 (401 without a token).
@@ -523,11 +572,11 @@ impl ApiCtx {
 }
 
 /// Refuses posting to an account whose address is not confirmed yet, when the site requires it.
-pub fn may_post(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
+pub fn may_post(settings: &Settings, viewer: &Viewer) -> Result<(), AppError> {
     if viewer.silenced {
         return Err(AppError::Refused("error-silenced"));
     }
-    if state.settings.mail.require_verification && !viewer.email_verified {
+    if settings.mail.require_verification && !viewer.email_verified {
         return Err(AppError::Refused("error-email-unverified"));
     }
     Ok(())

@@ -63,14 +63,14 @@ pub struct ErrorReport {
 
 impl ErrorReport {
     /// The human message in a language, numbers included.
-    pub fn message(&self, lang: crate::web::i18n::Lang) -> String {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
         if self.args.is_empty() {
             return lang.t(self.message_key);
         }
-        let args: Vec<(&str, crate::web::i18n::FluentArg)> = self
+        let args: Vec<(&str, crate::i18n::FluentArg)> = self
             .args
             .iter()
-            .map(|(k, v)| (*k, crate::web::i18n::FluentArg::Num(*v)))
+            .map(|(k, v)| (*k, crate::i18n::FluentArg::Num(*v)))
             .collect();
         lang.t_args(self.message_key, &args)
     }
@@ -122,7 +122,7 @@ impl AppError {
     }
 
     /// The message of this error in a language, numbers included.
-    pub fn message(&self, lang: crate::web::i18n::Lang) -> String {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
         self.report().message(lang)
     }
 
@@ -190,6 +190,21 @@ impl From<diesel::result::Error> for AppError {
                 AppError::Unavailable(e.into())
             }
             _ => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<crate::templates::RenderError> for AppError {
+    fn from(e: crate::templates::RenderError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<crate::mail::MailError> for AppError {
+    fn from(e: crate::mail::MailError) -> Self {
+        match e {
+            crate::mail::MailError::Query(q) => AppError::from(q),
+            crate::mail::MailError::Render(r) => AppError::internal(r),
         }
     }
 }

@@ -15,10 +15,12 @@ use actix_web::{Error, HttpMessage, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::db::StatementCounter;
+use crate::i18n::Lang;
+use crate::settings::Settings;
+use crate::site_config::ConfigCache;
+use crate::templates::Templates;
 use crate::web::context::{csrf_cookie_name, negotiate_lang, safe_next, Resolved};
 use crate::web::error::{AppError, ErrorReport};
-use crate::web::i18n::Lang;
-use crate::web::AppState;
 
 /// Counts statements, adds security headers and logs the request.
 pub async fn around(
@@ -28,9 +30,9 @@ pub async fn around(
     let started = Instant::now();
     let counter = StatementCounter::default();
     req.extensions_mut().insert(counter.clone());
-    let state = req.app_data::<Data<AppState>>().cloned();
+    let settings = req.app_data::<Data<Settings>>().cloned();
     let method = req.method().clone();
-    let has_session = state
+    let has_session = settings
         .as_ref()
         .map(|s| {
             req.cookie(crate::web::context::session_cookie_name(s))
@@ -69,14 +71,14 @@ pub async fn around(
         header::X_FRAME_OPTIONS,
         header::HeaderValue::from_static("DENY"),
     );
-    if let Some(state) = &state {
-        if state.settings.is_https() {
+    if let Some(settings) = &settings {
+        if settings.is_https() {
             headers.insert(
                 header::STRICT_TRANSPORT_SECURITY,
                 header::HeaderValue::from_static("max-age=63072000; includeSubDomains"),
             );
         }
-        if state.settings.server.expose_statement_count {
+        if settings.server.expose_statement_count {
             if let Ok(v) = header::HeaderValue::from_str(&counter.get().to_string()) {
                 headers.insert(header::HeaderName::from_static("x-vigie-sql-statements"), v);
             }
@@ -132,10 +134,9 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
         .unwrap_or(origin);
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let base_host = req
-        .app_data::<Data<AppState>>()
+        .app_data::<Data<Settings>>()
         .map(|s| {
-            s.settings
-                .base_url()
+            s.base_url()
                 .split_once("://")
                 .map(|(_, rest)| rest.to_owned())
                 .unwrap_or_default()
@@ -156,13 +157,19 @@ pub async fn render_errors(
     };
     let status = res.status();
     let request = res.request().clone();
-    let state = request.app_data::<Data<AppState>>().cloned();
+    let settings = request.app_data::<Data<Settings>>().cloned();
+    let config = request.app_data::<Data<ConfigCache>>().map(|c| c.get());
+    let templates = request.app_data::<Data<Templates>>().cloned();
     let resolved = request.extensions().get::<Resolved>().cloned();
     let lang = request
         .extensions()
         .get::<Lang>()
         .copied()
-        .or_else(|| state.as_ref().map(|s| negotiate_lang(&request, s, None)))
+        .or_else(|| {
+            config
+                .as_ref()
+                .map(|c| negotiate_lang(&request, c.default_lang(), None))
+        })
         .unwrap_or(Lang::Fr);
     let message = report.message(lang);
 
@@ -185,7 +192,7 @@ pub async fn render_errors(
             .finish()
     } else {
         let viewer = resolved.as_ref().and_then(|r| r.viewer.clone());
-        let csrf = match (&viewer, &state) {
+        let csrf = match (&viewer, &settings) {
             (Some(v), _) => v.csrf_token.clone(),
             (None, Some(s)) => request
                 .cookie(csrf_cookie_name(s))
@@ -195,7 +202,7 @@ pub async fn render_errors(
         };
         let data = json!({
             "lang": lang.code(),
-            "site": state.as_ref().map(|s| s.site_json(lang)).unwrap_or(json!({"name": "Vigie", "version": env!("CARGO_PKG_VERSION")})),
+            "site": config.as_ref().map(|c| c.page_json(lang)).unwrap_or(json!({"name": "Vigie", "version": env!("CARGO_PKG_VERSION")})),
             "csrf": csrf,
             "current_path": request.path(),
             "viewer": viewer.map(|v| json!({"username": v.username, "role": v.role, "is_admin": v.is_admin()})),
@@ -204,9 +211,9 @@ pub async fn render_errors(
             "title": lang.t(&format!("error-title-{}", status.as_u16())),
             "message": message,
         });
-        let html = state
+        let html = templates
             .as_ref()
-            .and_then(|s| s.templates.render("pages/error", data).ok())
+            .and_then(|t| t.render("pages/error", data).ok())
             .unwrap_or_else(|| {
                 format!(
                     "<!doctype html><title>{}</title><p>{}</p>",

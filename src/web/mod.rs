@@ -1,123 +1,45 @@
-//! Shared web infrastructure: application state, request context, errors, templates, languages,
-//! middleware, throttles and static files. Features register their own routes in `app.rs`.
+//! Shared web infrastructure: the request context, errors, middleware, throttles, the visitors'
+//! page cache and static files. Features register their own routes in `app.rs`.
+//!
+//! There is no application-wide state object: `app.rs` registers each shared piece on its own
+//! (`Data<Settings>`, `Data<Db>`, `Data<Templates>`, `Data<ConfigCache>`, `Data<PageCache>`,
+//! `Data<Throttles>`, `Data<Mailer>`, `Data<Passwords>`), and a handler asks for the ones it
+//! uses. `Ctx` (pages) and `ApiCtx` (JSON) carry what rendering and authentication need.
 
 pub mod assets;
 pub mod context;
 pub mod error;
-pub mod i18n;
 pub mod middleware;
 pub mod page_cache;
-pub mod templates;
 pub mod throttle;
 
+use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{json, Value};
 
-use crate::accounts::domain::CommonPasswords;
-use crate::accounts::password::PasswordHasher;
-use crate::db::{Backend, Pool};
+use crate::db::Db;
 use crate::settings::Settings;
 use crate::web::error::AppError;
-use crate::web::templates::Templates;
-use crate::web::throttle::{Throttle, Throttles};
 
-/// Everything a request handler may need, built once per server.
-pub struct AppState {
-    pub settings: Settings,
-    pub pool: Pool,
-    pub backend: Backend,
-    pub templates: Templates,
-    pub hasher: PasswordHasher,
-    pub common_passwords: CommonPasswords,
-    pub throttles: Throttles,
-    pub page_cache: page_cache::PageCache,
-    pub mailer: crate::mail::Mailer,
-    /// The settings administrators change from the site.
-    pub config: crate::governance::config::ConfigCache,
-}
-
-impl AppState {
-    /// Builds the shared state (templates, hasher, throttles, mailer) around a pool.
-    pub fn new(settings: Settings, pool: Pool, backend: Backend) -> anyhow::Result<AppState> {
-        use std::time::Duration;
-        Ok(AppState {
-            hasher: PasswordHasher::new(&settings.security)?,
-            common_passwords: CommonPasswords::load(),
-            templates: Templates::load(settings.server.reload_templates)?,
-            throttles: Throttles {
-                login_account: Throttle::new(
-                    settings.security.login_failures_per_account,
-                    Duration::from_secs(settings.security.login_window_minutes * 60),
-                ),
-                login_client: Throttle::new(
-                    settings.security.login_failures_per_client,
-                    Duration::from_secs(settings.security.login_window_minutes * 60),
-                ),
-                register_client: Throttle::new(
-                    settings.security.registrations_per_hour,
-                    Duration::from_secs(3600),
-                ),
-                mail_requests: Throttle::new(
-                    settings.mail.requests_per_hour,
-                    Duration::from_secs(3600),
-                ),
-            },
-            page_cache: page_cache::PageCache::new(settings.server.page_cache_bytes),
-            mailer: crate::mail::Mailer::new(&settings)?,
-            config: crate::governance::config::ConfigCache::new(&settings),
-            pool,
-            backend,
-            settings,
-        })
-    }
-
-    /// The site block every template gets.
-    pub fn site_json(&self, lang: crate::web::i18n::Lang) -> Value {
-        let config = self.config.get();
-        json!({
-            "name": config.site_name,
-            "description": config.description_in(lang),
-            "public_modlog": config.public_modlog,
-            "registration_open": config.registration_mode != crate::governance::config::RegistrationMode::Closed,
-            "version": env!("CARGO_PKG_VERSION"),
-        })
-    }
-
-    /// The language of the site when nobody chose one.
-    pub fn default_lang(&self) -> crate::web::i18n::Lang {
-        crate::web::i18n::Lang::parse(&self.config.get().default_language)
-            .unwrap_or(crate::web::i18n::Lang::Fr)
-    }
-
-    /// Threads and posts per page.
-    pub fn page_sizes(&self) -> crate::forum::queries::PageSizes {
-        crate::forum::queries::PageSizes {
-            threads: self.settings.site.threads_per_page,
-            posts: self.settings.site.posts_per_page,
+/// The key of the client for throttling: the socket address, or the address a trusted
+/// proxy reports. Kept in memory only.
+pub fn client_key(settings: &Settings, req: &HttpRequest) -> String {
+    let proxies = settings.server.trusted_proxies;
+    if proxies > 0 {
+        let forwarded: Vec<String> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if forwarded.len() >= proxies {
+            return forwarded[forwarded.len() - proxies].clone();
         }
     }
-
-    /// The key of the client for throttling: the socket address, or the address a trusted
-    /// proxy reports. Kept in memory only.
-    pub fn client_key(&self, req: &HttpRequest) -> String {
-        let proxies = self.settings.server.trusted_proxies;
-        if proxies > 0 {
-            let forwarded: Vec<String> = req
-                .headers()
-                .get_all("x-forwarded-for")
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
-            if forwarded.len() >= proxies {
-                return forwarded[forwarded.len() - proxies].clone();
-            }
-        }
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_else(|| "unknown".into())
-    }
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// An id from a path segment: a positive integer, anything else is a 404 (not a 400: a
@@ -135,8 +57,8 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// `GET /readyz`: 200 when the database answers, else 503.
-pub async fn readyz(state: actix_web::web::Data<AppState>) -> HttpResponse {
-    let pool = state.pool.clone();
+pub async fn readyz(db: Data<Db>) -> HttpResponse {
+    let pool = db.pool().clone();
     let ok = actix_web::web::block(move || {
         use diesel::connection::SimpleConnection;
         pool.get()

@@ -1,4 +1,9 @@
-//! The SQL behind the city directory, city pages and resolving a typed city name.
+//! The gazetteer: the cities of France, Belgium, Switzerland and Luxembourg (GeoNames), looked up
+//! by slug, by name prefix for the directory, and by a typed name when a thread or deployment
+//! names its city. Shared reference data: every feature may read it; it depends on nothing but
+//! the database. Loading the list is `import`.
+
+pub mod import;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -6,7 +11,7 @@ use serde::Serialize;
 
 use crate::db::schema::cities;
 use crate::db::DbConnection;
-use crate::forum::domain::slugify;
+use crate::validation::slugify;
 
 /// A city as lists and pages show it.
 #[derive(Debug, Clone, Serialize, Queryable, Selectable)]

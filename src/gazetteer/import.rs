@@ -11,8 +11,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::cities;
 use crate::db::{write_tx, DbConnection};
-use crate::forum::domain::slugify;
 use crate::insert_batch;
+use crate::validation::slugify;
 
 /// One city read from a file.
 #[derive(Debug, Clone, PartialEq)]

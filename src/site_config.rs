@@ -247,12 +247,12 @@ impl SiteConfig {
                 "false" | "off" | "0" | "" => "false".to_owned(),
                 _ => return Err(FieldError::new(field, "error-setting-flag")),
             },
-            Kind::Language => crate::web::i18n::Lang::parse(raw.trim())
+            Kind::Language => crate::i18n::Lang::parse(raw.trim())
                 .map(|l| l.code().to_owned())
                 .ok_or(FieldError::new(field, "error-setting-language"))?,
             Kind::Url => {
                 let v = raw.trim().to_owned();
-                if !crate::observatory::deployments::valid_url(&v) {
+                if !crate::validation::valid_url(&v) {
                     return Err(FieldError::new(field, "error-setting-url"));
                 }
                 v
@@ -287,10 +287,26 @@ impl SiteConfig {
         Ok(value)
     }
 
+    /// The site block every page and mail template gets (`site.name`, `site.description`, …).
+    pub fn page_json(&self, lang: crate::i18n::Lang) -> Value {
+        json!({
+            "name": self.site_name,
+            "description": self.description_in(lang),
+            "public_modlog": self.public_modlog,
+            "registration_open": self.registration_mode != RegistrationMode::Closed,
+            "version": env!("CARGO_PKG_VERSION"),
+        })
+    }
+
+    /// The language of the site when nobody chose one.
+    pub fn default_lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::parse(&self.default_language).unwrap_or(crate::i18n::Lang::Fr)
+    }
+
     /// The description in a language (the English one falls back to the French).
-    pub fn description_in(&self, lang: crate::web::i18n::Lang) -> &str {
+    pub fn description_in(&self, lang: crate::i18n::Lang) -> &str {
         match lang {
-            crate::web::i18n::Lang::En if !self.description_en.is_empty() => &self.description_en,
+            crate::i18n::Lang::En if !self.description_en.is_empty() => &self.description_en,
             _ => &self.description,
         }
     }
@@ -387,7 +403,7 @@ pub fn save(conn: &mut DbConnection, actor_id: i64, changes: &[Change]) -> Query
         .map(|(n, old, new)| format!("{n}: {} → {}", shorten(old), shorten(new)))
         .collect::<Vec<_>>()
         .join("; ");
-    crate::moderation::log::record(conn, actor_id, "settings", "site", 0, &label, &detail, None)
+    crate::audit::record(conn, actor_id, "settings", "site", 0, &label, &detail, None)
 }
 
 fn shorten(s: &str) -> String {

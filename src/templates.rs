@@ -1,11 +1,12 @@
 //! Handlebars in strict mode: templates compiled into the binary (or re-read from `templates/` on
 //! every render when `server.reload_templates` is on), with the `t` and `datetime` helpers.
+//! Pages (through `web::context`) and mails (through `mail`) both render with it; it knows
+//! nothing of HTTP.
 
 use handlebars::{DirectorySourceOptions, Handlebars};
 use rust_embed::RustEmbed;
 
-use crate::web::error::AppError;
-use crate::web::i18n;
+use crate::i18n;
 
 #[derive(RustEmbed)]
 #[folder = "templates/"]
@@ -17,6 +18,15 @@ struct EmbeddedTemplates;
 pub struct Templates {
     registry: Handlebars<'static>,
     text: Handlebars<'static>,
+}
+
+/// A template failed to render (a bug: strict mode refuses missing fields).
+#[derive(Debug, thiserror::Error)]
+#[error("could not render {name}")]
+pub struct RenderError {
+    name: String,
+    #[source]
+    source: handlebars::RenderError,
 }
 
 /// Templates failed to load.
@@ -62,7 +72,7 @@ impl Templates {
     }
 
     /// Renders `name` with `data` (taken by value: no copy of the page data is made).
-    pub fn render(&self, name: &str, data: serde_json::Value) -> Result<String, AppError> {
+    pub fn render(&self, name: &str, data: serde_json::Value) -> Result<String, RenderError> {
         Self::render_in(&self.registry, name, &handlebars::Context::from(data))
     }
 
@@ -71,7 +81,7 @@ impl Templates {
         &self,
         folder: &str,
         data: serde_json::Value,
-    ) -> Result<(String, String, String), AppError> {
+    ) -> Result<(String, String, String), RenderError> {
         let context = handlebars::Context::from(data);
         let subject = Self::render_in(&self.text, &format!("{folder}/subject"), &context)?;
         let text = Self::render_in(&self.text, &format!("{folder}/text"), &context)?;
@@ -83,9 +93,12 @@ impl Templates {
         registry: &Handlebars<'static>,
         name: &str,
         context: &handlebars::Context,
-    ) -> Result<String, AppError> {
-        registry.render_with_context(name, context).map_err(|e| {
-            AppError::internal(anyhow::Error::new(e).context(format!("rendering {name}")))
-        })
+    ) -> Result<String, RenderError> {
+        registry
+            .render_with_context(name, context)
+            .map_err(|source| RenderError {
+                name: name.to_owned(),
+                source,
+            })
     }
 }

@@ -7,10 +7,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::sessions::{Role, Viewer};
 use crate::db::schema::posts;
 use crate::db::DbConnection;
-use crate::governance::config::SiteConfig;
+use crate::sessions::{Role, Viewer};
+use crate::site_config::SiteConfig;
 use crate::validation::FieldError;
 use crate::web::error::AppError;
 

@@ -9,14 +9,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::accounts::recovery;
-use crate::accounts::sessions::{hash_token, new_token};
 use crate::db::schema::{applications, invites, users};
 use crate::db::DbConnection;
-use crate::governance::config::{RegistrationMode, SiteConfig};
-use crate::mail::{self, Draft};
+use crate::mail::Draft;
+use crate::mail::Mailer;
+use crate::sessions::{hash_token, new_token};
+use crate::site_config::{RegistrationMode, SiteConfig};
 use crate::validation::{clean_text, FieldError};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// Characters an applicant's answer may hold.
 pub const MAX_ANSWER_CHARS: usize = 2000;
@@ -125,20 +125,19 @@ pub fn record(
 /// Tells every administrator, by mail, that an application waits (inside the applicant's
 /// registration transaction, so the notice exists exactly when the application does).
 pub fn notify_admins(
-    state: &AppState,
+    mailer: &Mailer,
     conn: &mut DbConnection,
     applicant: &str,
     answer: &str,
 ) -> Result<(), AppError> {
     let admins: Vec<(i64, String, String, Option<String>)> = users::table
-        .filter(users::role.eq(crate::accounts::sessions::Role::Admin.as_str()))
+        .filter(users::role.eq(crate::sessions::Role::Admin.as_str()))
         .select((users::id, users::username, users::email, users::locale))
         .load(conn)?;
-    let review_url = format!("{}/admin/applications", state.settings.base_url());
+    let review_url = format!("{}/admin/applications", mailer.base_url.as_str());
     for (id, username, email, locale) in admins {
-        let lang = recovery::mail_lang(state, locale.as_deref());
-        mail::queue(
-            state,
+        let lang = mailer.lang_for(locale.as_deref());
+        mailer.queue(
             conn,
             Draft {
                 template: "application_received",
@@ -239,7 +238,7 @@ pub fn create_invite(
     } else {
         note
     };
-    crate::moderation::log::record(conn, created_by, "invite", "invite", id, &label, "", None)?;
+    crate::audit::record(conn, created_by, "invite", "invite", id, &label, "", None)?;
     Ok((id, secret))
 }
 
@@ -285,7 +284,7 @@ pub fn revoke_invite(conn: &mut DbConnection, actor_id: i64, id: i64) -> QueryRe
     .set(invites::revoked_at.eq(Some(crate::db::now())))
     .execute(conn)?;
     if done == 1 {
-        crate::moderation::log::record(
+        crate::audit::record(
             conn,
             actor_id,
             "revoke_invite",
@@ -354,7 +353,7 @@ impl Decision {
 /// account may log in, a rejected one is deleted. The log keeps the decision without the name
 /// of a rejected applicant. Returns false when no application waits for that account.
 pub fn decide(
-    state: &AppState,
+    mailer: &Mailer,
     conn: &mut DbConnection,
     actor_id: i64,
     user_id: i64,
@@ -366,15 +365,14 @@ pub fn decide(
         return Ok(false);
     }
     let account = recovery::account_by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
-    let lang = recovery::mail_lang(state, account.locale.as_deref());
-    let base = state.settings.base_url();
+    let lang = mailer.lang_for(account.locale.as_deref());
+    let base = mailer.base_url.as_str();
     let reason = clean_text(reason, true).trim().to_owned();
     let (template, action, label) = match decision {
         Decision::Approve => ("application_approved", "approve", account.username.clone()),
         Decision::Reject => ("application_rejected", "reject", format!("#{user_id}")),
     };
-    mail::queue(
-        state,
+    mailer.queue(
         conn,
         Draft {
             template,
@@ -390,7 +388,7 @@ pub fn decide(
             }),
         },
     )?;
-    crate::moderation::log::record(
+    crate::audit::record(
         conn, actor_id, action, "user", user_id, &label, &reason, None,
     )?;
     if decision == Decision::Reject {

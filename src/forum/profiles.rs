@@ -1,0 +1,38 @@
+//! A member's public page: who they are and the threads they started. The account data comes
+//! from `crate::accounts::queries::profile`; the threads are the forum's.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::accounts::queries;
+use crate::forum::queries::{list_threads, ThreadFilter};
+use crate::web::context::{Cached, Ctx};
+use crate::web::error::AppError;
+use crate::web::page_cache::Scope;
+
+/// Registers the profile page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/u/{username}", web::get().to(profile));
+}
+
+async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let username = username.into_inner();
+    let per_page = ctx.settings.site.posts_per_page;
+    let ticket = match ctx.cached_page(Scope::Site).await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
+    let (profile, threads) = ctx
+        .db
+        .run(move |conn| {
+            let profile = queries::profile(conn, &username)?.ok_or(AppError::NotFound)?;
+            let threads = list_threads(conn, ThreadFilter::Author(profile.id), None, 10, per_page)?;
+            Ok::<_, AppError>((profile, threads))
+        })
+        .await?;
+    ctx.render_cacheable(
+        ticket,
+        "pages/profile",
+        json!({"profile": profile, "threads": threads, "show_board": true}),
+    )
+}
