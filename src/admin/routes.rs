@@ -6,10 +6,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::queries::{self, BoardFields};
+use crate::forum::domain::{validate_board, BoardForm};
+use crate::forum::queries;
 use crate::mail::outbox;
 use crate::mail::Mailer;
-use crate::validation::{clean_text, FieldError};
+use crate::validation::FieldError;
 use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::parse_id;
@@ -85,66 +86,6 @@ async fn mail_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
         .run(|conn| Ok::<_, AppError>((outbox::counts(conn)?, outbox::problems(conn, 50)?)))
         .await?;
     Ok(HttpResponse::Ok().json(json!({"counts": counts, "problems": problems})))
-}
-
-/// Board fields as typed in a form.
-#[derive(Debug, Deserialize, Default)]
-pub struct BoardForm {
-    #[serde(default)]
-    pub slug: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub name_en: String,
-    #[serde(default)]
-    pub description_en: String,
-}
-
-fn optional(s: &str) -> Option<String> {
-    let s = clean_text(s, true).trim().to_owned();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Validates a board's fields (the slug only when `with_slug`).
-pub fn validate_board(form: &BoardForm, with_slug: bool) -> Result<BoardFields, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let slug = form.slug.trim().to_owned();
-    if with_slug
-        && (slug.is_empty()
-            || slug.len() > 60
-            || !slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            || slug.starts_with('-')
-            || slug.ends_with('-'))
-    {
-        errors.push(FieldError::new("slug", "error-slug-invalid"));
-    }
-    let name = clean_text(&form.name, false).trim().to_owned();
-    if name.is_empty() {
-        errors.push(FieldError::new("name", "error-name-empty"));
-    } else if name.chars().count() > 80 {
-        errors.push(FieldError::new("name", "error-name-long"));
-    }
-    let description = clean_text(&form.description, true).trim().to_owned();
-    if description.chars().count() > 500 || form.description_en.chars().count() > 500 {
-        errors.push(FieldError::new("description", "error-description-long"));
-    }
-    if form.name_en.chars().count() > 80 {
-        errors.push(FieldError::new("name", "error-name-long"));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(BoardFields {
-        slug,
-        name,
-        description,
-        name_en: optional(&form.name_en),
-        description_en: optional(&form.description_en),
-    })
 }
 
 async fn render_boards(

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::api::thread_item_json;
+use crate::forum::domain::thread_item_json;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page;
 use crate::gazetteer as queries;

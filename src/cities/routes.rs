@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
 use crate::gazetteer as queries;
-use crate::notifications::routes::watch_json;
+use crate::notifications::watch_json;
 use crate::notifications::Target;
 use crate::web::context::{Cached, Ctx};
 use crate::web::error::AppError;

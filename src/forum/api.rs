@@ -4,10 +4,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::forum::domain::{board_display_description, board_display_name, thread_item_json};
 use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
-use crate::forum::queries::{self, NewThread, ThreadListItem};
-use crate::forum::routes::{board_display_description, board_display_name};
+use crate::forum::queries::{self, NewThread};
 use crate::gazetteer as city_queries;
 use crate::mail::Mailer;
 use crate::moderation::content::{self, Shown};
@@ -28,23 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/threads/{id}/posts", web::get().to(thread_posts))
         .route("/threads/{id}/posts", web::post().to(create_post))
         .route("/posts/{id}", web::patch().to(edit_post));
-}
-
-/// The JSON form of a thread list item.
-pub fn thread_item_json(t: &ThreadListItem) -> Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "slug": t.slug,
-        "board": t.board_slug,
-        "city": t.city_slug,
-        "author": t.author,
-        "post_count": t.post_count,
-        "created_at": t.created_at,
-        "last_post_at": t.last_post_at,
-        "pinned": t.pinned,
-        "locked": t.locked,
-    })
 }
 
 async fn boards(ctx: ApiCtx) -> Result<HttpResponse, AppError> {

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
+use crate::forum::domain::{
+    board_display_description, board_display_name, Cursor, PostBody, ThreadTitle,
+};
 use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, Board, NewThread};
 use crate::gazetteer::{self as city_queries, City, Resolved};
@@ -15,7 +17,7 @@ use crate::i18n::Lang;
 use crate::mail::Mailer;
 use crate::moderation::content::{self, Shown};
 use crate::notifications::queries as notification_queries;
-use crate::notifications::routes::watch_json;
+use crate::notifications::watch_json;
 use crate::notifications::Target;
 use crate::validation::FieldError;
 use crate::web::context::may_post;
@@ -37,22 +39,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/{id}", web::get().to(post_redirect))
         .route("/p/{id}/edit", web::get().to(edit_page))
         .route("/p/{id}/edit", web::post().to(edit_submit));
-}
-
-/// A board's name in the reader's language.
-pub fn board_display_name(board: &Board, lang: Lang) -> String {
-    match (lang, &board.name_en) {
-        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-        _ => board.name.clone(),
-    }
-}
-
-/// A board's description in the reader's language.
-pub fn board_display_description(board: &Board, lang: Lang) -> String {
-    match (lang, &board.description_en) {
-        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-        _ => board.description.clone(),
-    }
 }
 
 fn board_json(board: &Board, lang: Lang) -> Value {

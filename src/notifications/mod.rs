@@ -15,6 +15,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::fanout_queue;
 use crate::db::DbConnection;
+use crate::web::context::Ctx;
+use serde_json::json;
 
 /// How a user wants one category of notifications mailed (a preference of the account).
 pub use crate::accounts::domain::EmailMode;
@@ -162,6 +164,34 @@ pub fn excerpt(markdown: &str, limit: usize) -> (String, bool) {
         out.push_str(paragraph);
     }
     (out, false)
+}
+
+/// The watch-level form of a thread, board or city page.
+pub fn watch_json(
+    ctx: &Ctx,
+    target: Target,
+    id: i64,
+    level: Level,
+    next: &str,
+) -> serde_json::Value {
+    let options: Vec<serde_json::Value> = [Level::Watching, Level::Normal, Level::Muted]
+        .iter()
+        .map(|l| {
+            json!({
+                "value": l.as_str(),
+                "label": ctx.t(&format!("watch-level-{}-{}", target.as_str(), l.as_str())),
+                "selected": *l == level,
+            })
+        })
+        .collect();
+    json!({
+        "target": target.as_str(),
+        "id": id,
+        "level": level.as_str(),
+        "level_label": ctx.t(&format!("watch-current-{}", level.as_str())),
+        "next": next,
+        "options": options,
+    })
 }
 
 #[cfg(test)]

@@ -38,34 +38,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
         .route("/notifications/read", web::post().to(api_mark_all_read));
 }
 
-/// The watch-level form of a thread, board or city page.
-pub fn watch_json(
-    ctx: &Ctx,
-    target: Target,
-    id: i64,
-    level: Level,
-    next: &str,
-) -> serde_json::Value {
-    let options: Vec<serde_json::Value> = [Level::Watching, Level::Normal, Level::Muted]
-        .iter()
-        .map(|l| {
-            json!({
-                "value": l.as_str(),
-                "label": ctx.t(&format!("watch-level-{}-{}", target.as_str(), l.as_str())),
-                "selected": *l == level,
-            })
-        })
-        .collect();
-    json!({
-        "target": target.as_str(),
-        "id": id,
-        "level": level.as_str(),
-        "level_label": ctx.t(&format!("watch-current-{}", level.as_str())),
-        "next": next,
-        "options": options,
-    })
-}
-
 #[derive(Debug, Deserialize)]
 struct ListQuery {
     before: Option<i64>,
