@@ -1,0 +1,266 @@
+#!/usr/bin/env node
+// Vigie's browser end-to-end tests: the real server, Debian's headless Chromium, the main
+// journeys with JavaScript off and then on, and on every page visited three checks: no request
+// to any host but the server's own, no console error, no axe-core violation of impact serious or
+// critical. Screenshots of the main pages at 1280×900 and 390×844 go to a folder.
+//
+// Run from anywhere: `node tests/e2e/run.js` (after `npm ci` in tests/e2e and
+// `cargo build --bin vigie`). Exits non-zero when a check fails.
+//
+// Environment variables:
+//   VIGIE_E2E_BINARY       the server binary (default: target/debug/vigie in the repository)
+//   VIGIE_E2E_CHROMIUM     the Chromium executable (default: /usr/bin/chromium)
+//   VIGIE_E2E_SCREENSHOTS  where screenshots are written (default: target/e2e-screenshots in the
+//                          repository); the folder is created, existing files are overwritten
+//   VIGIE_E2E_KEEP         set to 1 to keep the temporary folder (database, mails, server.log)
+//
+// The server runs with a fresh SQLite database and the `file` mail transport in a temporary
+// folder, on a free port of 127.0.0.1; the runner reads the one-time setup link from its log and
+// the verification and confirmation links from the mails it writes.
+'use strict';
+
+const { test, before, after, describe } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { Server } = require('./lib/server');
+const { Browser } = require('./lib/browser');
+const J = require('./lib/journeys');
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const binary = path.resolve(process.env.VIGIE_E2E_BINARY || path.join(repoRoot, 'target', 'debug', 'vigie'));
+const chromiumPath = process.env.VIGIE_E2E_CHROMIUM || '/usr/bin/chromium';
+const screenshotDir = path.resolve(process.env.VIGIE_E2E_SCREENSHOTS || path.join(repoRoot, 'target', 'e2e-screenshots'));
+const keep = process.env.VIGIE_E2E_KEEP === '1';
+
+// Serious violations found in markup this suite cannot fix (it is drawn in src/, out of its
+// reach), each with why. They are printed on every run, and the run fails when one is no longer
+// found, so that its entry is removed with the fix.
+const KNOWN_VIOLATIONS = [
+  {
+    id: 'nested-interactive',
+    target: 'svg',
+    path: /^\/observatoire(\/carte)?$/,
+    reason:
+      'the observatory map (src/observatory/map.rs) is an <svg role="img"> holding one link per ' +
+      'city: role="img" hides those links from assistive technologies; it should be ' +
+      'role="group" when the map has marks',
+  },
+];
+
+const VIEWPORTS = [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+];
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-e2e-'));
+const server = new Server({ binary, repoRoot, workDir });
+let browser;
+let admin;
+const layoutIssues = [];
+
+/** Full-page screenshots of the current page at each viewport, as `<name>-<w>x<h>.png`. */
+async function screenshots(page, name) {
+  const original = page.viewportSize();
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize(vp);
+    // WCAG 1.4.10 (reflow): nothing should need scrolling sideways, even on a phone.
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return null;
+      const describe = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (e.className && typeof e.className === 'string' ? `.${e.className.trim().split(/\s+/).join('.')}` : '');
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 1);
+      // The innermost ones: those that hold no other element wider than the page.
+      const innermost = wide.filter((e) => !wide.some((o) => o !== e && e.contains(o)));
+      return { scrollWidth: document.documentElement.scrollWidth, width, elements: innermost.slice(0, 8).map(describe) };
+    });
+    if (overflow) {
+      layoutIssues.push(`${name} at ${vp.width}×${vp.height}: the page is ${overflow.scrollWidth} px wide for ${overflow.width}; too wide: ${overflow.elements.join(', ')}`);
+    }
+    await page.screenshot({ path: path.join(screenshotDir, `${name}-${vp.width}x${vp.height}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+}
+
+before(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await server.start();
+  browser = new Browser({ executablePath: chromiumPath, serverHost: server.host });
+  await browser.launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  await server.stop();
+  if (process.exitCode) {
+    console.log(`\n--- last lines of the server log (${server.logPath}) ---\n${server.tail()}`);
+  }
+  if (keep || process.exitCode) {
+    console.log(`temporary files kept in ${workDir}`);
+  } else {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  console.log(`${browser ? browser.pagesChecked : 0} pages checked; screenshots in ${screenshotDir}`);
+});
+
+test('the first administrator is created from the setup link in the log', async () => {
+  admin = await J.Actor.create(browser, server, 'admin_e2e', true);
+  admin.step = 'setup';
+  await J.setupAdmin(admin, server.setupLink);
+});
+
+for (const javaScriptEnabled of [false, true]) {
+  const mode = javaScriptEnabled ? 'js' : 'nojs';
+  describe(`journeys with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
+    const s = {};
+    let failed = false;
+    // Each step builds on the previous ones: after a failure the rest are skipped, not failed.
+    const step = (name, fn) =>
+      test(name, async (t) => {
+        if (failed) return t.skip('an earlier step failed');
+        for (const actor of [admin, s.author, s.reporter]) if (actor) actor.step = `${mode}: ${name}`;
+        try {
+          await fn();
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      });
+
+    step('register, open the mailed verification link, sign in', async () => {
+      assert.ok(admin, 'no administrator (the setup test failed)');
+      s.author = await J.Actor.create(browser, server, `autrice_${mode}`, javaScriptEnabled);
+      s.reporter = await J.Actor.create(browser, server, `veilleur_${mode}`, javaScriptEnabled);
+      for (const actor of [s.author, s.reporter]) {
+        actor.step = `${mode}: register`;
+        await J.register(actor);
+        await J.verifyByMail(actor);
+        await J.login(actor);
+      }
+    });
+
+    step('start a thread with a city', async () => {
+      s.firstPost = `Le conseil municipal vote mardi l’extension des caméras (${mode}).`;
+      s.thread = await J.startThread(s.author, {
+        board: 'videosurveillance',
+        title: `Extension de la vidéosurveillance à Lyon (${mode})`,
+        city: 'lyon',
+        body: s.firstPost,
+      });
+    });
+
+    step('reply', async () => {
+      s.reply = `Rendez-vous devant la mairie à 18 h (${mode}).`;
+      await J.reply(s.author, s.thread, s.reply);
+    });
+
+    step('quote a post', async () => {
+      await J.quote(s.author, s.thread, 1, s.firstPost, `Qui vient ? (${mode})`);
+    });
+
+    step('another member reports a post', async () => {
+      s.reportText = `Message publicitaire (${mode})`;
+      s.reportedPost = await J.report(s.reporter, s.thread, 2, s.reportText);
+    });
+
+    step('the administrator hides it from the moderation queue', async () => {
+      await J.moderateReport(admin, s.reportedPost, s.reportText, javaScriptEnabled ? screenshots : null);
+      await J.assertPostHidden(s.reporter, s.thread, 2);
+    });
+
+    step('propose a deployment in the observatory; the administrator publishes it', async () => {
+      const title = `Caméras algorithmiques à Grenoble (${mode})`;
+      const deployment = await J.proposeDeployment(s.author, {
+        title,
+        city: 'grenoble',
+        company: `Vigisoft ${mode}`,
+        sourceUrl: `https://example.org/deliberation-${mode}`,
+      });
+      await J.publishDeployment(admin, deployment, title);
+    });
+
+    step('sign the manifesto and confirm by the mailed link', async () => {
+      await J.signManifesto(s.author, {
+        name: `Camille ${mode}`,
+        email: `camille-${mode}@example.org`,
+        city: 'Lyon',
+      });
+    });
+
+    step('change the language to English and back to French', async () => {
+      await s.author.visit('/');
+      assert.equal(await s.author.page.getAttribute('html', 'lang'), 'fr');
+      await J.switchLanguage(s.author, 'en', 'Boards');
+      await s.author.visit(s.thread.path);
+      assert.equal(await s.author.page.getAttribute('html', 'lang'), 'en', 'English is not kept from page to page');
+      await J.switchLanguage(s.author, 'fr', 'Forums');
+    });
+  });
+}
+
+test('screenshots of the main pages', async () => {
+  assert.ok(admin, 'no administrator (the setup test failed)');
+  admin.step = 'screenshots';
+  const pages = [
+    ['home', '/'],
+    ['board', '/b/videosurveillance'],
+    ['observatory', '/observatoire'],
+    ['map', '/observatoire/carte'],
+    ['manifesto', '/manifeste'],
+    ['settings', '/settings'],
+  ];
+  for (const [name, target] of pages) {
+    await admin.visit(target);
+    await screenshots(admin.page, name);
+  }
+  // The last thread of the board (the JavaScript-on journey's when it ran).
+  await admin.visit('/b/videosurveillance');
+  await admin.follow(admin.main().locator('a[href^="/t/"]').first());
+  await screenshots(admin.page, 'thread');
+  if (!fs.existsSync(path.join(screenshotDir, 'moderation-queue-1280x900.png'))) {
+    await admin.visit('/mod/reports');
+    await screenshots(admin.page, 'moderation-queue');
+  }
+  console.log(`screenshots written to ${screenshotDir}`);
+  assert.equal(layoutIssues.length, 0, `pages wider than the screen:\n  ${layoutIssues.join('\n  ')}`);
+});
+
+describe('on every page visited', () => {
+  test('no request went to another host than the server', () => {
+    const lines = browser.issues.requests.map((r) => `  [${r.who}] ${r.url} (from ${r.from})`);
+    assert.equal(lines.length, 0, `requests to other hosts than ${server.host}:\n${lines.join('\n')}`);
+  });
+
+  test('no console error', () => {
+    const lines = browser.issues.console.map((c) => `  [${c.who}] ${c.url}: ${c.text}`);
+    assert.equal(lines.length, 0, `console errors:\n${lines.join('\n')}`);
+  });
+
+  test('axe-core finds no serious or critical violation', () => {
+    const known = (v, node) =>
+      KNOWN_VIOLATIONS.find((k) => k.id === v.id && k.target === node.target && k.path.test(new URL(v.url).pathname));
+    const seen = new Set();
+    const unknown = [];
+    for (const v of browser.issues.axe) {
+      const nodes = v.nodes.filter((n) => {
+        const k = known(v, n);
+        if (k) seen.add(k);
+        return !k;
+      });
+      if (nodes.length) unknown.push({ ...v, nodes });
+    }
+    for (const k of KNOWN_VIOLATIONS) {
+      console.log(`known violation, not fixed here: ${k.id} at ${k.target} on ${k.path}: ${k.reason}`);
+    }
+    const stale = KNOWN_VIOLATIONS.filter((k) => !seen.has(k));
+    assert.equal(stale.length, 0, `known violations no longer found (remove them from KNOWN_VIOLATIONS in run.js): ${stale.map((k) => k.id).join(', ')}`);
+    const lines = unknown.map(
+      (v) =>
+        `  [${v.step}] ${v.url}\n    ${v.impact} ${v.id}: ${v.help}\n` +
+        v.nodes.map((n) => `      at ${n.target}\n        ${n.summary.replace(/\n/g, '\n        ')}`).join('\n'),
+    );
+    assert.equal(lines.length, 0, `accessibility violations:\n${lines.join('\n')}`);
+  });
+});
