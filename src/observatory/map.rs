@@ -99,10 +99,13 @@ pub fn render(
     let base = base();
     let height = base.projection.height;
     let mut svg = String::with_capacity(base.paths.len() + 512 + marks.len() * 256);
+    // With marks the map holds one link per city: a group, whose links assistive technologies
+    // reach; without, it is one picture.
+    let role = if marks.is_empty() { "img" } else { "group" };
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"observatory-map\" viewBox=\"0 0 {w} {h}\" \
-         width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{TITLE_ID} {DESC_ID}\">\
+         width=\"{w}\" height=\"{h}\" role=\"{role}\" aria-labelledby=\"{TITLE_ID} {DESC_ID}\">\
          <title id=\"{TITLE_ID}\">{title}</title><desc id=\"{DESC_ID}\">{desc}</desc>",
         w = fmt_num(WIDTH),
         h = fmt_num(height),
@@ -608,7 +611,8 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
-        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("role=\"group\""));
+        assert!(render(&[], "Carte", "Vide", &legend()).contains("role=\"img\""));
         assert!(svg.contains(&format!("aria-labelledby=\"{TITLE_ID} {DESC_ID}\"")));
         assert!(svg.contains(&format!("<title id=\"{TITLE_ID}\">Carte</title>")));
         assert!(svg.contains(&format!("<desc id=\"{DESC_ID}\">Les déploiements</desc>")));

@@ -38,17 +38,7 @@ const keep = process.env.VIGIE_E2E_KEEP === '1';
 // Serious violations found in markup this suite cannot fix (it is drawn in src/, out of its
 // reach), each with why. They are printed on every run, and the run fails when one is no longer
 // found, so that its entry is removed with the fix.
-const KNOWN_VIOLATIONS = [
-  {
-    id: 'nested-interactive',
-    target: 'svg',
-    path: /^\/observatoire(\/carte)?$/,
-    reason:
-      'the observatory map (src/observatory/map.rs) is an <svg role="img"> holding one link per ' +
-      'city: role="img" hides those links from assistive technologies; it should be ' +
-      'role="group" when the map has marks',
-  },
-];
+const KNOWN_VIOLATIONS = [];
 
 const VIEWPORTS = [
   { width: 1280, height: 900 },
