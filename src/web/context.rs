@@ -20,7 +20,7 @@ use crate::accounts::sessions::{self, SessionKind, SessionPolicy, Viewer};
 use crate::db::{Db, StatementCounter};
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
-use crate::web::page_cache::{Scope, CSRF_MARKER};
+use crate::web::page_cache::Scope;
 use crate::web::AppState;
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
@@ -327,7 +327,7 @@ impl Ctx {
         match self.state.page_cache.get(&key, version) {
             Some(html) => Ok(Cached::Hit(self.html_response(
                 StatusCode::OK,
-                html.replace(CSRF_MARKER, self.csrf_token()),
+                html.replace(self.state.page_cache.csrf_marker(), self.csrf_token()),
             ))),
             None => Ok(Cached::Miss(Some(CacheTicket { version, key }))),
         }
@@ -343,12 +343,13 @@ impl Ctx {
         let Some(ticket) = ticket else {
             return self.render(template, data);
         };
+        let marker = self.state.page_cache.csrf_marker();
         let html: Arc<str> = self
             .state
             .templates
-            .render(template, self.page_data(data, CSRF_MARKER))?
+            .render(template, self.page_data(data, marker))?
             .into();
-        let page = html.replace(CSRF_MARKER, self.csrf_token());
+        let page = html.replace(marker, self.csrf_token());
         self.state.page_cache.put(ticket.key, ticket.version, html);
         Ok(self.html_response(StatusCode::OK, page))
     }
