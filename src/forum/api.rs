@@ -5,12 +5,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::forum::domain::{board_display_description, board_display_name, thread_item_json};
-use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
+use crate::forum::domain::{CookedBody, Cursor, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, NewThread};
+use crate::forum::visibility::{self, Shown};
 use crate::gazetteer as city_queries;
 use crate::mail::Mailer;
-use crate::moderation::content::{self, Shown};
 use crate::validation::FieldError;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;
@@ -108,6 +108,7 @@ async fn create_thread(
     let post_body = PostBody::parse(&input.body)?;
     let city_input = input.city.filter(|c| !c.trim().is_empty());
     let config = ctx.config.get();
+    let post_body = CookedBody::cook(post_body).await?;
     let written = ctx
         .db
         .run(move |conn| {
@@ -146,12 +147,9 @@ async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppE
     let t = ctx
         .db
         .run(move |conn| {
-            let t = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            let staff = content::is_board_staff(conn, viewer.as_ref(), t.board_id)?;
-            if !content::may_read_thread(&t, viewer.as_ref().map(|v| v.user_id), staff) {
-                return Err(AppError::NotFound);
-            }
-            Ok(t)
+            let (t, _) = visibility::readable_thread(conn, viewer.as_ref(), id)?
+                .ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>(t)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({
@@ -189,12 +187,12 @@ async fn thread_posts(
     let (thread, posts, staff) = ctx
         .db
         .run(move |conn| {
-            let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            let staff = content::is_board_staff(conn, viewer.as_ref(), thread.board_id)?;
-            if !content::may_read_thread(&thread, viewer.as_ref().map(|v| v.user_id), staff) {
-                return Err(AppError::NotFound);
-            }
-            let posts = queries::posts_by_number(conn, id, after + 1, after + API_POSTS_PER_PAGE)?;
+            let (thread, staff) = visibility::readable_thread(conn, viewer.as_ref(), id)?
+                .ok_or(AppError::NotFound)?;
+            // A cursor past the end reads nothing (and cannot overflow).
+            let first = after.saturating_add(1);
+            let last = after.saturating_add(API_POSTS_PER_PAGE);
+            let posts = queries::posts_by_number(conn, id, first, last)?;
             Ok::<_, AppError>((thread, posts, staff))
         })
         .await?;
@@ -205,8 +203,8 @@ async fn thread_posts(
     let list: Vec<Value> = posts
         .iter()
         .map(|p| {
-            let shown = content::shown(p, reader, staff);
-            let readable = matches!(shown, Shown::Visible | Shown::HiddenShown);
+            let shown = visibility::shown(p, reader, staff);
+            let readable = shown.readable();
             json!({
                 "id": p.id, "number": p.number, "author": p.author,
                 "body_html": readable.then_some(p.body_html.as_str()),
@@ -236,10 +234,11 @@ async fn create_post(
     let id = parse_id(&id.into_inner())?;
     let post_body = PostBody::parse(&body.body)?;
     let config = ctx.config.get();
+    let post_body = CookedBody::cook(post_body).await?;
     let written = ctx
         .db
         .run(move |conn| {
-            let staff = content::is_thread_staff(conn, &viewer, id)?;
+            let staff = visibility::is_thread_staff(conn, &viewer, id)?;
             limits::check_new_post(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
             queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
                 .map_err(AppError::from)
@@ -273,16 +272,12 @@ async fn edit_post(
     let post_body = PostBody::parse(&input.body)?;
     let title = input.title.as_deref().map(ThreadTitle::parse).transpose()?;
     let config = ctx.config.get();
+    let post_body = CookedBody::cook(post_body).await?;
     let result = ctx
         .db
         .run(move |conn| {
-            let staff = content::may_edit_others_post(conn, &viewer, id)?;
-            limits::check_content(
-                &config,
-                &Poster::of(&viewer),
-                post_body.as_str(),
-                crate::db::now(),
-            )?;
+            let (_, staff) = visibility::editable_by(conn, &viewer, id)??;
+            limits::check_edit(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
             Ok::<_, AppError>(queries::edit_post(
                 conn,
                 id,

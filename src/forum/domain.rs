@@ -60,6 +60,39 @@ impl PostBody {
     }
 }
 
+/// A post body with its HTML, cooked before any database connection is taken (so slow Markdown
+/// never holds a pooled connection); the writes in `queries` store both as they are.
+#[derive(Debug, Clone)]
+pub struct CookedBody {
+    body: PostBody,
+    html: crate::markdown::SafeHtml,
+}
+
+impl CookedBody {
+    /// Cooks `body` on the calling thread.
+    pub fn new(body: PostBody) -> Self {
+        let html = crate::markdown::cook(body.as_str());
+        CookedBody { body, html }
+    }
+
+    /// Cooks `body` on the blocking pool, off the async threads.
+    pub async fn cook(body: PostBody) -> Result<Self, crate::web::error::AppError> {
+        actix_web::web::block(move || CookedBody::new(body))
+            .await
+            .map_err(crate::web::error::AppError::internal)
+    }
+
+    /// The Markdown source.
+    pub fn as_str(&self) -> &str {
+        self.body.as_str()
+    }
+
+    /// The sanitised HTML.
+    pub fn html(&self) -> &str {
+        self.html.as_str()
+    }
+}
+
 /// A position in a list ordered by (time, id), newest first: `<microseconds>_<id>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {

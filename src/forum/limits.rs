@@ -2,12 +2,13 @@
 //! hour for every member, a tighter one for accounts in their first days, and, for those new
 //! accounts, a cap on links and @mentions in one post. Staff (administrators, global moderators,
 //! board moderators) are exempt. The rate is read from the member's own latest posts (one
-//! indexed statement), so it holds across every instance.
+//! indexed statement), so it holds across every instance. Edits have the same hourly allowance,
+//! counted on the member's own latest edits.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::posts;
+use crate::db::schema::{post_revisions, posts};
 use crate::db::DbConnection;
 use crate::sessions::{Role, Viewer};
 use crate::site_config::SiteConfig;
@@ -103,7 +104,6 @@ pub fn check_rate(
     let Some(allowance) = hourly_allowance(config, poster, now) else {
         return Ok(());
     };
-    let window = chrono::Duration::hours(1);
     let oldest_counted: Option<NaiveDateTime> = posts::table
         .filter(posts::author_id.eq(poster.user_id))
         .order(posts::id.desc())
@@ -111,6 +111,37 @@ pub fn check_rate(
         .select(posts::created_at)
         .first(conn)
         .optional()?;
+    refuse_within_the_hour(oldest_counted, allowance, now)
+}
+
+/// Refuses an edit (429 with the wait) when the poster already made their hourly allowance of
+/// edits in the last hour: the allowance-th latest edit decides (one indexed statement).
+pub fn check_edit_rate(
+    conn: &mut DbConnection,
+    config: &SiteConfig,
+    poster: &Poster,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(allowance) = hourly_allowance(config, poster, now) else {
+        return Ok(());
+    };
+    let oldest_counted: Option<NaiveDateTime> = post_revisions::table
+        .filter(post_revisions::edited_by.eq(poster.user_id))
+        .order(post_revisions::id.desc())
+        .offset(allowance - 1)
+        .select(post_revisions::created_at)
+        .first(conn)
+        .optional()?;
+    refuse_within_the_hour(oldest_counted, allowance, now)
+}
+
+/// A 429 when the allowance-th latest write (at `oldest_counted`) is less than an hour old.
+fn refuse_within_the_hour(
+    oldest_counted: Option<NaiveDateTime>,
+    allowance: i64,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let window = chrono::Duration::hours(1);
     match oldest_counted {
         Some(at) if at + window > now => Err(AppError::PostingRate {
             retry_after: (at + window - now).num_seconds().max(1) as u64,
@@ -118,6 +149,18 @@ pub fn check_rate(
         }),
         _ => Ok(()),
     }
+}
+
+/// Both checks for an edit: the new-account caps on the text, and the hourly allowance.
+pub fn check_edit(
+    conn: &mut DbConnection,
+    config: &SiteConfig,
+    poster: &Poster,
+    markdown: &str,
+) -> Result<(), AppError> {
+    let now = crate::db::now();
+    check_content(config, poster, markdown, now)?;
+    check_edit_rate(conn, config, poster, now)
 }
 
 /// Both checks for a new post or thread.

@@ -1,4 +1,6 @@
-//! The forum itself: boards, threads, posts and their revisions.
+//! The forum itself: boards, threads, posts and their revisions. Who may read and write what
+//! (hidden threads and posts, the board's staff) is the forum's own service, `visibility`: every
+//! page and API handler, here and in moderation, asks it.
 
 pub mod api;
 pub mod domain;
@@ -6,3 +8,4 @@ pub mod limits;
 pub mod profiles;
 pub mod queries;
 pub mod routes;
+pub mod visibility;

@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use crate::db::schema::{boards, cities, post_revisions, posts, threads, users};
 use crate::db::{now, write_tx, write_tx_posting, DbConnection};
-use crate::forum::domain::{Cursor, PostBody, ThreadTitle};
-use crate::markdown;
+use crate::forum::domain::{CookedBody, Cursor, ThreadTitle};
 use crate::validation::slugify;
 
 diesel::alias!(users as last_posters: LastPosters);
@@ -612,9 +611,12 @@ pub struct EditablePost {
     pub version: i64,
     pub thread_title: String,
     pub thread_slug: String,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
-/// A post by id with its source.
+/// A post by id with its source, whoever may read it: callers go through
+/// `visibility::readable_post`.
 pub fn editable_post(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EditablePost>> {
     posts::table
         .inner_join(threads::table)
@@ -628,6 +630,8 @@ pub fn editable_post(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Edi
             posts::version,
             threads::title,
             threads::slug,
+            posts::hidden_at,
+            posts::deleted_at,
         ))
         .first(conn)
         .optional()
@@ -649,7 +653,7 @@ pub struct NewThread<'a> {
     pub city_id: Option<i64>,
     pub author_id: i64,
     pub title: &'a ThreadTitle,
-    pub body: &'a PostBody,
+    pub body: &'a CookedBody,
 }
 
 /// What a successful post write returns.
@@ -667,7 +671,6 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
 
 /// `create_thread`, inside the caller's transaction.
 pub fn create_thread_in(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult<Written> {
-    let html = markdown::cook(new.body.as_str());
     let at = now();
     let mut slug = slugify(new.title.as_str(), 80);
     if slug.is_empty() {
@@ -695,7 +698,7 @@ pub fn create_thread_in(conn: &mut DbConnection, new: NewThread<'_>) -> QueryRes
                 posts::number.eq(1),
                 posts::author_id.eq(new.author_id),
                 posts::body_md.eq(new.body.as_str()),
-                posts::body_html.eq(html.as_str()),
+                posts::body_html.eq(new.body.html()),
                 posts::created_at.eq(at),
             ))
             .returning(posts::id)
@@ -747,28 +750,38 @@ pub enum ReplyError {
     Db(#[from] diesel::result::Error),
 }
 
-/// Adds a reply at the end of a thread and updates every counter, in one transaction.
+/// A thread as a reply sees it: board, city, locked, slow mode minutes, hidden at.
+type ReplyTarget = (i64, Option<i64>, bool, i64, Option<NaiveDateTime>);
+
+/// Adds a reply at the end of a thread and updates every counter, in one transaction. `staff`
+/// (the board's staff) may reply in a locked, slowed or hidden thread.
 pub fn create_reply(
     conn: &mut DbConnection,
     thread_id: i64,
     author_id: i64,
-    body: &PostBody,
+    body: &CookedBody,
     staff: bool,
 ) -> Result<Written, ReplyError> {
-    let html = markdown::cook(body.as_str());
     let at = now();
     write_tx_posting(conn, |conn| {
-        let target: Option<(i64, Option<i64>, bool, i64)> = threads::table
+        let target: Option<ReplyTarget> = threads::table
             .filter(threads::id.eq(thread_id))
             .select((
                 threads::board_id,
                 threads::city_id,
                 threads::locked,
                 threads::slow_mode_minutes,
+                threads::hidden_at,
             ))
             .first(conn)
             .optional()?;
-        let (board_id, city_id, locked, slow_minutes) = target.ok_or(ReplyError::NotFound)?;
+        let (board_id, city_id, locked, slow_minutes, hidden_at) =
+            target.ok_or(ReplyError::NotFound)?;
+        // A hidden thread takes replies from the board's staff only; for anyone else it does
+        // not exist.
+        if hidden_at.is_some() && !staff {
+            return Err(ReplyError::NotFound);
+        }
         if locked && !staff {
             return Err(ReplyError::Locked);
         }
@@ -801,7 +814,7 @@ pub fn create_reply(
                 posts::number.eq(number),
                 posts::author_id.eq(author_id),
                 posts::body_md.eq(body.as_str()),
-                posts::body_html.eq(html.as_str()),
+                posts::body_html.eq(body.html()),
                 posts::created_at.eq(at),
             ))
             .returning(posts::id)
@@ -863,18 +876,20 @@ pub enum EditError {
     Db(#[from] diesel::result::Error),
 }
 
+/// Most revisions kept per post: storing a new one deletes those older than the latest ones.
+pub const MAX_REVISIONS: i64 = 50;
+
 /// Replaces a post's text (and the thread title for an opening post), keeping the previous
-/// version as a revision. `expected_version` guards against overwriting a concurrent edit.
+/// version as a revision (at most `MAX_REVISIONS` of them). `expected_version` guards against overwriting a concurrent edit.
 pub fn edit_post(
     conn: &mut DbConnection,
     post_id: i64,
     editor_id: i64,
     editor_is_staff: bool,
     expected_version: Option<i64>,
-    body: &PostBody,
+    body: &CookedBody,
     title: Option<&ThreadTitle>,
 ) -> Result<Written, EditError> {
-    let html = markdown::cook(body.as_str());
     let at = now();
     write_tx_posting(conn, |conn| {
         let current: Option<(i64, i64, i64, String, i64)> = posts::table
@@ -909,6 +924,22 @@ pub fn edit_post(
                 post_revisions::created_at.eq(at),
             ))
             .execute(conn)?;
+        // Only the latest revisions are kept.
+        let oldest_kept: Option<i64> = post_revisions::table
+            .filter(post_revisions::post_id.eq(post_id))
+            .order(post_revisions::version.desc())
+            .offset(MAX_REVISIONS - 1)
+            .select(post_revisions::version)
+            .first(conn)
+            .optional()?;
+        if let Some(oldest_kept) = oldest_kept {
+            diesel::delete(
+                post_revisions::table
+                    .filter(post_revisions::post_id.eq(post_id))
+                    .filter(post_revisions::version.lt(oldest_kept)),
+            )
+            .execute(conn)?;
+        }
         let updated = diesel::update(
             posts::table
                 .filter(posts::id.eq(post_id))
@@ -916,7 +947,7 @@ pub fn edit_post(
         )
         .set((
             posts::body_md.eq(body.as_str()),
-            posts::body_html.eq(html.as_str()),
+            posts::body_html.eq(body.html()),
             posts::version.eq(version + 1),
             posts::edited_at.eq(Some(at)),
         ))

@@ -7,15 +7,15 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::forum::domain::{
-    board_display_description, board_display_name, Cursor, PostBody, ThreadTitle,
+    board_display_description, board_display_name, CookedBody, Cursor, PostBody, ThreadTitle,
 };
 use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, Board, NewThread};
+use crate::forum::visibility::{self, Shown, AUTO_HIDE_REASON};
 use crate::gazetteer::{self as city_queries, City, Resolved};
 use crate::i18n::FluentArg;
 use crate::i18n::Lang;
 use crate::mail::Mailer;
-use crate::moderation::content::{self, Shown};
 use crate::notifications::queries as notification_queries;
 use crate::notifications::watch_json;
 use crate::notifications::Target;
@@ -244,6 +244,7 @@ async fn new_thread_submit(
     };
     let board_id = board.id;
     let config = ctx.config.get();
+    let body = CookedBody::cook(body).await?;
     let written = ctx
         .db
         .run(move |conn| {
@@ -330,9 +331,7 @@ async fn render_thread(
             .filter(|p| *p >= 1)
             .ok_or(AppError::NotFound)?,
     };
-    let per_page = ctx.settings.site.posts_per_page;
-    let first = (page - 1).saturating_mul(per_page) + 1;
-    let last = page.saturating_mul(per_page);
+    let per_page = ctx.settings.site.posts_per_page.max(1);
     let ticket = match ctx.cached_page(Scope::Thread(id)).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
@@ -342,10 +341,18 @@ async fn render_thread(
         .db
         .run(move |conn| {
             let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            if first > thread.post_count.max(1) {
+            // No statement for visitors and plain members.
+            let staff = visibility::is_board_staff(conn, reader.as_ref(), thread.board_id)?;
+            let reader_id = reader.as_ref().map(|v| v.user_id);
+            if !visibility::may_read_thread(&thread, reader_id, staff) {
                 return Err(AppError::NotFound);
             }
-            let posts = queries::posts_by_number(conn, id, first, last)?;
+            // A page past the last one does not exist (and bounds the arithmetic below).
+            if page > queries::last_page(thread.post_count, per_page) {
+                return Err(AppError::NotFound);
+            }
+            let first = (page - 1) * per_page + 1;
+            let posts = queries::posts_by_number(conn, id, first, first + per_page - 1)?;
             let (level, moderation) = match &reader {
                 Some(viewer) => {
                     if viewer.unread_notifications > 0 {
@@ -355,7 +362,7 @@ async fn render_thread(
                     let level =
                         notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
                     // The board's staff get the moderation tools (and the boards to move to).
-                    let boards = if content::is_board_staff(conn, Some(viewer), thread.board_id)? {
+                    let boards = if staff {
                         Some(queries::list_boards(conn)?)
                     } else {
                         None
@@ -369,9 +376,6 @@ async fn render_thread(
         .await?;
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
-    if !content::may_read_thread(&thread, reader_id, staff_here) {
-        return Err(AppError::NotFound);
-    }
     let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
     let last_page = queries::last_page(thread.post_count, per_page);
     let viewer = ctx.viewer.as_ref();
@@ -389,8 +393,8 @@ async fn render_thread(
             let can_edit = viewer
                 .map(|v| v.user_id == p.author_id || staff_here)
                 .unwrap_or(false);
-            let shown = content::shown(p, reader_id, staff_here);
-            let readable = matches!(shown, Shown::Visible | Shown::HiddenShown);
+            let shown = visibility::shown(p, reader_id, staff_here);
+            let readable = shown.readable();
             json!({
                 "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
                 "body_html": if readable { p.body_html.as_str() } else { "" },
@@ -400,7 +404,7 @@ async fn render_thread(
                 "hidden": shown == Shown::HiddenShown,
                 "hidden_reason": if shown == Shown::HiddenShown {
                     p.hidden_reason.as_deref().map(|r| {
-                        if r == crate::moderation::reports::AUTO_HIDE_REASON {
+                        if r == AUTO_HIDE_REASON {
                             ctx.t("post-hidden-by-reports")
                         } else {
                             r.to_owned()
@@ -496,13 +500,15 @@ async fn reply_page(
         Some(raw) => Some(parse_id(raw)?),
         None => None,
     };
+    let viewer = ctx.viewer.clone();
     let (thread, quoted) = ctx
         .db
         .run(move |conn| {
-            let thread = queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let thread = replyable_thread(conn, viewer.as_ref(), id)?;
             let quoted = match quote_id {
                 Some(post_id) => {
-                    let post = queries::editable_post(conn, post_id)?
+                    let post = visibility::readable_post(conn, viewer.as_ref(), post_id)?
+                        .map(|found| found.post)
                         .filter(|p| p.thread_id == id)
                         .ok_or(AppError::NotFound)?;
                     let author: String = crate::db::schema::users::table
@@ -553,6 +559,21 @@ async fn reply_page(
     )
 }
 
+/// A thread `viewer` may reply in, for the reply form: 404 when it does not exist or is hidden
+/// from them (a hidden thread takes replies from the board's staff only).
+fn replyable_thread(
+    conn: &mut crate::db::DbConnection,
+    viewer: Option<&crate::sessions::Viewer>,
+    id: i64,
+) -> Result<queries::Thread, AppError> {
+    match visibility::readable_thread(conn, viewer, id)? {
+        Some((thread, staff)) if visibility::may_write_in(thread.hidden_at.is_some(), staff) => {
+            Ok(thread)
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// Fields of the reply form.
 #[derive(Debug, Deserialize)]
 struct ReplyForm {
@@ -573,9 +594,10 @@ async fn reply_submit(
     let body = match PostBody::parse(&form.body) {
         Ok(b) => b,
         Err(e) => {
+            let who = viewer.clone();
             let thread = ctx
                 .db
-                .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+                .run(move |conn| replyable_thread(conn, Some(&who), id))
                 .await?;
             return ctx.render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -590,11 +612,13 @@ async fn reply_submit(
     };
     let author = viewer.user_id;
     let config = ctx.config.get();
+    let body = CookedBody::cook(body).await?;
+    let who = viewer.clone();
     let written = ctx
         .db
         .run(move |conn| {
-            let staff = content::is_thread_staff(conn, &viewer, id)?;
-            limits::check_new_post(conn, &config, &Poster::of(&viewer), body.as_str())?;
+            let staff = visibility::is_thread_staff(conn, &who, id)?;
+            limits::check_new_post(conn, &config, &Poster::of(&who), body.as_str())?;
             queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)
         })
         .await;
@@ -605,7 +629,7 @@ async fn reply_submit(
             // Refused by a posting limit or slow mode: the form comes back with the text kept.
             let thread = ctx
                 .db
-                .run(move |conn| queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+                .run(move |conn| replyable_thread(conn, Some(&viewer), id))
                 .await?;
             let status = actix_web::ResponseError::status_code(&e);
             let res = ctx.render_status(
@@ -632,9 +656,17 @@ async fn reply_submit(
 async fn post_redirect(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     let per_page = ctx.settings.site.posts_per_page;
+    let viewer = ctx.viewer.clone();
     let (thread_id, number) = ctx
         .db
-        .run(move |conn| queries::post_location(conn, id)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            let (thread_id, number) =
+                queries::post_location(conn, id)?.ok_or(AppError::NotFound)?;
+            // A post of a hidden thread has no address for those who may not read it.
+            visibility::readable_thread(conn, viewer.as_ref(), thread_id)?
+                .ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>((thread_id, number))
+        })
         .await?;
     let page = queries::last_page(number, per_page);
     Ok(see_other(&format!("/t/{thread_id}?page={page}#p{number}")))
@@ -647,18 +679,10 @@ async fn load_editable(
     viewer: &crate::sessions::Viewer,
 ) -> Result<queries::EditablePost, AppError> {
     let who = viewer.clone();
-    let (post, staff) = ctx
+    let (post, _) = ctx
         .db
-        .run(move |conn| {
-            let post = queries::editable_post(conn, id)?.ok_or(AppError::NotFound)?;
-            let staff =
-                post.author_id != who.user_id && content::may_edit_others_post(conn, &who, id)?;
-            Ok::<_, AppError>((post, staff))
-        })
+        .run(move |conn| Ok::<_, AppError>(visibility::editable_by(conn, &who, id)??))
         .await?;
-    if post.author_id != viewer.user_id && !staff {
-        return Err(AppError::Forbidden);
-    }
     Ok(post)
 }
 
@@ -752,10 +776,12 @@ async fn edit_submit(
     }
     let editor = viewer.user_id;
     let expected = form.version;
+    let body = CookedBody::cook(body).await?;
     let result = ctx
         .db
         .run(move |conn| {
-            let staff = content::may_edit_others_post(conn, &viewer, id)?;
+            let (_, staff) = visibility::editable_by(conn, &viewer, id)??;
+            limits::check_edit_rate(conn, &config, &Poster::of(&viewer), crate::db::now())?;
             Ok::<_, AppError>(queries::edit_post(
                 conn,
                 id,
@@ -766,7 +792,20 @@ async fn edit_submit(
                 title.as_ref(),
             ))
         })
-        .await?;
+        .await;
+    let result = match result {
+        Err(e @ AppError::PostingRate { .. }) => {
+            // Refused by the hourly limit: the form comes back with the text kept.
+            let status = actix_web::ResponseError::status_code(&e);
+            let res = render_form(
+                status,
+                json!({"body": e.message(ctx.lang), "title": null}),
+                Value::Null,
+            )?;
+            return Ok(with_retry_after(res, &e));
+        }
+        other => other?,
+    };
     match result {
         Ok(w) => {
             let page = queries::last_page(w.number, ctx.settings.site.posts_per_page);

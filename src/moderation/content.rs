@@ -1,125 +1,13 @@
 //! Hidden content: hiding and restoring posts (with a reason), deleting a post for good (its
-//! text and history go; the row stays so that numbering holds), and who may still read what is
-//! hidden (its author and the board's staff, marked as such; everyone else sees a placeholder, or
-//! a 404 for a hidden thread).
+//! text and history go; the row stays so that numbering holds). Who may still read what is
+//! hidden is the forum's rule, in `crate::forum::visibility`.
 
 use diesel::prelude::*;
 
-use super::policy::{self, Action, Actor, Target};
-use super::sanctions::moderated_boards;
+use super::policy::Action;
 use crate::audit;
 use crate::db::schema::{post_revisions, posts, threads};
 use crate::db::{write_tx, DbConnection};
-use crate::forum::queries::{PostView, Thread};
-use crate::sessions::{Role, Viewer};
-
-/// True when `viewer` is staff on `board_id` (reads the boards they moderate only if they
-/// moderate some).
-pub fn is_board_staff(
-    conn: &mut DbConnection,
-    viewer: Option<&Viewer>,
-    board_id: i64,
-) -> QueryResult<bool> {
-    let Some(v) = viewer else {
-        return Ok(false);
-    };
-    if v.role != Role::Member {
-        return Ok(true);
-    }
-    if !v.moderates_boards {
-        return Ok(false);
-    }
-    board_right(conn, v, board_id, Action::ViewHidden)
-}
-
-/// May this board moderator do `action` on this board? (Reads the boards they moderate.)
-fn board_right(
-    conn: &mut DbConnection,
-    v: &Viewer,
-    board_id: i64,
-    action: Action,
-) -> QueryResult<bool> {
-    let actor = Actor {
-        user_id: v.user_id,
-        role: v.role,
-        moderated_boards: moderated_boards(conn, v.user_id)?,
-    };
-    Ok(policy::check(Some(&actor), action, Target::Board(board_id)).is_ok())
-}
-
-/// True when `viewer` is staff on the board of thread `thread_id` (a locked thread or slow mode
-/// does not stop them). Looks the board up only for members who moderate some board.
-pub fn is_thread_staff(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    thread_id: i64,
-) -> QueryResult<bool> {
-    if viewer.role != Role::Member {
-        return Ok(true);
-    }
-    if !viewer.moderates_boards {
-        return Ok(false);
-    }
-    let board: Option<i64> = threads::table
-        .find(thread_id)
-        .select(threads::board_id)
-        .first(conn)
-        .optional()?;
-    match board {
-        Some(board_id) => is_board_staff(conn, Some(viewer), board_id),
-        None => Ok(false),
-    }
-}
-
-/// True when `viewer` may edit other people's posts in the thread of `post_id` (the board's
-/// staff). Looks the board up only for members who moderate some board.
-pub fn may_edit_others_post(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    post_id: i64,
-) -> QueryResult<bool> {
-    if viewer.role != Role::Member {
-        return Ok(true);
-    }
-    if !viewer.moderates_boards {
-        return Ok(false);
-    }
-    match post_target(conn, post_id)? {
-        Some(target) => board_right(conn, viewer, target.board_id, Action::EditPost),
-        None => Ok(false),
-    }
-}
-
-/// May this reader open the thread?
-pub fn may_read_thread(thread: &Thread, reader: Option<i64>, staff: bool) -> bool {
-    thread.hidden_at.is_none() || staff || reader == Some(thread.author_id)
-}
-
-/// How a post shows to one reader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shown {
-    /// As written.
-    Visible,
-    /// Hidden, but shown to its author or staff, marked.
-    HiddenShown,
-    /// Hidden: a placeholder instead of the text.
-    Placeholder,
-    /// Deleted for good.
-    Deleted,
-}
-
-/// How `post` shows to `reader`.
-pub fn shown(post: &PostView, reader: Option<i64>, staff: bool) -> Shown {
-    if post.deleted_at.is_some() {
-        Shown::Deleted
-    } else if post.hidden_at.is_none() {
-        Shown::Visible
-    } else if staff || reader == Some(post.author_id) {
-        Shown::HiddenShown
-    } else {
-        Shown::Placeholder
-    }
-}
 
 /// What a moderator does to a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

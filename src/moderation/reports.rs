@@ -16,6 +16,7 @@ use super::content::{self, PostAction, PostTarget};
 use crate::audit;
 use crate::db::schema::{posts, reports, sanctions, threads, users};
 use crate::db::DbConnection;
+use crate::forum::visibility::{self, AUTO_HIDE_REASON};
 use crate::mail::{Draft, Mailer};
 use crate::sessions::Role;
 use crate::site_config::SiteConfig;
@@ -161,7 +162,7 @@ pub fn readable_post(
     }
     let hidden_from_reader = (hidden_at.is_some() && author_id != reader.user_id)
         || (thread_hidden.is_some() && thread_author != reader.user_id);
-    if hidden_from_reader && !content::is_board_staff(conn, Some(reader), board_id)? {
+    if hidden_from_reader && !visibility::is_board_staff(conn, Some(reader), board_id)? {
         return Err(AppError::NotFound);
     }
     Ok(ReportedPost {
@@ -216,9 +217,6 @@ fn trusted_reporters(
         .count() as i64;
     Ok(trusted)
 }
-
-/// The mark an automatically hidden post carries as its reason (pages translate it).
-pub const AUTO_HIDE_REASON: &str = "auto:reports";
 
 fn hide_pending_review(
     conn: &mut DbConnection,

@@ -480,7 +480,7 @@ async fn post_history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, A
         .db
         .run(move |conn| {
             let target = content::post_target(conn, id)?.ok_or(AppError::NotFound)?;
-            if !content::is_board_staff(conn, viewer.as_ref(), target.board_id)? {
+            if !crate::forum::visibility::is_board_staff(conn, viewer.as_ref(), target.board_id)? {
                 return Err(if viewer.is_some() {
                     AppError::Forbidden
                 } else {

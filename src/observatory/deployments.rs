@@ -616,6 +616,8 @@ fn create_thread(
         snapshot.description.chars().take(2000).collect::<String>()
     ))
     .map_err(AppError::Invalid)?;
+    // A short generated text: cooked here, inside the caller's transaction.
+    let body = crate::forum::domain::CookedBody::new(body);
     let written = crate::forum::queries::create_thread_in(
         conn,
         crate::forum::queries::NewThread {

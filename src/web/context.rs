@@ -24,7 +24,7 @@ use crate::site_config::ConfigCache;
 use crate::templates::Templates;
 use crate::web::error::AppError;
 use crate::web::page_cache::PageCache;
-use crate::web::page_cache::{Scope, CSRF_MARKER};
+use crate::web::page_cache::Scope;
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
@@ -346,7 +346,7 @@ impl Ctx {
         match self.page_cache.get(&key, version) {
             Some(html) => Ok(Cached::Hit(self.html_response(
                 StatusCode::OK,
-                html.replace(CSRF_MARKER, self.csrf_token()),
+                html.replace(self.page_cache.csrf_marker(), self.csrf_token()),
             ))),
             None => Ok(Cached::Miss(Some(CacheTicket { version, key }))),
         }
@@ -362,11 +362,12 @@ impl Ctx {
         let Some(ticket) = ticket else {
             return self.render(template, data);
         };
+        let marker = self.page_cache.csrf_marker();
         let html: Arc<str> = self
             .templates
-            .render(template, self.page_data(data, CSRF_MARKER))?
+            .render(template, self.page_data(data, marker))?
             .into();
-        let page = html.replace(CSRF_MARKER, self.csrf_token());
+        let page = html.replace(marker, self.csrf_token());
         self.page_cache.put(ticket.key, ticket.version, html);
         Ok(self.html_response(StatusCode::OK, page))
     }

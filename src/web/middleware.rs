@@ -84,11 +84,19 @@ pub async fn around(
             }
         }
     }
-    if is_html && (has_session || headers.contains_key(header::SET_COOKIE)) {
+    if is_html {
+        // Every page carries the reader's CSRF token (in the layout's forms), signed in or not,
+        // cached or not: no shared cache may keep it, and none may serve it to another cookie.
+        // (`no-store` alone already keeps every cache off a signed-in member's pages.)
         headers.insert(
             header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
+            header::HeaderValue::from_static(if has_session {
+                "no-store"
+            } else {
+                "private, no-store"
+            }),
         );
+        headers.append(header::VARY, header::HeaderValue::from_static("Cookie"));
     }
     tracing::info!(
         method = %method,

@@ -4,7 +4,8 @@
 //! (its thread, board or city, moved by posting there; the site's activity version for the home
 //! page, the directory and profiles). Reading those versions back costs one statement, so every
 //! instance behind a proxy serves fresh pages; a hit skips the queries and the rendering. The
-//! visitor's own CSRF token is put in at serve time.
+//! visitor's own CSRF token is put in at serve time, in place of a marker drawn at random when
+//! the cache is made: nobody can write it into a post, so no user content is ever rewritten.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,9 +15,6 @@ use diesel::prelude::*;
 use crate::db::schema::{boards, cities, site_state, threads};
 use crate::db::DbConnection;
 use crate::on_backend;
-
-/// What stands in the cached HTML where the visitor's CSRF token goes.
-pub const CSRF_MARKER: &str = "__vigie_csrf_token__";
 
 /// The versions a page was rendered from.
 pub type Version = (i64, i64);
@@ -66,6 +64,7 @@ impl Scope {
 #[derive(Debug)]
 pub struct PageCache {
     budget: usize,
+    csrf_marker: String,
     inner: Mutex<Inner>,
 }
 
@@ -80,8 +79,15 @@ impl PageCache {
     pub fn new(budget: usize) -> Self {
         Self {
             budget,
+            csrf_marker: random_marker(),
             inner: Mutex::new(Inner::default()),
         }
+    }
+
+    /// What stands in the cached HTML where the visitor's CSRF token goes (random, secret, made
+    /// with the cache).
+    pub fn csrf_marker(&self) -> &str {
+        &self.csrf_marker
     }
 
     /// True when the cache is on.
@@ -119,6 +125,15 @@ impl PageCache {
     }
 }
 
+/// A marker of 128 random bits, in characters no template escapes.
+fn random_marker() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("vigie-csrf-{hex}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +154,12 @@ mod tests {
         }
         let inner = cache.inner.lock().expect("lock");
         assert!(inner.bytes <= 1000);
+    }
+
+    #[test]
+    fn csrf_markers_are_random() {
+        let (a, b) = (PageCache::new(0), PageCache::new(0));
+        assert_ne!(a.csrf_marker(), b.csrf_marker());
+        assert!(a.csrf_marker().len() >= 32);
     }
 }

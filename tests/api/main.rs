@@ -9,6 +9,7 @@ mod api;
 mod cli;
 mod compose;
 mod flow;
+mod forum_security;
 mod governance;
 mod health;
 mod mail;
