@@ -12,7 +12,7 @@ use crate::accounts::password::PasswordHasher;
 use crate::accounts::queries as account_queries;
 use crate::app::Application;
 use crate::db::{self, migrate, DbConnection};
-use crate::forum::domain::{validate_board, BoardForm};
+use crate::forum::boards::{validate_board, BoardForm};
 use crate::forum::queries as forum_queries;
 use crate::gazetteer::import;
 use crate::sessions::Role;

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::domain::{validate_board, BoardForm};
+use crate::forum::boards::{validate_board, BoardForm};
 use crate::forum::queries;
 use crate::mail::outbox;
 use crate::mail::Mailer;

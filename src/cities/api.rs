@@ -4,9 +4,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::domain::thread_item_json;
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page;
+use crate::forum::views::thread_item_json;
 use crate::gazetteer as queries;
 use crate::web::context::ApiCtx;
 use crate::web::error::AppError;

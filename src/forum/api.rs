@@ -4,10 +4,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::domain::{board_display_description, board_display_name, thread_item_json};
 use crate::forum::domain::{CookedBody, Cursor, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, NewThread};
+use crate::forum::views::{board_display_description, board_display_name, thread_item_json};
 use crate::forum::visibility::{self, Shown};
 use crate::gazetteer as city_queries;
 use crate::mail::Mailer;

@@ -1,12 +1,7 @@
-//! Validated forum values: thread titles, post bodies, slugs and list cursors.
+//! Validated forum values: thread titles, post bodies (and their cooked HTML) and list cursors.
 
 use chrono::{DateTime, NaiveDateTime};
 
-use serde::Deserialize;
-use serde_json::{json, Value};
-
-use crate::forum::queries::{Board, BoardFields, ThreadListItem};
-use crate::i18n::Lang;
 use crate::validation::{clean_text, FieldError};
 
 /// A thread title: 3 to 150 characters after trimming.
@@ -129,99 +124,6 @@ impl Cursor {
             id: id.parse().ok()?,
         })
     }
-}
-
-/// Board fields as typed in a form.
-#[derive(Debug, Deserialize, Default)]
-pub struct BoardForm {
-    #[serde(default)]
-    pub slug: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub name_en: String,
-    #[serde(default)]
-    pub description_en: String,
-}
-
-fn optional(s: &str) -> Option<String> {
-    let s = clean_text(s, true).trim().to_owned();
-    (!s.is_empty()).then_some(s)
-}
-
-/// Validates a board's fields (the slug only when `with_slug`).
-pub fn validate_board(form: &BoardForm, with_slug: bool) -> Result<BoardFields, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let slug = form.slug.trim().to_owned();
-    if with_slug
-        && (slug.is_empty()
-            || slug.len() > 60
-            || !slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            || slug.starts_with('-')
-            || slug.ends_with('-'))
-    {
-        errors.push(FieldError::new("slug", "error-slug-invalid"));
-    }
-    let name = clean_text(&form.name, false).trim().to_owned();
-    if name.is_empty() {
-        errors.push(FieldError::new("name", "error-name-empty"));
-    } else if name.chars().count() > 80 {
-        errors.push(FieldError::new("name", "error-name-long"));
-    }
-    let description = clean_text(&form.description, true).trim().to_owned();
-    if description.chars().count() > 500 || form.description_en.chars().count() > 500 {
-        errors.push(FieldError::new("description", "error-description-long"));
-    }
-    if form.name_en.chars().count() > 80 {
-        errors.push(FieldError::new("name", "error-name-long"));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(BoardFields {
-        slug,
-        name,
-        description,
-        name_en: optional(&form.name_en),
-        description_en: optional(&form.description_en),
-    })
-}
-
-/// A board's name in the reader's language.
-pub fn board_display_name(board: &Board, lang: Lang) -> String {
-    match (lang, &board.name_en) {
-        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-        _ => board.name.clone(),
-    }
-}
-
-/// A board's description in the reader's language.
-pub fn board_display_description(board: &Board, lang: Lang) -> String {
-    match (lang, &board.description_en) {
-        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-        _ => board.description.clone(),
-    }
-}
-
-/// The JSON form of a thread list item.
-pub fn thread_item_json(t: &ThreadListItem) -> Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "slug": t.slug,
-        "board": t.board_slug,
-        "city": t.city_slug,
-        "author": t.author,
-        "post_count": t.post_count,
-        "created_at": t.created_at,
-        "last_post_at": t.last_post_at,
-        "pinned": t.pinned,
-        "locked": t.locked,
-    })
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! page and API handler, here and in moderation, asks it.
 
 pub mod api;
+pub mod boards;
 pub mod domain;
 pub mod limits;
 pub mod profiles;
 pub mod queries;
 pub mod routes;
+pub mod views;
 pub mod visibility;

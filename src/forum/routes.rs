@@ -6,11 +6,10 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::forum::domain::{
-    board_display_description, board_display_name, CookedBody, Cursor, PostBody, ThreadTitle,
-};
+use crate::forum::domain::{CookedBody, Cursor, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
 use crate::forum::queries::{self, Board, NewThread};
+use crate::forum::views::{board_display_description, board_display_name};
 use crate::forum::visibility::{self, Shown, AUTO_HIDE_REASON};
 use crate::gazetteer::{self as city_queries, City, Resolved};
 use crate::i18n::FluentArg;

@@ -521,7 +521,7 @@ async fn users_page(ctx: Ctx, query: web::Query<UsersQuery>) -> Result<HttpRespo
             .map(|b| {
                 json!({
                     "slug": b.board.slug,
-                    "name": crate::forum::domain::board_display_name(&b.board, ctx.lang),
+                    "name": crate::forum::views::board_display_name(&b.board, ctx.lang),
                     "moderates": moderated.contains(&b.board.id),
                 })
             })

@@ -6,6 +6,7 @@ mod smtp;
 
 mod accounts;
 mod api;
+mod architecture;
 mod cli;
 mod compose;
 mod flow;

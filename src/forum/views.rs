@@ -1,0 +1,40 @@
+//! How forum rows look to readers: a board's name and description in the reader's language,
+//! a thread list item as the API's JSON. Pure functions of loaded rows.
+
+use serde_json::{json, Value};
+
+use crate::forum::queries::{Board, ThreadListItem};
+use crate::i18n::Lang;
+
+/// A board's name in the reader's language.
+pub fn board_display_name(board: &Board, lang: Lang) -> String {
+    match (lang, &board.name_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => board.name.clone(),
+    }
+}
+
+/// A board's description in the reader's language.
+pub fn board_display_description(board: &Board, lang: Lang) -> String {
+    match (lang, &board.description_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => board.description.clone(),
+    }
+}
+
+/// The JSON form of a thread list item.
+pub fn thread_item_json(t: &ThreadListItem) -> Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "slug": t.slug,
+        "board": t.board_slug,
+        "city": t.city_slug,
+        "author": t.author,
+        "post_count": t.post_count,
+        "created_at": t.created_at,
+        "last_post_at": t.last_post_at,
+        "pinned": t.pinned,
+        "locked": t.locked,
+    })
+}
