@@ -137,6 +137,9 @@ pub fn apply_post_in(
                     .execute(conn)?;
             }
         }
+        if action != PostAction::Restore {
+            crate::notifications::queries::mark_read_for_hidden(conn, Some(post.id), None)?;
+        }
         diesel::update(threads::table.find(post.thread_id))
             .set(threads::version.eq(threads::version + 1))
             .execute(conn)?;

@@ -229,6 +229,7 @@ fn hide_pending_review(
             posts::hidden_reason.eq(Some(AUTO_HIDE_REASON)),
         ))
         .execute(conn)?;
+    crate::notifications::queries::mark_read_for_hidden(conn, Some(post_id), None)?;
     let target = content::post_target(conn, post_id)?;
     if let Some(t) = target {
         diesel::update(threads::table.find(t.thread_id))

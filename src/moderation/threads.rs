@@ -311,6 +311,7 @@ pub fn apply(
                         threads::hidden_reason.eq(Some(reason)),
                     ))
                     .execute(conn)?;
+                crate::notifications::queries::mark_read_for_hidden(conn, None, Some(thread.id))?;
             }
             ThreadAction::Restore => {
                 diesel::update(row)

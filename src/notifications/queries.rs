@@ -92,6 +92,9 @@ pub fn list(
         .inner_join(posts::table.inner_join(users::table))
         .inner_join(threads::table)
         .filter(notifications::user_id.eq(user_id))
+        .filter(threads::hidden_at.is_null())
+        .filter(posts::hidden_at.is_null())
+        .filter(posts::deleted_at.is_null())
         .into_boxed();
     if let Some(before) = before {
         query = query.filter(notifications::id.lt(before));
@@ -110,6 +113,27 @@ pub fn list(
             notifications::read_at,
         ))
         .load(conn)
+}
+
+/// Marks read every notification about a post staff just hid or deleted, or about any post of a
+/// thread they hid (inside the moderation's transaction): the list no longer shows them, so the
+/// unread count must not either.
+pub fn mark_read_for_hidden(
+    conn: &mut DbConnection,
+    post_id: Option<i64>,
+    thread_id: Option<i64>,
+) -> QueryResult<usize> {
+    let now = crate::db::now();
+    let unread = notifications::table.filter(notifications::read_at.is_null());
+    match (post_id, thread_id) {
+        (Some(post), _) => diesel::update(unread.filter(notifications::post_id.eq(post)))
+            .set(notifications::read_at.eq(now))
+            .execute(conn),
+        (None, Some(thread)) => diesel::update(unread.filter(notifications::thread_id.eq(thread)))
+            .set(notifications::read_at.eq(now))
+            .execute(conn),
+        (None, None) => Ok(0),
+    }
 }
 
 /// Marks every notification of the user as read.

@@ -365,3 +365,103 @@ async fn a_post_keeps_at_most_its_fifty_latest_revisions() {
     assert!(!history.body.contains("Retouche numéro 4."));
     assert!(!history.body.contains("Texte d’origine"));
 }
+
+/// A notification about a post a moderator hid (or in a thread they hid) leaves the list and the
+/// unread count: the notifications page must not show the title or author of hidden content.
+#[tokio::test]
+async fn notifications_about_hidden_content_leave_the_list_and_the_count() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let alice = app.api_user("alice_notif").await;
+    let bob = app.api_user("bob_notif").await;
+    let thread = app
+        .api(
+            Method::POST,
+            "/api/v1/boards/general/threads",
+            Some(&alice),
+            Some(json!({"title": "Caméras au marché", "body": "Qui en sait plus ?"})),
+        )
+        .await;
+    assert_eq!(thread.status, StatusCode::CREATED, "{}", thread.body);
+    let thread_id = thread.json()["id"].as_i64().expect("thread id");
+    let mut replies = Vec::new();
+    for body in ["Première réponse", "Seconde réponse"] {
+        let reply = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/threads/{thread_id}/posts"),
+                Some(&bob),
+                Some(json!({ "body": body })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        replies.push(reply.json()["id"].as_i64().expect("reply id"));
+    }
+    app.settle(&admin).await;
+    let listed = |page: &Page| -> Vec<i64> {
+        page.json()["notifications"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|n| n["post_id"].as_i64())
+            .collect()
+    };
+    let unread = |page: &Page| -> usize {
+        page.json()["notifications"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter(|n| n["unread"] == json!(true))
+            .count()
+    };
+    let before = app
+        .api(Method::GET, "/api/v1/notifications", Some(&alice), None)
+        .await;
+    assert_eq!(
+        listed(&before),
+        vec![replies[1], replies[0]],
+        "{}",
+        before.body
+    );
+
+    let hide = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/posts/{}/moderate", replies[0]),
+            Some(&admin),
+            Some(json!({"action": "hide", "reason": "hors sujet"})),
+        )
+        .await;
+    assert_eq!(hide.status, StatusCode::OK, "{}", hide.body);
+    let after_post = app
+        .api(Method::GET, "/api/v1/notifications", Some(&alice), None)
+        .await;
+    assert_eq!(listed(&after_post), vec![replies[1]], "{}", after_post.body);
+    assert_eq!(unread(&after_post), 1);
+
+    let hide_thread = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread_id}/moderate"),
+            Some(&admin),
+            Some(json!({"action": "hide", "reason": "doublon"})),
+        )
+        .await;
+    assert_eq!(hide_thread.status, StatusCode::OK, "{}", hide_thread.body);
+    let after_thread = app
+        .api(Method::GET, "/api/v1/notifications", Some(&alice), None)
+        .await;
+    assert!(listed(&after_thread).is_empty(), "{}", after_thread.body);
+    // The badge on every page counts what the list shows: nothing unread is left.
+    let alice_browser = browser();
+    app.login_with(&alice_browser, "alice_notif").await;
+    let home = app.get_with(&alice_browser, "/notifications").await;
+    assert!(
+        !home.body.contains("Caméras au marché"),
+        "the hidden thread's title is not shown"
+    );
+    assert!(
+        !home.body.contains("class=\"count\""),
+        "no unread count is shown"
+    );
+}
