@@ -197,6 +197,7 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(FieldError::new("description", "error-deployment-too-long"));
     }
+    crate::markdown::check_nesting(&description, "description")?;
     if input.sources.len() > MAX_SOURCES {
         return Err(FieldError::new("sources", "error-deployment-too-many"));
     }
