@@ -24,7 +24,12 @@ fn record(title: &str, company: &str) -> Value {
 /// Proposes `body` as `member`; returns the new deployment's id.
 async fn propose(app: &TestApp, member: &str, body: Value) -> i64 {
     let res = app
-        .api(Method::POST, "/api/v1/deployments", Some(member), Some(body))
+        .api(
+            Method::POST,
+            "/api/v1/deployments",
+            Some(member),
+            Some(body),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     res.json()["id"].as_i64().expect("deployment id")
@@ -181,7 +186,12 @@ async fn a_deployment_description_nested_too_deep_is_refused_naming_the_field() 
     let mut body = record("Caméras du port", "Briefcam");
     body["description"] = json!("> ".repeat(40) + "trop profond");
     let res = app
-        .api(Method::POST, "/api/v1/deployments", Some(&member), Some(body))
+        .api(
+            Method::POST,
+            "/api/v1/deployments",
+            Some(&member),
+            Some(body),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert_eq!(res.json()["error"]["code"], "validation_failed");
@@ -223,7 +233,12 @@ async fn the_csv_export_never_hands_a_spreadsheet_a_formula() {
 
     // The JSON API and the GeoJSON export carry the text as it was written.
     let res = app
-        .api(Method::GET, &format!("/api/v1/deployments/{id}"), None, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/deployments/{id}"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let json = res.json();
@@ -233,4 +248,70 @@ async fn the_csv_export_never_hands_a_spreadsheet_a_formula() {
     let properties = &geo["features"][0]["properties"];
     assert_eq!(properties["title"], title, "{geo}");
     assert_eq!(properties["companies"], json!(["+cmd"]), "{geo}");
+}
+
+#[tokio::test]
+async fn concurrent_proposals_each_get_back_their_own_deployment_and_revision() {
+    let app = TestApp::spawn().await;
+    let mut members = Vec::new();
+    for i in 0..8 {
+        let name = format!("proposante{i}");
+        let token = app.api_user(&name).await;
+        members.push((name, token));
+    }
+    // Eight members propose at the same moment; the first of them also proposes three more.
+    let mut proposals: Vec<(String, String)> = members
+        .iter()
+        .map(|(name, token)| (token.clone(), format!("Caméras vues par {name}")))
+        .collect();
+    for n in 0..3 {
+        proposals.push((members[0].1.clone(), format!("Autre dossier numéro {n}")));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (token, title) in proposals {
+        let client = reqwest::Client::new();
+        let url = app.url("/api/v1/deployments");
+        tasks.spawn(async move {
+            let res = client
+                .post(url)
+                .bearer_auth(&token)
+                .json(&record(&title, "Briefcam"))
+                .send()
+                .await
+                .expect("proposal");
+            let status = res.status();
+            let body: Value = res.json().await.expect("JSON answer");
+            (token, title, status, body)
+        });
+    }
+    let mut ids = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (token, title, status, body) = done.expect("proposal task");
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["id"].as_i64().expect("id");
+        let revision = body["revision_id"].as_i64().expect("revision id");
+        // The id answered is the proposer's own deployment, and the revision is its revision.
+        let res = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/deployments/{id}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let shown = res.json();
+        assert_eq!(shown["title"], title.as_str(), "{shown}");
+        let revisions: Vec<i64> = shown["revisions"]
+            .as_array()
+            .expect("revisions")
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        assert_eq!(revisions, [revision], "{shown}");
+        ids.push(id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 11, "every proposal made its own deployment");
 }
