@@ -3,12 +3,22 @@
 //!
 //! `SafeHtml` can only be made here (or read back from the database, where only the cook wrote
 //! it), and it is the only value templates print unescaped.
+//!
+//! The cook's cost stays linear in the text's length: block quotes and lists nested deeper than
+//! [`MAX_NESTING`] (which would make the HTML sanitiser's tree building quadratic: a line of
+//! 50,000 `>` took seconds) are refused by [`check_nesting`] when the text is written, and never
+//! parsed as Markdown by [`cook`].
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
+
+use crate::validation::FieldError;
+
+/// Deepest nesting of block quotes and lists a text may have.
+pub const MAX_NESTING: usize = 32;
 
 /// HTML that went through the sanitiser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,15 +125,55 @@ fn local_links_only(url: &str) -> Option<std::borrow::Cow<'_, str>> {
     ((local_path || fragment) && !url.contains(':') && !url.contains('\\')).then(|| url.into())
 }
 
-/// Renders Markdown (CommonMark with tables, strikethrough and task lists) and sanitises it.
-pub fn cook(markdown: &str) -> SafeHtml {
+fn options() -> Options {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_TASKLISTS);
-    let parser = Parser::new_ext(markdown, options);
+    options
+}
+
+/// Whether `events` nest block quotes and lists deeper than [`MAX_NESTING`] (one linear pass).
+fn too_deep<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> bool {
+    let mut depth = 0usize;
+    for event in events {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return true;
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Refuses Markdown whose block quotes and lists nest deeper than [`MAX_NESTING`]; the error
+/// names `field`. Every text that will be cooked goes through this when it is written.
+pub fn check_nesting(markdown: &str, field: &'static str) -> Result<(), FieldError> {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    if too_deep(&events) {
+        return Err(FieldError::new(field, "error-markdown-too-deep"));
+    }
+    Ok(())
+}
+
+/// Renders Markdown (CommonMark with tables, strikethrough and task lists) and sanitises it.
+///
+/// Text nested deeper than [`MAX_NESTING`] (which `check_nesting` keeps out of the database) is
+/// shown as escaped source in a `<pre>` instead, so cooking stays linear whatever the input.
+pub fn cook(markdown: &str) -> SafeHtml {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    if too_deep(&events) {
+        return SafeHtml(format!("<pre>{}</pre>", ammonia::clean_text(markdown)));
+    }
     let mut raw = String::with_capacity(markdown.len() + markdown.len() / 4);
-    html::push_html(&mut raw, parser);
+    html::push_html(&mut raw, events.into_iter());
     SafeHtml(sanitizer().clean(&raw).to_string())
 }
 
@@ -157,5 +207,29 @@ mod tests {
         let html = cook("<img src=x onerror=alert(1)><svg onload=alert(1)></svg>");
         assert!(!html.as_str().contains("onerror"));
         assert!(!html.as_str().contains("<svg"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deepest_allowed = format!("{} x", ">".repeat(MAX_NESTING));
+        assert!(check_nesting(&deepest_allowed, "body").is_ok());
+        assert_eq!(
+            cook(&deepest_allowed)
+                .as_str()
+                .matches("<blockquote>")
+                .count(),
+            MAX_NESTING
+        );
+        let too_deep = format!("{} x", "> ".repeat(MAX_NESTING + 1));
+        assert_eq!(
+            check_nesting(&too_deep, "description"),
+            Err(FieldError::new("description", "error-markdown-too-deep"))
+        );
+        let lists = "1. ".repeat(MAX_NESTING + 1);
+        assert!(check_nesting(&lists, "body").is_err());
+        let html = cook(&format!("{too_deep}<script>"));
+        assert!(html.as_str().starts_with("<pre>"));
+        assert!(!html.as_str().contains("<blockquote>"));
+        assert!(!html.as_str().contains("<script"));
     }
 }

@@ -293,6 +293,7 @@ error-title-short = The title must be at least 3 characters long.
 error-title-long = The title cannot be longer than 150 characters.
 error-body-empty = The message cannot be empty.
 error-body-long = The message is too long (50,000 characters at most).
+error-markdown-too-deep = Quotes or lists are nested too deeply (32 levels at most).
 error-city-unknown = No city matches. Try its full name or its identifier, e.g. “paris”.
 error-city-ambiguous = Several cities have that name: pick one by its identifier.
 error-board-unknown = This board does not exist.

@@ -295,6 +295,7 @@ error-title-short = Le titre doit comporter au moins 3 caractères.
 error-title-long = Le titre ne peut pas dépasser 150 caractères.
 error-body-empty = Le message ne peut pas être vide.
 error-body-long = Le message est trop long (50 000 caractères au maximum).
+error-markdown-too-deep = Les citations ou les listes sont trop imbriquées (32 niveaux au maximum).
 error-city-unknown = Aucune ville ne correspond. Essayez son nom complet ou son identifiant, par exemple « paris ».
 error-city-ambiguous = Plusieurs villes portent ce nom : choisissez-en une par son identifiant.
 error-board-unknown = Ce forum n’existe pas.

@@ -219,7 +219,7 @@ pub fn create_invite(
     }
     let secret = new_token();
     let now = crate::db::now();
-    diesel::insert_into(invites::table)
+    let id: i64 = diesel::insert_into(invites::table)
         .values((
             invites::token_hash.eq(hash_token(&secret)),
             invites::created_by.eq(Some(created_by)),
@@ -228,11 +228,8 @@ pub fn create_invite(
             invites::expires_at.eq(now + chrono::Duration::days(days)),
             invites::created_at.eq(now),
         ))
-        .execute(conn)?;
-    let id: i64 = invites::table
-        .filter(invites::token_hash.eq(hash_token(&secret)))
-        .select(invites::id)
-        .first(conn)?;
+        .returning(invites::id)
+        .get_result(conn)?;
     let label = if note.is_empty() {
         format!("#{id}")
     } else {

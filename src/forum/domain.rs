@@ -46,6 +46,7 @@ impl PostBody {
         if body.chars().count() > MAX_BODY_CHARS {
             return Err(FieldError::new("body", "error-body-long"));
         }
+        crate::markdown::check_nesting(&body, "body")?;
         Ok(PostBody(body))
     }
 

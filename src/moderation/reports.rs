@@ -91,7 +91,7 @@ pub fn file(
         if post.author_id == reporter.user_id {
             return Err(AppError::Refused("error-report-own"));
         }
-        diesel::insert_into(reports::table)
+        let id: i64 = diesel::insert_into(reports::table)
             .values((
                 reports::post_id.eq(post_id),
                 reports::reporter_id.eq(reporter.user_id),
@@ -99,13 +99,8 @@ pub fn file(
                 reports::body.eq(&report.body),
                 reports::created_at.eq(now),
             ))
-            .execute(conn)?;
-        let id: i64 = reports::table
-            .filter(reports::post_id.eq(post_id))
-            .filter(reports::reporter_id.eq(reporter.user_id))
-            .filter(reports::resolved_at.is_null())
-            .select(reports::id)
-            .first(conn)?;
+            .returning(reports::id)
+            .get_result(conn)?;
         // Once staff dismissed reports on a post, they have judged it: reports still reach the
         // queue, but no longer hide it on their own.
         let auto_hidden = post.hidden_at.is_none()

@@ -146,11 +146,8 @@ pub fn company_id_for(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
             companies::name_key.eq(&key),
             companies::created_at.eq(crate::db::now()),
         ))
-        .execute(conn)?;
-    companies::table
-        .filter(companies::name_key.eq(&key))
-        .select(companies::id)
-        .first(conn)
+        .returning(companies::id)
+        .get_result(conn)
 }
 
 /// A company in the list, with its number of published deployments.

@@ -7,7 +7,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{
@@ -188,6 +187,7 @@ pub fn validate(input: &Snapshot) -> Result<Snapshot, FieldError> {
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(FieldError::new("description", "error-deployment-too-long"));
     }
+    crate::markdown::check_nesting(&description, "description")?;
     if input.sources.len() > MAX_SOURCES {
         return Err(FieldError::new("sources", "error-deployment-too-many"));
     }
@@ -327,7 +327,7 @@ fn insert_revision(
 ) -> Result<i64, AppError> {
     let now = crate::db::now();
     let json = serde_json::to_string(snapshot).map_err(AppError::internal)?;
-    diesel::insert_into(deployment_revisions::table)
+    Ok(diesel::insert_into(deployment_revisions::table)
         .values((
             deployment_revisions::deployment_id.eq(deployment_id),
             deployment_revisions::author_id.eq(Some(author_id)),
@@ -336,12 +336,42 @@ fn insert_revision(
             deployment_revisions::note.eq(note),
             deployment_revisions::created_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(deployment_revisions::table
-        .filter(deployment_revisions::deployment_id.eq(deployment_id))
-        .order(deployment_revisions::id.desc())
-        .select(deployment_revisions::id)
-        .first(conn)?)
+        .returning(deployment_revisions::id)
+        .get_result(conn)?)
+}
+
+/// The columns of a deployment that a snapshot sets, for both the first insert and every
+/// publication (`ended: None` writes NULL).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = deployments, treat_none_as_null = true)]
+struct RecordFields<'a> {
+    city_id: i64,
+    technology_id: i64,
+    title: &'a str,
+    title_key: String,
+    status: &'a str,
+    started: &'a str,
+    ended: Option<&'a str>,
+    funding: &'a str,
+    description_md: &'a str,
+    description_html: String,
+}
+
+impl<'a> RecordFields<'a> {
+    fn of(snapshot: &'a Snapshot, technology_id: i64, city_id: i64) -> Self {
+        RecordFields {
+            city_id,
+            technology_id,
+            title: &snapshot.title,
+            title_key: title_key(&snapshot.title),
+            status: &snapshot.status,
+            started: &snapshot.started,
+            ended: snapshot.ended.as_deref(),
+            funding: &snapshot.funding,
+            description_md: &snapshot.description,
+            description_html: crate::markdown::cook(&snapshot.description).into_string(),
+        }
+    }
 }
 
 /// Proposes a new deployment (inside a transaction): an unpublished record and its first,
@@ -354,28 +384,15 @@ pub fn propose_new(
     let (technology_id, city_id) = resolve(conn, &mut snapshot)?;
     let possible_duplicates = duplicates(conn, city_id, technology_id, &snapshot.title, None)?;
     let now = crate::db::now();
-    diesel::insert_into(deployments::table)
+    let deployment_id: i64 = diesel::insert_into(deployments::table)
         .values((
-            deployments::city_id.eq(city_id),
-            deployments::technology_id.eq(technology_id),
-            deployments::title.eq(&snapshot.title),
-            deployments::title_key.eq(title_key(&snapshot.title)),
-            deployments::status.eq(&snapshot.status),
-            deployments::started.eq(&snapshot.started),
-            deployments::ended.eq(&snapshot.ended),
-            deployments::funding.eq(&snapshot.funding),
-            deployments::description_md.eq(&snapshot.description),
-            deployments::description_html.eq(crate::markdown::cook(&snapshot.description).as_str()),
+            RecordFields::of(&snapshot, technology_id, city_id),
             deployments::proposed_by.eq(Some(author_id)),
             deployments::created_at.eq(now),
             deployments::updated_at.eq(now),
         ))
-        .execute(conn)?;
-    let deployment_id: i64 = deployments::table
-        .filter(deployments::proposed_by.eq(Some(author_id)))
-        .order(deployments::id.desc())
-        .select(deployments::id)
-        .first(conn)?;
+        .returning(deployments::id)
+        .get_result(conn)?;
     let revision_id = insert_revision(conn, deployment_id, author_id, PENDING, &snapshot, "")?;
     Ok(Proposed {
         deployment_id,
@@ -451,14 +468,14 @@ pub fn review(
     reason: &str,
     board_slug: &str,
 ) -> Result<Reviewed, AppError> {
-    let pending: Option<(i64, String)> = deployment_revisions::table
+    let mut pending = deployment_revisions::table
         .filter(deployment_revisions::deployment_id.eq(deployment_id))
         .filter(deployment_revisions::state.eq(PENDING))
-        .filter(
-            deployment_revisions::id
-                .eq(revision_id.unwrap_or(0))
-                .or(revision_id.is_none().into_sql::<Bool>()),
-        )
+        .into_boxed();
+    if let Some(id) = revision_id {
+        pending = pending.filter(deployment_revisions::id.eq(id));
+    }
+    let pending: Option<(i64, String)> = pending
         .order(deployment_revisions::id.asc())
         .select((deployment_revisions::id, deployment_revisions::snapshot))
         .first(conn)
@@ -532,16 +549,7 @@ fn apply(
     let (was_published, old_city) = before.ok_or(AppError::NotFound)?;
     diesel::update(deployments::table.find(deployment_id))
         .set((
-            deployments::city_id.eq(city_id),
-            deployments::technology_id.eq(technology_id),
-            deployments::title.eq(&snapshot.title),
-            deployments::title_key.eq(title_key(&snapshot.title)),
-            deployments::status.eq(&snapshot.status),
-            deployments::started.eq(&snapshot.started),
-            deployments::ended.eq(&snapshot.ended),
-            deployments::funding.eq(&snapshot.funding),
-            deployments::description_md.eq(&snapshot.description),
-            deployments::description_html.eq(crate::markdown::cook(&snapshot.description).as_str()),
+            RecordFields::of(snapshot, technology_id, city_id),
             deployments::updated_at.eq(now),
             deployments::published_at.eq(Some(was_published.unwrap_or(now))),
             deployments::version.eq(deployments::version + 1),
@@ -651,7 +659,7 @@ pub fn revert(
         .optional()?;
     let json = json.ok_or(AppError::NotFound)?;
     let snapshot: Snapshot = serde_json::from_str(&json).map_err(AppError::internal)?;
-    insert_revision(
+    let newest = insert_revision(
         conn,
         deployment_id,
         reviewer_id,
@@ -659,11 +667,6 @@ pub fn revert(
         &snapshot,
         &format!("revert:{to_revision}"),
     )?;
-    let newest: i64 = deployment_revisions::table
-        .filter(deployment_revisions::deployment_id.eq(deployment_id))
-        .order(deployment_revisions::id.desc())
-        .select(deployment_revisions::id)
-        .first(conn)?;
     review(
         conn,
         reviewer_id,
@@ -945,16 +948,6 @@ impl Filters {
     }
 }
 
-/// `column = value` when the filter has a value, else no condition (queries cannot be boxed
-/// on the multi-backend connection, so an absent filter is a bound `true`).
-macro_rules! optional_eq {
-    ($column:expr, $value:expr) => {
-        $column
-            .eq($value.clone().unwrap_or_default())
-            .or($value.is_none().into_sql::<Bool>())
-    };
-}
-
 /// Every published deployment matching the filters, newest change first, after the `before`
 /// cursor (an update time and id), at most `limit`; with companies and sources.
 pub fn published(
@@ -980,20 +973,31 @@ pub fn published(
         .and_then(|d| d.and_hms_opt(23, 59, 59))
         .unwrap_or_default();
     let (before_at, before_id) = before.unwrap_or((far_future, i64::MAX));
-    let rows: Vec<DeploymentRow> = deployments::table
+    let mut query = deployments::table
         .inner_join(technologies::table)
         .inner_join(cities::table)
         .filter(deployments::published_at.is_not_null())
-        .filter(optional_eq!(technologies::slug, f.technology))
-        .filter(optional_eq!(deployments::status, f.status))
-        .filter(optional_eq!(cities::country, f.country))
-        .filter(optional_eq!(cities::admin1, f.region))
-        .filter(optional_eq!(cities::slug, f.city))
-        .filter(
-            deployments::id
-                .eq_any(company_ids.clone().unwrap_or_default())
-                .or(company_ids.is_none().into_sql::<Bool>()),
-        )
+        .into_boxed();
+    // Each filter adds a condition only when it is given.
+    if let Some(technology) = f.technology {
+        query = query.filter(technologies::slug.eq(technology));
+    }
+    if let Some(status) = f.status {
+        query = query.filter(deployments::status.eq(status));
+    }
+    if let Some(country) = f.country {
+        query = query.filter(cities::country.eq(country));
+    }
+    if let Some(region) = f.region {
+        query = query.filter(cities::admin1.eq(region));
+    }
+    if let Some(city) = f.city {
+        query = query.filter(cities::slug.eq(city));
+    }
+    if let Some(ids) = company_ids {
+        query = query.filter(deployments::id.eq_any(ids));
+    }
+    let rows: Vec<DeploymentRow> = query
         .filter(
             deployments::updated_at
                 .lt(before_at)

@@ -120,30 +120,42 @@ pub fn timestamp(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// A text cell that a spreadsheet will not run as a formula (OWASP's rule against CSV
+/// injection): text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+/// `'`. Numbers (id, coordinates) are written as they are.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The rows as CSV: the [`CSV_COLUMNS`] header, then one record per row; list fields are joined
-/// with [`LIST_SEPARATOR`], an absent end date is an empty cell.
+/// with [`LIST_SEPARATOR`], an absent end date is an empty cell, and text cells that a
+/// spreadsheet would read as a formula are prefixed with `'` (see [`text_cell`]).
 pub fn csv(rows: &[Row]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_COLUMNS)?;
     for row in rows {
         writer.write_record([
             row.id.to_string(),
-            row.url.clone(),
-            row.title.clone(),
-            row.technology.clone(),
-            row.technology_name.clone(),
-            row.status.clone(),
-            row.started.clone(),
-            row.ended.clone().unwrap_or_default(),
-            row.city.clone(),
-            row.city_name.clone(),
-            row.country.clone(),
-            row.region.clone(),
+            text_cell(&row.url),
+            text_cell(&row.title),
+            text_cell(&row.technology),
+            text_cell(&row.technology_name),
+            text_cell(&row.status),
+            text_cell(&row.started),
+            text_cell(row.ended.as_deref().unwrap_or_default()),
+            text_cell(&row.city),
+            text_cell(&row.city_name),
+            text_cell(&row.country),
+            text_cell(&row.region),
             row.latitude.to_string(),
             row.longitude.to_string(),
-            row.companies.join(LIST_SEPARATOR),
-            row.funding.clone(),
-            row.sources.join(LIST_SEPARATOR),
+            text_cell(&row.companies.join(LIST_SEPARATOR)),
+            text_cell(&row.funding),
+            text_cell(&row.sources.join(LIST_SEPARATOR)),
             timestamp(row.published_at),
             timestamp(row.updated_at),
         ])?;
@@ -395,6 +407,28 @@ mod tests {
         assert_eq!(&records[1][14], "");
         // Nothing but the header for no rows.
         assert_eq!(csv(&[]).expect("CSV").lines().count(), 1);
+    }
+
+    #[test]
+    fn csv_cells_are_never_formulas() {
+        let mut row = rows().remove(0);
+        row.title = "=HYPERLINK(\"http://evil\",\"x\")".into();
+        row.companies = vec!["+cmd".into(), "Acme".into()];
+        row.funding = "-2+3".into();
+        row.city_name = "@SUM(A1)".into();
+        row.technology_name = "\tx".into();
+        row.region = "\rx".into();
+        row.longitude = -1.5;
+        let text = csv(&[row]).expect("CSV");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let record = reader.records().next().expect("a record").expect("CSV");
+        assert_eq!(&record[2], "'=HYPERLINK(\"http://evil\",\"x\")");
+        assert_eq!(&record[4], "'\tx");
+        assert_eq!(&record[9], "'@SUM(A1)");
+        assert_eq!(&record[11], "'\rx");
+        assert_eq!(&record[13], "-1.5", "numbers stay numbers");
+        assert_eq!(&record[14], "'+cmd | Acme");
+        assert_eq!(&record[15], "'-2+3");
     }
 
     #[test]
