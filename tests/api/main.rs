@@ -10,6 +10,7 @@ mod cli;
 mod compose;
 mod flow;
 mod governance;
+mod hardening;
 mod health;
 mod mail;
 mod manifesto;
