@@ -58,6 +58,16 @@ async fn reload_config(state: web::Data<AppState>) -> Result<(), String> {
     .map_err(|e| e.to_string())?
 }
 
+/// Forgets, every minute, the throttle keys whose allowance is whole again.
+async fn prune_throttles(state: web::Data<AppState>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        state.throttles.retain_recent();
+    }
+}
+
 /// How often each instance reads the administrators' settings again.
 const CONFIG_REFRESH: Duration = Duration::from_secs(5);
 
@@ -215,6 +225,7 @@ impl Application {
         if backend == db::Backend::Sqlite {
             tokio::spawn(checkpoint_every_second(checkpoint_pool));
         }
+        tokio::spawn(prune_throttles(config_state.clone()));
         tokio::spawn(refresh_config(config_state));
         tokio::spawn(crate::mail::worker::run(worker_state));
         Ok(Application {

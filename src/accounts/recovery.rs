@@ -509,7 +509,7 @@ async fn reset_submit(
             write_tx_private(conn, |conn| {
                 let now = crate::db::now();
                 let Some((user_id, _)) = tokens::consume(conn, &token, Purpose::Reset, now)? else {
-                    return Ok::<_, AppError>(false);
+                    return Ok::<_, AppError>(None);
                 };
                 diesel::update(users::table.find(user_id))
                     .set(users::password_hash.eq(&hash))
@@ -527,13 +527,16 @@ async fn reset_submit(
                 if let Some(account) = account_by_id(conn, user_id)? {
                     queue_password_changed(&state, conn, &account)?;
                 }
-                Ok(true)
+                Ok(Some(user_id))
             })
         })
         .await?;
-    if !done {
+    let Some(user_id) = done else {
         return invalid_reset_link(&ctx);
-    }
+    };
+    // The owner proved it through the mailed link: whatever failed attempts locked the account
+    // (someone else's guesses included) no longer keep them out.
+    crate::accounts::routes::forget_failures(&ctx.state, user_id);
     ctx.state.mailer.wake();
     tracing::info!("password reset");
     notice(

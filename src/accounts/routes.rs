@@ -393,8 +393,33 @@ pub enum LoginOutcome {
     Pending,
 }
 
-/// Checks credentials with throttling per (account, client) and per client. The same work is
-/// done whether or not the account exists.
+/// The login throttle's key for one account and client (an unknown login is keyed by what was
+/// typed); every key of an account starts with `user:{id}|`, so a reset can clear them all.
+fn login_account_key(account: Option<i64>, login: &str, client: &str) -> String {
+    match account {
+        Some(id) => format!("user:{id}|{client}"),
+        None => format!(
+            "login:{}|{client}",
+            crate::accounts::domain::username_key(login)
+        ),
+    }
+}
+
+/// Forgets an account's failed logins and failed re-authentications (after a password reset
+/// through the mailed link: the owner must be able to log in at once).
+pub fn forget_failures(state: &AppState, user_id: i64) {
+    state
+        .throttles
+        .login_account
+        .clear_prefix(&format!("user:{user_id}|"));
+    state
+        .throttles
+        .reauth_account
+        .clear(&format!("user:{user_id}"));
+}
+
+/// Checks credentials with throttling per client first, then per (account, client). The same
+/// work is done whether or not the account exists.
 pub async fn check_login(
     state: &web::Data<AppState>,
     db: &crate::db::Db,
@@ -402,15 +427,17 @@ pub async fn check_login(
     login: &str,
     password: &str,
 ) -> Result<LoginOutcome, AppError> {
-    let login_key = crate::accounts::domain::username_key(login);
-    let account_key = format!("{login_key}|{client}");
     let client_key = format!("login:{client}");
     let throttles = &state.throttles;
-    let blocked = throttles
-        .login_account
-        .blocked_for(&account_key)
-        .or_else(|| throttles.login_client.blocked_for(&client_key));
-    if let Some(retry_after) = blocked {
+    if let Some(retry_after) = throttles.login_client.blocked_for(&client_key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let lookup = login.trim().to_owned();
+    let record = db
+        .run(move |conn| queries::find_for_login(conn, &lookup).map_err(AppError::from))
+        .await?;
+    let account_key = login_account_key(record.as_ref().map(|r| r.id), login, client);
+    if let Some(retry_after) = throttles.login_account.blocked_for(&account_key) {
         return Err(AppError::TooManyRequests { retry_after });
     }
     if password.chars().count() > crate::accounts::domain::MAX_PASSWORD_CHARS {
@@ -418,10 +445,6 @@ pub async fn check_login(
         throttles.login_client.record(&client_key);
         return Ok(LoginOutcome::Failed);
     }
-    let lookup = login.trim().to_owned();
-    let record = db
-        .run(move |conn| queries::find_for_login(conn, &lookup).map_err(AppError::from))
-        .await?;
     let hasher_state = state.clone();
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let password = password.to_owned();
@@ -656,6 +679,7 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
     let form = form.0;
     let viewer = ctx.require_user()?.clone();
     let user_id = viewer.user_id;
+    let client = ctx.state.client_key(&ctx.req);
     match form.action.as_str() {
         "preferences" => {
             let locale = match form.locale.as_str() {
@@ -706,7 +730,15 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                     .await
                 }
             };
-            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+            if !password_matches(
+                &ctx.state,
+                &ctx.db,
+                &client,
+                user_id,
+                &form.current_password,
+            )
+            .await?
+            {
                 let e = FieldError::new("current_password", "error-current-password-wrong");
                 return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
                     .await;
@@ -736,7 +768,15 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
                     return render_settings(&ctx, status, Some(form_json), &[e], None).await;
                 }
             };
-            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+            if !password_matches(
+                &ctx.state,
+                &ctx.db,
+                &client,
+                user_id,
+                &form.current_password,
+            )
+            .await?
+            {
                 let e = FieldError::new("email_password", "error-current-password-wrong");
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 return render_settings(&ctx, status, Some(form_json), &[e], None).await;
@@ -792,7 +832,15 @@ async fn settings_submit(ctx: Ctx, form: CsrfForm<SettingsForm>) -> Result<HttpR
             Ok(see_other("/settings?saved=sessions"))
         }
         "delete_account" => {
-            if !password_matches(&ctx.state, &ctx.db, user_id, &form.current_password).await? {
+            if !password_matches(
+                &ctx.state,
+                &ctx.db,
+                &client,
+                user_id,
+                &form.current_password,
+            )
+            .await?
+            {
                 let e = FieldError::new("delete_password", "error-current-password-wrong");
                 return render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, None, &[e], None)
                     .await;
@@ -827,12 +875,30 @@ pub async fn hash_password(
 }
 
 /// True when `password` is the user's current password (checked off the async threads).
+/// Wrong answers are throttled per account and per client like logins, so a stolen session
+/// cannot be used to guess the password: past the limit the answer is 429 with `Retry-After`.
 pub async fn password_matches(
     state: &web::Data<AppState>,
     db: &crate::db::Db,
+    client: &str,
     user_id: i64,
     password: &str,
 ) -> Result<bool, AppError> {
+    let throttles = &state.throttles;
+    let account_key = format!("user:{user_id}");
+    let client_key = format!("reauth:{client}");
+    let blocked = throttles
+        .reauth_client
+        .blocked_for(&client_key)
+        .or_else(|| throttles.reauth_account.blocked_for(&account_key));
+    if let Some(retry_after) = blocked {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    if password.chars().count() > crate::accounts::domain::MAX_PASSWORD_CHARS {
+        throttles.reauth_account.record(&account_key);
+        throttles.reauth_client.record(&client_key);
+        return Ok(false);
+    }
     let stored = db
         .run(move |conn| queries::password_hash(conn, user_id).map_err(AppError::from))
         .await?;
@@ -842,7 +908,13 @@ pub async fn password_matches(
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
-    Ok(verified != Verified::No)
+    if verified == Verified::No {
+        throttles.reauth_account.record(&account_key);
+        throttles.reauth_client.record(&client_key);
+        return Ok(false);
+    }
+    throttles.reauth_account.clear(&account_key);
+    Ok(true)
 }
 
 /// `GET /settings/export`: the signed-in person's data as a JSON download.

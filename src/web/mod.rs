@@ -53,6 +53,14 @@ impl AppState {
                     settings.security.login_failures_per_client,
                     Duration::from_secs(settings.security.login_window_minutes * 60),
                 ),
+                reauth_account: Throttle::new(
+                    settings.security.login_failures_per_account,
+                    Duration::from_secs(settings.security.login_window_minutes * 60),
+                ),
+                reauth_client: Throttle::new(
+                    settings.security.login_failures_per_client,
+                    Duration::from_secs(settings.security.login_window_minutes * 60),
+                ),
                 register_client: Throttle::new(
                     settings.security.registrations_per_hour,
                     Duration::from_secs(3600),
@@ -98,7 +106,8 @@ impl AppState {
     }
 
     /// The key of the client for throttling: the socket address, or the address a trusted
-    /// proxy reports. Kept in memory only.
+    /// proxy reports; an IPv4 address whole, an IPv6 address by its /64 (one subscriber's
+    /// network, whose addresses cost nothing to change). Kept in memory only.
     pub fn client_key(&self, req: &HttpRequest) -> String {
         let proxies = self.settings.server.trusted_proxies;
         if proxies > 0 {
@@ -111,12 +120,32 @@ impl AppState {
                 .filter(|s| !s.is_empty())
                 .collect();
             if forwarded.len() >= proxies {
-                return forwarded[forwarded.len() - proxies].clone();
+                let reported = &forwarded[forwarded.len() - proxies];
+                return match reported.parse::<std::net::IpAddr>() {
+                    Ok(ip) => client_network(ip),
+                    Err(_) => reported.clone(),
+                };
             }
         }
         req.peer_addr()
-            .map(|a| a.ip().to_string())
+            .map(|a| client_network(a.ip()))
             .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+/// The throttling key of an address: an IPv4 address (or an IPv4-mapped IPv6 one) whole, any
+/// other IPv6 address by its /64 prefix.
+pub fn client_network(ip: std::net::IpAddr) -> String {
+    use std::net::{IpAddr, Ipv6Addr};
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", Ipv6Addr::from(prefix))
+            }
+        },
     }
 }
 

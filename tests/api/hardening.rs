@@ -8,7 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use crate::helpers::{browser, fresh_database, postgres_url, test_settings, TestApp};
+use crate::helpers::{browser, fresh_database, postgres_url, test_settings, TestApp, PASSWORD};
 
 /// What the black-hole proxy does with the traffic between the app and PostgreSQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,4 +147,168 @@ async fn a_postgres_server_that_stops_answering_gives_503_not_a_hang() {
     proxy.set(Wire::Forward);
     assert_eq!(get("/readyz".into()).await.status(), StatusCode::OK);
     assert_eq!(get(format!("/t/{thread}")).await.status(), StatusCode::OK);
+}
+
+/// A stolen session cannot be used to guess the account's password through the settings forms
+/// that ask for it: past the limit of wrong current passwords, 429 with `Retry-After`, for
+/// every form that asks (and the right password is refused too until the wait is over).
+#[tokio::test]
+async fn wrong_current_passwords_in_the_settings_are_throttled() {
+    let app = TestApp::spawn().await;
+    let thief = browser();
+    app.register_with(&thief, "ciblee").await;
+    let limit = app.settings.security.login_failures_per_account;
+    let wrong = |i: u32| format!("pas-le-bon-{i}-mot-de-passe");
+    for i in 0..limit {
+        let res = app
+            .post_form_with(
+                &thief,
+                "/settings",
+                "/settings",
+                &[
+                    ("action", "password"),
+                    ("current_password", &wrong(i)),
+                    ("new_password", "un-tout-nouveau-secret-2026"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    for (action, field) in [
+        ("password", "new_password"),
+        ("email", "new_email"),
+        ("delete_account", "erase_posts"),
+    ] {
+        let value = match field {
+            "new_email" => "ailleurs@example.org",
+            "new_password" => "un-tout-nouveau-secret-2026",
+            _ => "on",
+        };
+        let res = app
+            .post_form_with(
+                &thief,
+                "/settings",
+                "/settings",
+                &[
+                    ("action", action),
+                    ("current_password", &wrong(99)),
+                    (field, value),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{action}");
+        assert!(res.headers.contains_key("retry-after"), "{action}");
+    }
+    let res = app
+        .post_form_with(
+            &thief,
+            "/settings",
+            "/settings",
+            &[
+                ("action", "password"),
+                ("current_password", PASSWORD),
+                ("new_password", "un-tout-nouveau-secret-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Failed logins lock an account (from one client) for a while; the owner gets back in at once
+/// by resetting the password through the mailed link.
+#[tokio::test]
+async fn a_password_reset_lifts_the_login_lock() {
+    let app = TestApp::spawn().await;
+    app.register_with(&browser(), "verrouillee").await;
+    let limit = app.settings.security.login_failures_per_account;
+    let login = |password: String| {
+        let app = &app;
+        async move {
+            app.post_form_with(
+                &browser(),
+                "/login",
+                "/login",
+                &[("login", "verrouillee"), ("password", &password)],
+            )
+            .await
+        }
+    };
+    for i in 0..limit {
+        let res = login(format!("mauvais-essai-{i}-ici")).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let locked = login(PASSWORD.to_owned()).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.headers.contains_key("retry-after"));
+
+    let owner = browser();
+    let res = app
+        .post_form_with(
+            &owner,
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "verrouillee@example.org")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let link = app
+        .mail_to("verrouillee@example.org", "reset", |m| {
+            m.text.contains("/password/reset/")
+        })
+        .await
+        .link_containing("/password/reset/");
+    let path = link.trim_start_matches(&app.address).to_owned();
+    let new_password = "retrouve-mon-compte-2026";
+    let res = app
+        .post_form_with(&owner, &path, &path, &[("password", new_password)])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    let res = login(new_password.to_owned()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+/// IPv6 clients are throttled by their /64: changing the last 64 bits does not buy new
+/// attempts, while another /64 is a different client.
+#[tokio::test]
+async fn ipv6_clients_are_throttled_by_their_64_prefix() {
+    let app = TestApp::spawn_with(|s| {
+        s.server.trusted_proxies = 1;
+        s.security.login_failures_per_client = 3;
+    })
+    .await;
+    let attempt = |from: &'static str, login: &'static str| {
+        let app = &app;
+        async move {
+            reqwest::Client::new()
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", from)
+                .json(&serde_json::json!({"login": login, "password": "rien-du-tout-123"}))
+                .send()
+                .await
+                .expect("login")
+        }
+    };
+    for (from, login) in [
+        ("2001:db8:1:2::1", "alpha"),
+        ("2001:db8:1:2::2", "beta"),
+        ("2001:db8:1:2:aaaa::3", "gamma"),
+    ] {
+        assert_eq!(
+            attempt(from, login).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let refused = attempt("2001:db8:1:2:ffff:ffff:ffff:fffe", "delta").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    // Another /64 (and an IPv4 client) are other clients.
+    assert_eq!(
+        attempt("2001:db8:1:3::1", "delta").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        attempt("192.0.2.7", "delta").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
