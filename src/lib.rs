@@ -13,6 +13,7 @@ pub mod db;
 pub mod forum;
 pub mod governance;
 pub mod mail;
+pub mod maintenance;
 pub mod markdown;
 pub mod moderation;
 pub mod notifications;

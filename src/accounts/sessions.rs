@@ -333,6 +333,26 @@ pub fn describe_user_agent(ua: &str) -> String {
     format!("{browser} · {os}")
 }
 
+/// Deletes up to `batch` sessions that can no longer be used: past their absolute end, or (for
+/// browser sessions) idle longer than `idle`. Returns how many went.
+pub fn sweep_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    idle: Duration,
+    batch: i64,
+) -> QueryResult<usize> {
+    let dead = sessions::table
+        .select(sessions::id)
+        .filter(
+            sessions::expires_at.le(now).or(sessions::kind
+                .eq(SessionKind::Web.as_str())
+                .and(sessions::last_seen_at.lt(now - idle))),
+        )
+        .limit(batch)
+        .load::<i64>(conn)?;
+    diesel::delete(sessions::table.filter(sessions::id.eq_any(dead))).execute(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_secret;

@@ -1,6 +1,6 @@
 //! The background worker every server process runs: it fans out new posts into notifications,
-//! sends the outbox, queues due digests, purges old sent mail and unpins threads whose pin
-//! ended. Requests wake it after they commit something for it; otherwise it looks every `mail.poll_seconds` (which is how the other
+//! sends the outbox, queues due digests, purges old sent mail, unpins threads whose pin
+//! ended and sweeps expired sessions, tokens and links (`maintenance`). Requests wake it after they commit something for it; otherwise it looks every `mail.poll_seconds` (which is how the other
 //! instances sharing a PostgreSQL database notice work).
 
 use std::time::{Duration, Instant};
@@ -16,6 +16,9 @@ use crate::web::AppState;
 
 /// Mails leased per round.
 const BATCH: i64 = 20;
+
+/// How often expired sessions, tokens and links are swept (a bounded batch of each).
+const SWEEP_EVERY: Duration = Duration::from_secs(300);
 
 /// Runs a closure with a pooled connection on the blocking pool.
 async fn blocking<T, F>(state: &Data<AppState>, f: F) -> Result<T, AppError>
@@ -40,6 +43,7 @@ pub async fn run(state: Data<AppState>) {
     let poll = Duration::from_secs(state.settings.mail.poll_seconds.max(1));
     let mut next_digest_check = Instant::now();
     let mut next_purge = Instant::now();
+    let mut next_sweep = Instant::now() + SWEEP_EVERY;
     loop {
         let mut busy = false;
         match blocking(&state, |state, conn| fanout::run_batch(state, conn, 20)).await {
@@ -95,6 +99,29 @@ pub async fn run(state: Data<AppState>) {
             .await
             {
                 tracing::warn!(error = ?e, "manifesto purge failed");
+            }
+        }
+        if Instant::now() >= next_sweep {
+            next_sweep = Instant::now() + SWEEP_EVERY;
+            let idle = chrono::Duration::hours(state.settings.security.session_idle_hours);
+            let now = crate::db::now();
+            match blocking(&state, move |_, conn| {
+                crate::maintenance::sweep_once(conn, now, idle, crate::maintenance::BATCH)
+                    .map_err(AppError::from)
+            })
+            .await
+            {
+                Ok(swept) if swept.total() > 0 => {
+                    tracing::info!(
+                        sessions = swept.sessions,
+                        email_tokens = swept.email_tokens,
+                        signatures = swept.signatures,
+                        invites = swept.invites,
+                        "expired rows swept"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "sweep of expired rows failed"),
             }
         }
         if !busy {

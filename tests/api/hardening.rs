@@ -312,3 +312,106 @@ async fn ipv6_clients_are_throttled_by_their_64_prefix() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Rows in `table` (read straight from the database, as the manifesto tests do).
+fn count_rows(app: &TestApp, table: &str) -> i64 {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = vigie::db::DbManager::new(&app.settings.database)
+        .connect()
+        .expect("database");
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .get_result::<Count>(&mut conn)
+        .expect("count")
+        .n
+}
+
+/// Expired sessions and email tokens are deleted by the sweep (`vigie maintenance sweep`, which
+/// the server's worker also runs every few minutes), not only when the same token comes back.
+#[tokio::test]
+async fn the_sweep_deletes_expired_sessions_and_tokens() {
+    use diesel::prelude::*;
+    use secrecy::ExposeSecret;
+    use vigie::db::schema::{email_tokens, sessions};
+
+    let app = TestApp::spawn().await;
+    let member = browser();
+    app.register_with(&member, "balayee").await;
+    app.api_login("balayee").await;
+    let res = app
+        .post_form_with(
+            &browser(),
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "balayee@example.org")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let link = app
+        .mail_to("balayee@example.org", "reset", |m| {
+            m.text.contains("/password/reset/")
+        })
+        .await
+        .link_containing("/password/reset/");
+    {
+        // Let every session and token run out, without waiting.
+        let mut conn = vigie::db::DbManager::new(&app.settings.database)
+            .connect()
+            .expect("database");
+        let past = vigie::db::now() - chrono::Duration::minutes(1);
+        diesel::update(sessions::table)
+            .set(sessions::expires_at.eq(past))
+            .execute(&mut conn)
+            .expect("expire the sessions");
+        diesel::update(email_tokens::table)
+            .set(email_tokens::expires_at.eq(past))
+            .execute(&mut conn)
+            .expect("expire the tokens");
+    }
+    assert_eq!(
+        app.follow(&browser(), &link).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert!(count_rows(&app, "sessions") >= 2);
+    assert!(count_rows(&app, "email_tokens") >= 1);
+
+    let url = app.settings.database.url.expose_secret().to_owned();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["maintenance", "sweep"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", &url)
+        .env("VIGIE_ENV", "test")
+        .output()
+        .expect("vigie runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("swept"));
+    assert_eq!(count_rows(&app, "sessions"), 0);
+    assert_eq!(count_rows(&app, "email_tokens"), 0);
+    assert_eq!(
+        app.follow(&browser(), &link).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // A session still valid survives a sweep.
+    app.login_with(&member, "balayee").await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["maintenance", "sweep"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", &url)
+        .env("VIGIE_ENV", "test")
+        .output()
+        .expect("vigie runs");
+    assert!(out.status.success());
+    assert_eq!(count_rows(&app, "sessions"), 1);
+    assert_eq!(
+        app.get_with(&member, "/settings").await.status,
+        StatusCode::OK
+    );
+}
