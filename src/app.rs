@@ -69,6 +69,8 @@ fn throttles(settings: &Settings) -> Throttles {
     Throttles {
         login_account: Throttle::new(settings.security.login_failures_per_account, window),
         login_client: Throttle::new(settings.security.login_failures_per_client, window),
+        reauth_account: Throttle::new(settings.security.login_failures_per_account, window),
+        reauth_client: Throttle::new(settings.security.login_failures_per_client, window),
         register_client: Throttle::new(
             settings.security.registrations_per_hour,
             Duration::from_secs(3600),
@@ -105,6 +107,16 @@ impl Shared {
             mailer: web::Data::new(mailer),
             settings: web::Data::new(settings),
         })
+    }
+}
+
+/// Forgets, every minute, the throttle keys whose allowance is whole again.
+async fn prune_throttles(throttles: web::Data<Throttles>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        throttles.retain_recent();
     }
 }
 
@@ -274,6 +286,7 @@ impl Application {
         if backend == db::Backend::Sqlite {
             tokio::spawn(checkpoint_every_second(checkpoint_pool));
         }
+        tokio::spawn(prune_throttles(background.throttles.clone()));
         tokio::spawn(refresh_config(
             background.db.get_ref().clone(),
             background.config.clone().into_inner(),

@@ -1,5 +1,5 @@
 //! The `vigie` command line: `serve` (the default), `migrate`, `user create`, `board create`,
-//! `cities import`, `mail test`, `mail digest`.
+//! `cities import`, `mail test`, `mail digest`, `maintenance sweep`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -79,6 +79,19 @@ pub enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Housekeeping the server also does on its own.
+    Maintenance {
+        #[command(subcommand)]
+        command: MaintenanceCommand,
+    },
+}
+
+/// `vigie maintenance …`
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCommand {
+    /// Delete every expired session, email token, unconfirmed signature and unused invitation
+    /// now (the server sweeps a batch of them every five minutes).
+    Sweep,
 }
 
 /// `vigie mail …`
@@ -320,6 +333,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Err(e) => bail!("the test mail could not be sent through {transport}: {e}"),
             }
+        }
+        Command::Maintenance {
+            command: MaintenanceCommand::Sweep,
+        } => {
+            let idle = chrono::Duration::hours(settings.security.session_idle_hours);
+            let manager = db::DbManager::new(&settings.database);
+            let swept = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = manager.connect()?;
+                Ok(crate::maintenance::sweep_all(&mut conn, db::now(), idle)?)
+            })
+            .await??;
+            println!(
+                "swept {} sessions, {} email tokens, {} unconfirmed signatures, {} invitations",
+                swept.sessions, swept.email_tokens, swept.signatures, swept.invites
+            );
+            Ok(())
         }
         Command::Mail {
             command: MailCommand::Digest { all },

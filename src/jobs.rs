@@ -1,6 +1,7 @@
 //! The background jobs every server process runs, and when: fanning out new posts into
 //! notifications, sending the outbox, queueing due digests, purging old sent mail, lifting
-//! pins whose date has passed and forgetting unconfirmed manifesto signatures. Requests wake
+//! pins whose date has passed, forgetting unconfirmed manifesto signatures and sweeping expired
+//! sessions, tokens and links (`crate::maintenance`). Requests wake
 //! it (through `Mailer::wake`) after they commit something for it; otherwise it looks every
 //! `mail.poll_seconds` (which is how the other instances sharing a PostgreSQL database notice
 //! work). Each job's work lives in the feature that owns it; this module only schedules.
@@ -14,6 +15,9 @@ use crate::mail::{outbox, Mailer};
 use crate::notifications::{digest, fanout};
 use crate::settings::Settings;
 use crate::web::error::AppError;
+
+/// How often expired sessions, tokens and links are swept (a bounded batch of each).
+const SWEEP_EVERY: Duration = Duration::from_secs(300);
 
 /// What the jobs need: the database, the settings and the mailer.
 #[derive(Clone)]
@@ -40,6 +44,7 @@ pub async fn run(jobs: Jobs) {
     let poll = Duration::from_secs(jobs.settings.mail.poll_seconds.max(1));
     let mut next_digest_check = Instant::now();
     let mut next_purge = Instant::now();
+    let mut next_sweep = Instant::now() + SWEEP_EVERY;
     loop {
         let mut busy = false;
         match jobs
@@ -103,6 +108,30 @@ pub async fn run(jobs: Jobs) {
                 .await
             {
                 tracing::warn!(error = ?e, "manifesto purge failed");
+            }
+        }
+        if Instant::now() >= next_sweep {
+            next_sweep = Instant::now() + SWEEP_EVERY;
+            let idle = chrono::Duration::hours(jobs.settings.security.session_idle_hours);
+            let now = crate::db::now();
+            match jobs
+                .blocking(move |_, conn| {
+                    crate::maintenance::sweep_once(conn, now, idle, crate::maintenance::BATCH)
+                        .map_err(AppError::from)
+                })
+                .await
+            {
+                Ok(swept) if swept.total() > 0 => {
+                    tracing::info!(
+                        sessions = swept.sessions,
+                        email_tokens = swept.email_tokens,
+                        signatures = swept.signatures,
+                        invites = swept.invites,
+                        "expired rows swept"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "sweep of expired rows failed"),
             }
         }
         if !busy {

@@ -17,6 +17,7 @@ pub mod governance;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod maintenance;
 pub mod markdown;
 pub mod moderation;
 pub mod notifications;

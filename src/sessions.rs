@@ -104,20 +104,11 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Compares two secrets in constant time.
+/// Compares two secrets in constant time (for equal lengths; a length mismatch answers at once,
+/// which reveals only the length).
 pub fn same_secret(a: &str, b: &str) -> bool {
-    use subtle_compare::ct_eq;
-    ct_eq(a.as_bytes(), b.as_bytes())
-}
-
-mod subtle_compare {
-    /// Constant-time equality for byte strings of possibly different lengths.
-    pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-        if a.len() != b.len() {
-            return false;
-        }
-        a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-    }
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 /// Lifetimes of sessions, from settings.
@@ -340,4 +331,38 @@ pub fn describe_user_agent(ua: &str) -> String {
     .map(|(_, name)| *name)
     .unwrap_or("?");
     format!("{browser} · {os}")
+}
+
+/// Deletes up to `batch` sessions that can no longer be used: past their absolute end, or (for
+/// browser sessions) idle longer than `idle`. Returns how many went.
+pub fn sweep_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    idle: Duration,
+    batch: i64,
+) -> QueryResult<usize> {
+    let dead = sessions::table
+        .select(sessions::id)
+        .filter(
+            sessions::expires_at.le(now).or(sessions::kind
+                .eq(SessionKind::Web.as_str())
+                .and(sessions::last_seen_at.lt(now - idle))),
+        )
+        .limit(batch)
+        .load::<i64>(conn)?;
+    diesel::delete(sessions::table.filter(sessions::id.eq_any(dead))).execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_compare_by_value() {
+        assert!(same_secret("abc123", "abc123"));
+        assert!(!same_secret("abc123", "abc124"));
+        assert!(!same_secret("abc123", "abc1234"));
+        assert!(!same_secret("", "x"));
+        assert!(same_secret("", ""));
+    }
 }

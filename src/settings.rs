@@ -58,6 +58,9 @@ pub struct DatabaseSettings {
     pub sqlite_synchronous: String,
     /// SQLite busy timeout in ms (`VIGIE__DATABASE__SQLITE_BUSY_TIMEOUT_MS`, default 5000).
     pub sqlite_busy_timeout_ms: u64,
+    /// PostgreSQL `statement_timeout` of every connection, in seconds; 0 turns it off
+    /// (`VIGIE__DATABASE__STATEMENT_TIMEOUT_SECONDS`, default 30).
+    pub statement_timeout_seconds: u64,
 }
 
 /// What the forum looks like to its users.

@@ -482,7 +482,7 @@ async fn reset_submit(
             write_tx_private(conn, |conn| {
                 let now = crate::db::now();
                 let Some((user_id, _)) = tokens::consume(conn, &token, Purpose::Reset, now)? else {
-                    return Ok::<_, AppError>(false);
+                    return Ok::<_, AppError>(None);
                 };
                 diesel::update(users::table.find(user_id))
                     .set(users::password_hash.eq(&hash))
@@ -500,13 +500,16 @@ async fn reset_submit(
                 if let Some(account) = account_by_id(conn, user_id)? {
                     queue_password_changed(&tx, conn, &account)?;
                 }
-                Ok(true)
+                Ok(Some(user_id))
             })
         })
         .await?;
-    if !done {
+    let Some(user_id) = done else {
         return invalid_reset_link(&ctx);
-    }
+    };
+    // The owner proved it through the mailed link: whatever failed attempts locked the account
+    // (someone else's guesses included) no longer keep them out.
+    accounts.forget_failures(user_id);
     accounts.mailer.wake();
     tracing::info!("password reset");
     notice(

@@ -393,3 +393,19 @@ pub fn decide(
     }
     Ok(true)
 }
+
+/// Deletes up to `batch` invitation links that expired without ever being used (a used one stays:
+/// it records who came in through it). Returns how many went.
+pub fn sweep_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    batch: i64,
+) -> QueryResult<usize> {
+    let dead = invites::table
+        .select(invites::id)
+        .filter(invites::expires_at.le(now))
+        .filter(invites::uses.eq(0))
+        .limit(batch)
+        .load::<i64>(conn)?;
+    diesel::delete(invites::table.filter(invites::id.eq_any(dead))).execute(conn)
+}

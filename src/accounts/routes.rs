@@ -393,8 +393,20 @@ pub enum LoginOutcome {
     Pending,
 }
 
-/// Checks credentials with throttling per (account, client) and per client. The same work is
-/// done whether or not the account exists.
+/// The login throttle's key for one account and client (an unknown login is keyed by what was
+/// typed); every key of an account starts with `user:{id}|`, so a reset can clear them all.
+fn login_account_key(account: Option<i64>, login: &str, client: &str) -> String {
+    match account {
+        Some(id) => format!("user:{id}|{client}"),
+        None => format!(
+            "login:{}|{client}",
+            crate::accounts::domain::username_key(login)
+        ),
+    }
+}
+
+/// Checks credentials with throttling per client first, then per (account, client). The same
+/// work is done whether or not the account exists.
 pub async fn check_login(
     accounts: &Accounts,
     db: &crate::db::Db,
@@ -402,15 +414,17 @@ pub async fn check_login(
     login: &str,
     password: &str,
 ) -> Result<LoginOutcome, AppError> {
-    let login_key = crate::accounts::domain::username_key(login);
-    let account_key = format!("{login_key}|{client}");
     let client_key = format!("login:{client}");
     let throttles = &accounts.throttles;
-    let blocked = throttles
-        .login_account
-        .blocked_for(&account_key)
-        .or_else(|| throttles.login_client.blocked_for(&client_key));
-    if let Some(retry_after) = blocked {
+    if let Some(retry_after) = throttles.login_client.blocked_for(&client_key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let lookup = login.trim().to_owned();
+    let record = db
+        .run(move |conn| queries::find_for_login(conn, &lookup).map_err(AppError::from))
+        .await?;
+    let account_key = login_account_key(record.as_ref().map(|r| r.id), login, client);
+    if let Some(retry_after) = throttles.login_account.blocked_for(&account_key) {
         return Err(AppError::TooManyRequests { retry_after });
     }
     if password.chars().count() > crate::accounts::domain::MAX_PASSWORD_CHARS {
@@ -418,10 +432,6 @@ pub async fn check_login(
         throttles.login_client.record(&client_key);
         return Ok(LoginOutcome::Failed);
     }
-    let lookup = login.trim().to_owned();
-    let record = db
-        .run(move |conn| queries::find_for_login(conn, &lookup).map_err(AppError::from))
-        .await?;
     let passwords = accounts.passwords.clone();
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let password = password.to_owned();
@@ -667,6 +677,7 @@ async fn settings_submit(
     let form = form.0;
     let viewer = ctx.require_user()?.clone();
     let user_id = viewer.user_id;
+    let client = ctx.client_key();
     match form.action.as_str() {
         "preferences" => {
             let locale = match form.locale.as_str() {
@@ -718,7 +729,7 @@ async fn settings_submit(
                 }
             };
             if !accounts
-                .password_matches(&ctx.db, user_id, &form.current_password)
+                .password_matches(&ctx.db, &client, user_id, &form.current_password)
                 .await?
             {
                 let e = FieldError::new("current_password", "error-current-password-wrong");
@@ -751,7 +762,7 @@ async fn settings_submit(
                 }
             };
             if !accounts
-                .password_matches(&ctx.db, user_id, &form.current_password)
+                .password_matches(&ctx.db, &client, user_id, &form.current_password)
                 .await?
             {
                 let e = FieldError::new("email_password", "error-current-password-wrong");
@@ -808,7 +819,7 @@ async fn settings_submit(
         }
         "delete_account" => {
             if !accounts
-                .password_matches(&ctx.db, user_id, &form.current_password)
+                .password_matches(&ctx.db, &client, user_id, &form.current_password)
                 .await?
             {
                 let e = FieldError::new("delete_password", "error-current-password-wrong");

@@ -63,12 +63,31 @@ impl Accounts {
     }
 
     /// True when `password` is the user's current password (checked off the async threads).
+    /// Wrong answers are throttled per account and per client like logins, so a stolen session
+    /// cannot be used to guess the password: past the limit the answer is 429 with
+    /// `Retry-After`.
     pub async fn password_matches(
         &self,
         db: &Db,
+        client: &str,
         user_id: i64,
         password: &str,
     ) -> Result<bool, AppError> {
+        let throttles = &self.throttles;
+        let account_key = format!("user:{user_id}");
+        let client_key = format!("reauth:{client}");
+        let blocked = throttles
+            .reauth_client
+            .blocked_for(&client_key)
+            .or_else(|| throttles.reauth_account.blocked_for(&account_key));
+        if let Some(retry_after) = blocked {
+            return Err(AppError::TooManyRequests { retry_after });
+        }
+        if password.chars().count() > crate::accounts::domain::MAX_PASSWORD_CHARS {
+            throttles.reauth_account.record(&account_key);
+            throttles.reauth_client.record(&client_key);
+            return Ok(false);
+        }
         let stored = db
             .run(move |conn| queries::password_hash(conn, user_id).map_err(AppError::from))
             .await?;
@@ -79,6 +98,23 @@ impl Accounts {
                 .await
                 .map_err(AppError::internal)?
                 .map_err(AppError::internal)?;
-        Ok(verified != Verified::No)
+        if verified == Verified::No {
+            throttles.reauth_account.record(&account_key);
+            throttles.reauth_client.record(&client_key);
+            return Ok(false);
+        }
+        throttles.reauth_account.clear(&account_key);
+        Ok(true)
+    }
+
+    /// Forgets an account's failed logins and failed re-authentications (after a password
+    /// reset through the mailed link: the owner must be able to log in at once).
+    pub fn forget_failures(&self, user_id: i64) {
+        self.throttles
+            .login_account
+            .clear_prefix(&format!("user:{user_id}|"));
+        self.throttles
+            .reauth_account
+            .clear(&format!("user:{user_id}"));
     }
 }

@@ -98,3 +98,18 @@ pub fn is_valid(
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// Deletes up to `batch` email tokens (verification, reset, address change) past their expiry.
+/// Returns how many went.
+pub fn sweep_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    batch: i64,
+) -> QueryResult<usize> {
+    let dead = email_tokens::table
+        .select(email_tokens::id)
+        .filter(email_tokens::expires_at.le(now))
+        .limit(batch)
+        .load::<i64>(conn)?;
+    diesel::delete(email_tokens::table.filter(email_tokens::id.eq_any(dead))).execute(conn)
+}

@@ -56,8 +56,31 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-/// The connection pool shared by every request.
-pub type Pool = r2d2::Pool<DbManager>;
+/// The connection pool shared by every request, with the longest a request waits for its
+/// database work (derefs to the r2d2 pool).
+#[derive(Debug, Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<DbManager>,
+    work_timeout: Option<Duration>,
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<DbManager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl Pool {
+    /// How long a request waits for one `Db::run` before answering 503: the pool timeout plus
+    /// the statement timeout. A PostgreSQL server that stops answering (a dead network path
+    /// keeps a socket open without an error) then costs a request this long, not forever.
+    /// `None` when the statement timeout is off.
+    pub fn work_timeout(&self) -> Option<Duration> {
+        self.work_timeout
+    }
+}
 
 /// Which backend a pool talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +102,8 @@ pub enum DbError {
     Query(#[from] DieselError),
     #[error("the database work was cancelled")]
     Cancelled,
+    #[error("the database did not answer in time")]
+    TimedOut,
 }
 
 /// Opens connections for the pool: the right backend for the URL, SQLite pragmas on each.
@@ -87,6 +112,7 @@ pub struct DbManager {
     target: DatabaseTarget,
     synchronous: String,
     busy_timeout_ms: u64,
+    statement_timeout_ms: u64,
     autocheckpoint: bool,
 }
 
@@ -98,10 +124,18 @@ impl DbManager {
             "off" => "OFF",
             _ => "NORMAL",
         };
+        let connect_timeout = settings.pool_timeout_ms.div_ceil(1000).max(2);
+        let target = match settings.target() {
+            DatabaseTarget::Postgres(url) => {
+                DatabaseTarget::Postgres(postgres_url_with_timeouts(&url, connect_timeout))
+            }
+            sqlite => sqlite,
+        };
         Self {
-            target: settings.target(),
+            target,
             synchronous: synchronous.to_owned(),
             busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+            statement_timeout_ms: settings.statement_timeout_seconds.saturating_mul(1000),
             autocheckpoint: true,
         }
     }
@@ -115,9 +149,17 @@ impl DbManager {
     /// Opens one connection.
     pub fn connect(&self) -> Result<DbConnection, DbError> {
         match &self.target {
-            DatabaseTarget::Postgres(url) => diesel::PgConnection::establish(url)
-                .map(DbConnection::Postgres)
-                .map_err(DbError::Connect),
+            DatabaseTarget::Postgres(url) => {
+                let mut conn = diesel::PgConnection::establish(url).map_err(DbError::Connect)?;
+                // The server cancels any statement running longer than this (a lock wait, a
+                // runaway query), so no request holds a connection indefinitely.
+                conn.batch_execute(&format!(
+                    "SET statement_timeout = {}",
+                    self.statement_timeout_ms
+                ))
+                .map_err(DbError::Setup)?;
+                Ok(DbConnection::Postgres(conn))
+            }
             DatabaseTarget::Sqlite(path) => {
                 if let Some(parent) = std::path::Path::new(path).parent() {
                     if !parent.as_os_str().is_empty() && path != ":memory:" {
@@ -175,6 +217,39 @@ impl ManageConnection for DbManager {
     }
 }
 
+/// Adds libpq's `connect_timeout` and TCP keepalives to a PostgreSQL URL, unless it sets them
+/// already: a server that vanishes from the network is then noticed by the kernel instead of
+/// leaving a connection waiting forever.
+pub fn postgres_url_with_timeouts(url: &str, connect_timeout_seconds: u64) -> String {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let has = |name: &str| {
+        query
+            .split('&')
+            .any(|pair| pair.split('=').next() == Some(name))
+    };
+    let mut extra = Vec::new();
+    if !has("connect_timeout") {
+        extra.push(format!("connect_timeout={connect_timeout_seconds}"));
+    }
+    if !has("keepalives") {
+        extra.push("keepalives=1".to_owned());
+        for (name, value) in [
+            ("keepalives_idle", 30),
+            ("keepalives_interval", 10),
+            ("keepalives_count", 3),
+        ] {
+            if !has(name) {
+                extra.push(format!("{name}={value}"));
+            }
+        }
+    }
+    if extra.is_empty() {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{}", extra.join("&"))
+}
+
 /// Copies the SQLite write-ahead log back into the database file (a passive checkpoint: it
 /// never waits for readers or writers). The server runs it every second from a background task
 /// instead of letting a writer do it at commit time, which kept that writer's request — and the
@@ -190,17 +265,27 @@ pub fn checkpoint(conn: &mut DbConnection) -> Result<(), DieselError> {
 /// database is down (requests then get a 503 page until it comes back).
 pub fn build_pool(settings: &DatabaseSettings) -> Pool {
     let manager = DbManager::new(settings).without_autocheckpoint();
-    let size = match manager.backend() {
+    let backend = manager.backend();
+    let size = match backend {
         Backend::Sqlite => settings.pool_size.max(2),
         Backend::Postgres => settings.pool_size.max(1),
     };
-    r2d2::Pool::builder()
+    let pool_timeout = Duration::from_millis(settings.pool_timeout_ms);
+    let inner = r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(0))
-        .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
-        .test_on_check_out(false)
+        .connection_timeout(pool_timeout)
+        // A PostgreSQL connection whose server went away is noticed at checkout and replaced,
+        // instead of failing the request that drew it. A SQLite file does not go away.
+        .test_on_check_out(backend == Backend::Postgres)
         .error_handler(Box::new(r2d2::LoggingErrorHandler))
-        .build_unchecked(manager)
+        .build_unchecked(manager);
+    let work_timeout = (settings.statement_timeout_seconds > 0)
+        .then(|| pool_timeout + Duration::from_secs(settings.statement_timeout_seconds));
+    Pool {
+        inner,
+        work_timeout,
+    }
 }
 
 /// Runs `f` in one write transaction: `BEGIN IMMEDIATE` on SQLite (so concurrent writers queue on
@@ -382,15 +467,21 @@ impl Db {
     {
         let pool = self.pool.clone();
         let counter = self.counter.clone();
-        actix_web::web::block(move || {
+        let work_timeout = self.pool.work_timeout();
+        let work = actix_web::web::block(move || {
             let mut conn = pool.get().map_err(DbError::Pool)?;
             conn.set_instrumentation(CountingInstrumentation(counter));
             let result = f(&mut conn);
             conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
             result
-        })
-        .await
-        .map_err(|_| E::from(DbError::Cancelled))?
+        });
+        let finished = match work_timeout {
+            Some(limit) => tokio::time::timeout(limit, work)
+                .await
+                .map_err(|_| E::from(DbError::TimedOut))?,
+            None => work.await,
+        };
+        finished.map_err(|_| E::from(DbError::Cancelled))?
     }
 }
 
@@ -398,4 +489,25 @@ impl Db {
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};
     Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_url_with_timeouts;
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout_and_keepalives() {
+        assert_eq!(
+            postgres_url_with_timeouts("postgres://u@h/db", 5),
+            "postgres://u@h/db?connect_timeout=5&keepalives=1&keepalives_idle=30\
+             &keepalives_interval=10&keepalives_count=3"
+        );
+        assert_eq!(
+            postgres_url_with_timeouts("postgres://u@h/db?sslmode=disable&connect_timeout=9", 5),
+            "postgres://u@h/db?sslmode=disable&connect_timeout=9&keepalives=1\
+             &keepalives_idle=30&keepalives_interval=10&keepalives_count=3"
+        );
+        let chosen = "postgres://u@h/db?keepalives=0&connect_timeout=3";
+        assert_eq!(postgres_url_with_timeouts(chosen, 5), chosen);
+    }
 }

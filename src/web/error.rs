@@ -166,9 +166,11 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Query(q) => AppError::from(q),
-            DbError::Pool(_) | DbError::Connect(_) | DbError::Setup(_) | DbError::Cancelled => {
-                AppError::Unavailable(e.into())
-            }
+            DbError::Pool(_)
+            | DbError::Connect(_)
+            | DbError::Setup(_)
+            | DbError::Cancelled
+            | DbError::TimedOut => AppError::Unavailable(e.into()),
         }
     }
 }
@@ -181,12 +183,10 @@ impl From<diesel::result::Error> for AppError {
             E::DatabaseError(K::UniqueViolation, _) => {
                 AppError::Conflict(FieldError::new("id", "error-conflict"))
             }
-            E::DatabaseError(K::ClosedConnection, _) => AppError::Unavailable(e.into()),
-            E::DatabaseError(K::Unknown, info)
-                if info.message().contains("database is locked")
-                    || info.message().contains("disk")
-                    || info.message().contains("terminating connection") =>
-            {
+            E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
+                AppError::Unavailable(e.into())
+            }
+            E::DatabaseError(_, info) if is_outage(info.message()) => {
                 AppError::Unavailable(e.into())
             }
             _ => AppError::Internal(e.into()),
@@ -207,6 +207,30 @@ impl From<crate::mail::MailError> for AppError {
             crate::mail::MailError::Render(r) => AppError::internal(r),
         }
     }
+}
+
+/// Whether a database error message says the database is unreachable, overloaded or busy (a
+/// 503: retrying later may work) rather than that the request itself is wrong.
+fn is_outage(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        // SQLite: a lock held past the busy timeout, a full or failing disk.
+        "database is locked",
+        "database table is locked",
+        "database is busy",
+        "disk",
+        // PostgreSQL: the server went away, or cancelled the statement (statement timeout,
+        // administrator shutdown).
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "connection to server",
+        "canceling statement due to",
+        "the database system is",
+        "SSL SYSCALL",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 impl From<FieldError> for AppError {

@@ -21,7 +21,8 @@ use crate::settings::Settings;
 use crate::web::error::AppError;
 
 /// The key of the client for throttling: the socket address, or the address a trusted
-/// proxy reports. Kept in memory only.
+/// proxy reports; an IPv4 address whole, an IPv6 address by its /64 (one subscriber's
+/// network, whose addresses cost nothing to change). Kept in memory only.
 pub fn client_key(settings: &Settings, req: &HttpRequest) -> String {
     let proxies = settings.server.trusted_proxies;
     if proxies > 0 {
@@ -34,12 +35,32 @@ pub fn client_key(settings: &Settings, req: &HttpRequest) -> String {
             .filter(|s| !s.is_empty())
             .collect();
         if forwarded.len() >= proxies {
-            return forwarded[forwarded.len() - proxies].clone();
+            let reported = &forwarded[forwarded.len() - proxies];
+            return match reported.parse::<std::net::IpAddr>() {
+                Ok(ip) => client_network(ip),
+                Err(_) => reported.clone(),
+            };
         }
     }
     req.peer_addr()
-        .map(|a| a.ip().to_string())
+        .map(|a| client_network(a.ip()))
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The throttling key of an address: an IPv4 address (or an IPv4-mapped IPv6 one) whole, any
+/// other IPv6 address by its /64 prefix.
+pub fn client_network(ip: std::net::IpAddr) -> String {
+    use std::net::{IpAddr, Ipv6Addr};
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", Ipv6Addr::from(prefix))
+            }
+        },
+    }
 }
 
 /// An id from a path segment: a positive integer, anything else is a 404 (not a 400: a
@@ -56,18 +77,19 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// `GET /readyz`: 200 when the database answers, else 503.
+/// `GET /readyz`: 200 when the database answers within the pool timeout, else 503.
 pub async fn readyz(db: Data<Db>) -> HttpResponse {
     let pool = db.pool().clone();
-    let ok = actix_web::web::block(move || {
+    let limit = pool.connection_timeout();
+    let check = actix_web::web::block(move || {
         use diesel::connection::SimpleConnection;
         pool.get()
             .ok()
             .map(|mut c| c.batch_execute("SELECT 1").is_ok())
             .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false);
+    });
+    // A server that stops answering leaves the check waiting on its socket: answer anyway.
+    let ok = matches!(tokio::time::timeout(limit, check).await, Ok(Ok(true)));
     if ok {
         HttpResponse::Ok().content_type("text/plain").body("ready")
     } else {

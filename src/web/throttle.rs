@@ -1,60 +1,155 @@
-//! In-memory throttling of failed logins and of registrations.
+//! In-memory throttling of failed logins, of failed re-authentication, of registrations and of
+//! mail requests.
 //!
-//! Keys are an account name and/or a client address; they live only in this process's memory
-//! and are forgotten when their window passes. Nothing here is written to disk or to a log.
+//! Each throttle is a keyed GCRA rate limiter from the `governor` crate: `limit` events per
+//! `window` per key, in a burst of `limit`, then one more every `window / limit`. Keys are an
+//! account and/or a client (an IPv4 address or an IPv6 /64, see `AppState::client_key`); they
+//! live only in this process's memory, in a sharded map that `retain_recent` prunes. Nothing here
+//! is written to disk or to a log.
+//!
+//! Governor counts an event when it is allowed through; a login must instead ask "would one more
+//! failure be allowed?" before checking the password, and count only failures. The state store
+//! below gives it both: a probe that only looks, and a record that counts, over one map that can
+//! also forget a key (a successful login, a password reset).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
 
-/// A fixed-window counter per key.
-#[derive(Debug)]
+use dashmap::DashMap;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::ShrinkableKeyedStateStore;
+use governor::state::{InMemoryState, NotKeyed, StateStore};
+use governor::{Quota, RateLimiter};
+
+/// A key and whether the decision is only looked at (`record == false`) or counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Probe {
+    key: String,
+    record: bool,
+}
+
+/// The limiter's state: one GCRA cell per key, in a concurrent map shared with `Throttle` so a
+/// key can be forgotten.
+#[derive(Debug, Clone, Default)]
+struct Store(Arc<DashMap<String, InMemoryState>>);
+
+/// The theoretical arrival time kept in a state, if any (read without changing it).
+fn arrival(state: &InMemoryState) -> Option<Nanos> {
+    state
+        .measure_and_replace(&NotKeyed::NonKey, Err::<((), Nanos), _>)
+        .err()
+        .flatten()
+}
+
+impl StateStore for Store {
+    type Key = Probe;
+
+    fn measure_and_replace<T, F, E>(&self, probe: &Probe, f: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        if !probe.record {
+            let tat = self.0.get(&probe.key).and_then(|state| arrival(&state));
+            return f(tat).map(|(decision, _)| decision);
+        }
+        if let Some(state) = self.0.get(&probe.key) {
+            return state.measure_and_replace(&NotKeyed::NonKey, f);
+        }
+        let state = self.0.entry(probe.key.clone()).or_default();
+        state.measure_and_replace(&NotKeyed::NonKey, f)
+    }
+}
+
+impl ShrinkableKeyedStateStore<Probe> for Store {
+    fn retain_recent(&self, drop_below: Nanos) {
+        self.0
+            .retain(|_, state| arrival(state).is_some_and(|tat| tat > drop_below));
+    }
+
+    fn shrink_to_fit(&self) {
+        self.0.shrink_to_fit();
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+type Limiter =
+    RateLimiter<Probe, Store, DefaultClock, NoOpMiddleware<<DefaultClock as Clock>::Instant>>;
+
+/// At most `limit` events per `window` per key.
 pub struct Throttle {
-    window: Duration,
-    limit: u32,
-    hits: Mutex<HashMap<String, (Instant, u32)>>,
+    limiter: Limiter,
+    store: Store,
+}
+
+impl std::fmt::Debug for Throttle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Throttle")
+            .field("keys", &self.store.0.len())
+            .finish()
+    }
 }
 
 impl Throttle {
     /// Allows `limit` events per key within `window`.
     pub fn new(limit: u32, window: Duration) -> Self {
+        let limit = NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN);
+        let period = (window / limit.get()).max(Duration::from_millis(1));
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(limit);
+        let store = Store::default();
         Self {
-            window,
-            limit: limit.max(1),
-            hits: Mutex::new(HashMap::new()),
+            limiter: RateLimiter::new(quota, store.clone(), DefaultClock::default()),
+            store,
         }
     }
 
-    /// Seconds to wait when `key` is over its limit, else `None`.
+    /// Seconds to wait when `key` has used up its allowance, else `None`. Counts nothing.
     pub fn blocked_for(&self, key: &str) -> Option<u64> {
-        let hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        let (start, count) = hits.get(key)?;
-        let elapsed = start.elapsed();
-        if elapsed >= self.window || *count < self.limit {
-            return None;
-        }
-        Some((self.window - elapsed).as_secs().max(1))
+        let probe = Probe {
+            key: key.to_owned(),
+            record: false,
+        };
+        let not_until = self.limiter.check_key(&probe).err()?;
+        let wait = not_until.wait_time_from(self.limiter.clock().now());
+        Some(wait.as_secs_f64().ceil().max(1.0) as u64)
     }
 
     /// Counts one event for `key`.
     pub fn record(&self, key: &str) {
-        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        if hits.len() > 100_000 {
-            let window = self.window;
-            hits.retain(|_, (start, _)| now.duration_since(*start) < window);
-        }
-        let entry = hits.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
+        let probe = Probe {
+            key: key.to_owned(),
+            record: true,
+        };
+        // Over the limit, nothing more is counted: the key stays blocked until its cells refill.
+        let _ = self.limiter.check_key(&probe);
     }
 
     /// Forgets `key` (after a successful login).
     pub fn clear(&self, key: &str) {
-        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        hits.remove(key);
+        self.store.0.remove(key);
+    }
+
+    /// Forgets every key that starts with `prefix` (every client of one account, after a
+    /// password reset).
+    pub fn clear_prefix(&self, prefix: &str) {
+        self.store.0.retain(|key, _| !key.starts_with(prefix));
+    }
+
+    /// Drops the keys whose allowance is whole again (they are no different from absent ones).
+    pub fn retain_recent(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
     }
 }
 
@@ -65,10 +160,30 @@ pub struct Throttles {
     pub login_account: Throttle,
     /// Failed logins per client.
     pub login_client: Throttle,
+    /// Wrong current passwords (settings: password, email, account deletion) per account.
+    pub reauth_account: Throttle,
+    /// Wrong current passwords per client.
+    pub reauth_client: Throttle,
     /// Registrations per client.
     pub register_client: Throttle,
     /// Verification and reset mails asked for, per client and per account.
     pub mail_requests: Throttle,
+}
+
+impl Throttles {
+    /// Prunes every throttle (the server calls this every minute).
+    pub fn retain_recent(&self) {
+        for throttle in [
+            &self.login_account,
+            &self.login_client,
+            &self.reauth_account,
+            &self.reauth_client,
+            &self.register_client,
+            &self.mail_requests,
+        ] {
+            throttle.retain_recent();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -82,9 +197,27 @@ mod tests {
         t.record("k");
         assert_eq!(t.blocked_for("k"), None);
         t.record("k");
-        assert!(t.blocked_for("k").is_some());
+        let wait = t.blocked_for("k").expect("blocked after two");
+        assert!((1..=30).contains(&wait), "{wait}");
         assert_eq!(t.blocked_for("other"), None);
         t.clear("k");
         assert_eq!(t.blocked_for("k"), None);
+    }
+
+    #[test]
+    fn looking_counts_nothing_and_prefixes_clear_together() {
+        let t = Throttle::new(1, Duration::from_secs(60));
+        for _ in 0..5 {
+            assert_eq!(t.blocked_for("user:1|a"), None);
+        }
+        t.record("user:1|a");
+        t.record("user:1|b");
+        t.record("user:10|a");
+        t.clear_prefix("user:1|");
+        assert_eq!(t.blocked_for("user:1|a"), None);
+        assert_eq!(t.blocked_for("user:1|b"), None);
+        assert!(t.blocked_for("user:10|a").is_some());
+        t.retain_recent();
+        assert!(t.blocked_for("user:10|a").is_some());
     }
 }

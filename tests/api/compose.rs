@@ -72,3 +72,16 @@ fn compose_services_and_variables_match_the_app() {
             || COMPOSE.contains("[\"vigie\", \"migrate\"]")
     );
 }
+
+/// The app runs behind one reverse proxy: it must trust exactly that one, or every client shares
+/// the proxy's throttle bucket (0) or can forge its address (more than 1).
+#[test]
+fn compose_trusts_exactly_one_proxy() {
+    let values: Vec<&str> = COMPOSE
+        .lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("VIGIE__SERVER__TRUSTED_PROXIES:"))
+        .map(|v| v.trim().trim_matches('"'))
+        .collect();
+    assert_eq!(values, vec!["1"], "one trusted proxy, set once");
+}
