@@ -18,7 +18,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::manifesto_store::{self as store, Decision, Kind, LinkTarget, NewSignature, Submitted};
+use super::manifesto_lists::{self as lists, Decision};
+use super::manifesto_signature::{self as signature, Kind, NewSignature, Submitted};
+use super::manifesto_store::{self as store, LinkTarget};
+use super::manifesto_text;
 use crate::db::{write_tx, write_tx_private, Db};
 use crate::i18n::Lang;
 use crate::mail::Mailer;
@@ -145,7 +148,7 @@ impl SignForm {
 
 /// The page's data besides the form: the text, the signatories, the staff's links.
 struct PageView {
-    view: store::PublicView,
+    view: lists::PublicView,
     /// Organisations waiting, for moderators and administrators.
     pending: Option<i64>,
 }
@@ -154,9 +157,9 @@ async fn load_page(ctx: &Ctx) -> Result<PageView, AppError> {
     let staff = require_staff(ctx.viewer.as_ref()).is_ok();
     ctx.db
         .run(move |conn| {
-            let view = store::public_view(conn)?;
+            let view = lists::public_view(conn)?;
             let pending = if staff {
-                Some(store::pending_count(conn)?)
+                Some(lists::pending_count(conn)?)
             } else {
                 None
             };
@@ -252,7 +255,7 @@ async fn sign_submit(
         let message = ctx.t("error-manifesto-honeypot");
         return rerender(&ctx, &form, &[], Some(message)).await;
     }
-    let sig = match store::validate(&form.submitted()) {
+    let sig = match signature::validate(&form.submitted()) {
         Ok(sig) => sig,
         Err(errors) => return rerender(&ctx, &form, &errors, None).await,
     };
@@ -380,7 +383,7 @@ fn render_admin(
             "errors": {"text": error("text"), "text_en": error("text_en")},
             "has_errors": !errors.is_empty(),
             "saved": saved,
-            "max_chars": store::MAX_TEXT_CHARS,
+            "max_chars": manifesto_text::MAX_TEXT_CHARS,
             "page_path": store::paths(ctx.lang).page,
         }),
     )
@@ -391,7 +394,7 @@ async fn admin_page(ctx: Ctx, query: web::Query<SavedQuery>) -> Result<HttpRespo
     ctx.require_admin()?;
     let text = ctx
         .db
-        .run(|conn| store::load_text(conn).map_err(AppError::from))
+        .run(|conn| manifesto_text::load_text(conn).map_err(AppError::from))
         .await?;
     render_admin(
         &ctx,
@@ -407,8 +410,8 @@ async fn admin_page(ctx: Ctx, query: web::Query<SavedQuery>) -> Result<HttpRespo
 async fn admin_submit(ctx: Ctx, form: CsrfForm<TextForm>) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
     let form = form.0;
-    let fr = store::check_text(&form.text, "text", true);
-    let en = store::check_text(&form.text_en, "text_en", false);
+    let fr = manifesto_text::check_text(&form.text, "text", true);
+    let en = manifesto_text::check_text(&form.text_en, "text_en", false);
     let (fr, en) = match (fr, en) {
         (Ok(fr), Ok(en)) => (fr, en),
         (fr, en) => {
@@ -426,7 +429,10 @@ async fn admin_submit(ctx: Ctx, form: CsrfForm<TextForm>) -> Result<HttpResponse
     let changed = ctx
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| store::save_text(conn, actor, &fr, &en)).map_err(AppError::from)
+            write_tx(conn, |conn| {
+                manifesto_text::save_text(conn, actor, &fr, &en)
+            })
+            .map_err(AppError::from)
         })
         .await?;
     if changed {
@@ -447,7 +453,7 @@ async fn moderation_page(ctx: Ctx, query: web::Query<DoneQuery>) -> Result<HttpR
     require_staff(ctx.viewer.as_ref())?;
     let (pending, approved) = ctx
         .db
-        .run(|conn| store::staff_view(conn).map_err(AppError::from))
+        .run(|conn| lists::staff_view(conn).map_err(AppError::from))
         .await?;
     let done = match query.done.as_deref() {
         Some("approve") => Some(ctx.t("mod-manifesto-done-approve")),
@@ -488,7 +494,7 @@ async fn moderation_submit(
     let done = ctx
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| store::decide(conn, actor, id, decision)).map_err(AppError::from)
+            write_tx(conn, |conn| lists::decide(conn, actor, id, decision)).map_err(AppError::from)
         })
         .await?;
     if !done {
@@ -514,7 +520,7 @@ async fn moderation_submit(
 async fn api_view(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     let view = ctx
         .db
-        .run(|conn| store::public_view(conn).map_err(AppError::from))
+        .run(|conn| lists::public_view(conn).map_err(AppError::from))
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "lang": ctx.lang.code(),
@@ -549,7 +555,7 @@ async fn api_sign(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let key = check_client(&throttles, &ctx.client_key())?;
-    let sig = store::validate(&Submitted {
+    let sig = signature::validate(&Submitted {
         kind: &body.kind,
         name: &body.name,
         website: body.website.as_deref().unwrap_or_default(),

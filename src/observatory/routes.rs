@@ -1,34 +1,30 @@
-//! The observatory's pages, in French with English aliases: the index with counts, filters, a
-//! sortable list and the map (`/observatoire`, `/observatory`), the map alone
+//! The observatory's reading pages, in French with English aliases: the index with counts,
+//! filters, a sortable list and the map (`/observatoire`, `/observatory`), the map alone
 //! (`/observatoire/carte`, and `carte.svg`), a deployment with its sources
-//! (`/observatoire/d/{id}`), its history (`…/historique`), the proposal and edit forms, the
-//! review queue (`/observatoire/propositions`), company pages, and the open-data exports
-//! (`export.csv`, `export.geojson`, `feed.atom`).
+//! (`/observatoire/d/{id}`), its history (`…/historique`), the review queue
+//! (`/observatoire/propositions`), company pages, and the open-data exports (`export.csv`,
+//! `export.geojson`, `feed.atom`). The proposal, edit, review and revert forms are in
+//! `form_routes`, registered from here.
 
-use std::collections::HashMap;
-
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::deployments::{self, Deployment, Filters, Snapshot, Source, STATUSES};
+use super::access::{access, load};
+use super::deployments::{self, Deployment, Filters, STATUSES};
 use super::views::{
     changes_view, deployment_view, filter_query, licence_json, note_view, render_map, sort_list,
     status_label, technology_name,
 };
-use super::{api, catalogue, export};
-use crate::validation::FieldError;
-use crate::web::context::{see_other, CsrfForm, Ctx};
+use super::{catalogue, export, form_routes};
+use crate::web::context::Ctx;
 use crate::web::error::AppError;
 use crate::web::parse_id;
 
 /// Deployments the index and the exports read at most.
 const MAX_LISTED: i64 = 5000;
-/// Source rows the forms offer.
-const SOURCE_ROWS: usize = 6;
 
-/// Registers the pages, under both the French and the English prefix.
+/// Registers the pages, under both the French and the English prefix (the forms' too).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     for p in ["/observatoire", "/observatory"] {
         cfg.route(p, web::get().to(index))
@@ -42,33 +38,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::get().to(export_geojson),
             )
             .route(&format!("{p}/feed.atom"), web::get().to(feed))
-            .route(&format!("{p}/proposer"), web::get().to(new_page))
-            .route(&format!("{p}/propose"), web::get().to(new_page))
-            .route(&format!("{p}/proposer"), web::post().to(new_submit))
-            .route(&format!("{p}/propose"), web::post().to(new_submit))
             .route(&format!("{p}/propositions"), web::get().to(queue))
             .route(&format!("{p}/proposals"), web::get().to(queue))
             .route(&format!("{p}/d/{{id}}"), web::get().to(deployment_page))
             .route(&format!("{p}/d/{{id}}/historique"), web::get().to(history))
             .route(&format!("{p}/d/{{id}}/history"), web::get().to(history))
-            .route(&format!("{p}/d/{{id}}/modifier"), web::get().to(edit_page))
-            .route(&format!("{p}/d/{{id}}/edit"), web::get().to(edit_page))
-            .route(
-                &format!("{p}/d/{{id}}/modifier"),
-                web::post().to(edit_submit),
-            )
-            .route(&format!("{p}/d/{{id}}/edit"), web::post().to(edit_submit))
-            .route(
-                &format!("{p}/d/{{id}}/review"),
-                web::post().to(review_submit),
-            )
-            .route(
-                &format!("{p}/d/{{id}}/revert"),
-                web::post().to(revert_submit),
-            )
             .route(&format!("{p}/entreprises/{{slug}}"), web::get().to(company))
             .route(&format!("{p}/companies/{{slug}}"), web::get().to(company));
     }
+    form_routes::configure(cfg);
 }
 
 async fn load_published(ctx: &Ctx, filters: &Filters) -> Result<Vec<Deployment>, AppError> {
@@ -300,31 +278,6 @@ async fn feed(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppE
         .body(export::atom(&entries, &meta, updated)))
 }
 
-/// Who is looking at a deployment: may they see it, and may they review?
-async fn access(ctx: &Ctx, d: &Deployment) -> Result<bool, AppError> {
-    let reviewer = match &ctx.viewer {
-        Some(v) => {
-            let v = v.clone();
-            let board = ctx.config.get().observatory_board.clone();
-            ctx.db
-                .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
-                .await?
-        }
-        None => false,
-    };
-    let own = ctx.viewer.as_ref().map(|v| v.user_id) == d.proposed_by && d.proposed_by.is_some();
-    if d.published_at.is_none() && !reviewer && !own {
-        return Err(AppError::NotFound);
-    }
-    Ok(reviewer)
-}
-
-async fn load(ctx: &Ctx, id: i64) -> Result<Deployment, AppError> {
-    ctx.db
-        .run(move |conn| deployments::by_id(conn, id)?.ok_or(AppError::NotFound))
-        .await
-}
-
 #[derive(Debug, Deserialize)]
 struct NoticeQuery {
     #[serde(default)]
@@ -401,315 +354,6 @@ async fn history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppErr
         "pages/deployment_history",
         json!({"d": deployment_view(&d, lang), "revisions": items, "reviewer": reviewer}),
     )
-}
-
-/// The proposal form's fields, read from the submitted pairs.
-fn snapshot_from_form(form: &HashMap<String, String>) -> Snapshot {
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let sources = (0..SOURCE_ROWS)
-        .map(|i| Source {
-            url: get(&format!("source_url_{i}")),
-            title: get(&format!("source_title_{i}")),
-            publisher: get(&format!("source_publisher_{i}")),
-            date: Some(get(&format!("source_date_{i}"))),
-            archive_url: Some(get(&format!("source_archive_{i}"))),
-        })
-        .collect();
-    Snapshot {
-        title: get("title"),
-        technology: get("technology"),
-        city: get("city"),
-        status: get("status"),
-        started: get("started"),
-        ended: Some(get("ended")),
-        companies: get("companies")
-            .split([',', '\n'])
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        funding: get("funding"),
-        description: get("description"),
-        sources,
-    }
-}
-
-/// The form's values for a snapshot (with empty source rows up to the form's count).
-fn form_values(s: &Snapshot, note: &str) -> Value {
-    let mut sources: Vec<Value> = s
-        .sources
-        .iter()
-        .filter(|x| !x.url.is_empty() || !x.title.is_empty())
-        .map(|x| {
-            json!({"url": x.url, "title": x.title, "publisher": x.publisher,
-                        "date": x.date.clone().unwrap_or_default(),
-                        "archive_url": x.archive_url.clone().unwrap_or_default()})
-        })
-        .collect();
-    while sources.len() < SOURCE_ROWS {
-        sources
-            .push(json!({"url": "", "title": "", "publisher": "", "date": "", "archive_url": ""}));
-    }
-    let sources: Vec<Value> = sources
-        .into_iter()
-        .take(SOURCE_ROWS)
-        .enumerate()
-        .map(|(i, mut v)| {
-            v["index"] = json!(i);
-            v["number"] = json!(i + 1);
-            v
-        })
-        .collect();
-    json!({
-        "title": s.title, "technology": s.technology, "city": s.city, "status": s.status,
-        "started": s.started, "ended": s.ended.clone().unwrap_or_default(),
-        "companies": s.companies.join(", "), "funding": s.funding, "description": s.description,
-        "sources": sources,
-        "note": note,
-    })
-}
-
-async fn render_form(
-    ctx: &Ctx,
-    status: StatusCode,
-    action: &str,
-    editing: Option<&Deployment>,
-    values: &Snapshot,
-    note: &str,
-    error: Option<&AppError>,
-) -> Result<HttpResponse, AppError> {
-    let technologies = ctx
-        .db
-        .run(|conn| catalogue::technologies(conn).map_err(AppError::from))
-        .await?;
-    let lang = ctx.lang;
-    let tech_choices: Vec<Value> = technologies
-        .iter()
-        .map(|t| json!({"slug": t.slug, "name": t.name_in(lang), "selected": t.slug == values.technology}))
-        .collect();
-    let statuses: Vec<Value> = STATUSES
-        .iter()
-        .map(|s| json!({"value": s, "label": status_label(lang, s), "selected": *s == values.status}))
-        .collect();
-    let (field, message) = match error {
-        Some(AppError::Invalid(FieldError { field, key })) => (Some(*field), Some(ctx.t(key))),
-        Some(e) => (None, Some(e.message(lang))),
-        None => (None, None),
-    };
-    ctx.render_status(
-        status,
-        "pages/deployment_form",
-        json!({
-            "action": action,
-            "editing": editing.map(|d| json!({"id": d.id, "title": d.title})),
-            "form": form_values(values, note),
-            "technologies": tech_choices,
-            "statuses": statuses,
-            "error": message,
-            "error_field": field,
-        }),
-    )
-}
-
-async fn new_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require_poster()?;
-    let blank = Snapshot {
-        status: "announced".into(),
-        ..Snapshot::default()
-    };
-    render_form(
-        &ctx,
-        StatusCode::OK,
-        "/observatoire/proposer",
-        None,
-        &blank,
-        "",
-        None,
-    )
-    .await
-}
-
-async fn new_submit(
-    ctx: Ctx,
-    form: CsrfForm<HashMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    let author = ctx.require_poster()?.user_id;
-    let submitted = snapshot_from_form(&form.0);
-    let result = match deployments::validate(&submitted) {
-        Ok(snapshot) => {
-            ctx.db
-                .run(move |conn| {
-                    crate::db::write_tx_private(conn, |conn| {
-                        deployments::propose_new(conn, author, snapshot)
-                    })
-                })
-                .await
-        }
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(p) => {
-            let done = if p.possible_duplicates.is_empty() {
-                "proposed"
-            } else {
-                "proposed-duplicate"
-            };
-            Ok(see_other(&format!(
-                "/observatoire/d/{}?done={done}",
-                p.deployment_id
-            )))
-        }
-        Err(e @ AppError::Invalid(_)) => {
-            render_form(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "/observatoire/proposer",
-                None,
-                &submitted,
-                "",
-                Some(&e),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn snapshot_of(d: &Deployment) -> Snapshot {
-    Snapshot {
-        title: d.title.clone(),
-        technology: d.technology.clone(),
-        city: d.city.clone(),
-        status: d.status.clone(),
-        started: d.started.clone(),
-        ended: d.ended.clone(),
-        companies: d.companies.iter().map(|c| c.name.clone()).collect(),
-        funding: d.funding.clone(),
-        description: d.description_md.clone(),
-        sources: d.sources.clone(),
-    }
-}
-
-async fn edit_page(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
-    ctx.require_poster()?;
-    let id = parse_id(&id.into_inner())?;
-    let d = load(&ctx, id).await?;
-    access(&ctx, &d).await?;
-    let action = format!("/observatoire/d/{id}/modifier");
-    render_form(
-        &ctx,
-        StatusCode::OK,
-        &action,
-        Some(&d),
-        &snapshot_of(&d),
-        "",
-        None,
-    )
-    .await
-}
-
-async fn edit_submit(
-    ctx: Ctx,
-    id: web::Path<String>,
-    form: CsrfForm<HashMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    let author = ctx.require_poster()?.user_id;
-    let id = parse_id(&id.into_inner())?;
-    let d = load(&ctx, id).await?;
-    access(&ctx, &d).await?;
-    let note = form.0.get("note").cloned().unwrap_or_default();
-    let typed_note = note.clone();
-    let submitted = snapshot_from_form(&form.0);
-    let result = match deployments::validate(&submitted) {
-        Ok(snapshot) => {
-            ctx.db
-                .run(move |conn| {
-                    crate::db::write_tx_private(conn, |conn| {
-                        deployments::propose_edit(conn, author, id, snapshot, &note)
-                    })
-                })
-                .await
-        }
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/observatoire/d/{id}?done=edit-proposed"
-        ))),
-        Err(e @ AppError::Invalid(_)) => {
-            let action = format!("/observatoire/d/{id}/modifier");
-            render_form(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &action,
-                Some(&d),
-                &submitted,
-                &typed_note,
-                Some(&e),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct ReviewForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    revision: Option<i64>,
-}
-
-async fn review_submit(
-    ctx: Ctx,
-    id: web::Path<String>,
-    form: CsrfForm<ReviewForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id.into_inner())?;
-    let form = form.0;
-    let done = api::decide(
-        &ctx.config,
-        &ctx.db,
-        ctx.viewer.as_ref(),
-        id,
-        &form.decision,
-        form.reason,
-        form.revision,
-    )
-    .await?;
-    let key = if form.decision == "publish" {
-        "published"
-    } else {
-        "rejected"
-    };
-    Ok(see_other(&format!(
-        "/observatoire/d/{}?done={key}",
-        done.deployment_id
-    )))
-}
-
-#[derive(Debug, Deserialize)]
-struct RevertForm {
-    revision: i64,
-}
-
-async fn revert_submit(
-    ctx: Ctx,
-    id: web::Path<String>,
-    form: CsrfForm<RevertForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id.into_inner())?;
-    api::revert_to(
-        &ctx.config,
-        &ctx.db,
-        ctx.viewer.as_ref(),
-        id,
-        form.0.revision,
-    )
-    .await?;
-    Ok(see_other(&format!("/observatoire/d/{id}/historique")))
 }
 
 async fn queue(ctx: Ctx) -> Result<HttpResponse, AppError> {
