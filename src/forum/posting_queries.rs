@@ -115,8 +115,17 @@ pub enum ReplyError {
     Db(#[from] diesel::result::Error),
 }
 
-/// A thread as a reply sees it: board, city, locked, slow mode minutes, hidden at.
-type ReplyTarget = (i64, Option<i64>, bool, i64, Option<NaiveDateTime>);
+/// A thread as a reply sees it.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = threads)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct ReplyTarget {
+    board_id: i64,
+    city_id: Option<i64>,
+    locked: bool,
+    slow_mode_minutes: i64,
+    hidden_at: Option<NaiveDateTime>,
+}
 
 /// Adds a reply at the end of a thread and updates every counter, in one transaction. `staff`
 /// (the board's staff) may reply in a locked, slowed or hidden thread.
@@ -131,17 +140,16 @@ pub fn create_reply(
     write_tx_posting(conn, |conn| {
         let target: Option<ReplyTarget> = threads::table
             .filter(threads::id.eq(thread_id))
-            .select((
-                threads::board_id,
-                threads::city_id,
-                threads::locked,
-                threads::slow_mode_minutes,
-                threads::hidden_at,
-            ))
+            .select(ReplyTarget::as_select())
             .first(conn)
             .optional()?;
-        let (board_id, city_id, locked, slow_minutes, hidden_at) =
-            target.ok_or(ReplyError::NotFound)?;
+        let ReplyTarget {
+            board_id,
+            city_id,
+            locked,
+            slow_mode_minutes: slow_minutes,
+            hidden_at,
+        } = target.ok_or(ReplyError::NotFound)?;
         // A hidden thread takes replies from the board's staff only; for anyone else it does
         // not exist.
         if hidden_at.is_some() && !staff {
@@ -241,6 +249,18 @@ pub enum EditError {
     Db(#[from] diesel::result::Error),
 }
 
+/// A post as an edit finds it.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct EditTarget {
+    thread_id: i64,
+    number: i64,
+    author_id: i64,
+    body_md: String,
+    version: i64,
+}
+
 /// Most revisions kept per post: storing a new one deletes those older than the latest ones.
 pub const MAX_REVISIONS: i64 = 50;
 
@@ -257,18 +277,18 @@ pub fn edit_post(
 ) -> Result<Written, EditError> {
     let at = now();
     write_tx_posting(conn, |conn| {
-        let current: Option<(i64, i64, i64, String, i64)> = posts::table
+        let current: Option<EditTarget> = posts::table
             .filter(posts::id.eq(post_id))
-            .select((
-                posts::thread_id,
-                posts::number,
-                posts::author_id,
-                posts::body_md,
-                posts::version,
-            ))
+            .select(EditTarget::as_select())
             .first(conn)
             .optional()?;
-        let (thread_id, number, author_id, old_md, version) = current.ok_or(EditError::NotFound)?;
+        let EditTarget {
+            thread_id,
+            number,
+            author_id,
+            body_md: old_md,
+            version,
+        } = current.ok_or(EditError::NotFound)?;
         if author_id != editor_id && !editor_is_staff {
             return Err(EditError::Forbidden);
         }

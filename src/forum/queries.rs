@@ -30,35 +30,26 @@ pub struct Board {
 }
 
 /// A board and the title of its latest thread, for the home page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = boards)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct BoardSummary {
     #[serde(flatten)]
+    #[diesel(embed)]
     pub board: Board,
+    #[diesel(select_expression = threads::title.nullable())]
     pub last_thread_title: Option<String>,
+    #[diesel(select_expression = threads::slug.nullable())]
     pub last_thread_slug: Option<String>,
 }
 
 /// Every board in display order, with the latest thread's title (one statement).
 pub fn list_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardSummary>> {
-    let rows: Vec<(Board, Option<String>, Option<String>)> = boards::table
+    boards::table
         .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
         .order((boards::position.asc(), boards::id.asc()))
-        .select((
-            Board::as_select(),
-            threads::title.nullable(),
-            threads::slug.nullable(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(board, last_thread_title, last_thread_slug)| BoardSummary {
-                board,
-                last_thread_title,
-                last_thread_slug,
-            },
-        )
-        .collect())
+        .select(BoardSummary::as_select())
+        .load(conn)
 }
 
 /// A board by slug.
@@ -160,22 +151,32 @@ pub struct ThreadListItem {
     pub last_page: i64,
 }
 
-type ThreadListRow = (
-    (
-        i64,
-        String,
-        String,
-        i64,
-        bool,
-        bool,
-        NaiveDateTime,
-        NaiveDateTime,
-    ),
-    (String, String),
-    Option<(String, String)>,
-    String,
-    Option<String>,
-);
+/// A line of a thread list as loaded, each field tied to its column.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = threads)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct ThreadListRow {
+    id: i64,
+    title: String,
+    slug: String,
+    post_count: i64,
+    pinned: bool,
+    locked: bool,
+    created_at: NaiveDateTime,
+    last_post_at: NaiveDateTime,
+    #[diesel(select_expression = boards::slug)]
+    board_slug: String,
+    #[diesel(select_expression = boards::name)]
+    board_name: String,
+    #[diesel(select_expression = cities::slug.nullable())]
+    city_slug: Option<String>,
+    #[diesel(select_expression = cities::name.nullable())]
+    city_name: Option<String>,
+    #[diesel(select_expression = users::username)]
+    author: String,
+    #[diesel(select_expression = last_posters.field(users::username).nullable())]
+    last_poster: Option<String>,
+}
 
 /// Which threads a list shows.
 #[derive(Debug, Clone, Copy)]
@@ -210,22 +211,7 @@ pub fn list_threads(
                 .nullable()
                 .eq(threads::last_post_author_id)),
         )
-        .select((
-            (
-                threads::id,
-                threads::title,
-                threads::slug,
-                threads::post_count,
-                threads::pinned,
-                threads::locked,
-                threads::created_at,
-                threads::last_post_at,
-            ),
-            (boards::slug, boards::name),
-            (cities::slug, cities::name).nullable(),
-            users::username,
-            last_posters.field(users::username).nullable(),
-        ))
+        .select(ThreadListRow::as_select())
         .filter(threads::hidden_at.is_null())
         .into_boxed();
     let order_by_creation = matches!(filter, ThreadFilter::Author(_));
@@ -267,34 +253,24 @@ pub fn list_threads(
     let rows: Vec<ThreadListRow> = query.limit(limit).load(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(
-                (id, title, slug, post_count, pinned, locked, created_at, last_post_at),
-                (board_slug, board_name),
-                city,
-                author,
-                last_poster,
-            )| {
-                ThreadListItem {
-                    id,
-                    title,
-                    slug,
-                    board_slug,
-                    board_name,
-                    city_slug: city.as_ref().map(|c| c.0.clone()),
-                    city_name: city.map(|c| c.1),
-                    author,
-                    post_count,
-                    reply_count: (post_count - 1).max(0),
-                    pinned,
-                    locked,
-                    created_at,
-                    last_post_at,
-                    last_poster,
-                    last_page: last_page(post_count, posts_per_page),
-                }
-            },
-        )
+        .map(|row| ThreadListItem {
+            id: row.id,
+            title: row.title,
+            slug: row.slug,
+            board_slug: row.board_slug,
+            board_name: row.board_name,
+            city_slug: row.city_slug,
+            city_name: row.city_name,
+            author: row.author,
+            post_count: row.post_count,
+            reply_count: (row.post_count - 1).max(0),
+            pinned: row.pinned,
+            locked: row.locked,
+            created_at: row.created_at,
+            last_post_at: row.last_post_at,
+            last_poster: row.last_poster,
+            last_page: last_page(row.post_count, posts_per_page),
+        })
         .collect())
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::forum::queries;
-use crate::forum::thread_queries;
+use crate::forum::thread_queries::{self, PostLocation};
 use crate::forum::views::board_display_name;
 use crate::forum::visibility::{self, Shown, AUTO_HIDE_REASON};
 use crate::i18n::Lang;
@@ -215,7 +215,7 @@ pub(super) async fn post_redirect(
     let (thread_id, number) = ctx
         .db
         .run(move |conn| {
-            let (thread_id, number) =
+            let PostLocation { thread_id, number } =
                 thread_queries::post_location(conn, id)?.ok_or(AppError::NotFound)?;
             // A post of a hidden thread has no address for those who may not read it.
             visibility::readable_thread(conn, viewer.as_ref(), thread_id)?
