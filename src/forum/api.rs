@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use crate::forum::domain::{CookedBody, Cursor, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
-use crate::forum::queries::{self, NewThread};
+use crate::forum::posting_queries::{self, NewThread};
+use crate::forum::queries;
+use crate::forum::thread_queries;
 use crate::forum::views::{board_display_description, board_display_name, thread_item_json};
 use crate::forum::visibility::{self, Shown};
 use crate::gazetteer as city_queries;
@@ -118,7 +120,7 @@ async fn create_thread(
                 None => None,
                 Some(c) => Some(city_queries::resolve(conn, c)?.single("city")?.id),
             };
-            let written = queries::create_thread(
+            let written = posting_queries::create_thread(
                 conn,
                 NewThread {
                     board_id: board.id,
@@ -129,7 +131,7 @@ async fn create_thread(
                 },
             )?;
             let thread =
-                queries::thread_by_id(conn, written.thread_id)?.ok_or(AppError::NotFound)?;
+                thread_queries::thread_by_id(conn, written.thread_id)?.ok_or(AppError::NotFound)?;
             Ok::<_, AppError>((written, thread))
         })
         .await?;
@@ -192,7 +194,7 @@ async fn thread_posts(
             // A cursor past the end reads nothing (and cannot overflow).
             let first = after.saturating_add(1);
             let last = after.saturating_add(API_POSTS_PER_PAGE);
-            let posts = queries::posts_by_number(conn, id, first, last)?;
+            let posts = thread_queries::posts_by_number(conn, id, first, last)?;
             Ok::<_, AppError>((thread, posts, staff))
         })
         .await?;
@@ -240,7 +242,7 @@ async fn create_post(
         .run(move |conn| {
             let staff = visibility::is_thread_staff(conn, &viewer, id)?;
             limits::check_new_post(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
-            queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
+            posting_queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
                 .map_err(AppError::from)
         })
         .await?;
@@ -278,7 +280,7 @@ async fn edit_post(
         .run(move |conn| {
             let (_, staff) = visibility::editable_by(conn, &viewer, id)??;
             limits::check_edit(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
-            Ok::<_, AppError>(queries::edit_post(
+            Ok::<_, AppError>(posting_queries::edit_post(
                 conn,
                 id,
                 viewer.user_id,

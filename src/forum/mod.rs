@@ -5,9 +5,14 @@
 pub mod api;
 pub mod boards;
 pub mod domain;
+mod edit_routes;
 pub mod limits;
+mod post_routes;
+pub mod posting_queries;
 pub mod profiles;
 pub mod queries;
 pub mod routes;
+pub mod thread_queries;
+mod thread_routes;
 pub mod views;
 pub mod visibility;

@@ -1,5 +1,6 @@
 //! How forum rows look to readers: a board's name and description in the reader's language,
-//! a thread list item as the API's JSON. Pure functions of loaded rows.
+//! a board as the pages' JSON, a thread list item as the API's JSON. Pure functions of loaded
+//! rows.
 
 use serde_json::{json, Value};
 
@@ -20,6 +21,20 @@ pub fn board_display_description(board: &Board, lang: Lang) -> String {
         (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
         _ => board.description.clone(),
     }
+}
+
+/// A board as the pages show it, its name and description in the reader's language.
+pub fn board_json(board: &Board, lang: Lang) -> Value {
+    json!({
+        "id": board.id,
+        "slug": board.slug,
+        "display_name": board_display_name(board, lang),
+        "display_description": board_display_description(board, lang),
+        "thread_count": board.thread_count,
+        "post_count": board.post_count,
+        "last_post_at": board.last_post_at,
+        "last_thread_id": board.last_thread_id,
+    })
 }
 
 /// The JSON form of a thread list item.

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{board_moderators, posts, threads};
 use crate::db::DbConnection;
-use crate::forum::queries::{self, PostView, Thread};
+use crate::forum::thread_queries::{self, PostView, Thread};
 use crate::sessions::{Role, Viewer};
 
 /// The reason stored on a post hidden automatically by members' reports (shown to staff in the
@@ -103,7 +103,7 @@ pub fn readable_thread(
     viewer: Option<&Viewer>,
     thread_id: i64,
 ) -> QueryResult<Option<(Thread, bool)>> {
-    let Some(thread) = queries::thread_by_id(conn, thread_id)? else {
+    let Some(thread) = thread_queries::thread_by_id(conn, thread_id)? else {
         return Ok(None);
     };
     let staff = is_board_staff(conn, viewer, thread.board_id)?;
@@ -165,7 +165,7 @@ pub fn shown(post: &PostView, reader: Option<i64>, staff: bool) -> Shown {
 /// A post a reader may see the source of, with what decides what they may do with it.
 #[derive(Debug, Clone)]
 pub struct ReadablePost {
-    pub post: queries::EditablePost,
+    pub post: thread_queries::EditablePost,
     /// Its thread is hidden (only the board's staff write there).
     pub thread_hidden: bool,
     /// The reader is the board's staff.
@@ -179,7 +179,7 @@ pub fn readable_post(
     viewer: Option<&Viewer>,
     post_id: i64,
 ) -> QueryResult<Option<ReadablePost>> {
-    let Some(post) = queries::editable_post(conn, post_id)? else {
+    let Some(post) = thread_queries::editable_post(conn, post_id)? else {
         return Ok(None);
     };
     let Some((thread, staff)) = readable_thread(conn, viewer, post.thread_id)? else {
@@ -230,7 +230,7 @@ pub fn editable_by(
     conn: &mut DbConnection,
     viewer: &Viewer,
     post_id: i64,
-) -> QueryResult<Result<(queries::EditablePost, bool), EditDenied>> {
+) -> QueryResult<Result<(thread_queries::EditablePost, bool), EditDenied>> {
     let Some(found) = readable_post(conn, Some(viewer), post_id)? else {
         return Ok(Err(EditDenied::NotFound));
     };

@@ -102,7 +102,9 @@ async fn moderate_thread(
     super::routes::moderate_thread(&ctx.db, ctx.viewer.as_ref(), id, body.into_inner()).await?;
     let thread = ctx
         .db
-        .run(move |conn| crate::forum::queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            crate::forum::thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "action": action,

@@ -330,11 +330,11 @@ pub async fn moderate_thread(
     viewer: Option<&Viewer>,
     thread_id: i64,
     request: threads::ThreadRequest,
-) -> Result<crate::forum::queries::Thread, AppError> {
+) -> Result<crate::forum::thread_queries::Thread, AppError> {
     let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
     let thread = db
         .run(move |conn| {
-            crate::forum::queries::thread_by_id(conn, thread_id)?.ok_or(AppError::NotFound)
+            crate::forum::thread_queries::thread_by_id(conn, thread_id)?.ok_or(AppError::NotFound)
         })
         .await?;
     let wanted = thread_policy(&request.action).ok_or(AppError::Invalid(FieldError::new(
@@ -487,7 +487,7 @@ async fn post_history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, A
                     AppError::Unauthorized
                 });
             }
-            let revisions = crate::forum::queries::revisions(conn, id)?;
+            let revisions = crate::forum::thread_queries::revisions(conn, id)?;
             Ok((target, revisions))
         })
         .await?;

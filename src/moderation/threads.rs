@@ -11,7 +11,7 @@ use crate::audit;
 use crate::db::schema::{boards, cities, threads};
 use crate::db::{write_tx, DbConnection};
 use crate::forum::domain::ThreadTitle;
-use crate::forum::queries::Thread;
+use crate::forum::thread_queries::Thread;
 use crate::gazetteer as city_queries;
 use crate::validation::slugify;
 use crate::validation::FieldError;

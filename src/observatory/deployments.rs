@@ -626,9 +626,9 @@ fn create_thread(
     .map_err(AppError::Invalid)?;
     // A short generated text: cooked here, inside the caller's transaction.
     let body = crate::forum::domain::CookedBody::new(body);
-    let written = crate::forum::queries::create_thread_in(
+    let written = crate::forum::posting_queries::create_thread_in(
         conn,
-        crate::forum::queries::NewThread {
+        crate::forum::posting_queries::NewThread {
             board_id: board.id,
             city_id: Some(city_id),
             author_id,

@@ -1,0 +1,166 @@
+//! The SQL that reads a thread: the thread with its board and city, a page of its posts, a post
+//! with its Markdown source (for editing), where a post lives, and a post's earlier versions.
+//! Writes are in `posting_queries`; boards and thread lists in `queries`.
+//!
+//! Rows are structs whose fields each name their column (`Selectable`), never tuples: two
+//! `String` columns swapped in a select would still compile as a tuple.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{boards, cities, post_revisions, posts, threads, users};
+use crate::db::DbConnection;
+
+/// A thread with its board and city.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = threads)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct Thread {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub post_count: i64,
+    pub pinned: bool,
+    pub locked: bool,
+    pub created_at: NaiveDateTime,
+    pub last_post_at: NaiveDateTime,
+    pub author_id: i64,
+    #[diesel(select_expression = boards::id)]
+    pub board_id: i64,
+    #[diesel(select_expression = boards::slug)]
+    pub board_slug: String,
+    #[diesel(select_expression = boards::name)]
+    pub board_name: String,
+    #[diesel(select_expression = boards::name_en)]
+    pub board_name_en: Option<String>,
+    #[diesel(select_expression = cities::id.nullable())]
+    pub city_id: Option<i64>,
+    #[diesel(select_expression = cities::slug.nullable())]
+    pub city_slug: Option<String>,
+    #[diesel(select_expression = cities::name.nullable())]
+    pub city_name: Option<String>,
+    pub pinned_until: Option<NaiveDateTime>,
+    pub slow_mode_minutes: i64,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub hidden_reason: Option<String>,
+}
+
+/// A thread by id (one statement).
+pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thread>> {
+    threads::table
+        .inner_join(boards::table)
+        .left_join(cities::table)
+        .filter(threads::id.eq(id))
+        .select(Thread::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A post as pages show it.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PostView {
+    pub id: i64,
+    pub thread_id: i64,
+    pub number: i64,
+    pub author_id: i64,
+    #[diesel(select_expression = users::username)]
+    pub author: String,
+    #[diesel(select_expression = users::role)]
+    pub author_role: String,
+    pub body_html: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub hidden_reason: Option<String>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// Posts `first..=last` (by number) of a thread, in order (one statement).
+pub fn posts_by_number(
+    conn: &mut DbConnection,
+    thread_id: i64,
+    first: i64,
+    last: i64,
+) -> QueryResult<Vec<PostView>> {
+    posts::table
+        .inner_join(users::table)
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::number.between(first, last))
+        .order(posts::number.asc())
+        .select(PostView::as_select())
+        .load(conn)
+}
+
+/// A post with its Markdown source, for editing.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct EditablePost {
+    pub id: i64,
+    pub thread_id: i64,
+    pub number: i64,
+    pub author_id: i64,
+    pub body_md: String,
+    pub version: i64,
+    #[diesel(select_expression = threads::title)]
+    pub thread_title: String,
+    #[diesel(select_expression = threads::slug)]
+    pub thread_slug: String,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// A post by id with its source, whoever may read it: callers go through
+/// `visibility::readable_post`.
+pub fn editable_post(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EditablePost>> {
+    posts::table
+        .inner_join(threads::table)
+        .filter(posts::id.eq(id))
+        .select(EditablePost::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A post's address: its thread and its number there.
+#[derive(Debug, Clone, Copy, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PostLocation {
+    pub thread_id: i64,
+    pub number: i64,
+}
+
+/// Where a post lives: its thread and number.
+pub fn post_location(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PostLocation>> {
+    posts::table
+        .filter(posts::id.eq(id))
+        .select(PostLocation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One earlier version of a post.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = post_revisions)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct Revision {
+    pub version: i64,
+    pub body_md: String,
+    #[diesel(select_expression = users::username)]
+    pub editor: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The earlier versions of a post, newest first.
+pub fn revisions(conn: &mut DbConnection, post_id: i64) -> QueryResult<Vec<Revision>> {
+    post_revisions::table
+        .inner_join(users::table.on(users::id.eq(post_revisions::edited_by)))
+        .filter(post_revisions::post_id.eq(post_id))
+        .order(post_revisions::version.desc())
+        .select(Revision::as_select())
+        .load(conn)
+}

@@ -1,0 +1,252 @@
+//! The thread page (paginated, with the moderation tools for the board's staff) and the
+//! permalink of a post (`/p/{id}`), which redirects to its page of the thread.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::forum::queries;
+use crate::forum::thread_queries::{self, PostLocation};
+use crate::forum::views::board_display_name;
+use crate::forum::visibility::{self, Shown, AUTO_HIDE_REASON};
+use crate::i18n::Lang;
+use crate::notifications::queries as notification_queries;
+use crate::notifications::watch_json;
+use crate::notifications::Target;
+use crate::web::context::may_post;
+use crate::web::context::{see_other, Cached, Ctx};
+use crate::web::error::AppError;
+use crate::web::page_cache::Scope;
+use crate::web::parse_id;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PageQuery {
+    page: Option<String>,
+}
+
+pub(super) async fn thread_page(
+    ctx: Ctx,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    render_thread(ctx, id.into_inner(), query.into_inner()).await
+}
+
+pub(super) async fn thread_page_with_slug(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    render_thread(ctx, path.into_inner().0, query.into_inner()).await
+}
+
+async fn render_thread(
+    ctx: Ctx,
+    raw_id: String,
+    query: PageQuery,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&raw_id)?;
+    let page = match query.page.as_deref() {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or(AppError::NotFound)?,
+    };
+    let per_page = ctx.settings.site.posts_per_page.max(1);
+    let ticket = match ctx.cached_page(Scope::Thread(id)).await? {
+        Cached::Hit(res) => return Ok(res),
+        Cached::Miss(ticket) => ticket,
+    };
+    let reader = ctx.viewer.clone();
+    let (thread, posts, watch_level, moderation) = ctx
+        .db
+        .run(move |conn| {
+            let thread = thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            // No statement for visitors and plain members.
+            let staff = visibility::is_board_staff(conn, reader.as_ref(), thread.board_id)?;
+            let reader_id = reader.as_ref().map(|v| v.user_id);
+            if !visibility::may_read_thread(&thread, reader_id, staff) {
+                return Err(AppError::NotFound);
+            }
+            // A page past the last one does not exist (and bounds the arithmetic below).
+            if page > queries::last_page(thread.post_count, per_page) {
+                return Err(AppError::NotFound);
+            }
+            let first = (page - 1) * per_page + 1;
+            let posts = thread_queries::posts_by_number(conn, id, first, first + per_page - 1)?;
+            let (level, moderation) = match &reader {
+                Some(viewer) => {
+                    if viewer.unread_notifications > 0 {
+                        let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
+                        notification_queries::mark_seen(conn, viewer.user_id, id, &seen)?;
+                    }
+                    let level =
+                        notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
+                    // The board's staff get the moderation tools (and the boards to move to).
+                    let boards = if staff {
+                        Some(queries::list_boards(conn)?)
+                    } else {
+                        None
+                    };
+                    (Some(level), boards)
+                }
+                None => (None, None),
+            };
+            Ok((thread, posts, level, moderation))
+        })
+        .await?;
+    let staff_here = moderation.is_some();
+    let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
+    let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
+    let last_page = queries::last_page(thread.post_count, per_page);
+    let viewer = ctx.viewer.as_ref();
+    let base = format!("/t/{}/{}", thread.id, thread.slug);
+    let page_url = |n: i64| {
+        if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}?page={n}")
+        }
+    };
+    let posts_json: Vec<Value> = posts
+        .iter()
+        .map(|p| {
+            let can_edit = viewer
+                .map(|v| v.user_id == p.author_id || staff_here)
+                .unwrap_or(false);
+            let shown = visibility::shown(p, reader_id, staff_here);
+            let readable = shown.readable();
+            json!({
+                "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
+                "body_html": if readable { p.body_html.as_str() } else { "" },
+                "created_at": p.created_at, "edited_at": p.edited_at,
+                "can_edit": can_edit && shown != Shown::Deleted,
+                "quote_url": format!("/t/{}/reply?quote={}", id, p.id),
+                "hidden": shown == Shown::HiddenShown,
+                "hidden_reason": if shown == Shown::HiddenShown {
+                    p.hidden_reason.as_deref().map(|r| {
+                        if r == AUTO_HIDE_REASON {
+                            ctx.t("post-hidden-by-reports")
+                        } else {
+                            r.to_owned()
+                        }
+                    })
+                } else {
+                    None
+                },
+                "placeholder": shown == Shown::Placeholder,
+                "deleted": shown == Shown::Deleted,
+                "moderate": staff_here && shown != Shown::Deleted,
+                "can_delete": is_admin && shown != Shown::Deleted,
+                "history_url": (staff_here && p.edited_at.is_some()).then(|| format!("/p/{}/history", p.id)),
+            })
+        })
+        .collect();
+    let board_name = match (ctx.lang, &thread.board_name_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => thread.board_name.clone(),
+    };
+    // The board's staff may still reply in a locked thread.
+    let can_reply = viewer.is_some() && (!thread.locked || staff_here);
+    ctx.render_cacheable(
+        ticket,
+        "pages/thread",
+        json!({
+            "thread": {
+                "id": thread.id, "title": thread.title, "slug": thread.slug, "post_count": thread.post_count,
+                "pinned": thread.pinned, "locked": thread.locked, "created_at": thread.created_at,
+                "pinned_until": thread.pinned_until, "slow_mode_minutes": thread.slow_mode_minutes,
+                "hidden": thread.hidden_at.is_some(), "hidden_reason": thread.hidden_reason,
+                "board_slug": thread.board_slug, "board_name": board_name,
+                "city_slug": thread.city_slug, "city_name": thread.city_name,
+            },
+            "posts": posts_json,
+            "pagination": {
+                "page": page,
+                "last_page": last_page,
+                "prev_url": (page > 1).then(|| page_url(page - 1)),
+                "next_url": (page < last_page).then(|| page_url(page + 1)),
+                "pages": page_window(page, last_page).into_iter().map(|n| match n {
+                    Some(n) => json!({"number": n, "url": page_url(n), "current": n == page, "gap": false}),
+                    None => json!({"number": 0, "url": "", "current": false, "gap": true}),
+                }).collect::<Vec<_>>(),
+            },
+            "can_reply": can_reply && ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_ok()),
+            "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_err()),
+            "watch": watch_level.map(|level| watch_json(&ctx, Target::Thread, thread.id, level, &page_url(page))),
+            "moderation": moderation.map(|boards| json!({
+                "boards": boards.iter().map(|b| json!({
+                    "slug": b.board.slug,
+                    "name": board_display_name(&b.board, ctx.lang),
+                    "current": b.board.id == thread.board_id,
+                })).collect::<Vec<_>>(),
+            })),
+            "login_url": format!("/login?next=/t/{}", thread.id),
+        }),
+    )
+}
+
+/// Page numbers to show around the current one; `None` marks a gap.
+pub fn page_window(page: i64, last: i64) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    let mut previous = 0;
+    for n in 1..=last {
+        let near = (n - page).abs() <= 2;
+        if n == 1 || n == last || near {
+            if n - previous > 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            previous = n;
+        }
+    }
+    out
+}
+
+pub(super) async fn post_redirect(
+    ctx: Ctx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let per_page = ctx.settings.site.posts_per_page;
+    let viewer = ctx.viewer.clone();
+    let (thread_id, number) = ctx
+        .db
+        .run(move |conn| {
+            let PostLocation { thread_id, number } =
+                thread_queries::post_location(conn, id)?.ok_or(AppError::NotFound)?;
+            // A post of a hidden thread has no address for those who may not read it.
+            visibility::readable_thread(conn, viewer.as_ref(), thread_id)?
+                .ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>((thread_id, number))
+        })
+        .await?;
+    let page = queries::last_page(number, per_page);
+    Ok(see_other(&format!("/t/{thread_id}?page={page}#p{number}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_window_has_gaps() {
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(
+            page_window(5, 10),
+            vec![
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(10)
+            ]
+        );
+    }
+}
