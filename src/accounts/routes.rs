@@ -40,19 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/lang", web::post().to(switch_lang));
 }
 
-fn errors_json(ctx: &Ctx, fields: &[&str], errors: &[FieldError]) -> Value {
-    let mut map = serde_json::Map::new();
-    for f in fields {
-        let msg = errors
-            .iter()
-            .find(|e| e.field == *f)
-            .map(|e| Value::String(ctx.t(e.key)))
-            .unwrap_or(Value::Null);
-        map.insert((*f).to_owned(), msg);
-    }
-    Value::Object(map)
-}
-
 /// Fields of the registration form.
 #[derive(Debug, Deserialize)]
 pub struct RegisterForm {
@@ -112,7 +99,7 @@ async fn register_page(
     let view = registration_view(&ctx, query.invite.trim()).await?;
     ctx.render(
         "pages/register",
-        json!({"form": {"username": "", "email": "", "answer": ""}, "registration": view, "errors": errors_json(&ctx, &["username", "email", "password", "answer"], &[]), "general_error": null}),
+        json!({"form": {"username": "", "email": "", "answer": ""}, "registration": view, "errors": ctx.field_errors(&["username", "email", "password", "answer"], &[]), "general_error": null}),
     )
 }
 
@@ -265,7 +252,7 @@ async fn register(
             json!({
                 "form": {"username": form.username, "email": form.email, "answer": form.answer},
                 "registration": view,
-                "errors": errors_json(ctx, &["username", "email", "password", "answer"], errors),
+                "errors": ctx.field_errors(&["username", "email", "password", "answer"], errors),
                 "general_error": general,
             }),
         )
@@ -625,7 +612,7 @@ async fn render_settings(
                 "active": m.is_active(crate::db::now()),
             })).collect::<Vec<_>>(),
             "form": form,
-            "errors": errors_json(ctx, &["home_city", "current_password", "new_password", "delete_password", "new_email", "email_password"], errors),
+            "errors": ctx.field_errors(&["home_city", "current_password", "new_password", "delete_password", "new_email", "email_password"], errors),
             "notice": notice.map(|k| ctx.t(k)),
             "sessions": sessions_json,
         }),
@@ -896,7 +883,7 @@ async fn setup_page(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
     ctx.render(
         "pages/setup",
         json!({"token": token, "form": {"username": "", "email": ""},
-               "errors": errors_json(&ctx, &["username", "email", "password"], &[])}),
+               "errors": ctx.field_errors(&["username", "email", "password"], &[])}),
     )
 }
 
@@ -914,7 +901,7 @@ async fn setup_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             "pages/setup",
             json!({"token": token, "form": {"username": form.username, "email": form.email},
-                   "errors": errors_json(ctx, &["username", "email", "password"], errors)}),
+                   "errors": ctx.field_errors(&["username", "email", "password"], errors)}),
         )
     };
     let reg = match validate_registration(&accounts, &form.username, &form.email, &form.password) {

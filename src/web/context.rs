@@ -22,6 +22,7 @@ use crate::sessions::{self, SessionKind, SessionPolicy, Viewer};
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::templates::Templates;
+use crate::validation::FieldError;
 use crate::web::error::AppError;
 use crate::web::page_cache::PageCache;
 use crate::web::page_cache::Scope;
@@ -259,6 +260,21 @@ impl Ctx {
     /// Translates a message key.
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+
+    /// The error message of each form field, translated (`null` for a field without error), as
+    /// the form templates expect them.
+    pub fn field_errors(&self, fields: &[&str], errors: &[FieldError]) -> Value {
+        let mut map = serde_json::Map::new();
+        for f in fields {
+            let msg = errors
+                .iter()
+                .find(|e| e.field == *f)
+                .map(|e| Value::String(self.t(e.key)))
+                .unwrap_or(Value::Null);
+            map.insert((*f).to_owned(), msg);
+        }
+        Value::Object(map)
     }
 
     /// Renders a page with status 200.
