@@ -6,10 +6,9 @@ use serde_json::json;
 
 use crate::accounts::queries;
 use crate::accounts::registration::{self, Admission};
-use crate::accounts::routes::{
-    check_login, register_account, validate_registration, LoginOutcome, Registered,
-};
+use crate::accounts::registration::{register_account, validate_registration, Registered};
 use crate::accounts::service::Accounts;
+use crate::accounts::service::{check_login, LoginOutcome};
 use crate::sessions::{self, SessionKind};
 use crate::web::context::{session_policy, ApiCtx};
 use crate::web::error::AppError;

@@ -8,5 +8,6 @@ pub mod recovery;
 pub mod registration;
 pub mod routes;
 pub mod service;
+pub mod settings_routes;
 pub mod standing;
 pub mod tokens;

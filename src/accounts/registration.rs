@@ -8,12 +8,16 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::accounts::domain::{EmailAddress, NewPassword, Username};
+use crate::accounts::queries::{self, CreateUserError};
 use crate::accounts::recovery;
+use crate::accounts::service::Accounts;
 use crate::db::schema::{applications, invites, users};
 use crate::db::DbConnection;
+use crate::i18n::Lang;
 use crate::mail::Draft;
 use crate::mail::Mailer;
-use crate::sessions::{hash_token, new_token};
+use crate::sessions::{hash_token, new_token, Role};
 use crate::site_config::{RegistrationMode, SiteConfig};
 use crate::validation::{clean_text, FieldError};
 use crate::web::error::AppError;
@@ -408,4 +412,124 @@ pub fn sweep_expired(
         .limit(batch)
         .load::<i64>(conn)?;
     diesel::delete(invites::table.filter(invites::id.eq_any(dead))).execute(conn)
+}
+
+/// A validated registration.
+pub struct Registration {
+    pub username: Username,
+    pub email: EmailAddress,
+    pub password: NewPassword,
+}
+
+/// Checks every field of a registration, collecting all errors.
+pub fn validate_registration(
+    accounts: &Accounts,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<Registration, Vec<FieldError>> {
+    let u = Username::parse(username);
+    let e = EmailAddress::parse(email);
+    let p = NewPassword::parse(password, "password", &accounts.passwords.common);
+    match (u, e, p) {
+        (Ok(username), Ok(email), Ok(password)) => Ok(Registration {
+            username,
+            email,
+            password,
+        }),
+        (u, e, p) => Err([u.err(), e.err(), p.err()].into_iter().flatten().collect()),
+    }
+}
+
+/// What became of a registration.
+pub enum Registered {
+    /// The account exists and is signed in right away (verification is off).
+    Created(i64),
+    /// A mail went to the address: a verification link for a new account, or the "you already
+    /// have an account" notice. The answer is the same either way. `approval`: the account will
+    /// also wait for an administrator.
+    MailSent { approval: bool },
+    /// The account exists and waits for an administrator (verification is off).
+    Pending,
+    /// The name (or a look-alike) is taken.
+    Taken(FieldError),
+}
+
+/// Creates a member account (hashing off the async threads) and queues its verification mail in
+/// the same transaction; an address that already has an account gets the notice instead.
+pub async fn register_account(
+    accounts: &Accounts,
+    db: &crate::db::Db,
+    reg: Registration,
+    admitted: Admitted,
+    lang: Lang,
+) -> Result<Registered, AppError> {
+    let hash = accounts.hash_password(&reg.password).await?;
+    let approval = matches!(admitted, Admitted::Applicant(_));
+    let verify = accounts.settings.mail.require_verification;
+    let state_for_tx = accounts.clone();
+    let outcome = db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let accounts = &state_for_tx;
+                if let Admitted::Invited(secret) = &admitted {
+                    if !invite_usable(conn, secret)? {
+                        return Err(AppError::Invalid(FieldError::new(
+                            "invite",
+                            "error-invite-invalid",
+                        )));
+                    }
+                }
+                match queries::insert_user(
+                    conn,
+                    &reg.username,
+                    &reg.email,
+                    &hash,
+                    Role::Member,
+                    !verify,
+                ) {
+                    Ok(id) => {
+                        // A language other than the site's, chosen while registering, is kept
+                        // for the mails to come.
+                        if lang != accounts.config.get().default_lang() {
+                            diesel::update(crate::db::schema::users::table.find(id))
+                                .set(crate::db::schema::users::locale.eq(Some(lang.code())))
+                                .execute(conn)?;
+                        }
+                        let pending = record(conn, id, &admitted)?;
+                        if let Admitted::Applicant(answer) = &admitted {
+                            notify_admins(&accounts.mailer, conn, reg.username.as_str(), answer)?;
+                        }
+                        if !verify {
+                            return Ok(if pending {
+                                Registered::Pending
+                            } else {
+                                Registered::Created(id)
+                            });
+                        }
+                        let account =
+                            recovery::account_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+                        recovery::queue_verification(accounts, conn, &account, lang)?;
+                        tracing::info!(user_id = id, "account registered");
+                        Ok(Registered::MailSent { approval })
+                    }
+                    Err(CreateUserError::EmailTaken) if verify => {
+                        if let Some(owner) = recovery::account_by_email(conn, reg.email.key())? {
+                            let owner_lang = accounts.mailer.lang_for(owner.locale.as_deref());
+                            recovery::queue_account_exists(accounts, conn, &owner, owner_lang)?;
+                        }
+                        Ok(Registered::MailSent { approval })
+                    }
+                    Err(CreateUserError::Db(e)) => Err(AppError::from(e)),
+                    Err(e) => Ok(Registered::Taken(e.field_error().unwrap_or_else(|| {
+                        FieldError::new("username", "error-username-taken")
+                    }))),
+                }
+            })
+        })
+        .await?;
+    if matches!(outcome, Registered::MailSent { .. } | Registered::Pending) {
+        accounts.mailer.wake();
+    }
+    Ok(outcome)
 }
