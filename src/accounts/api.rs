@@ -4,11 +4,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::accounts::login::{check_login, LoginOutcome};
 use crate::accounts::queries;
 use crate::accounts::registration::{self, Admission};
 use crate::accounts::registration::{register_account, validate_registration, Registered};
 use crate::accounts::service::Accounts;
-use crate::accounts::service::{check_login, LoginOutcome};
 use crate::sessions::{self, SessionKind};
 use crate::web::context::{session_policy, ApiCtx};
 use crate::web::error::AppError;

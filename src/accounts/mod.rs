@@ -1,7 +1,9 @@
 //! Accounts: registration, login, sessions, settings, profiles and the first-admin setup.
 
+pub mod account_mail;
 pub mod api;
 pub mod domain;
+pub mod login;
 pub mod password;
 pub mod queries;
 pub mod recovery;

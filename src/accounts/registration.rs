@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::accounts::account_mail;
 use crate::accounts::domain::{EmailAddress, NewPassword, Username};
 use crate::accounts::queries::{self, CreateUserError};
-use crate::accounts::recovery;
 use crate::accounts::service::Accounts;
 use crate::db::schema::{applications, invites, users};
 use crate::db::DbConnection;
@@ -365,7 +365,7 @@ pub fn decide(
     if waiting == 0 {
         return Ok(false);
     }
-    let account = recovery::account_by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
+    let account = account_mail::account_by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
     let lang = mailer.lang_for(account.locale.as_deref());
     let base = mailer.base_url.as_str();
     let reason = clean_text(reason, true).trim().to_owned();
@@ -508,15 +508,16 @@ pub async fn register_account(
                             });
                         }
                         let account =
-                            recovery::account_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-                        recovery::queue_verification(accounts, conn, &account, lang)?;
+                            account_mail::account_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+                        account_mail::queue_verification(accounts, conn, &account, lang)?;
                         tracing::info!(user_id = id, "account registered");
                         Ok(Registered::MailSent { approval })
                     }
                     Err(CreateUserError::EmailTaken) if verify => {
-                        if let Some(owner) = recovery::account_by_email(conn, reg.email.key())? {
+                        if let Some(owner) = account_mail::account_by_email(conn, reg.email.key())?
+                        {
                             let owner_lang = accounts.mailer.lang_for(owner.locale.as_deref());
-                            recovery::queue_account_exists(accounts, conn, &owner, owner_lang)?;
+                            account_mail::queue_account_exists(accounts, conn, &owner, owner_lang)?;
                         }
                         Ok(Registered::MailSent { approval })
                     }

@@ -6,11 +6,12 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::accounts::login::{block_message, check_login, LoginOutcome};
 use crate::accounts::queries::{self, CreateUserError, SetupError};
 use crate::accounts::recovery;
 use crate::accounts::registration::{self, Admission};
 use crate::accounts::registration::{register_account, validate_registration, Registered};
-use crate::accounts::service::{block_message, check_login, Accounts, LoginOutcome};
+use crate::accounts::service::Accounts;
 use crate::i18n::Lang;
 use crate::sessions::{self, SessionKind};
 use crate::site_config::RegistrationMode;

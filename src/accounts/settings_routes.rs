@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::accounts::account_mail;
 use crate::accounts::domain::{EmailAddress, NewPassword};
 use crate::accounts::queries;
-use crate::accounts::recovery;
 use crate::accounts::service::Accounts;
 use crate::gazetteer as city_queries;
 use crate::i18n::Lang;
@@ -213,7 +213,7 @@ async fn settings_submit(
                     crate::db::write_tx(conn, |conn| {
                         queries::set_password_hash(conn, user_id, &new_hash)?;
                         sessions::revoke_all(conn, user_id, Some(keep))?;
-                        recovery::after_password_change(&tx, conn, user_id)
+                        account_mail::after_password_change(&tx, conn, user_id)
                     })
                 })
                 .await?;
@@ -241,7 +241,9 @@ async fn settings_submit(
             let tx = accounts.clone();
             let lang = ctx.lang;
             ctx.db
-                .run(move |conn| recovery::request_email_change(&tx, conn, user_id, &address, lang))
+                .run(move |conn| {
+                    account_mail::request_email_change(&tx, conn, user_id, &address, lang)
+                })
                 .await?;
             accounts.mailer.wake();
             Ok(see_other("/settings?saved=email"))

@@ -25,19 +25,8 @@ use crate::i18n::Lang;
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::templates::{RenderError, Templates};
-use transport::Transport;
+use transport::{header_safe, MailSetupError, Transport};
 use unsubscribe::ListKind;
-
-/// Errors while setting up mail.
-#[derive(Debug, thiserror::Error)]
-pub enum MailSetupError {
-    #[error("mail.transport must be smtp, file or memory, not {0:?}")]
-    UnknownTransport(String),
-    #[error("mail.smtp_url is not a valid SMTP URL")]
-    SmtpUrl(#[source] lettre::transport::smtp::Error),
-    #[error("mail.from_address is not a valid address")]
-    From(#[source] lettre::address::AddressError),
-}
 
 /// Writing a mail to the outbox failed.
 #[derive(Debug, thiserror::Error)]
@@ -178,16 +167,6 @@ pub fn site_secret(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<u8>> 
         .select(site_secrets::value)
         .first(conn)?;
     Ok(value.into_bytes())
-}
-
-/// Replaces control characters (CR, LF, tabs…) with spaces, so that a subject or a name can never
-/// add a header line.
-pub fn header_safe(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One mail about to be written to the outbox.

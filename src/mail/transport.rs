@@ -12,7 +12,6 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
 use super::outbox::Leased;
-use super::MailSetupError;
 use crate::settings::MailSettings;
 
 /// The configured transport.
@@ -156,7 +155,7 @@ pub fn build_message(mail: &Leased, from: &Mailbox) -> Result<Message, SendFailu
     let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(super::header_safe(&mail.subject))
+        .subject(header_safe(&mail.subject))
         .message_id(Some(format!("<{}>", mail.message_id)))
         .date(date)
         .raw_header(header("Auto-Submitted", "auto-generated".into()));
@@ -174,4 +173,25 @@ pub fn build_message(mail: &Leased, from: &Mailbox) -> Result<Message, SendFailu
             mail.body_html.clone(),
         ))
         .map_err(|e| permanent(format!("cannot build the message: {e}")))
+}
+
+/// Errors while setting up mail.
+#[derive(Debug, thiserror::Error)]
+pub enum MailSetupError {
+    #[error("mail.transport must be smtp, file or memory, not {0:?}")]
+    UnknownTransport(String),
+    #[error("mail.smtp_url is not a valid SMTP URL")]
+    SmtpUrl(#[source] lettre::transport::smtp::Error),
+    #[error("mail.from_address is not a valid address")]
+    From(#[source] lettre::address::AddressError),
+}
+
+/// Replaces control characters (CR, LF, tabs…) with spaces, so that a subject or a name can never
+/// add a header line.
+pub fn header_safe(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }

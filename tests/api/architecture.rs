@@ -127,6 +127,39 @@ fn code_only(text: &str) -> String {
     out
 }
 
+/// The code without its `#[cfg(test)]` modules: a test module sits one level below its file,
+/// so its `super::` is the file itself, and what tests import is not the layering's business.
+fn without_test_modules(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let Some(open) = after.find('{') else {
+            rest = "";
+            break;
+        };
+        let mut depth = 0;
+        let mut end = after.len();
+        for (i, c) in after[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_raw_start(chars: &[char], i: usize) -> bool {
     let before_ok = i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
     let mut j = i + 1;
@@ -213,11 +246,12 @@ fn imports(files: &[(PathBuf, Module)]) -> BTreeMap<Module, BTreeSet<Module>> {
     let mut graph = BTreeMap::new();
     for (path, module) in files {
         let text = std::fs::read_to_string(path).expect("a readable source file");
-        let code = code_only(&text);
+        let code = without_test_modules(&code_only(&text));
         let mut targets = BTreeSet::new();
         for (anchor, base) in [
             ("crate::", Vec::new()),
             ("super::", module[..module.len().saturating_sub(1)].to_vec()),
+            ("self::", module.clone()),
         ] {
             let mut from = 0;
             while let Some(found) = code[from..].find(anchor) {
@@ -231,12 +265,41 @@ fn imports(files: &[(PathBuf, Module)]) -> BTreeMap<Module, BTreeSet<Module>> {
                     continue;
                 }
                 for tail in expand(&code[from..]) {
-                    let mut full = base.clone();
-                    full.extend(tail);
+                    // `super::super::x`: one level up per further `super`.
+                    let ups = tail.iter().take_while(|seg| *seg == "super").count();
+                    let mut full = base[..base.len().saturating_sub(ups)].to_vec();
+                    full.extend(tail.into_iter().skip(ups));
                     if let Some(target) = resolve(&full, &modules) {
                         if &target != module {
                             targets.insert(target);
                         }
+                    }
+                }
+            }
+        }
+        // `use child::Item;` in a module with child modules (a folder's mod.rs re-exporting).
+        let mut from = 0;
+        while let Some(found) = code[from..].find("use ") {
+            let at = from + found;
+            from = at + 4;
+            let starts_statement = code[..at].chars().next_back().map_or(true, |c| {
+                c.is_whitespace() || c == ';' || c == '{' || c == ')'
+            });
+            if !starts_statement {
+                continue;
+            }
+            for tail in expand(code[from..].trim_start()) {
+                let Some(first) = tail.first() else { continue };
+                let mut child = module.clone();
+                child.push(first.clone());
+                if !modules.contains(&child) {
+                    continue;
+                }
+                let mut full = module.clone();
+                full.extend(tail);
+                if let Some(target) = resolve(&full, &modules) {
+                    if &target != module {
+                        targets.insert(target);
                     }
                 }
             }
