@@ -10,7 +10,8 @@ use crate::accounts::registration::{self, Admission};
 use crate::accounts::registration::{register_account, validate_registration, Registered};
 use crate::accounts::service::Accounts;
 use crate::sessions::{self, SessionKind};
-use crate::web::context::{session_policy, ApiCtx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::session_policy;
 use crate::web::error::AppError;
 
 /// Registers the account API routes (inside the `/api/v1` scope).

@@ -556,3 +556,28 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
         Ok(())
     })
 }
+
+/// The account's mail preferences: (replies, mentions and quotes; watched boards and cities).
+pub fn email_preferences(conn: &mut DbConnection, user_id: i64) -> QueryResult<(String, String)> {
+    users::table
+        .find(user_id)
+        .select((users::email_direct, users::email_watched))
+        .first(conn)
+}
+
+/// Saves the account's mail preferences.
+pub fn set_email_preferences(
+    conn: &mut DbConnection,
+    user_id: i64,
+    direct: crate::accounts::domain::EmailMode,
+    watched: crate::accounts::domain::EmailMode,
+) -> QueryResult<usize> {
+    crate::db::write_tx_private(conn, |conn| {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::email_direct.eq(direct.as_str()),
+                users::email_watched.eq(watched.as_str()),
+            ))
+            .execute(conn)
+    })
+}

@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -38,13 +37,7 @@ async fn render_settings(
     let (account, sessions_list, (email_direct, email_watched), moderation) = ctx
         .db
         .run(move |conn| {
-            let prefs: (String, String) = crate::db::schema::users::table
-                .find(user_id)
-                .select((
-                    crate::db::schema::users::email_direct,
-                    crate::db::schema::users::email_watched,
-                ))
-                .first(conn)?;
+            let prefs = queries::email_preferences(conn, user_id)?;
             Ok::<_, AppError>((
                 queries::account_settings(conn, user_id)?,
                 sessions::list(conn, user_id)?,
@@ -256,16 +249,8 @@ async fn settings_submit(
                 .ok_or(AppError::BadRequest("error-bad-form"))?;
             ctx.db
                 .run(move |conn| {
-                    use crate::db::schema::users;
-                    crate::db::write_tx_private(conn, |conn| {
-                        diesel::update(users::table.find(user_id))
-                            .set((
-                                users::email_direct.eq(direct.as_str()),
-                                users::email_watched.eq(watched.as_str()),
-                            ))
-                            .execute(conn)
-                    })
-                    .map_err(AppError::from)
+                    queries::set_email_preferences(conn, user_id, direct, watched)
+                        .map_err(AppError::from)
                 })
                 .await?;
             Ok(see_other("/settings?saved=notifications"))

@@ -11,7 +11,8 @@ use crate::forum::queries;
 use crate::mail::outbox;
 use crate::mail::Mailer;
 use crate::validation::FieldError;
-use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::parse_id;
 

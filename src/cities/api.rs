@@ -8,7 +8,7 @@ use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page;
 use crate::forum::views::thread_item_json;
 use crate::gazetteer as queries;
-use crate::web::context::ApiCtx;
+use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
 
 /// Registers the city API routes (inside the `/api/v1` scope).

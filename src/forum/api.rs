@@ -14,7 +14,7 @@ use crate::forum::visibility::{self, Shown};
 use crate::gazetteer as city_queries;
 use crate::mail::Mailer;
 use crate::validation::FieldError;
-use crate::web::context::ApiCtx;
+use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
 use crate::web::parse_id;
 

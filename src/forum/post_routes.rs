@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -203,10 +202,7 @@ pub(super) async fn reply_page(
                         .map(|found| found.post)
                         .filter(|p| p.thread_id == id)
                         .ok_or(AppError::NotFound)?;
-                    let author: String = crate::db::schema::users::table
-                        .find(post.author_id)
-                        .select(crate::db::schema::users::username)
-                        .first(conn)?;
+                    let author = thread_queries::username(conn, post.author_id)?;
                     Some((post, author))
                 }
                 None => None,

@@ -164,3 +164,11 @@ pub fn revisions(conn: &mut DbConnection, post_id: i64) -> QueryResult<Vec<Revis
         .select(Revision::as_select())
         .load(conn)
 }
+
+/// A member's name (the author of a quoted post).
+pub fn username(conn: &mut DbConnection, user_id: i64) -> QueryResult<String> {
+    crate::db::schema::users::table
+        .find(user_id)
+        .select(crate::db::schema::users::username)
+        .first(conn)
+}

@@ -10,7 +10,8 @@ use crate::accounts::registration::{self, Decision};
 use crate::mail::Mailer;
 use crate::site_config::RegistrationMode;
 use crate::validation::FieldError;
-use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::parse_id;
 

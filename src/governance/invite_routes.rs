@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use crate::accounts::registration;
 use crate::validation::FieldError;
-use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::parse_id;
 

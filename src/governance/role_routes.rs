@@ -10,7 +10,8 @@ use crate::forum::queries as forum_queries;
 use crate::moderation::{roles, sanctions};
 use crate::sessions::Role;
 use crate::validation::FieldError;
-use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 
 /// Registers the pages.

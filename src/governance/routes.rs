@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use super::{application_routes, invite_routes, role_routes};
 use crate::site_config::{self, RegistrationMode, SiteConfig};
 use crate::validation::FieldError;
-use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 
 /// Registers the pages.

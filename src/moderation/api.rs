@@ -16,7 +16,7 @@ use super::policy::{self, Action, Target};
 use super::routes::{actor, authorize_on_person};
 use super::sanctions;
 use crate::audit;
-use crate::web::context::ApiCtx;
+use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
 
 /// Registers the routes (inside `/api/v1`).

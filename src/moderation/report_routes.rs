@@ -20,7 +20,8 @@ use crate::db::Db;
 use crate::mail::Mailer;
 use crate::sessions::{Role, Viewer};
 use crate::validation::FieldError;
-use crate::web::context::{see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::parse_id;
 
@@ -276,7 +277,9 @@ async fn resolve(
             "kind",
             "error-sanction-kind",
         )))?;
-        let author = db.run(move |conn| author_of(conn, post_id)).await?;
+        let author = db
+            .run(move |conn| sanctions::author_of(conn, post_id)?.ok_or(AppError::NotFound))
+            .await?;
         policy::check(
             Some(&actor),
             kind.action(),
@@ -316,21 +319,6 @@ async fn resolve(
     }
     mailer.wake();
     Ok(closed)
-}
-
-fn author_of(
-    conn: &mut crate::db::DbConnection,
-    post_id: i64,
-) -> Result<sanctions::Person, AppError> {
-    use crate::db::schema::{posts, users};
-    use diesel::prelude::*;
-    posts::table
-        .inner_join(users::table)
-        .filter(posts::id.eq(post_id))
-        .select((users::id, users::username, users::role))
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
 }
 
 async fn resolve_submit(

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 pub use crate::accounts::standing::{history, SanctionRow};
 use crate::audit;
-use crate::db::schema::{board_moderators, mod_notes, sanctions, users};
+use crate::db::schema::{board_moderators, mod_notes, posts, sanctions, users};
 use crate::db::{write_tx, DbConnection};
 use crate::sessions::{self, Role};
 use crate::validation::FieldError;
@@ -291,6 +291,16 @@ pub fn notes(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Note>> {
             mod_notes::created_at,
         ))
         .load(conn)
+}
+
+/// The author of a post, as a person staff may sanction.
+pub fn author_of(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<Person>> {
+    posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq(post_id))
+        .select((users::id, users::username, users::role))
+        .first(conn)
+        .optional()
 }
 
 #[cfg(test)]

@@ -179,3 +179,47 @@ pub fn unread_count(conn: &mut DbConnection, user_id: i64) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// True when the thread, board or city a watch form names exists.
+pub fn target_exists(conn: &mut DbConnection, target: Target, id: i64) -> QueryResult<bool> {
+    use crate::db::schema::{boards, cities};
+    let count: i64 = match target {
+        Target::Thread => threads::table.find(id).count().get_result(conn)?,
+        Target::Board => boards::table.find(id).count().get_result(conn)?,
+        Target::City => cities::table.find(id).count().get_result(conn)?,
+    };
+    Ok(count > 0)
+}
+
+/// Stops the mails of one list for a user (the one-click unsubscribe): direct or watched mail
+/// becomes "never"; the digest list turns off whichever category was going to the digest.
+pub fn unsubscribe(
+    conn: &mut DbConnection,
+    user_id: i64,
+    list: crate::mail::unsubscribe::ListKind,
+) -> QueryResult<()> {
+    use crate::accounts::domain::EmailMode;
+    use crate::mail::unsubscribe::ListKind;
+    let never = EmailMode::Never.as_str();
+    let digest = EmailMode::Digest.as_str();
+    write_tx_private(conn, |conn| {
+        let row = users::table.find(user_id);
+        match list {
+            ListKind::Direct => diesel::update(row)
+                .set(users::email_direct.eq(never))
+                .execute(conn)?,
+            ListKind::Watched => diesel::update(row)
+                .set(users::email_watched.eq(never))
+                .execute(conn)?,
+            ListKind::Digest => {
+                diesel::update(row.filter(users::email_direct.eq(digest)))
+                    .set(users::email_direct.eq(never))
+                    .execute(conn)?;
+                diesel::update(row.filter(users::email_watched.eq(digest)))
+                    .set(users::email_watched.eq(never))
+                    .execute(conn)?
+            }
+        };
+        Ok(())
+    })
+}

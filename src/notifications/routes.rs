@@ -2,16 +2,14 @@
 //! one-click unsubscribe page (which works without logging in). Plus the JSON counterparts.
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{queries, EmailMode, Level, Target};
-use crate::db::schema::{boards, cities, threads, users};
-use crate::db::write_tx_private;
+use super::{queries, Level, Target};
 use crate::mail::unsubscribe::{self, ListKind};
 use crate::mail::Mailer;
-use crate::web::context::{safe_next, see_other, ApiCtx, CsrfForm, Ctx};
+use crate::web::api_context::ApiCtx;
+use crate::web::context::{safe_next, see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 
 /// Notifications per page.
@@ -124,12 +122,7 @@ async fn watch(ctx: Ctx, form: CsrfForm<WatchForm>) -> Result<HttpResponse, AppE
     let id: i64 = form.id.parse().map_err(|_| AppError::NotFound)?;
     ctx.db
         .run(move |conn| {
-            let exists = match target {
-                Target::Thread => threads::table.find(id).count().get_result::<i64>(conn)?,
-                Target::Board => boards::table.find(id).count().get_result::<i64>(conn)?,
-                Target::City => cities::table.find(id).count().get_result::<i64>(conn)?,
-            };
-            if exists == 0 {
+            if !queries::target_exists(conn, target, id)? {
                 return Err(AppError::NotFound);
             }
             queries::set_level(conn, user_id, target, id, level).map_err(AppError::from)
@@ -188,28 +181,7 @@ async fn unsubscribe_submit(
             if !unsubscribe::verify(&key, user_id, list, &signature) {
                 return Err(AppError::NotFound);
             }
-            let never = EmailMode::Never.as_str();
-            let digest = EmailMode::Digest.as_str();
-            write_tx_private(conn, |conn| {
-                let row = users::table.find(user_id);
-                match list {
-                    ListKind::Direct => diesel::update(row)
-                        .set(users::email_direct.eq(never))
-                        .execute(conn)?,
-                    ListKind::Watched => diesel::update(row)
-                        .set(users::email_watched.eq(never))
-                        .execute(conn)?,
-                    ListKind::Digest => {
-                        diesel::update(row.filter(users::email_direct.eq(digest)))
-                            .set(users::email_direct.eq(never))
-                            .execute(conn)?;
-                        diesel::update(row.filter(users::email_watched.eq(digest)))
-                            .set(users::email_watched.eq(never))
-                            .execute(conn)?
-                    }
-                };
-                Ok::<_, AppError>(())
-            })
+            queries::unsubscribe(conn, user_id, list).map_err(AppError::from)
         })
         .await?;
     tracing::info!(list = list.as_str(), "unsubscribed");

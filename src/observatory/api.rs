@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use super::catalogue;
 use super::deployments::{self, Decision, Filters, Snapshot};
-use crate::web::context::ApiCtx;
+use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
 use crate::web::parse_id;
 

@@ -6,6 +6,7 @@
 //! `Data<Throttles>`, `Data<Mailer>`, `Data<Passwords>`), and a handler asks for the ones it
 //! uses. `Ctx` (pages) and `ApiCtx` (JSON) carry what rendering and authentication need.
 
+pub mod api_context;
 pub mod assets;
 pub mod context;
 pub mod error;
