@@ -6,18 +6,20 @@ use super::deployments::{self, Deployment};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
+/// Whether the viewer reviews the observatory's proposals (false when signed out).
+pub async fn is_reviewer(ctx: &Ctx) -> Result<bool, AppError> {
+    let Some(v) = ctx.viewer.clone() else {
+        return Ok(false);
+    };
+    let board = ctx.config.get().observatory_board.clone();
+    ctx.db
+        .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
+        .await
+}
+
 /// Who is looking at a deployment: may they see it, and may they review?
 pub async fn access(ctx: &Ctx, d: &Deployment) -> Result<bool, AppError> {
-    let reviewer = match &ctx.viewer {
-        Some(v) => {
-            let v = v.clone();
-            let board = ctx.config.get().observatory_board.clone();
-            ctx.db
-                .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
-                .await?
-        }
-        None => false,
-    };
+    let reviewer = is_reviewer(ctx).await?;
     let own = ctx.viewer.as_ref().map(|v| v.user_id) == d.proposed_by && d.proposed_by.is_some();
     if d.published_at.is_none() && !reviewer && !own {
         return Err(AppError::NotFound);

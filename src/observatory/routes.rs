@@ -385,16 +385,7 @@ async fn company(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
         ..Filters::default()
     };
     let list = load_published(&ctx, &filters).await?;
-    let reviewer = match &ctx.viewer {
-        Some(v) => {
-            let v = v.clone();
-            let board = ctx.config.get().observatory_board.clone();
-            ctx.db
-                .run(move |conn| deployments::is_reviewer(conn, &v, &board).map_err(AppError::from))
-                .await?
-        }
-        None => false,
-    };
+    let reviewer = super::access::is_reviewer(&ctx).await?;
     let lang = ctx.lang;
     ctx.render(
         "pages/company",
