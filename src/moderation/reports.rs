@@ -114,16 +114,6 @@ pub fn file(
     })
 }
 
-/// A post's author, hidden and deleted marks, and its thread's board, hidden mark and author.
-type PostVisibility = (
-    i64,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    i64,
-    Option<NaiveDateTime>,
-    i64,
-);
-
 /// A post as a reporter may see it.
 pub struct ReportedPost {
     pub author_id: i64,
@@ -131,38 +121,18 @@ pub struct ReportedPost {
 }
 
 /// The post if this reader may see it (deleted posts, hidden ones and posts in hidden threads
-/// are a 404 unless the reader is their author or staff there).
+/// are a 404 unless the reader is their author or staff there): the forum's rule, asked of
+/// `forum::visibility`.
 pub fn readable_post(
     conn: &mut DbConnection,
     reader: &crate::sessions::Viewer,
     post_id: i64,
 ) -> Result<ReportedPost, AppError> {
-    let row: Option<PostVisibility> = posts::table
-        .inner_join(threads::table)
-        .filter(posts::id.eq(post_id))
-        .select((
-            posts::author_id,
-            posts::hidden_at,
-            posts::deleted_at,
-            threads::board_id,
-            threads::hidden_at,
-            threads::author_id,
-        ))
-        .first(conn)
-        .optional()?;
-    let (author_id, hidden_at, deleted_at, board_id, thread_hidden, thread_author) =
-        row.ok_or(AppError::NotFound)?;
-    if deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    let hidden_from_reader = (hidden_at.is_some() && author_id != reader.user_id)
-        || (thread_hidden.is_some() && thread_author != reader.user_id);
-    if hidden_from_reader && !visibility::is_board_staff(conn, Some(reader), board_id)? {
-        return Err(AppError::NotFound);
-    }
+    let found =
+        visibility::readable_post(conn, Some(reader), post_id)?.ok_or(AppError::NotFound)?;
     Ok(ReportedPost {
-        author_id,
-        hidden_at,
+        author_id: found.post.author_id,
+        hidden_at: found.post.hidden_at,
     })
 }
 
