@@ -428,11 +428,6 @@ impl Db {
         }
     }
 
-    /// Which database this is.
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     /// The underlying pool.
     pub fn pool(&self) -> &Pool {
         &self.pool

@@ -3,7 +3,7 @@
 //!
 //! Each throttle is a keyed GCRA rate limiter from the `governor` crate: `limit` events per
 //! `window` per key, in a burst of `limit`, then one more every `window / limit`. Keys are an
-//! account and/or a client (an IPv4 address or an IPv6 /64, see `AppState::client_key`); they
+//! account and/or a client (an IPv4 address or an IPv6 /64, see `web::client_key`); they
 //! live only in this process's memory, in a sharded map that `retain_recent` prunes. Nothing here
 //! is written to disk or to a log.
 //!

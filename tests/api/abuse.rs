@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{browser, TestApp};
+use crate::helpers::{browser, Binary, TestApp};
 
 /// A valid deployment record.
 fn record(title: &str, company: &str) -> Value {
@@ -105,62 +105,17 @@ async fn deeply_nested_quotes_are_refused_with_the_text_kept_and_normal_nesting_
 
 #[tokio::test]
 async fn misplaced_table_markup_does_not_flood_the_log() {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-
     // A member with an API token, made through an in-process server on the test database…
     let app = TestApp::spawn().await;
     let token = app.api_user("tabliere").await;
 
     // … then the real binary on that same database, logging warnings to standard error.
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .arg("serve")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DATABASE_URL", crate::mail::database_url(&app))
-        .env("VIGIE_ENV", "test")
-        .env("VIGIE__MAIL__SMTP_URL", app.smtp.url())
-        .env("RUST_LOG", "warn,vigie=info")
-        .env("NO_COLOR", "1")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("vigie serve starts");
-    let mut stderr = BufReader::new(server.stderr.take().expect("stderr"));
-    let mut log = String::new();
-    let listening = async {
-        loop {
-            let mut line = String::new();
-            let read = stderr.read_line(&mut line).await.expect("read the log");
-            log.push_str(&line);
-            if read == 0 {
-                return None;
-            }
-            if line.contains("Vigie is listening") {
-                let digits: String = line
-                    .split("port=")
-                    .nth(1)
-                    .unwrap_or_default()
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                return digits.parse::<u16>().ok();
-            }
-        }
-    };
-    let port = tokio::time::timeout(std::time::Duration::from_secs(60), listening)
-        .await
-        .ok()
-        .flatten();
-    let Some(port) = port else {
-        panic!("the server never said which port it listens on: {log}");
-    };
+    let server = Binary::start(&app, "warn,vigie=info", &[]).await;
 
     // A post whose raw HTML puts table rows and text where HTML does not allow them.
     let body = "x <table><tr><td>x</td></tr> y ".repeat(200);
     let res = reqwest::Client::new()
-        .post(format!(
-            "http://127.0.0.1:{port}/api/v1/boards/general/threads"
-        ))
+        .post(server.url("/api/v1/boards/general/threads"))
         .bearer_auth(&token)
         .json(&json!({"title": "Tableaux mal placés", "body": body}))
         .send()
@@ -169,9 +124,7 @@ async fn misplaced_table_markup_does_not_flood_the_log() {
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // The post was cooked before the answer came: whatever it logged is in the pipe.
-    server.start_kill().expect("stop the server");
-    stderr.read_to_string(&mut log).await.expect("read the log");
-    let _ = server.wait().await;
+    let log = server.stop().await;
     let flood = log
         .lines()
         .filter(|l| l.contains("foster parenting"))

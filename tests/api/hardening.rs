@@ -8,7 +8,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use crate::helpers::{browser, fresh_database, postgres_url, test_settings, TestApp, PASSWORD};
+use crate::helpers::{
+    browser, fresh_database, postgres_url, test_settings, Binary, TestApp, PASSWORD,
+};
 
 /// What the black-hole proxy does with the traffic between the app and PostgreSQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,4 +416,100 @@ async fn the_sweep_deletes_expired_sessions_and_tokens() {
         app.get_with(&member, "/settings").await.status,
         StatusCode::OK
     );
+}
+
+/// Client addresses (from the socket or a trusted proxy's `X-Forwarded-For`) serve only the
+/// in-memory throttles: after failed logins, a throttled client, a registration and a post from
+/// an IPv4 and an IPv6 address, neither address is in the log (at debug level, every target)
+/// nor anywhere in the database.
+#[tokio::test]
+async fn client_addresses_reach_neither_the_log_nor_the_database() {
+    const V4: &str = "203.0.113.77";
+    const V6: &str = "2001:db8:77:1::9";
+    let app = TestApp::spawn().await;
+    let token = app.api_user("discrete").await;
+    let server = Binary::start(&app, "debug", &[("VIGIE__SERVER__TRUSTED_PROXIES", "1")]).await;
+    let client = reqwest::Client::new();
+    for address in [V4, V6] {
+        let mut throttled = false;
+        for _ in 0..40 {
+            let res = client
+                .post(server.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", address)
+                .json(&serde_json::json!({"login": "discrete", "password": "not the password"}))
+                .send()
+                .await
+                .expect("login attempt");
+            if res.status() == StatusCode::TOO_MANY_REQUESTS {
+                throttled = true;
+                break;
+            }
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        assert!(throttled, "{address} was throttled: its address was read");
+        let res = client
+            .post(server.url("/api/v1/auth/register"))
+            .header("x-forwarded-for", address)
+            .json(&serde_json::json!({
+                "username": format!("nouvelle{}", address.len()),
+                "email": format!("nouvelle{}@example.org", address.len()),
+                "password": PASSWORD,
+            }))
+            .send()
+            .await
+            .expect("registration");
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let res = client
+            .post(server.url("/api/v1/boards/general/threads"))
+            .header("x-forwarded-for", address)
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"title": "Capteurs sonores", "body": "Où sont-ils posés ?"}))
+            .send()
+            .await
+            .expect("a new thread");
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let log = server.stop().await;
+    assert!(
+        log.contains("/api/v1/auth/login"),
+        "the requests were logged at all: {log}"
+    );
+    for address in [V4, V6, "2001:db8:77:1::", "2001:db8"] {
+        assert!(!log.contains(address), "{address} is in the log");
+    }
+
+    // Every byte the database holds: the SQLite file and its log, or a PostgreSQL dump.
+    use secrecy::ExposeSecret;
+    let url = app.settings.database.url.expose_secret().to_owned();
+    let stored: Vec<u8> = match url.strip_prefix("sqlite:") {
+        Some(path) => ["", "-wal"]
+            .iter()
+            .filter_map(|suffix| std::fs::read(format!("{path}{suffix}")).ok())
+            .flatten()
+            .collect(),
+        None => {
+            let dump = std::process::Command::new("pg_dump")
+                .args(["--data-only", &url])
+                .output()
+                .expect("pg_dump runs");
+            assert!(
+                dump.status.success(),
+                "{}",
+                String::from_utf8_lossy(&dump.stderr)
+            );
+            dump.stdout
+        }
+    };
+    assert!(
+        stored.windows(7).any(|w| w == b"discret"),
+        "the database read holds the data"
+    );
+    for address in [V4, "2001:db8"] {
+        assert!(
+            !stored
+                .windows(address.len())
+                .any(|w| w == address.as_bytes()),
+            "{address} is stored in the database"
+        );
+    }
 }

@@ -513,3 +513,91 @@ pub fn text(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     doc.root_element().text().collect::<Vec<_>>().join(" ")
 }
+
+/// The real `vigie serve` binary, started on a test app's database with its standard error
+/// piped: for what only the process shows (its log).
+pub struct Binary {
+    child: tokio::process::Child,
+    stderr: tokio::io::BufReader<tokio::process::ChildStderr>,
+    log: String,
+    /// The port it listens on (read from its log).
+    pub port: u16,
+}
+
+impl Binary {
+    /// Starts the binary on `app`'s database and mail server, logging with `rust_log`, with
+    /// `env` added; waits until it says which port it listens on.
+    pub async fn start(app: &TestApp, rust_log: &str, env: &[(&str, &str)]) -> Binary {
+        use secrecy::ExposeSecret;
+        use tokio::io::AsyncBufReadExt;
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_vigie"));
+        command
+            .arg("serve")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DATABASE_URL", app.settings.database.url.expose_secret())
+            .env("VIGIE_ENV", "test")
+            .env("VIGIE__MAIL__SMTP_URL", app.smtp.url())
+            .env("RUST_LOG", rust_log)
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("vigie serve starts");
+        let mut stderr = tokio::io::BufReader::new(child.stderr.take().expect("stderr"));
+        let mut log = String::new();
+        let listening = async {
+            loop {
+                let mut line = String::new();
+                let read = stderr.read_line(&mut line).await.expect("read the log");
+                log.push_str(&line);
+                if read == 0 {
+                    return None;
+                }
+                if line.contains("Vigie is listening") {
+                    let digits: String = line
+                        .split("port=")
+                        .nth(1)
+                        .unwrap_or_default()
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    return digits.parse::<u16>().ok();
+                }
+            }
+        };
+        let port = tokio::time::timeout(std::time::Duration::from_secs(60), listening)
+            .await
+            .ok()
+            .flatten();
+        let Some(port) = port else {
+            panic!("the server never said which port it listens on: {log}");
+        };
+        Binary {
+            child,
+            stderr,
+            log,
+            port,
+        }
+    }
+
+    /// An absolute URL on the binary.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Stops the binary and returns everything it logged (whatever requests that were answered
+    /// logged is in the pipe by then).
+    pub async fn stop(mut self) -> String {
+        use tokio::io::AsyncReadExt;
+        self.child.start_kill().expect("stop the server");
+        self.stderr
+            .read_to_string(&mut self.log)
+            .await
+            .expect("read the log");
+        let _ = self.child.wait().await;
+        self.log
+    }
+}
