@@ -293,14 +293,17 @@ mod tests {
                 .filter_map(|l| l.split(" =").next().map(str::to_owned))
                 .collect()
         };
-        let fr: std::collections::BTreeSet<String> = keys("locales/fr/main.ftl")
-            .into_iter()
-            .chain(keys("locales/fr/emails.ftl"))
-            .collect();
-        let en: std::collections::BTreeSet<String> = keys("locales/en/main.ftl")
-            .into_iter()
-            .chain(keys("locales/en/emails.ftl"))
-            .collect();
+        // Every catalogue file of a language (main, emails, and one per feature).
+        let all = |lang: &str| -> std::collections::BTreeSet<String> {
+            std::fs::read_dir(format!("locales/{lang}"))
+                .expect("catalogue folder readable")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                .flat_map(|p| keys(&p.to_string_lossy()))
+                .collect()
+        };
+        let fr = all("fr");
+        let en = all("en");
         let only_fr: Vec<_> = fr.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&fr).collect();
         assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");

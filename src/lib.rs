@@ -4,6 +4,7 @@
 //! that both `vigie serve` and the test suite run.
 
 pub mod accounts;
+pub mod actions;
 pub mod admin;
 pub mod app;
 pub mod audit;
@@ -14,11 +15,13 @@ pub mod db;
 pub mod forum;
 pub mod gazetteer;
 pub mod governance;
+pub mod groups;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod maintenance;
 pub mod markdown;
+pub mod memberships;
 pub mod moderation;
 pub mod notifications;
 pub mod observatory;

@@ -163,6 +163,8 @@ pub struct NotificationSettings {
 pub struct CommunitySettings {
     /// `open`, `approval`, `invite` or `closed` (`VIGIE__COMMUNITY__REGISTRATION_MODE`).
     pub registration_mode: String,
+    /// Who may create local groups: `members`, `staff` or `off` (changeable in `/admin/settings`).
+    pub group_creation: String,
     /// The question applicants answer in `approval` mode (`VIGIE__COMMUNITY__REGISTRATION_QUESTION`).
     pub registration_question: String,
     /// Days an account counts as new (`VIGIE__COMMUNITY__NEW_ACCOUNT_DAYS`; 0: no new-account limits).

@@ -55,6 +55,41 @@ impl RegistrationMode {
     }
 }
 
+/// Who may create a local group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupCreation {
+    /// Any member with a verified address.
+    Members,
+    /// Moderators and administrators only.
+    Staff,
+    /// Nobody (existing groups go on).
+    Off,
+}
+
+impl GroupCreation {
+    /// Every choice, in the order the settings page lists them.
+    pub const ALL: [GroupCreation; 3] = [
+        GroupCreation::Members,
+        GroupCreation::Staff,
+        GroupCreation::Off,
+    ];
+
+    /// Parses a stored or submitted choice.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupCreation::Members => "members",
+            GroupCreation::Staff => "staff",
+            GroupCreation::Off => "off",
+        }
+    }
+}
+
 /// The current values.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteConfig {
@@ -74,6 +109,7 @@ pub struct SiteConfig {
     pub observatory_board: String,
     pub data_licence: String,
     pub data_licence_url: String,
+    pub group_creation: GroupCreation,
 }
 
 /// What kind of value a setting holds, and its bounds.
@@ -90,12 +126,14 @@ enum Kind {
     Flag,
     Language,
     Mode,
+    /// Who may create groups.
+    GroupCreation,
     /// An http(s) address.
     Url,
 }
 
 /// The settings, by the names the page, the API and the table use.
-const FIELDS: [(&str, Kind); 16] = [
+const FIELDS: [(&str, Kind); 17] = [
     (
         "site_name",
         Kind::Text {
@@ -155,6 +193,7 @@ const FIELDS: [(&str, Kind); 16] = [
         },
     ),
     ("data_licence_url", Kind::Url),
+    ("group_creation", Kind::GroupCreation),
 ];
 
 /// The names of every setting, in page order.
@@ -188,6 +227,8 @@ impl SiteConfig {
             observatory_board: settings.observatory.board.clone(),
             data_licence: settings.observatory.licence.clone(),
             data_licence_url: settings.observatory.licence_url.clone(),
+            group_creation: GroupCreation::parse(&c.group_creation)
+                .unwrap_or(GroupCreation::Members),
         }
     }
 
@@ -210,6 +251,7 @@ impl SiteConfig {
             "observatory_board" => self.observatory_board.clone(),
             "data_licence" => self.data_licence.clone(),
             "data_licence_url" => self.data_licence_url.clone(),
+            "group_creation" => self.group_creation.as_str().to_owned(),
             _ => return None,
         })
     }
@@ -260,6 +302,9 @@ impl SiteConfig {
             Kind::Mode => RegistrationMode::parse(raw.trim())
                 .map(|m| m.as_str().to_owned())
                 .ok_or(FieldError::new(field, "error-setting-mode"))?,
+            Kind::GroupCreation => GroupCreation::parse(raw.trim())
+                .map(|m| m.as_str().to_owned())
+                .ok_or(FieldError::new(field, "error-setting-mode"))?,
         };
         let number = || value.parse::<i64>().unwrap_or(0);
         match field {
@@ -282,6 +327,10 @@ impl SiteConfig {
             "observatory_board" => self.observatory_board = value.clone(),
             "data_licence" => self.data_licence = value.clone(),
             "data_licence_url" => self.data_licence_url = value.clone(),
+            "group_creation" => {
+                self.group_creation =
+                    GroupCreation::parse(&value).unwrap_or(GroupCreation::Members)
+            }
             _ => {}
         }
         Ok(value)

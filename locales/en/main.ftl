@@ -1144,3 +1144,11 @@ company-edit-website = Website
 company-edit-website-hint = A full http:// or https:// address, or nothing.
 company-edit-save = Save the record
 error-deployment-title-short = The title needs at least 3 characters.
+
+## Site settings: local groups
+admin-settings-groups-legend = Local groups
+admin-settings-group-creation = Who may create a group
+admin-settings-group-creation-members = Any member with a verified address
+admin-settings-group-creation-staff = Moderators and administrators only
+admin-settings-group-creation-off = Nobody (existing groups go on)
+admin-settings-group-creation-hint = Whoever creates a group becomes its first coordinator.

@@ -1151,3 +1151,11 @@ company-edit-website = Site web
 company-edit-website-hint = Une adresse complète en http:// ou https://, ou rien.
 company-edit-save = Enregistrer la fiche
 error-deployment-title-short = Le titre doit compter au moins 3 caractères.
+
+## Site settings: local groups
+admin-settings-groups-legend = Groupes locaux
+admin-settings-group-creation = Qui peut créer un groupe
+admin-settings-group-creation-members = Tout membre à l’adresse vérifiée
+admin-settings-group-creation-staff = L’équipe de modération seulement
+admin-settings-group-creation-off = Personne (les groupes existants continuent)
+admin-settings-group-creation-hint = Le créateur d’un groupe en devient le premier coordinateur.

@@ -40,6 +40,7 @@ diesel::table! {
         email_watched -> Text,
         last_digest_at -> Nullable<Timestamp>,
         invite_id -> Nullable<BigInt>,
+        calendar_token_hash -> Nullable<Text>,
     }
 }
 
@@ -79,6 +80,8 @@ diesel::table! {
         last_thread_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         version -> BigInt,
+        group_id -> Nullable<BigInt>,
+        visibility -> Text,
     }
 }
 
@@ -402,6 +405,105 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    groups (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        city_id -> BigInt,
+        description_md -> Text,
+        description_html -> Text,
+        website -> Text,
+        visibility -> Text,
+        join_policy -> Text,
+        member_count -> BigInt,
+        last_activity_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_requests (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        user_id -> BigInt,
+        message -> Text,
+        status -> Text,
+        reason -> Text,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    group_invites (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        note -> Text,
+        max_uses -> BigInt,
+        uses -> BigInt,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        board_id -> BigInt,
+        thread_id -> BigInt,
+        city_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        timezone -> Text,
+        place -> Text,
+        meeting_point -> Text,
+        description_md -> Text,
+        description_html -> Text,
+        visibility -> Text,
+        capacity -> Nullable<BigInt>,
+        status -> Text,
+        sequence -> BigInt,
+        going_count -> BigInt,
+        maybe_count -> BigInt,
+        not_going_count -> BigInt,
+        waitlist_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    action_rsvps (action_id, user_id) {
+        action_id -> BigInt,
+        user_id -> BigInt,
+        answer -> Text,
+        waitlisted -> Bool,
+        hide_name -> Bool,
+        answered_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(deployments -> cities (city_id));
 diesel::joinable!(deployments -> technologies (technology_id));
 diesel::joinable!(deployment_companies -> deployments (deployment_id));
@@ -426,6 +528,18 @@ diesel::joinable!(posts -> threads (thread_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(users -> cities (home_city_id));
+diesel::joinable!(groups -> cities (city_id));
+diesel::joinable!(group_members -> groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+diesel::joinable!(group_requests -> groups (group_id));
+diesel::joinable!(group_invites -> groups (group_id));
+diesel::joinable!(boards -> groups (group_id));
+diesel::joinable!(actions -> groups (group_id));
+diesel::joinable!(actions -> boards (board_id));
+diesel::joinable!(actions -> threads (thread_id));
+diesel::joinable!(actions -> cities (city_id));
+diesel::joinable!(action_rsvps -> actions (action_id));
+diesel::joinable!(action_rsvps -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -458,4 +572,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     deployment_sources,
     deployment_revisions,
     manifesto_signatures,
+    groups,
+    group_members,
+    group_requests,
+    group_invites,
+    actions,
+    action_rsvps,
 );

@@ -1,0 +1,14 @@
+DROP INDEX boards_group_slug;
+DROP INDEX boards_site_slug;
+DELETE FROM boards WHERE group_id IS NOT NULL;
+ALTER TABLE boards ADD CONSTRAINT boards_slug_key UNIQUE (slug);
+ALTER TABLE boards DROP COLUMN visibility;
+ALTER TABLE boards DROP COLUMN group_id;
+DROP INDEX users_calendar_token;
+ALTER TABLE users DROP COLUMN calendar_token_hash;
+DROP TABLE action_rsvps;
+DROP TABLE actions;
+DROP TABLE group_invites;
+DROP TABLE group_requests;
+DROP TABLE group_members;
+DROP TABLE groups;

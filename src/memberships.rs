@@ -1,0 +1,169 @@
+//! Who belongs to which local group, and with what role; and where a board sits (the site's, or
+//! a group's public or private board). This is the one place the forum's visibility rules, the
+//! notifications and the groups' pages ask "is this person in that group?", so that leaving or
+//! being removed from a group takes effect on the very next request: nothing here is cached.
+//!
+//! It sits low (just above `accounts`) because the forum and the notifications, which groups
+//! are built on, need these answers; the groups' pages and forms live in `groups`.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{boards, group_members};
+use crate::db::DbConnection;
+
+/// A person's role in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupRole {
+    /// Manages members, boards, actions and settings.
+    Coordinator,
+    /// Reads and writes in the group's boards.
+    Member,
+}
+
+impl GroupRole {
+    /// Parses a stored or submitted role.
+    pub fn parse(s: &str) -> Option<GroupRole> {
+        match s {
+            "coordinator" => Some(GroupRole::Coordinator),
+            "member" => Some(GroupRole::Member),
+            _ => None,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupRole::Coordinator => "coordinator",
+            GroupRole::Member => "member",
+        }
+    }
+}
+
+/// Who may read a board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BoardVisibility {
+    /// Everyone reads it (the site's boards, a group's public boards).
+    Public,
+    /// Only the group's members read it.
+    Private,
+}
+
+impl BoardVisibility {
+    /// Parses a stored or submitted visibility.
+    pub fn parse(s: &str) -> Option<BoardVisibility> {
+        match s {
+            "public" => Some(BoardVisibility::Public),
+            "private" => Some(BoardVisibility::Private),
+            _ => None,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardVisibility::Public => "public",
+            BoardVisibility::Private => "private",
+        }
+    }
+}
+
+/// Where a board sits: the site's (no group) or a group's, public or private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoardScope {
+    pub group_id: Option<i64>,
+    pub visibility: BoardVisibility,
+}
+
+impl BoardScope {
+    /// Builds the scope from a board row's `group_id` and `visibility` columns.
+    pub fn from_columns(group_id: Option<i64>, visibility: &str) -> BoardScope {
+        BoardScope {
+            group_id,
+            // An unknown stored value is read as private: failing closed.
+            visibility: BoardVisibility::parse(visibility).unwrap_or(BoardVisibility::Private),
+        }
+    }
+
+    /// True for a private board of a group.
+    pub fn is_private(self) -> bool {
+        self.visibility == BoardVisibility::Private
+    }
+}
+
+/// The scope of board `board_id`, `None` when there is no such board.
+pub fn board_scope(conn: &mut DbConnection, board_id: i64) -> QueryResult<Option<BoardScope>> {
+    let row: Option<(Option<i64>, String)> = boards::table
+        .find(board_id)
+        .select((boards::group_id, boards::visibility))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(g, v)| BoardScope::from_columns(g, &v)))
+}
+
+/// The role of `user_id` in group `group_id`, `None` when they are not a member.
+pub fn role_in(
+    conn: &mut DbConnection,
+    group_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<GroupRole>> {
+    let role: Option<String> = group_members::table
+        .find((group_id, user_id))
+        .select(group_members::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.as_deref().and_then(GroupRole::parse))
+}
+
+/// True when `user_id` is a member (any role) of group `group_id`.
+pub fn is_member(conn: &mut DbConnection, group_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        group_members::table.find((group_id, user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// True when `reader` (`None`: a visitor) may read a board of this scope as a member would:
+/// public boards for all, private boards for the group's members. Site staff's access to a
+/// private board through a report is decided by `forum::visibility`, not here.
+pub fn may_read_scope(
+    conn: &mut DbConnection,
+    scope: BoardScope,
+    reader: Option<i64>,
+) -> QueryResult<bool> {
+    match (scope.visibility, scope.group_id, reader) {
+        (BoardVisibility::Public, _, _) => Ok(true),
+        (BoardVisibility::Private, Some(group), Some(user)) => is_member(conn, group, user),
+        (BoardVisibility::Private, _, _) => Ok(false),
+    }
+}
+
+/// The groups `user_id` belongs to (ids), for filters over many boards at once.
+pub fn group_ids_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    group_members::table
+        .filter(group_members::user_id.eq(user_id))
+        .select(group_members::group_id)
+        .load(conn)
+}
+
+/// The ids of the private boards `user_id` may not read (every private board of a group they
+/// are not in), for filters over lists that span boards (notifications, digests, profiles).
+pub fn unreadable_board_ids(conn: &mut DbConnection, user_id: Option<i64>) -> QueryResult<Vec<i64>> {
+    let mut query = boards::table
+        .filter(boards::visibility.ne(BoardVisibility::Public.as_str()))
+        .select(boards::id)
+        .into_boxed();
+    if let Some(user) = user_id {
+        let mine = group_members::table
+            .filter(group_members::user_id.eq(user))
+            .select(group_members::group_id.nullable());
+        query = query.filter(
+            boards::group_id
+                .is_null()
+                .or(diesel::dsl::not(boards::group_id.eq_any(mine))),
+        );
+    }
+    query.load(conn)
+}
