@@ -61,7 +61,11 @@ pub fn ensure_reference_data(
         let records = import::parse(file)?;
         report.cities = import::import(conn, records)?.inserted;
     }
-    let any_board: Option<i64> = boards::table.select(boards::id).first(conn).optional()?;
+    let any_board: Option<i64> = boards::table
+        .filter(boards::group_id.is_null())
+        .select(boards::id)
+        .first(conn)
+        .optional()?;
     if any_board.is_none() {
         for (slug, name, description, name_en, description_en) in DEFAULT_BOARDS {
             forum_queries::create_board(
@@ -72,6 +76,8 @@ pub fn ensure_reference_data(
                     description: description.into(),
                     name_en: Some(name_en.into()),
                     description_en: Some(description_en.into()),
+                    group_id: None,
+                    visibility: crate::memberships::BoardVisibility::Public,
                 },
             )?;
             report.boards += 1;

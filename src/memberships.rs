@@ -3,8 +3,8 @@
 //! notifications and the groups' pages ask "is this person in that group?", so that leaving or
 //! being removed from a group takes effect on the very next request: nothing here is cached.
 //!
-//! It sits low (just above `accounts`) because the forum and the notifications, which groups
-//! are built on, need these answers; the groups' pages and forms live in `groups`.
+//! It sits low (below `accounts`, reading only tables) because the forum, the notifications and
+//! the account pages need these answers; the groups' pages and forms live in `groups`.
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -166,4 +166,23 @@ pub fn unreadable_board_ids(conn: &mut DbConnection, user_id: Option<i64>) -> Qu
         );
     }
     query.load(conn)
+}
+
+/// A group a person belongs to, for their settings page and their data export.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct MyGroup {
+    pub slug: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// The groups `user_id` belongs to, by name.
+pub fn groups_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<MyGroup>> {
+    use crate::db::schema::groups;
+    group_members::table
+        .inner_join(groups::table)
+        .filter(group_members::user_id.eq(user_id))
+        .order(groups::name.asc())
+        .select((groups::slug, groups::name, group_members::role))
+        .load(conn)
 }

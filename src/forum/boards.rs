@@ -63,5 +63,7 @@ pub fn validate_board(form: &BoardForm, with_slug: bool) -> Result<BoardFields, 
         description,
         name_en: optional(&form.name_en),
         description_en: optional(&form.description_en),
+        group_id: None,
+        visibility: crate::memberships::BoardVisibility::Public,
     })
 }

@@ -6,15 +6,17 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{boards, cities, threads, users};
+use crate::db::schema::{boards, cities, groups, threads, users};
 use crate::db::{now, write_tx, DbConnection};
 use crate::forum::domain::Cursor;
+use crate::memberships::{BoardScope, BoardVisibility};
 
 diesel::alias!(users as last_posters: LastPosters);
 
-/// A board with its counters.
+/// A board with its counters, and the group it belongs to (none for the site's boards).
 #[derive(Debug, Clone, Serialize, Queryable, Selectable)]
 #[diesel(table_name = boards)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct Board {
     pub id: i64,
     pub slug: String,
@@ -27,6 +29,41 @@ pub struct Board {
     pub post_count: i64,
     pub last_post_at: Option<NaiveDateTime>,
     pub last_thread_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub visibility: String,
+    #[diesel(select_expression = groups::slug.nullable())]
+    pub group_slug: Option<String>,
+    #[diesel(select_expression = groups::name.nullable())]
+    pub group_name: Option<String>,
+}
+
+impl Board {
+    /// Where the board sits (the site's, or a group's public or private board).
+    pub fn scope(&self) -> BoardScope {
+        BoardScope::from_columns(self.group_id, &self.visibility)
+    }
+
+    /// The board's address: `/b/{slug}`, or `/g/{group}/b/{slug}` for a group's board.
+    pub fn path(&self) -> String {
+        board_path(self.group_slug.as_deref(), &self.slug)
+    }
+}
+
+/// A board's address from its group's slug (if any) and its own.
+pub fn board_path(group_slug: Option<&str>, slug: &str) -> String {
+    match group_slug {
+        Some(group) => format!("/g/{group}/b/{slug}"),
+        None => format!("/b/{slug}"),
+    }
+}
+
+/// Which board a request names: one of the site's, or one of a group's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoardRef {
+    /// `/b/{slug}`.
+    Site(String),
+    /// `/g/{group}/b/{slug}`.
+    Group { group: String, board: String },
 }
 
 /// A board and the title of its latest thread, for the home page.
@@ -43,22 +80,72 @@ pub struct BoardSummary {
     pub last_thread_slug: Option<String>,
 }
 
-/// Every board in display order, with the latest thread's title (one statement).
+/// Every board of the site (not the groups') in display order, with the latest thread's title
+/// (one statement).
 pub fn list_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardSummary>> {
     boards::table
+        .left_join(groups::table)
         .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
+        .filter(boards::group_id.is_null())
         .order((boards::position.asc(), boards::id.asc()))
         .select(BoardSummary::as_select())
         .load(conn)
 }
 
-/// A board by slug.
+/// Every board of group `group_id` in display order (public and private: the caller decides
+/// who sees which), with the latest thread's title (one statement).
+pub fn group_boards(conn: &mut DbConnection, group_id: i64) -> QueryResult<Vec<BoardSummary>> {
+    boards::table
+        .left_join(groups::table)
+        .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
+        .filter(boards::group_id.eq(group_id))
+        .order((boards::position.asc(), boards::id.asc()))
+        .select(BoardSummary::as_select())
+        .load(conn)
+}
+
+/// One of the site's boards by slug (a group's boards are reached through their group).
 pub fn board_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Board>> {
     boards::table
+        .left_join(groups::table)
+        .filter(boards::slug.eq(slug))
+        .filter(boards::group_id.is_null())
+        .select(Board::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A group's board by the group's slug and the board's.
+pub fn group_board(
+    conn: &mut DbConnection,
+    group_slug: &str,
+    slug: &str,
+) -> QueryResult<Option<Board>> {
+    boards::table
+        .inner_join(groups::table)
+        .filter(groups::slug.eq(group_slug))
         .filter(boards::slug.eq(slug))
         .select(Board::as_select())
         .first(conn)
         .optional()
+}
+
+/// A board by id (the site's or a group's).
+pub fn board_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Board>> {
+    boards::table
+        .left_join(groups::table)
+        .filter(boards::id.eq(id))
+        .select(Board::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The board a request names.
+pub fn board_by_ref(conn: &mut DbConnection, board: &BoardRef) -> QueryResult<Option<Board>> {
+    match board {
+        BoardRef::Site(slug) => board_by_slug(conn, slug),
+        BoardRef::Group { group, board } => group_board(conn, group, board),
+    }
 }
 
 /// Fields of a new or changed board.
@@ -69,14 +156,24 @@ pub struct BoardFields {
     pub description: String,
     pub name_en: Option<String>,
     pub description_en: Option<String>,
+    /// The group the board belongs to (`None`: one of the site's boards).
+    pub group_id: Option<i64>,
+    /// Public, or private to the group's members (the site's boards are always public).
+    pub visibility: BoardVisibility,
 }
 
-/// Creates a board at the end of the list.
+/// Creates a board at the end of its list (the site's, or its group's). A slug already used in
+/// the same list is a unique violation.
 pub fn create_board(conn: &mut DbConnection, fields: &BoardFields) -> QueryResult<i64> {
     write_tx(conn, |conn| {
-        let last: Option<i64> = boards::table
+        let mut last = boards::table
             .select(diesel::dsl::max(boards::position))
-            .first(conn)?;
+            .into_boxed();
+        last = match fields.group_id {
+            Some(g) => last.filter(boards::group_id.eq(g)),
+            None => last.filter(boards::group_id.is_null()),
+        };
+        let last: Option<i64> = last.first(conn)?;
         diesel::insert_into(boards::table)
             .values((
                 boards::slug.eq(&fields.slug),
@@ -86,6 +183,8 @@ pub fn create_board(conn: &mut DbConnection, fields: &BoardFields) -> QueryResul
                 boards::description_en.eq(&fields.description_en),
                 boards::position.eq(last.unwrap_or(0) + 10),
                 boards::created_at.eq(now()),
+                boards::group_id.eq(fields.group_id),
+                boards::visibility.eq(fields.visibility.as_str()),
             ))
             .returning(boards::id)
             .get_result(conn)
@@ -106,13 +205,22 @@ pub fn update_board(conn: &mut DbConnection, id: i64, fields: &BoardFields) -> Q
     })
 }
 
-/// Moves a board one step up (`-1`) or down (`+1`) in the list.
+/// Moves a board one step up (`-1`) or down (`+1`) in its list (the site's or its group's).
 pub fn move_board(conn: &mut DbConnection, id: i64, direction: i32) -> QueryResult<()> {
     write_tx(conn, |conn| {
-        let ids: Vec<i64> = boards::table
+        let group: Option<i64> = boards::table
+            .find(id)
+            .select(boards::group_id)
+            .first(conn)?;
+        let mut ids = boards::table
             .order((boards::position.asc(), boards::id.asc()))
             .select(boards::id)
-            .load(conn)?;
+            .into_boxed();
+        ids = match group {
+            Some(g) => ids.filter(boards::group_id.eq(g)),
+            None => ids.filter(boards::group_id.is_null()),
+        };
+        let ids: Vec<i64> = ids.load(conn)?;
         let Some(index) = ids.iter().position(|b| *b == id) else {
             return Err(diesel::result::Error::NotFound);
         };

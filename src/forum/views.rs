@@ -28,6 +28,9 @@ pub fn board_json(board: &Board, lang: Lang) -> Value {
     json!({
         "id": board.id,
         "slug": board.slug,
+        "path": board.path(),
+        "group": board.group_slug.as_ref().map(|g| json!({"slug": g, "name": board.group_name})),
+        "visibility": board.visibility,
         "display_name": board_display_name(board, lang),
         "display_description": board_display_description(board, lang),
         "thread_count": board.thread_count,
