@@ -7,12 +7,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{mod_log, threads, users};
+use crate::db::schema::{boards, mod_log, threads, users};
 use crate::db::DbConnection;
 
 /// Actions the public log never shows.
-const PRIVATE_ACTIONS: [&str; 10] = [
+const PRIVATE_ACTIONS: [&str; 11] = [
     "warn",
+    // A site staff member's read of a group's private thread is for the group's coordinators.
+    "read_private_thread",
     "note",
     // Applications name people who are not members (yet), or never will be.
     "approve",
@@ -161,7 +163,8 @@ pub fn public_view(
             mod_log::created_at,
         ))
         .load(conn)?;
-    // Threads hidden now are not named, whatever the action was; posts never are.
+    // Threads hidden now, or in a group's private board, are not named, whatever the action
+    // was; posts never are.
     let thread_ids: Vec<i64> = rows
         .iter()
         .filter(|r| r.2 == "thread")
@@ -171,8 +174,13 @@ pub fn public_view(
         Vec::new()
     } else {
         threads::table
+            .inner_join(boards::table)
             .filter(threads::id.eq_any(&thread_ids))
-            .filter(threads::hidden_at.is_not_null())
+            .filter(
+                threads::hidden_at
+                    .is_not_null()
+                    .or(boards::visibility.ne("public")),
+            )
             .select(threads::id)
             .load(conn)?
     };

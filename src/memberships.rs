@@ -140,6 +140,38 @@ pub fn may_read_scope(
     }
 }
 
+/// Every member of group `group_id` (ids).
+pub fn member_ids(conn: &mut DbConnection, group_id: i64) -> QueryResult<Vec<i64>> {
+    group_members::table
+        .filter(group_members::group_id.eq(group_id))
+        .select(group_members::user_id)
+        .load(conn)
+}
+
+/// Marks read the notifications `user_id` still has about the private boards of group
+/// `group_id` (when they leave or are removed: the lists stop showing them, so the unread
+/// count must too).
+pub fn forget_private_notifications(
+    conn: &mut DbConnection,
+    group_id: i64,
+    user_id: i64,
+) -> QueryResult<usize> {
+    use crate::db::schema::{notifications, threads};
+    let private_threads = threads::table
+        .inner_join(boards::table)
+        .filter(boards::group_id.eq(group_id))
+        .filter(boards::visibility.ne(BoardVisibility::Public.as_str()))
+        .select(threads::id);
+    diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::read_at.is_null())
+            .filter(notifications::thread_id.eq_any(private_threads)),
+    )
+    .set(notifications::read_at.eq(crate::db::now()))
+    .execute(conn)
+}
+
 /// The groups `user_id` belongs to (ids), for filters over many boards at once.
 pub fn group_ids_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
     group_members::table
@@ -150,7 +182,10 @@ pub fn group_ids_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i6
 
 /// The ids of the private boards `user_id` may not read (every private board of a group they
 /// are not in), for filters over lists that span boards (notifications, digests, profiles).
-pub fn unreadable_board_ids(conn: &mut DbConnection, user_id: Option<i64>) -> QueryResult<Vec<i64>> {
+pub fn unreadable_board_ids(
+    conn: &mut DbConnection,
+    user_id: Option<i64>,
+) -> QueryResult<Vec<i64>> {
     let mut query = boards::table
         .filter(boards::visibility.ne(BoardVisibility::Public.as_str()))
         .select(boards::id)

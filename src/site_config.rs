@@ -328,8 +328,7 @@ impl SiteConfig {
             "data_licence" => self.data_licence = value.clone(),
             "data_licence_url" => self.data_licence_url = value.clone(),
             "group_creation" => {
-                self.group_creation =
-                    GroupCreation::parse(&value).unwrap_or(GroupCreation::Members)
+                self.group_creation = GroupCreation::parse(&value).unwrap_or(GroupCreation::Members)
             }
             _ => {}
         }

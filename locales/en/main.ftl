@@ -1152,3 +1152,9 @@ admin-settings-group-creation-members = Any member with a verified address
 admin-settings-group-creation-staff = Moderators and administrators only
 admin-settings-group-creation-off = Nobody (existing groups go on)
 admin-settings-group-creation-hint = Whoever creates a group becomes its first coordinator.
+
+## Group boards (the forum's side)
+breadcrumb-groups = Groups
+board-private-badge = members only
+board-members-post-only = Only the group's members write here.
+error-group-members-only = Only the group's members may write in its boards.

@@ -1159,3 +1159,9 @@ admin-settings-group-creation-members = Tout membre à l’adresse vérifiée
 admin-settings-group-creation-staff = L’équipe de modération seulement
 admin-settings-group-creation-off = Personne (les groupes existants continuent)
 admin-settings-group-creation-hint = Le créateur d’un groupe en devient le premier coordinateur.
+
+## Group boards (the forum's side)
+breadcrumb-groups = Groupes
+board-private-badge = réservé aux membres
+board-members-post-only = Seuls les membres du groupe écrivent ici.
+error-group-members-only = Seuls les membres du groupe peuvent écrire dans ses forums.

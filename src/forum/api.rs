@@ -71,8 +71,14 @@ async fn board_threads(
     let page = ctx
         .db
         .run(move |conn| {
-            queries::board_page(conn, &slug, query.city.as_deref(), cursor, sizes)?
-                .ok_or(AppError::NotFound)
+            queries::board_page(
+                conn,
+                &queries::BoardRef::Site(slug),
+                query.city.as_deref(),
+                cursor,
+                sizes,
+            )?
+            .ok_or(AppError::NotFound)
         })
         .await?;
     let list: Vec<Value> = page
@@ -240,7 +246,7 @@ async fn create_post(
     let written = ctx
         .db
         .run(move |conn| {
-            let staff = visibility::is_thread_staff(conn, &viewer, id)?;
+            let staff = visibility::reply_access(conn, &viewer, id)?.ok_or(AppError::NotFound)?;
             limits::check_new_post(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
             posting_queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
                 .map_err(AppError::from)

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::forum::domain::{CookedBody, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
 use crate::forum::posting_queries::{self, NewThread};
-use crate::forum::queries;
+use crate::forum::queries::{self, BoardRef};
 use crate::forum::thread_queries;
 use crate::forum::views::board_json;
 use crate::forum::visibility;
@@ -25,11 +25,39 @@ pub(super) async fn new_thread_page(
     ctx: Ctx,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require_poster()?;
-    let slug = slug.into_inner();
+    show_new_thread(ctx, BoardRef::Site(slug.into_inner())).await
+}
+
+pub(super) async fn group_new_thread_page(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (group, board) = path.into_inner();
+    show_new_thread(ctx, BoardRef::Group { group, board }).await
+}
+
+/// The board `viewer` may start a thread in: 404 when it does not exist for them (a private
+/// board outside their group), 403 for a group's public board they are not a member of.
+fn postable_board(
+    conn: &mut crate::db::DbConnection,
+    viewer: &crate::sessions::Viewer,
+    board: &BoardRef,
+) -> Result<queries::Board, AppError> {
+    let board = queries::board_by_ref(conn, board)?.ok_or(AppError::NotFound)?;
+    if !visibility::may_read_board(conn, Some(viewer), &board)? {
+        return Err(AppError::NotFound);
+    }
+    if !visibility::may_post_in_board(conn, viewer, &board)? {
+        return Err(AppError::Refused("error-group-members-only"));
+    }
+    Ok(board)
+}
+
+async fn show_new_thread(ctx: Ctx, board_ref: BoardRef) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_poster()?.clone();
     let board = ctx
         .db
-        .run(move |conn| queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound))
+        .run(move |conn| postable_board(conn, &viewer, &board_ref))
         .await?;
     ctx.render(
         "pages/new_thread",
@@ -60,18 +88,35 @@ pub(super) async fn new_thread_submit(
     slug: web::Path<String>,
     form: CsrfForm<NewThreadForm>,
 ) -> Result<HttpResponse, AppError> {
-    let poster = Poster::of(ctx.require_poster()?);
+    submit_new_thread(ctx, mailer, BoardRef::Site(slug.into_inner()), form.0).await
+}
+
+pub(super) async fn group_new_thread_submit(
+    ctx: Ctx,
+    mailer: web::Data<Mailer>,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<NewThreadForm>,
+) -> Result<HttpResponse, AppError> {
+    let (group, board) = path.into_inner();
+    submit_new_thread(ctx, mailer, BoardRef::Group { group, board }, form.0).await
+}
+
+async fn submit_new_thread(
+    ctx: Ctx,
+    mailer: web::Data<Mailer>,
+    board_ref: BoardRef,
+    form: NewThreadForm,
+) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_poster()?.clone();
+    let poster = Poster::of(&viewer);
     let author_id = poster.user_id;
-    let form = form.0;
-    let slug = slug.into_inner();
     let title = ThreadTitle::parse(&form.title);
     let body = PostBody::parse(&form.body);
     let typed_city = form.city.trim().to_owned();
-    let board_slug = slug.clone();
     let (board, city) = ctx
         .db
         .run(move |conn| {
-            let board = queries::board_by_slug(conn, &board_slug)?.ok_or(AppError::NotFound)?;
+            let board = postable_board(conn, &viewer, &board_ref)?;
             let city = if typed_city.is_empty() {
                 None
             } else {
@@ -305,7 +350,7 @@ pub(super) async fn reply_submit(
     let written = ctx
         .db
         .run(move |conn| {
-            let staff = visibility::is_thread_staff(conn, &who, id)?;
+            let staff = visibility::reply_access(conn, &who, id)?.ok_or(AppError::NotFound)?;
             limits::check_new_post(conn, &config, &Poster::of(&who), body.as_str())?;
             posting_queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)
         })

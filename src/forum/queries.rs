@@ -241,6 +241,8 @@ pub fn move_board(conn: &mut DbConnection, id: i64, direction: i32) -> QueryResu
 /// A line of a thread list.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThreadListItem {
+    /// The address of the thread's board (`/b/…` or `/g/…/b/…`).
+    pub board_path: String,
     pub id: i64,
     pub title: String,
     pub slug: String,
@@ -276,6 +278,8 @@ struct ThreadListRow {
     board_slug: String,
     #[diesel(select_expression = boards::name)]
     board_name: String,
+    #[diesel(select_expression = groups::slug.nullable())]
+    group_slug: Option<String>,
     #[diesel(select_expression = cities::slug.nullable())]
     city_slug: Option<String>,
     #[diesel(select_expression = cities::name.nullable())]
@@ -310,7 +314,7 @@ pub fn list_threads(
     posts_per_page: i64,
 ) -> QueryResult<Vec<ThreadListItem>> {
     let mut query = threads::table
-        .inner_join(boards::table)
+        .inner_join(boards::table.left_join(groups::table))
         .left_join(cities::table)
         .inner_join(users::table.on(users::id.eq(threads::author_id)))
         .left_join(
@@ -336,8 +340,18 @@ pub fn list_threads(
                 query = query.filter(threads::city_id.eq(city));
             }
         }
-        ThreadFilter::City(city) => query = query.filter(threads::city_id.eq(city)),
-        ThreadFilter::Author(author) => query = query.filter(threads::author_id.eq(author)),
+        // Lists across boards show the public boards only: a group's private board is read in
+        // the group's space, never on a city page or a profile.
+        ThreadFilter::City(city) => {
+            query = query
+                .filter(threads::city_id.eq(city))
+                .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
+        }
+        ThreadFilter::Author(author) => {
+            query = query
+                .filter(threads::author_id.eq(author))
+                .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
+        }
     }
     if order_by_creation {
         if let Some(c) = cursor {
@@ -365,6 +379,7 @@ pub fn list_threads(
             id: row.id,
             title: row.title,
             slug: row.slug,
+            board_path: board_path(row.group_slug.as_deref(), &row.board_slug),
             board_slug: row.board_slug,
             board_name: row.board_name,
             city_slug: row.city_slug,
@@ -430,12 +445,12 @@ pub struct BoardPage {
 /// the city does not exist. Three statements at most.
 pub fn board_page(
     conn: &mut DbConnection,
-    slug: &str,
+    board: &BoardRef,
     city_slug: Option<&str>,
     cursor: Option<Cursor>,
     sizes: PageSizes,
 ) -> QueryResult<Option<BoardPage>> {
-    let Some(board) = board_by_slug(conn, slug)? else {
+    let Some(board) = board_by_ref(conn, board)? else {
         return Ok(None);
     };
     let city = match city_slug.map(str::trim).filter(|s| !s.is_empty()) {

@@ -8,10 +8,15 @@ use serde_json::{json, Value};
 
 use crate::forum::domain::Cursor;
 use crate::forum::edit_routes::{edit_page, edit_submit};
-use crate::forum::post_routes::{new_thread_page, new_thread_submit, reply_page, reply_submit};
+use crate::forum::post_routes::{
+    group_new_thread_page, group_new_thread_submit, new_thread_page, new_thread_submit, reply_page,
+    reply_submit,
+};
 use crate::forum::queries;
+use crate::forum::queries::BoardRef;
 use crate::forum::thread_routes::{post_redirect, thread_page, thread_page_with_slug};
 use crate::forum::views::board_json;
+use crate::forum::visibility;
 use crate::gazetteer as city_queries;
 use crate::notifications::queries as notification_queries;
 use crate::notifications::watch_json;
@@ -27,6 +32,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/b/{board}", web::get().to(board_page))
         .route("/b/{board}/new", web::get().to(new_thread_page))
         .route("/b/{board}/new", web::post().to(new_thread_submit))
+        .route("/g/{group}/b/{board}", web::get().to(group_board_page))
+        .route(
+            "/g/{group}/b/{board}/new",
+            web::get().to(group_new_thread_page),
+        )
+        .route(
+            "/g/{group}/b/{board}/new",
+            web::post().to(group_new_thread_submit),
+        )
         .route("/t/{id}", web::get().to(thread_page))
         .route("/t/{id}/reply", web::get().to(reply_page))
         .route("/t/{id}/reply", web::post().to(reply_submit))
@@ -77,33 +91,62 @@ async fn board_page(
     slug: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let query = query.into_inner();
+    render_board(ctx, BoardRef::Site(slug.into_inner()), query.into_inner()).await
+}
+
+/// A group's board: the forum's board page, for the group's members only when it is private.
+async fn group_board_page(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (group, board) = path.into_inner();
+    render_board(ctx, BoardRef::Group { group, board }, query.into_inner()).await
+}
+
+async fn render_board(
+    ctx: Ctx,
+    board_ref: BoardRef,
+    query: ListQuery,
+) -> Result<HttpResponse, AppError> {
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
     let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
-    let ticket = match ctx.cached_page(Scope::Board(slug.clone())).await? {
+    let scope = match &board_ref {
+        BoardRef::Site(slug) => Scope::Board(slug.clone()),
+        BoardRef::Group { group, board } => Scope::GroupBoard(group.clone(), board.clone()),
+    };
+    let ticket = match ctx.cached_page(scope).await? {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
-    let reader = ctx.viewer.as_ref().map(|v| v.user_id);
-    let (page, watch_level) = ctx
+    let reader = ctx.viewer.clone();
+    let (page, watch_level, can_post) = ctx
         .db
         .run(move |conn| {
-            let page = queries::board_page(conn, &slug, query.city.as_deref(), cursor, sizes)?
+            let page = queries::board_page(conn, &board_ref, query.city.as_deref(), cursor, sizes)?
                 .ok_or(AppError::NotFound)?;
-            let level = match reader {
-                Some(user_id) => Some(notification_queries::level(
-                    conn,
-                    user_id,
-                    Target::Board,
-                    page.board.id,
-                )?),
-                None => None,
+            // A private board does not exist for those outside its group (no statement for the
+            // site's boards).
+            if !visibility::may_read_board(conn, reader.as_ref(), &page.board)? {
+                return Err(AppError::NotFound);
+            }
+            let (level, can_post) = match &reader {
+                Some(viewer) => (
+                    Some(notification_queries::level(
+                        conn,
+                        viewer.user_id,
+                        Target::Board,
+                        page.board.id,
+                    )?),
+                    visibility::may_post_in_board(conn, viewer, &page.board)?,
+                ),
+                None => (None, false),
             };
-            Ok::<_, AppError>((page, level))
+            Ok::<_, AppError>((page, level, can_post))
         })
         .await?;
+    let path = page.board.path();
     let city_param = page
         .city
         .as_ref()
@@ -111,7 +154,7 @@ async fn board_page(
         .unwrap_or_default();
     let next_url = page
         .next
-        .map(|c| format!("/b/{}?{}after={}", page.board.slug, city_param, c.encode()));
+        .map(|c| format!("{path}?{city_param}after={}", c.encode()));
     ctx.render_cacheable(
         ticket,
         "pages/board",
@@ -122,9 +165,10 @@ async fn board_page(
             "city": page.city.map(|c| json!({"slug": c.slug, "name": c.name})),
             "next_url": next_url,
             "is_first_page": cursor.is_none(),
-            "can_post": ctx.viewer.is_some(),
+            "can_post": can_post,
+            "join_hint": (ctx.viewer.is_some() && !can_post).then(|| ctx.t("board-members-post-only")),
             "show_board": false,
-            "watch": watch_level.map(|level| watch_json(&ctx, Target::Board, page.board.id, level, &format!("/b/{}", page.board.slug))),
+            "watch": watch_level.map(|level| watch_json(&ctx, Target::Board, page.board.id, level, &path)),
         }),
     )
 }

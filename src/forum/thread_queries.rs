@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{boards, cities, post_revisions, posts, threads, users};
+use crate::db::schema::{boards, cities, groups, post_revisions, posts, threads, users};
 use crate::db::DbConnection;
 
 /// A thread with its board and city.
@@ -34,6 +34,14 @@ pub struct Thread {
     pub board_name: String,
     #[diesel(select_expression = boards::name_en)]
     pub board_name_en: Option<String>,
+    #[diesel(select_expression = boards::group_id)]
+    pub group_id: Option<i64>,
+    #[diesel(select_expression = boards::visibility)]
+    pub board_visibility: String,
+    #[diesel(select_expression = groups::slug.nullable())]
+    pub group_slug: Option<String>,
+    #[diesel(select_expression = groups::name.nullable())]
+    pub group_name: Option<String>,
     #[diesel(select_expression = cities::id.nullable())]
     pub city_id: Option<i64>,
     #[diesel(select_expression = cities::slug.nullable())]
@@ -46,10 +54,22 @@ pub struct Thread {
     pub hidden_reason: Option<String>,
 }
 
-/// A thread by id (one statement).
+impl Thread {
+    /// Where the thread's board sits (the site's, or a group's public or private board).
+    pub fn scope(&self) -> crate::memberships::BoardScope {
+        crate::memberships::BoardScope::from_columns(self.group_id, &self.board_visibility)
+    }
+
+    /// The address of the thread's board.
+    pub fn board_path(&self) -> String {
+        crate::forum::queries::board_path(self.group_slug.as_deref(), &self.board_slug)
+    }
+}
+
+/// A thread by id, with its board, group and city (one statement).
 pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thread>> {
     threads::table
-        .inner_join(boards::table)
+        .inner_join(boards::table.left_join(groups::table))
         .left_join(cities::table)
         .filter(threads::id.eq(id))
         .select(Thread::as_select())

@@ -64,8 +64,9 @@ async fn render_thread(
         .db
         .run(move |conn| {
             let thread = thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            // No statement for visitors and plain members.
-            let staff = visibility::is_board_staff(conn, reader.as_ref(), thread.board_id)?;
+            // No statement for visitors and plain members of the site's boards.
+            let staff = visibility::thread_access(conn, reader.as_ref(), &thread)?
+                .ok_or(AppError::NotFound)?;
             let reader_id = reader.as_ref().map(|v| v.user_id);
             if !visibility::may_read_thread(&thread, reader_id, staff) {
                 return Err(AppError::NotFound);
@@ -160,6 +161,8 @@ async fn render_thread(
                 "pinned_until": thread.pinned_until, "slow_mode_minutes": thread.slow_mode_minutes,
                 "hidden": thread.hidden_at.is_some(), "hidden_reason": thread.hidden_reason,
                 "board_slug": thread.board_slug, "board_name": board_name,
+                "board_path": thread.board_path(), "board_private": thread.scope().is_private(),
+                "group": thread.group_slug.as_ref().map(|g| json!({"slug": g, "name": thread.group_name})),
                 "city_slug": thread.city_slug, "city_name": thread.city_name,
             },
             "posts": posts_json,

@@ -5,21 +5,31 @@
 //! here too, and decides only what staff may *do*. This module must not depend on moderation.
 //!
 //! "The board's staff" are administrators, global moderators and the moderators of that board,
-//! as moderation's policy has it for actions on a board's content.
+//! as moderation's policy has it for actions on a board's content; on a group's boards, the
+//! group's coordinators too.
+//!
+//! A group's private board exists only for the group's members (everyone else gets a 404, so
+//! that its existence does not leak). Site staff read a thread there only when a member of the
+//! group reported a post in it, and each such read is written to the moderation log, where the
+//! group's coordinators see it. Membership is read on every request: leaving or being removed
+//! takes effect at once.
 
 use diesel::prelude::*;
 
-use crate::db::schema::{board_moderators, posts, threads};
+use crate::db::schema::{board_moderators, group_members, posts, reports};
 use crate::db::DbConnection;
 use crate::forum::thread_queries::{self, PostView, Thread};
+use crate::memberships::{self, BoardScope, GroupRole};
 use crate::sessions::{Role, Viewer};
 
 /// The reason stored on a post hidden automatically by members' reports (shown to staff in the
 /// reader's language).
 pub const AUTO_HIDE_REASON: &str = "auto:reports";
 
-/// True when `viewer` is staff on `board_id` (reads the board's moderators only for members who
-/// moderate some board).
+/// True when `viewer` is staff on `board_id`: the site's staff on the site's boards and a
+/// group's public boards (and the board's own moderators), a group's coordinators on all of
+/// its boards. On a private board the site's staff are not staff here: they reach a reported
+/// thread through `readable_thread`.
 pub fn is_board_staff(
     conn: &mut DbConnection,
     viewer: Option<&Viewer>,
@@ -28,6 +38,28 @@ pub fn is_board_staff(
     let Some(v) = viewer else {
         return Ok(false);
     };
+    let Some(scope) = memberships::board_scope(conn, board_id)? else {
+        return Ok(false);
+    };
+    staff_on(conn, v, board_id, scope)
+}
+
+/// `is_board_staff` when the board's scope is already known (no statement for the site's
+/// boards unless the member moderates some board).
+pub fn staff_on(
+    conn: &mut DbConnection,
+    v: &Viewer,
+    board_id: i64,
+    scope: BoardScope,
+) -> QueryResult<bool> {
+    if let Some(group) = scope.group_id {
+        if memberships::role_in(conn, group, v.user_id)? == Some(GroupRole::Coordinator) {
+            return Ok(true);
+        }
+        if scope.is_private() {
+            return Ok(false);
+        }
+    }
     if v.role != Role::Member {
         return Ok(true);
     }
@@ -42,52 +74,126 @@ pub fn is_board_staff(
     .get_result(conn)
 }
 
-/// True when `viewer` is staff on the board of thread `thread_id` (a locked thread or slow mode
-/// does not stop them). Looks the board up only for members who moderate some board.
+/// Whether `viewer` may reply in thread `thread_id`, and as its board's staff: `None` when the
+/// thread does not exist for them (missing, hidden, or in a private board of a group they are
+/// not in: all answer 404). A locked thread or slow mode does not stop the staff; those checks
+/// are the writer's.
+pub fn reply_access(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    thread_id: i64,
+) -> QueryResult<Option<bool>> {
+    Ok(readable_thread(conn, Some(viewer), thread_id)?
+        .filter(|(thread, staff)| may_write_in(thread.hidden_at.is_some(), *staff))
+        .map(|(_, staff)| staff))
+}
+
+/// True when `viewer` is staff on the board of thread `thread_id`.
 pub fn is_thread_staff(
     conn: &mut DbConnection,
     viewer: &Viewer,
     thread_id: i64,
 ) -> QueryResult<bool> {
-    if viewer.role != Role::Member {
-        return Ok(true);
-    }
-    if !viewer.moderates_boards {
-        return Ok(false);
-    }
-    let board: Option<i64> = threads::table
-        .find(thread_id)
-        .select(threads::board_id)
-        .first(conn)
-        .optional()?;
-    match board {
-        Some(board_id) => is_board_staff(conn, Some(viewer), board_id),
-        None => Ok(false),
-    }
+    Ok(readable_thread(conn, Some(viewer), thread_id)?.is_some_and(|(_, staff)| staff))
 }
 
 /// True when `viewer` may edit other people's posts in the thread of `post_id` (the board's
-/// staff). Looks the board up only for members who moderate some board.
+/// staff).
 pub fn may_edit_others_post(
     conn: &mut DbConnection,
     viewer: &Viewer,
     post_id: i64,
 ) -> QueryResult<bool> {
-    if viewer.role != Role::Member {
-        return Ok(true);
-    }
-    if !viewer.moderates_boards {
-        return Ok(false);
-    }
-    let board: Option<i64> = posts::table
-        .inner_join(threads::table)
+    let thread: Option<i64> = posts::table
         .filter(posts::id.eq(post_id))
-        .select(threads::board_id)
+        .select(posts::thread_id)
         .first(conn)
         .optional()?;
-    match board {
-        Some(board_id) => is_board_staff(conn, Some(viewer), board_id),
+    match thread {
+        Some(thread_id) => is_thread_staff(conn, viewer, thread_id),
         None => Ok(false),
+    }
+}
+
+/// True when a member of group `group_id` reported a post of thread `thread_id` (which opens
+/// the thread to the site's staff).
+fn reported_by_member(conn: &mut DbConnection, thread_id: i64, group_id: i64) -> QueryResult<bool> {
+    let members = group_members::table
+        .filter(group_members::group_id.eq(group_id))
+        .select(group_members::user_id);
+    let thread_posts = posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .select(posts::id);
+    diesel::select(diesel::dsl::exists(
+        reports::table
+            .filter(reports::post_id.eq_any(thread_posts))
+            .filter(reports::reporter_id.eq_any(members)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether `viewer` may see thread `thread` at all (its board's scope), and whether they are
+/// its board's staff: `None` when the thread's board is private to a group they are not in
+/// (and no member's report opened it to them). A site staff member's read of a private thread
+/// is written to the moderation log.
+pub fn thread_access(
+    conn: &mut DbConnection,
+    viewer: Option<&Viewer>,
+    thread: &Thread,
+) -> QueryResult<Option<bool>> {
+    let scope = thread.scope();
+    let Some(v) = viewer else {
+        return Ok((!scope.is_private()).then_some(false));
+    };
+    if !scope.is_private() {
+        return staff_on(conn, v, thread.board_id, scope).map(Some);
+    }
+    let Some(group) = scope.group_id else {
+        return Ok(None);
+    };
+    match memberships::role_in(conn, group, v.user_id)? {
+        Some(GroupRole::Coordinator) => Ok(Some(true)),
+        Some(GroupRole::Member) => Ok(Some(false)),
+        None if v.role != Role::Member && reported_by_member(conn, thread.id, group)? => {
+            crate::audit::record(
+                conn,
+                v.user_id,
+                PRIVATE_READ_ACTION,
+                "thread",
+                thread.id,
+                &thread.title,
+                "",
+                None,
+            )?;
+            Ok(Some(true))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The moderation log's action for a site staff member reading a group's private thread.
+pub const PRIVATE_READ_ACTION: &str = "read_private_thread";
+
+/// May `viewer` see board `board` (its page and its list of threads)? A group's private board
+/// is for its members only (everyone else gets a 404).
+pub fn may_read_board(
+    conn: &mut DbConnection,
+    viewer: Option<&Viewer>,
+    board: &crate::forum::queries::Board,
+) -> QueryResult<bool> {
+    memberships::may_read_scope(conn, board.scope(), viewer.map(|v| v.user_id))
+}
+
+/// May `viewer` start a thread in `board`? The site's boards take any member who may post; a
+/// group's boards, public or private, only the group's members.
+pub fn may_post_in_board(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    board: &crate::forum::queries::Board,
+) -> QueryResult<bool> {
+    match board.group_id {
+        None => Ok(true),
+        Some(group) => memberships::is_member(conn, group, viewer.user_id),
     }
 }
 
@@ -106,7 +212,9 @@ pub fn readable_thread(
     let Some(thread) = thread_queries::thread_by_id(conn, thread_id)? else {
         return Ok(None);
     };
-    let staff = is_board_staff(conn, viewer, thread.board_id)?;
+    let Some(staff) = thread_access(conn, viewer, &thread)? else {
+        return Ok(None);
+    };
     let reader = viewer.map(|v| v.user_id);
     Ok(may_read_thread(&thread, reader, staff).then_some((thread, staff)))
 }

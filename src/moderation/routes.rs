@@ -332,9 +332,13 @@ pub async fn moderate_thread(
     request: threads::ThreadRequest,
 ) -> Result<crate::forum::thread_queries::Thread, AppError> {
     let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
+    let who = viewer.cloned().ok_or(AppError::Unauthorized)?;
     let thread = db
         .run(move |conn| {
-            crate::forum::thread_queries::thread_by_id(conn, thread_id)?.ok_or(AppError::NotFound)
+            // A group's private thread does not exist for staff it is not open to.
+            crate::forum::visibility::readable_thread(conn, Some(&who), thread_id)?
+                .map(|(thread, _)| thread)
+                .ok_or(AppError::NotFound)
         })
         .await?;
     let wanted = thread_policy(&request.action).ok_or(AppError::Invalid(FieldError::new(
@@ -411,8 +415,18 @@ pub async fn moderate_post(
     reason: &str,
 ) -> Result<i64, AppError> {
     let actor = actor(db, viewer).await?.ok_or(AppError::Unauthorized)?;
+    let who = viewer.cloned().ok_or(AppError::Unauthorized)?;
     let target = db
-        .run(move |conn| content::post_target(conn, post_id)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            let target = content::post_target(conn, post_id)?.ok_or(AppError::NotFound)?;
+            // A group's private thread does not exist for staff it is not open to.
+            if crate::forum::visibility::readable_thread(conn, Some(&who), target.thread_id)?
+                .is_none()
+            {
+                return Err(AppError::NotFound);
+            }
+            Ok(target)
+        })
         .await?;
     let action = content::PostAction::parse(action).ok_or(AppError::Invalid(FieldError::new(
         "action",
@@ -480,7 +494,12 @@ async fn post_history(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, A
         .db
         .run(move |conn| {
             let target = content::post_target(conn, id)?.ok_or(AppError::NotFound)?;
-            if !crate::forum::visibility::is_board_staff(conn, viewer.as_ref(), target.board_id)? {
+            let Some((_, staff)) =
+                crate::forum::visibility::readable_thread(conn, viewer.as_ref(), target.thread_id)?
+            else {
+                return Err(AppError::NotFound);
+            };
+            if !staff {
                 return Err(if viewer.is_some() {
                     AppError::Forbidden
                 } else {

@@ -109,10 +109,13 @@ fn send_one(
         if !force && last + interval > now {
             return Ok(false);
         }
+        // Nothing from a group's private board the reader is no longer in.
+        let unreadable = crate::memberships::unreadable_board_ids(conn, Some(user_id))?;
         let items: Vec<Item> = notifications::table
             .inner_join(posts::table.inner_join(users::table))
             .inner_join(threads::table)
             .filter(notifications::user_id.eq(user_id))
+            .filter(threads::board_id.ne_all(unreadable))
             .filter(notifications::email.eq(EmailMode::Digest.as_str()))
             .filter(notifications::emailed_at.is_null())
             .filter(notifications::read_at.is_null())

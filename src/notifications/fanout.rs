@@ -435,8 +435,18 @@ fn recipients(
         };
         chosen.insert(user, kind);
     }
-    // Every board is public; hidden posts and threads are not fanned out at all (see
-    // `fan_out_one`), so everyone chosen can read the post.
+    // Hidden posts and threads are not fanned out at all (see `fan_out_one`). A post in a
+    // group's private board reaches only the group's members as they are now: a watch, a
+    // mention or a quote does not open it to anyone else.
+    if let Some(scope) = crate::memberships::board_scope(conn, post.board_id)? {
+        if scope.is_private() {
+            let members: Vec<i64> = match scope.group_id {
+                Some(group) => crate::memberships::member_ids(conn, group)?,
+                None => Vec::new(),
+            };
+            chosen.retain(|user, _| members.contains(user));
+        }
+    }
     Ok(chosen)
 }
 

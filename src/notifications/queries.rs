@@ -88,10 +88,13 @@ pub fn list(
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<NotificationRow>> {
+    // Notifications about a group's private board vanish once the reader is no longer in it.
+    let unreadable = crate::memberships::unreadable_board_ids(conn, Some(user_id))?;
     let mut query = notifications::table
         .inner_join(posts::table.inner_join(users::table))
         .inner_join(threads::table)
         .filter(notifications::user_id.eq(user_id))
+        .filter(threads::board_id.ne_all(unreadable))
         .filter(threads::hidden_at.is_null())
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())

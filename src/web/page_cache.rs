@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use diesel::prelude::*;
 
-use crate::db::schema::{boards, cities, site_state, threads};
+use crate::db::schema::{boards, cities, groups, site_state, threads};
 use crate::db::DbConnection;
 use crate::on_backend;
 
@@ -26,8 +26,10 @@ pub enum Scope {
     Site,
     /// A thread page.
     Thread(i64),
-    /// A board page.
+    /// A board page of the site.
     Board(String),
+    /// A group's board page (group slug, board slug).
+    GroupBoard(String, String),
     /// A city page.
     City(String),
 }
@@ -47,7 +49,13 @@ impl Scope {
                 .get_result(c)
                 .optional()),
             Scope::Board(slug) => on_backend!(conn, c => site
-                .inner_join(boards::table.on(boards::slug.eq(slug)))
+                .inner_join(boards::table.on(boards::slug.eq(slug.clone()).and(boards::group_id.is_null())))
+                .select((site_state::content_version, boards::version))
+                .get_result(c)
+                .optional()),
+            Scope::GroupBoard(group, slug) => on_backend!(conn, c => site
+                .inner_join(boards::table.on(boards::slug.eq(slug.clone())))
+                .inner_join(groups::table.on(groups::id.nullable().eq(boards::group_id).and(groups::slug.eq(group.clone()))))
                 .select((site_state::content_version, boards::version))
                 .get_result(c)
                 .optional()),

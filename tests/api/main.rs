@@ -13,6 +13,7 @@ mod compose;
 mod flow;
 mod forum_security;
 mod governance;
+mod group_privacy;
 mod hardening;
 mod health;
 mod mail;
