@@ -203,3 +203,39 @@ pub fn public_view(
         )
         .collect())
 }
+
+/// A site staff member's read of one of a group's private threads (through a member's report),
+/// for the group's coordinators.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct PrivateRead {
+    pub staff: Option<String>,
+    pub thread_id: i64,
+    pub thread_title: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The newest reads of group `group_id`'s private threads by site staff (action `action`, the
+/// forum's name for such a read).
+pub fn private_reads(
+    conn: &mut DbConnection,
+    group_id: i64,
+    action: &str,
+    limit: i64,
+) -> QueryResult<Vec<PrivateRead>> {
+    mod_log::table
+        .inner_join(threads::table.on(threads::id.eq(mod_log::target_id)))
+        .inner_join(boards::table.on(boards::id.eq(threads::board_id)))
+        .left_join(users::table.on(mod_log::actor_id.eq(users::id.nullable())))
+        .filter(mod_log::action.eq(action))
+        .filter(mod_log::target_kind.eq("thread"))
+        .filter(boards::group_id.eq(group_id))
+        .order(mod_log::id.desc())
+        .limit(limit)
+        .select((
+            users::username.nullable(),
+            threads::id,
+            threads::title,
+            mod_log::created_at,
+        ))
+        .load(conn)
+}

@@ -34,7 +34,7 @@ async fn render_settings(
     let viewer = ctx.require_user()?;
     let user_id = viewer.user_id;
     let current = viewer.session_id;
-    let (account, sessions_list, (email_direct, email_watched), moderation) = ctx
+    let (account, sessions_list, (email_direct, email_watched), moderation, groups) = ctx
         .db
         .run(move |conn| {
             let prefs = queries::email_preferences(conn, user_id)?;
@@ -43,6 +43,7 @@ async fn render_settings(
                 sessions::list(conn, user_id)?,
                 prefs,
                 crate::accounts::standing::history(conn, user_id)?,
+                crate::memberships::groups_of(conn, user_id)?,
             ))
         })
         .await?;
@@ -90,6 +91,10 @@ async fn render_settings(
             "errors": ctx.field_errors(&["home_city", "current_password", "new_password", "delete_password", "new_email", "email_password"], errors),
             "notice": notice.map(|k| ctx.t(k)),
             "sessions": sessions_json,
+            "groups": groups.iter().map(|g| json!({
+                "slug": g.slug, "name": g.name,
+                "coordinator": g.role == crate::memberships::GroupRole::Coordinator.as_str(),
+            })).collect::<Vec<_>>(),
         }),
     )
 }
