@@ -128,20 +128,19 @@ async fn render_board(
                 .ok_or(AppError::NotFound)?;
             // A private board does not exist for those outside its group (no statement for the
             // site's boards).
-            if !visibility::may_read_board(conn, reader.as_ref(), &page.board)? {
+            let (may_read, can_post) =
+                visibility::board_rights(conn, reader.as_ref(), &page.board)?;
+            if !may_read {
                 return Err(AppError::NotFound);
             }
-            let (level, can_post) = match &reader {
-                Some(viewer) => (
-                    Some(notification_queries::level(
-                        conn,
-                        viewer.user_id,
-                        Target::Board,
-                        page.board.id,
-                    )?),
-                    visibility::may_post_in_board(conn, viewer, &page.board)?,
-                ),
-                None => (None, false),
+            let level = match &reader {
+                Some(viewer) => Some(notification_queries::level(
+                    conn,
+                    viewer.user_id,
+                    Target::Board,
+                    page.board.id,
+                )?),
+                None => None,
             };
             Ok::<_, AppError>((page, level, can_post))
         })

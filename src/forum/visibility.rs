@@ -197,6 +197,22 @@ pub fn may_post_in_board(
     }
 }
 
+/// What `viewer` may do with `board`: (read it, start threads in it), with one statement at
+/// most (the membership, for a group's board).
+pub fn board_rights(
+    conn: &mut DbConnection,
+    viewer: Option<&Viewer>,
+    board: &crate::forum::queries::Board,
+) -> QueryResult<(bool, bool)> {
+    let private = board.scope().is_private();
+    let (Some(group), Some(v)) = (board.group_id, viewer) else {
+        // The site's boards, or a visitor.
+        return Ok((!private, viewer.is_some() && board.group_id.is_none()));
+    };
+    let member = memberships::is_member(conn, group, v.user_id)?;
+    Ok((!private || member, member))
+}
+
 /// May this reader open the thread?
 pub fn may_read_thread(thread: &Thread, reader: Option<i64>, staff: bool) -> bool {
     thread.hidden_at.is_none() || staff || reader == Some(thread.author_id)

@@ -185,6 +185,12 @@ async fn a_private_board_is_invisible_to_everyone_outside_the_group() {
     let board = app.get_with(&bob, "/g/vigie-lyon/b/coordination").await;
     assert_eq!(board.status, StatusCode::OK);
     assert!(board.body.contains("Repérage caméras"), "{}", board.body);
+    // A group board page for a member stays within six statements (session included).
+    assert!(
+        board.statements() <= 6,
+        "group board page: {} statements",
+        board.statements()
+    );
     // A public thread elsewhere, to try quoting into.
     let public_thread = app
         .new_thread_with(
