@@ -13,6 +13,7 @@ mod compose;
 mod flow;
 mod forum_security;
 mod governance;
+mod groups;
 mod hardening;
 mod health;
 mod mail;
