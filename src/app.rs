@@ -22,7 +22,7 @@ use crate::web::page_cache::PageCache;
 use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware};
 use crate::{
-    accounts, admin, bootstrap, cities, forum, governance, jobs, moderation, notifications,
+    accounts, admin, bootstrap, cities, forum, governance, groups, jobs, moderation, notifications,
     observatory,
 };
 
@@ -260,7 +260,8 @@ impl Application {
                             .configure(moderation::report_routes::configure_api)
                             .configure(governance::routes::configure_api)
                             .configure(observatory::manifesto::configure_api)
-                            .configure(observatory::api::configure),
+                            .configure(observatory::api::configure)
+                            .configure(groups::configure_api),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
@@ -274,6 +275,7 @@ impl Application {
                     .configure(observatory::manifesto::configure)
                     .configure(observatory::routes::configure)
                     .configure(observatory::admin::configure)
+                    .configure(groups::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

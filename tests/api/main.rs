@@ -14,6 +14,7 @@ mod flow;
 mod forum_security;
 mod governance;
 mod group_privacy;
+mod groups;
 mod hardening;
 mod health;
 mod mail;
