@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 
 use crate::groups::api::{directory_page, parse_board, BoardBody, DirectoryQuery};
 use crate::groups::domain::{self, GroupForm};
+use crate::groups::queries;
+use crate::groups::service::may_create;
 use crate::groups::service::{self, require_manager, Access};
-use crate::groups::{may_create, queries};
 use crate::mail::Mailer;
 use crate::memberships::GroupRole;
 use crate::web::context::{see_other, CsrfForm, Ctx};

@@ -220,3 +220,22 @@ pub fn decide(
         Ok(())
     })
 }
+
+/// Refuses (403) creating a group unless the site's `group_creation` setting lets `viewer`:
+/// verified members when `members`, moderators and administrators when `staff`, nobody when
+/// `off`.
+pub fn may_create(
+    settings: &crate::settings::Settings,
+    config: &crate::site_config::SiteConfig,
+    viewer: &crate::sessions::Viewer,
+) -> Result<(), AppError> {
+    use crate::sessions::Role;
+    use crate::site_config::GroupCreation;
+    match config.group_creation {
+        GroupCreation::Off => Err(AppError::Refused("group-error-creation-off")),
+        GroupCreation::Staff if !matches!(viewer.role, Role::Admin | Role::Moderator) => {
+            Err(AppError::Refused("group-error-creation-staff"))
+        }
+        _ => crate::web::context::may_post(settings, viewer),
+    }
+}
