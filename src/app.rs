@@ -22,8 +22,8 @@ use crate::web::page_cache::PageCache;
 use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware};
 use crate::{
-    accounts, admin, bootstrap, cities, forum, governance, groups, jobs, moderation, notifications,
-    observatory,
+    accounts, actions, admin, bootstrap, cities, forum, governance, groups, jobs, moderation,
+    notifications, observatory,
 };
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
@@ -261,7 +261,8 @@ impl Application {
                             .configure(governance::routes::configure_api)
                             .configure(observatory::manifesto::configure_api)
                             .configure(observatory::api::configure)
-                            .configure(groups::configure_api),
+                            .configure(groups::configure_api)
+                            .configure(actions::configure_api),
                     )
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
@@ -276,6 +277,7 @@ impl Application {
                     .configure(observatory::routes::configure)
                     .configure(observatory::admin::configure)
                     .configure(groups::configure)
+                    .configure(actions::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

@@ -1,5 +1,5 @@
 //! The background jobs every server process runs, and when: fanning out new posts into
-//! notifications, sending the outbox, queueing due digests, purging old sent mail, lifting
+//! notifications, sending the outbox, queueing due digests and the actions' reminders, purging old sent mail, lifting
 //! pins whose date has passed, forgetting unconfirmed manifesto signatures and sweeping expired
 //! sessions, tokens and links (`crate::maintenance`). Requests wake
 //! it (through `Mailer::wake`) after they commit something for it; otherwise it looks every
@@ -53,6 +53,21 @@ pub async fn run(jobs: Jobs) {
         {
             Ok(n) => busy |= n > 0,
             Err(e) => tracing::warn!(error = ?e, "fan-out round failed"),
+        }
+        // Reminders go out the day before an action, once per action and person (an indexed
+        // look at the actions starting within a day: cheap enough for every round).
+        match jobs
+            .blocking(|jobs, conn| {
+                crate::actions::service::send_reminders(conn, &jobs.mailer, crate::db::now())
+            })
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(reminders = n, "action reminders queued");
+                busy = true;
+            }
+            Err(e) => tracing::warn!(error = ?e, "reminder round failed"),
         }
         match send_round(&jobs.db, &jobs.mailer, &jobs.settings.mail).await {
             Ok(n) => busy |= n as i64 >= BATCH,

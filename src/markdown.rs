@@ -177,6 +177,27 @@ pub fn cook(markdown: &str) -> SafeHtml {
     SafeHtml(sanitizer().clean(&raw).to_string())
 }
 
+/// An optional description typed in a form: cleaned, at most `max_chars` characters (else
+/// `too_long` on `description`), not nested beyond what the cooker accepts, and cooked once
+/// here (empty stays empty). Returns the Markdown and its HTML.
+pub fn cook_description(
+    raw: &str,
+    max_chars: usize,
+    too_long: &'static str,
+) -> Result<(String, SafeHtml), FieldError> {
+    let markdown = crate::validation::clean_text(raw, true).trim().to_owned();
+    if markdown.chars().count() > max_chars {
+        return Err(FieldError::new("description", too_long));
+    }
+    check_nesting(&markdown, "description")?;
+    let html = if markdown.is_empty() {
+        SafeHtml::from_trusted_storage(String::new())
+    } else {
+        cook(&markdown)
+    };
+    Ok((markdown, html))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

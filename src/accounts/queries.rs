@@ -212,6 +212,8 @@ pub struct AccountSettings {
     pub role: String,
     pub created_at: NaiveDateTime,
     pub email_verified: bool,
+    /// A private calendar link exists.
+    pub calendar_active: bool,
 }
 
 type AccountRow = (
@@ -222,6 +224,7 @@ type AccountRow = (
     String,
     NaiveDateTime,
     Option<NaiveDateTime>,
+    bool,
 );
 
 /// The account of the signed-in user.
@@ -237,6 +240,7 @@ pub fn account_settings(conn: &mut DbConnection, user_id: i64) -> QueryResult<Ac
             users::role,
             users::created_at,
             users::email_verified_at,
+            users::calendar_token_hash.is_not_null(),
         ))
         .first(conn)?;
     Ok(AccountSettings {
@@ -247,7 +251,18 @@ pub fn account_settings(conn: &mut DbConnection, user_id: i64) -> QueryResult<Ac
         role: r.4,
         created_at: r.5,
         email_verified: r.6.is_some(),
+        calendar_active: r.7,
     })
+}
+
+/// Gives `user_id` a new private calendar secret (the old one stops working at once); returns
+/// it (stored hashed, shown once).
+pub fn renew_calendar_secret(conn: &mut DbConnection, user_id: i64) -> QueryResult<String> {
+    let secret = crate::sessions::new_token();
+    diesel::update(users::table.find(user_id))
+        .set(users::calendar_token_hash.eq(Some(crate::sessions::hash_token(&secret))))
+        .execute(conn)?;
+    Ok(secret)
 }
 
 /// Saves the language and home city.

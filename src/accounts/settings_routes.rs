@@ -73,6 +73,7 @@ async fn render_settings(
                 "username": account.username,
                 "email": account.email,
                 "email_verified": account.email_verified,
+                "calendar_active": account.calendar_active,
             },
             "require_verification": ctx.settings.mail.require_verification,
             "email_prefs": {
@@ -259,6 +260,27 @@ async fn settings_submit(
                 })
                 .await?;
             Ok(see_other("/settings?saved=notifications"))
+        }
+        "calendar" => {
+            let secret = ctx
+                .db
+                .run(move |conn| {
+                    crate::db::write_tx_private(conn, |conn| {
+                        queries::renew_calendar_secret(conn, user_id)
+                    })
+                    .map_err(AppError::from)
+                })
+                .await?;
+            let link = format!("{}/cal/{secret}.ics", ctx.settings.base_url());
+            let form = json!({"calendar_link": link});
+            render_settings(
+                &ctx,
+                StatusCode::OK,
+                Some(form),
+                &[],
+                Some("settings-calendar-done"),
+            )
+            .await
         }
         "revoke_session" => {
             let id = form

@@ -101,17 +101,41 @@ async fn city_page(
         city: Some(city.slug.clone()),
         ..Default::default()
     };
-    let dossier = ctx
+    let city_id = city.id;
+    let (dossier, groups, actions) = ctx
         .db
         .run(move |conn| {
-            crate::observatory::deployments::published(conn, &dossier_filters, None, 500)
-                .map_err(AppError::from)
+            let dossier =
+                crate::observatory::deployments::published(conn, &dossier_filters, None, 500)?;
+            // The city's public groups and upcoming public actions (a visitor's view: the page
+            // is shared through the cache).
+            let groups = crate::groups::queries::directory(conn, Some(city_id), None, None, 20)?;
+            let filter = crate::actions::queries::ListFilter {
+                city_id: Some(city_id),
+                listed_only: true,
+                not_over_at: Some(crate::db::now()),
+                ..Default::default()
+            };
+            let actions = crate::actions::queries::list(conn, &filter, 10)?;
+            Ok::<_, AppError>((dossier, groups, actions))
         })
         .await?;
     let dossier = crate::observatory::views::city_dossier(&dossier, ctx.lang);
+    let base = ctx.settings.base_url();
+    let groups: Vec<_> = groups
+        .iter()
+        .map(|g| crate::groups::service::group_json(base, g, Default::default()))
+        .collect();
+    let actions: Vec<_> = actions
+        .iter()
+        .take(10)
+        .map(|a| {
+            crate::actions::service::action_json(base, a, Default::default(), None, &[], ctx.lang)
+        })
+        .collect();
     ctx.render_cacheable(
         ticket,
         "pages/city",
-        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch, "dossier": dossier}),
+        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch, "dossier": dossier, "groups": groups, "actions": actions}),
     )
 }

@@ -34,6 +34,23 @@ pub fn create_thread(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult
     write_tx_posting(conn, |conn| create_thread_in(conn, new))
 }
 
+/// Replaces the text of a thread's opening post right after `create_thread_in`, in the same
+/// transaction (no revision: nobody has read it yet). For features whose thread must point at
+/// something that gets its id after the thread (an action and its discussion).
+pub fn rewrite_opening_post(
+    conn: &mut DbConnection,
+    post_id: i64,
+    body: &CookedBody,
+) -> QueryResult<()> {
+    diesel::update(posts::table.find(post_id))
+        .set((
+            posts::body_md.eq(body.as_str()),
+            posts::body_html.eq(body.html()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// `create_thread`, inside the caller's transaction.
 pub fn create_thread_in(conn: &mut DbConnection, new: NewThread<'_>) -> QueryResult<Written> {
     let at = now();

@@ -122,19 +122,8 @@ pub struct Description {
 
 /// Parses and cooks a description.
 pub fn parse_description(raw: &str) -> Result<Description, FieldError> {
-    let markdown = clean_text(raw, true).trim().to_owned();
-    if markdown.chars().count() > MAX_DESCRIPTION {
-        return Err(FieldError::new(
-            "description",
-            "group-error-description-long",
-        ));
-    }
-    crate::markdown::check_nesting(&markdown, "description")?;
-    let html = if markdown.is_empty() {
-        SafeHtml::from_trusted_storage(String::new())
-    } else {
-        crate::markdown::cook(&markdown)
-    };
+    let (markdown, html) =
+        crate::markdown::cook_description(raw, MAX_DESCRIPTION, "group-error-description-long")?;
     Ok(Description { markdown, html })
 }
 

@@ -142,14 +142,31 @@ async fn load(ctx: &Ctx, slug: String) -> Result<(queries::Group, Access, Value)
 async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (group, access, json) = load(&ctx, slug.into_inner()).await?;
     let id = group.id;
-    let (members, boards) = ctx
+    let member = access.is_member();
+    let (members, boards, actions) = ctx
         .db
         .run(move |conn| {
             let members = queries::members(conn, id)?;
             let boards = crate::forum::queries::group_boards(conn, id)?;
-            Ok::<_, AppError>((members, boards))
+            let filter = crate::actions::queries::ListFilter {
+                group_id: Some(id),
+                members_of: member.then_some(id),
+                not_over_at: Some(crate::db::now()),
+                ..Default::default()
+            };
+            let actions = crate::actions::queries::list(conn, &filter, 5)?;
+            Ok::<_, AppError>((members, boards, actions))
         })
         .await?;
+    let base = ctx.settings.base_url();
+    let actions: Vec<Value> = actions
+        .iter()
+        .take(5)
+        .map(|a| {
+            crate::actions::service::action_json(base, a, Default::default(), None, &[], ctx.lang)
+        })
+        .collect();
+    let announces = access.manages();
     let coordinators: Vec<&str> = members
         .iter()
         .filter(|m| m.role == GroupRole::Coordinator.as_str())
@@ -163,7 +180,7 @@ async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErro
     ctx.render(
         "pages/group",
         json!({"group": json, "coordinators": coordinators, "boards": boards,
-               "logged_in": ctx.viewer.is_some()}),
+               "logged_in": ctx.viewer.is_some(), "actions": actions, "announces": announces}),
     )
 }
 

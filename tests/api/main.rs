@@ -6,6 +6,7 @@ mod smtp;
 
 mod abuse;
 mod accounts;
+mod actions;
 mod api;
 mod architecture;
 mod cli;

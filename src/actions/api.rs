@@ -1,0 +1,264 @@
+//! The actions' JSON API under `/api/v1/actions`: the list (filters as on `/actions`),
+//! announcing, reading, changing and cancelling an action, and answering it.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::actions::domain::{ActionForm, Answer};
+use crate::actions::listing::{self, ListQuery};
+use crate::actions::queries;
+use crate::actions::service::{self, Host};
+use crate::forum::limits::{self, Poster};
+use crate::mail::Mailer;
+use crate::validation::FieldError;
+use crate::web::api_context::ApiCtx;
+use crate::web::error::AppError;
+use crate::web::parse_id;
+
+/// Registers the API routes (inside `/api/v1`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/actions", web::get().to(list))
+        .route("/actions", web::post().to(create))
+        .route("/actions/{id}", web::get().to(show))
+        .route("/actions/{id}", web::patch().to(update))
+        .route("/actions/{id}/cancel", web::post().to(cancel))
+        .route("/actions/{id}/rsvp", web::put().to(rsvp));
+}
+
+async fn list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let base = ctx.settings.base_url().to_owned();
+    let page = listing::page(
+        &ctx.db,
+        ctx.viewer.clone(),
+        base,
+        ctx.lang,
+        query.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({"actions": page.actions, "next_cursor": page.next})))
+}
+
+/// A capacity as JSON may write it: a number, a string, or null.
+fn capacity_text(v: Option<&Value>) -> Result<String, AppError> {
+    match v {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(AppError::Invalid(FieldError::new(
+            "capacity",
+            "action-error-capacity",
+        ))),
+    }
+}
+
+/// Body of `POST /actions` and `PATCH /actions/{id}` (every field optional in a patch).
+#[derive(Debug, Default, Deserialize)]
+struct ActionBody {
+    group: Option<String>,
+    board: Option<String>,
+    title: Option<String>,
+    starts_at: Option<String>,
+    ends_at: Option<Option<String>>,
+    place: Option<String>,
+    meeting_point: Option<String>,
+    city: Option<String>,
+    description: Option<String>,
+    visibility: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    capacity: Option<Value>,
+}
+
+/// Keeps `"capacity": null` apart from a missing capacity.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+impl ActionBody {
+    /// Writes the body's fields over `form`.
+    fn apply(self, form: &mut ActionForm) -> Result<(), AppError> {
+        let set = |slot: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut form.title, self.title);
+        set(&mut form.starts_at, self.starts_at);
+        if let Some(end) = self.ends_at {
+            form.ends_at = end.unwrap_or_default();
+        }
+        set(&mut form.place, self.place);
+        set(&mut form.meeting_point, self.meeting_point);
+        set(&mut form.city, self.city);
+        set(&mut form.description, self.description);
+        set(&mut form.visibility, self.visibility);
+        set(&mut form.board, self.board);
+        if self.capacity.is_some() {
+            form.capacity = capacity_text(self.capacity.as_ref())?;
+        }
+        Ok(())
+    }
+}
+
+fn first_error(mut errors: Vec<FieldError>) -> AppError {
+    if errors.is_empty() {
+        AppError::BadRequest("error-bad-form")
+    } else {
+        AppError::Invalid(errors.remove(0))
+    }
+}
+
+async fn create(ctx: ApiCtx, body: web::Json<ActionBody>) -> Result<HttpResponse, AppError> {
+    let viewer = ctx.require_poster()?.clone();
+    let body = body.into_inner();
+    let group = body.group.clone();
+    let mut form = ActionForm::default();
+    body.apply(&mut form)?;
+    let input = form.parse().map_err(first_error)?;
+    let base = ctx.settings.base_url().to_owned();
+    let lang = ctx.lang;
+    let config = ctx.config.get();
+    let json = ctx
+        .db
+        .run(move |conn| {
+            let host = service::host(conn, group.as_deref(), &viewer)?;
+            if matches!(host, Host::Site) {
+                limits::check_new_post(conn, &config, &Poster::of(&viewer), &input.title)?;
+            }
+            let id = service::create(conn, &host, viewer.user_id, lang, &base, &input)?;
+            reloaded(conn, id, &viewer, &base, lang)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(json))
+}
+
+/// The action JSON after a write, as its author sees it.
+fn reloaded(
+    conn: &mut crate::db::DbConnection,
+    id: i64,
+    viewer: &crate::sessions::Viewer,
+    base: &str,
+    lang: crate::i18n::Lang,
+) -> Result<Value, AppError> {
+    let (action, access) = service::load(conn, id, Some(viewer))?;
+    let rsvps = service::visible_rsvps(conn, id, access, Some(viewer.user_id))?;
+    Ok(service::action_json(
+        base,
+        &action,
+        access,
+        Some(viewer.user_id),
+        &rsvps,
+        lang,
+    ))
+}
+
+async fn show(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let viewer = ctx.viewer.clone();
+    let base = ctx.settings.base_url().to_owned();
+    let lang = ctx.lang;
+    let json = ctx
+        .db
+        .run(move |conn| {
+            let (action, access) = service::load(conn, id, viewer.as_ref())?;
+            let me = viewer.as_ref().map(|v| v.user_id);
+            let rsvps = service::visible_rsvps(conn, id, access, me)?;
+            Ok::<_, AppError>(service::action_json(
+                &base, &action, access, me, &rsvps, lang,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+/// Runs `write` on an action the viewer manages (403 otherwise, 404 when they cannot see it)
+/// and answers with the action as it is now.
+async fn managed_write<F>(
+    ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
+    id: String,
+    write: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut crate::db::DbConnection, &Mailer, &queries::Action) -> Result<(), AppError>
+        + Send
+        + 'static,
+{
+    let id = parse_id(&id)?;
+    let viewer = ctx.require_user()?.clone();
+    let base = ctx.settings.base_url().to_owned();
+    let lang = ctx.lang;
+    let m = mailer.clone();
+    let json = ctx
+        .db
+        .run(move |conn| {
+            let action = service::load_managed(conn, id, &viewer)?;
+            write(conn, &m, &action)?;
+            reloaded(conn, id, &viewer, &base, lang)
+        })
+        .await?;
+    mailer.wake();
+    Ok(HttpResponse::Ok().json(json))
+}
+
+async fn update(
+    ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
+    id: web::Path<String>,
+    body: web::Json<ActionBody>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    managed_write(ctx, mailer, id.into_inner(), move |conn, mailer, action| {
+        let mut form = listing::form_of(action);
+        body.apply(&mut form)?;
+        let input = form.parse().map_err(first_error)?;
+        service::update(conn, mailer, action, &input)
+    })
+    .await
+}
+
+async fn cancel(
+    ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    managed_write(ctx, mailer, id.into_inner(), service::cancel).await
+}
+
+/// Body of `PUT /actions/{id}/rsvp`.
+#[derive(Debug, Deserialize)]
+struct RsvpBody {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    hide_name: bool,
+}
+
+async fn rsvp(
+    ctx: ApiCtx,
+    mailer: web::Data<Mailer>,
+    id: web::Path<String>,
+    body: web::Json<RsvpBody>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id.into_inner())?;
+    let viewer = ctx.require_user()?.clone();
+    service::may_answer(&ctx.settings, &viewer)?;
+    let body = body.into_inner();
+    let answer = Answer::parse(&body.answer).ok_or(AppError::Invalid(FieldError::new(
+        "answer",
+        "action-error-answer",
+    )))?;
+    let m = mailer.clone();
+    let answered = ctx
+        .db
+        .run(move |conn| {
+            let (action, _) = service::load(conn, id, Some(&viewer))?;
+            service::answer(conn, &m, &action, viewer.user_id, answer, body.hide_name)
+        })
+        .await?;
+    mailer.wake();
+    Ok(HttpResponse::Ok().json(json!({
+        "answer": answered.answer.as_str(),
+        "waitlisted": answered.waitlisted,
+    })))
+}

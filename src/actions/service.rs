@@ -1,0 +1,649 @@
+//! What the pages and the API share: who the viewer is to an action (`Access`), announcing one
+//! (with its discussion thread), changing and cancelling it (everyone who answered is told),
+//! answering (with the waiting list and its promotions, told by mail), the reminders the day
+//! before, and the action JSON. Each write runs in one transaction inside the caller's
+//! `Db::run`.
+
+use chrono::{Duration, NaiveDateTime};
+use serde_json::{json, Value};
+
+use crate::actions::domain::{
+    self, resolve_times, zone_for_country, zone_named, ActionInput, ActionVisibility, Answer,
+};
+use crate::actions::queries::{self, Action, ActionFields, NewAction, Rsvp};
+use crate::db::{now, write_tx, write_tx_private, DbConnection};
+use crate::forum::domain::{CookedBody, PostBody, ThreadTitle};
+use crate::forum::posting_queries::{self, NewThread};
+use crate::i18n::{FluentArg, Lang};
+use crate::mail::{Draft, Mailer};
+use crate::memberships::{self, GroupRole};
+use crate::sessions::{Role, Viewer};
+use crate::validation::FieldError;
+use crate::web::error::AppError;
+
+/// How long before the start reminders go out.
+pub const REMIND_BEFORE_HOURS: i64 = 24;
+
+/// Who the viewer is to an action.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Access {
+    /// A member of the action's group.
+    pub member: bool,
+    /// May change and cancel it: the group's coordinators, its author while still in the
+    /// group, and (for public actions) the site's staff.
+    pub manages: bool,
+    /// Sees who answered: the group's members; for a site-wide call, its author and staff.
+    pub sees_names: bool,
+}
+
+/// The viewer's access to `action`, or `None` when it does not exist for them (a members-only
+/// action outside its group). At most one statement (the group role).
+pub fn access(
+    conn: &mut DbConnection,
+    action: &Action,
+    viewer: Option<&Viewer>,
+) -> diesel::QueryResult<Option<Access>> {
+    let Some(v) = viewer else {
+        return Ok((!action.members_only()).then(Access::default));
+    };
+    let staff = matches!(v.role, Role::Admin | Role::Moderator);
+    let author = action.author_id == Some(v.user_id);
+    match action.group_id {
+        Some(group) => {
+            let role = memberships::role_in(conn, group, v.user_id)?;
+            if action.members_only() && role.is_none() {
+                return Ok(None);
+            }
+            let member = role.is_some();
+            Ok(Some(Access {
+                member,
+                manages: role == Some(GroupRole::Coordinator)
+                    || (author && member)
+                    || (staff && !action.members_only()),
+                sees_names: member,
+            }))
+        }
+        None => Ok(Some(Access {
+            member: false,
+            manages: author || staff,
+            sees_names: author || staff,
+        })),
+    }
+}
+
+/// Loads an action the viewer may see, with their access (404 otherwise).
+pub fn load(
+    conn: &mut DbConnection,
+    id: i64,
+    viewer: Option<&Viewer>,
+) -> Result<(Action, Access), AppError> {
+    let action = queries::action_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+    let access = access(conn, &action, viewer)?.ok_or(AppError::NotFound)?;
+    Ok((action, access))
+}
+
+/// Loads an action the viewer manages: 404 when they cannot see it, 403 when they may not
+/// change it.
+pub fn load_managed(conn: &mut DbConnection, id: i64, viewer: &Viewer) -> Result<Action, AppError> {
+    let (action, access) = load(conn, id, Some(viewer))?;
+    if access.manages {
+        Ok(action)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The answers the viewer may read: all of them when they see names, else only their own.
+pub fn visible_rsvps(
+    conn: &mut DbConnection,
+    action_id: i64,
+    access: Access,
+    viewer: Option<i64>,
+) -> diesel::QueryResult<Vec<Rsvp>> {
+    if access.sees_names {
+        return queries::rsvps(conn, action_id);
+    }
+    match viewer {
+        Some(user) => Ok(queries::rsvp_of(conn, action_id, user)?
+            .into_iter()
+            .collect()),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Where a new action goes: a group (its coordinators announce) or a site board.
+#[derive(Debug, Clone)]
+pub enum Host {
+    Group(queries::GroupRef),
+    Site,
+}
+
+/// The host named by the form: `group` (a slug) when given, else the site. A group the viewer
+/// cannot announce in is a 403 (404 when it does not exist).
+pub fn host(
+    conn: &mut DbConnection,
+    group: Option<&str>,
+    viewer: &Viewer,
+) -> Result<Host, AppError> {
+    match group.map(str::trim).filter(|g| !g.is_empty()) {
+        None => Ok(Host::Site),
+        Some(slug) => {
+            let g = queries::group_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+            let role = memberships::role_in(conn, g.id, viewer.user_id)?;
+            let staff = matches!(viewer.role, Role::Admin | Role::Moderator);
+            if role == Some(GroupRole::Coordinator) || staff {
+                Ok(Host::Group(g))
+            } else if role.is_some() {
+                Err(AppError::Refused("action-error-coordinators-only"))
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+    }
+}
+
+/// The board the discussion thread goes to: a group's first board of the action's visibility
+/// (or the one named, if it is of that visibility), or the named site board for a site-wide
+/// call (only public).
+fn thread_board(
+    conn: &mut DbConnection,
+    host: &Host,
+    input: &ActionInput,
+) -> Result<i64, AppError> {
+    match host {
+        Host::Group(g) => {
+            let visibility = match input.visibility {
+                ActionVisibility::Public => "public",
+                ActionVisibility::Members => "private",
+            };
+            let boards = queries::group_boards_of(conn, g.id, visibility)?;
+            let chosen = if input.board.is_empty() {
+                boards.first()
+            } else {
+                boards.iter().find(|b| b.slug == input.board)
+            };
+            chosen
+                .map(|b| b.id)
+                .ok_or(AppError::Invalid(FieldError::new(
+                    "board",
+                    if input.visibility == ActionVisibility::Members {
+                        "action-error-no-private-board"
+                    } else {
+                        "action-error-no-public-board"
+                    },
+                )))
+        }
+        Host::Site => {
+            if input.visibility == ActionVisibility::Members {
+                return Err(AppError::Invalid(FieldError::new(
+                    "visibility",
+                    "action-error-members-needs-group",
+                )));
+            }
+            let boards = queries::site_boards(conn)?;
+            boards
+                .iter()
+                .find(|b| b.slug == input.board)
+                .map(|b| b.id)
+                .ok_or(AppError::Invalid(FieldError::new(
+                    "board",
+                    "action-error-board",
+                )))
+        }
+    }
+}
+
+/// The city of the form and its zone (422 on `city` when unknown or ambiguous).
+fn city_of(
+    conn: &mut DbConnection,
+    input: &ActionInput,
+) -> Result<(crate::gazetteer::City, chrono_tz::Tz), AppError> {
+    let city = crate::gazetteer::resolve(conn, &input.city)?.single("city")?;
+    let tz = zone_for_country(&city.country);
+    Ok((city, tz))
+}
+
+/// Announces an action: checks it, opens its discussion thread (by its author, in the host's
+/// board), stores it, and links the thread's opening post to it, in one transaction. Returns
+/// the new action's id.
+pub fn create(
+    conn: &mut DbConnection,
+    host: &Host,
+    author_id: i64,
+    lang: Lang,
+    base_url: &str,
+    input: &ActionInput,
+) -> Result<i64, AppError> {
+    let title = ThreadTitle::parse(&input.title)?;
+    write_tx(conn, |conn| {
+        let (city, tz) = city_of(conn, input)?;
+        let (starts_at, ends_at) = resolve_times(input, tz, Some(now()))?;
+        let board_id = thread_board(conn, host, input)?;
+        let intro = PostBody::parse(&lang.t_args(
+            "action-thread-intro",
+            &[("title", FluentArg::Str(input.title.clone()))],
+        ))?;
+        let written = posting_queries::create_thread_in(
+            conn,
+            NewThread {
+                board_id,
+                city_id: Some(city.id),
+                author_id,
+                title: &title,
+                body: &CookedBody::new(intro),
+            },
+        )?;
+        let timezone = tz.name();
+        let id = queries::insert(
+            conn,
+            &NewAction {
+                group_id: match host {
+                    Host::Group(g) => Some(g.id),
+                    Host::Site => None,
+                },
+                board_id,
+                thread_id: written.thread_id,
+                city_id: city.id,
+                author_id,
+                fields: ActionFields {
+                    title: &input.title,
+                    starts_at,
+                    ends_at,
+                    timezone,
+                    place: &input.place,
+                    meeting_point: &input.meeting_point,
+                    city_id: city.id,
+                    description_md: &input.description.markdown,
+                    description_html: input.description.html.as_str(),
+                    visibility: input.visibility.as_str(),
+                    capacity: input.capacity,
+                },
+            },
+            now(),
+        )?;
+        // The opening post points at the action, now that it has an id.
+        let body = PostBody::parse(&lang.t_args(
+            "action-thread-body",
+            &[
+                ("title", FluentArg::Str(input.title.clone())),
+                ("url", FluentArg::Str(format!("{base_url}/a/{id}"))),
+            ],
+        ))?;
+        posting_queries::rewrite_opening_post(conn, written.post_id, &CookedBody::new(body))?;
+        Ok(id)
+    })
+}
+
+/// Changes an action (not its visibility, which decides its thread's board): the sequence
+/// moves, a new start makes reminders due again, a larger capacity lets the waiting list in
+/// (told by mail). 422 on `starts_at` when a new start is in the past.
+pub fn update(
+    conn: &mut DbConnection,
+    mailer: &Mailer,
+    action: &Action,
+    input: &ActionInput,
+) -> Result<(), AppError> {
+    if input.visibility.as_str() != action.visibility {
+        return Err(AppError::Invalid(FieldError::new(
+            "visibility",
+            "action-error-visibility-fixed",
+        )));
+    }
+    if action.cancelled() {
+        return Err(AppError::Conflict(FieldError::new(
+            "status",
+            "action-error-cancelled",
+        )));
+    }
+    write_tx(conn, |conn| {
+        let (city, tz) = city_of(conn, input)?;
+        let (starts_at, ends_at) = resolve_times(input, tz, None)?;
+        let start_moved = starts_at != action.starts_at;
+        if start_moved && starts_at <= now() {
+            return Err(AppError::Invalid(FieldError::new(
+                "starts_at",
+                "action-error-start-past",
+            )));
+        }
+        queries::update(
+            conn,
+            action.id,
+            &ActionFields {
+                title: &input.title,
+                starts_at,
+                ends_at,
+                timezone: tz.name(),
+                place: &input.place,
+                meeting_point: &input.meeting_point,
+                city_id: city.id,
+                description_md: &input.description.markdown,
+                description_html: input.description.html.as_str(),
+                visibility: &action.visibility,
+                capacity: input.capacity,
+            },
+            start_moved,
+            now(),
+        )?;
+        let promoted = fill_from_waiting_list(conn, action.id, input.capacity)?;
+        queries::recount(conn, action.id)?;
+        tell_promoted(conn, mailer, action, &promoted)?;
+        Ok(())
+    })
+}
+
+/// Cancels an action and writes to everyone who answered. 409 when already cancelled.
+pub fn cancel(conn: &mut DbConnection, mailer: &Mailer, action: &Action) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        if !queries::cancel(conn, action.id, now())? {
+            return Err(AppError::Conflict(FieldError::new(
+                "status",
+                "action-error-cancelled",
+            )));
+        }
+        for person in queries::answerers(conn, action.id)? {
+            mailer.queue(
+                conn,
+                Draft {
+                    template: "action_cancelled",
+                    lang: mailer.lang_for(person.locale.as_deref()),
+                    to: &person.email,
+                    user_id: Some(person.user_id),
+                    list: None,
+                    data: mail_data(mailer, action, &person.username, person.locale.as_deref()),
+                },
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// What the mails about an action show.
+fn mail_data(mailer: &Mailer, action: &Action, username: &str, locale: Option<&str>) -> Value {
+    let lang = mailer.lang_for(locale);
+    json!({
+        "username": username,
+        "title": action.title,
+        "when": when_text(action, lang),
+        "place": action.place,
+        "meeting_point": action.meeting_point,
+        "city_name": action.city_name,
+        "group_name": action.group_name,
+        "action_url": format!("{}/a/{}", mailer.base_url, action.id),
+    })
+}
+
+/// Takes people off the waiting list while places are free; returns who came in.
+fn fill_from_waiting_list(
+    conn: &mut DbConnection,
+    action_id: i64,
+    capacity: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let going = queries::confirmed_count(conn, action_id)?;
+    let free = match capacity {
+        None => i64::MAX,
+        Some(c) => c - going,
+    };
+    if free <= 0 {
+        return Ok(Vec::new());
+    }
+    let people = queries::first_waiting(conn, action_id, free.min(100_000))?;
+    queries::promote(conn, action_id, &people)?;
+    Ok(people)
+}
+
+/// Writes to the people who came off the waiting list.
+fn tell_promoted(
+    conn: &mut DbConnection,
+    mailer: &Mailer,
+    action: &Action,
+    people: &[i64],
+) -> Result<(), AppError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    for person in queries::recipients(conn, people)? {
+        mailer.queue(
+            conn,
+            Draft {
+                template: "action_promoted",
+                lang: mailer.lang_for(person.locale.as_deref()),
+                to: &person.email,
+                user_id: Some(person.user_id),
+                list: None,
+                data: mail_data(mailer, action, &person.username, person.locale.as_deref()),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The outcome of an answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Answered {
+    pub answer: Answer,
+    pub waitlisted: bool,
+}
+
+/// Records `user_id`'s answer: refused once the action started (422 on `answer`) or when it is
+/// cancelled (409). A "going" beyond the capacity waits in line; someone leaving the confirmed
+/// places lets the first in line in (told by mail).
+pub fn answer(
+    conn: &mut DbConnection,
+    mailer: &Mailer,
+    action: &Action,
+    user_id: i64,
+    answer: Answer,
+    hide_name: bool,
+) -> Result<Answered, AppError> {
+    if action.cancelled() {
+        return Err(AppError::Conflict(FieldError::new(
+            "answer",
+            "action-error-cancelled",
+        )));
+    }
+    write_tx(conn, |conn| {
+        let at = now();
+        if action.starts_at <= at {
+            return Err(AppError::Invalid(FieldError::new(
+                "answer",
+                "action-error-started",
+            )));
+        }
+        let before: Option<Rsvp> = queries::rsvp_of(conn, action.id, user_id)?;
+        let was_confirmed = before
+            .as_ref()
+            .is_some_and(|r| r.answer == Answer::Going.as_str() && !r.waitlisted);
+        let confirmed_others =
+            queries::confirmed_count(conn, action.id)? - i64::from(was_confirmed);
+        let waitlisted = answer == Answer::Going
+            && !was_confirmed
+            && action.capacity.is_some_and(|c| confirmed_others >= c);
+        // The same answer keeps its place in line; a new one goes to the back.
+        let answered_at = match &before {
+            Some(r) if r.answer == answer.as_str() => r.answered_at,
+            _ => at,
+        };
+        queries::upsert_rsvp(
+            conn,
+            action.id,
+            user_id,
+            answer,
+            waitlisted,
+            hide_name,
+            answered_at,
+        )?;
+        let promoted = if was_confirmed && answer != Answer::Going {
+            fill_from_waiting_list(conn, action.id, action.capacity)?
+        } else {
+            Vec::new()
+        };
+        queries::recount(conn, action.id)?;
+        tell_promoted(conn, mailer, action, &promoted)?;
+        Ok(Answered { answer, waitlisted })
+    })
+}
+
+/// Queues the reminders due now (the day before the start), once per action and person,
+/// skipping people who turned direct mail off or who left the group of a members-only action.
+/// Returns how many mails were queued.
+pub fn send_reminders(
+    conn: &mut DbConnection,
+    mailer: &Mailer,
+    at: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let due = queries::due_reminders(conn, at, at + Duration::hours(REMIND_BEFORE_HOURS), 200)?;
+    let mut queued = 0;
+    for reminder in due {
+        let sent = write_tx_private(conn, |conn| -> Result<bool, AppError> {
+            if !queries::mark_reminded(conn, reminder.action_id, reminder.user_id, at)? {
+                return Ok(false);
+            }
+            if reminder.visibility == ActionVisibility::Members.as_str() {
+                let still = match reminder.group_id {
+                    Some(g) => memberships::is_member(conn, g, reminder.user_id)?,
+                    None => false,
+                };
+                if !still {
+                    return Ok(false);
+                }
+            }
+            let Some(person) = queries::recipients(conn, &[reminder.user_id])?.pop() else {
+                return Ok(false);
+            };
+            if person.email_direct == "never" {
+                return Ok(false);
+            }
+            let Some(action) = queries::action_by_id(conn, reminder.action_id)? else {
+                return Ok(false);
+            };
+            mailer.queue(
+                conn,
+                Draft {
+                    template: "action_reminder",
+                    lang: mailer.lang_for(person.locale.as_deref()),
+                    to: &person.email,
+                    user_id: Some(person.user_id),
+                    list: None,
+                    data: mail_data(mailer, &action, &person.username, person.locale.as_deref()),
+                },
+            )?;
+            Ok(true)
+        })?;
+        if sent {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// The start (and end) in the action's local time, as `lang` writes it.
+pub fn when_text(action: &Action, lang: Lang) -> String {
+    let tz = zone_named(&action.timezone);
+    let start = lang.datetime(domain::to_local(action.starts_at, tz));
+    match action.ends_at {
+        None => start,
+        Some(end) => {
+            let end_local = domain::to_local(end, tz);
+            let start_local = domain::to_local(action.starts_at, tz);
+            if end_local.date() == start_local.date() {
+                format!("{start} – {}", end_local.format("%H:%M"))
+            } else {
+                format!("{start} – {}", lang.datetime(end_local))
+            }
+        }
+    }
+}
+
+/// A UTC timestamp as RFC 3339.
+fn utc(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A time in the action's zone, as a form field writes it (`2026-12-20T18:30`).
+pub fn local_field(at: NaiveDateTime, timezone: &str) -> String {
+    domain::to_local(at, zone_named(timezone))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The action JSON (for the API and the pages). `rsvps` are every answer (only read when the
+/// viewer may see names or has answered); names go out only to those who may see them, and
+/// never the names of people who asked to be counted without.
+pub fn action_json(
+    base_url: &str,
+    action: &Action,
+    access: Access,
+    viewer: Option<i64>,
+    rsvps: &[Rsvp],
+    lang: Lang,
+) -> Value {
+    let mine = viewer.and_then(|v| rsvps.iter().find(|r| r.user_id == v));
+    let attendees: Option<Vec<Value>> = access.sees_names.then(|| {
+        rsvps
+            .iter()
+            .filter(|r| !r.hide_name || Some(r.user_id) == viewer)
+            .map(
+                |r| json!({"username": r.username, "answer": r.answer, "waitlisted": r.waitlisted}),
+            )
+            .collect()
+    });
+    let hidden = if access.sees_names {
+        rsvps
+            .iter()
+            .filter(|r| r.hide_name && Some(r.user_id) != viewer)
+            .count()
+    } else {
+        0
+    };
+    json!({
+        "id": action.id,
+        "title": action.title,
+        "starts_at": utc(action.starts_at),
+        "ends_at": action.ends_at.map(utc),
+        "timezone": action.timezone,
+        "starts_at_local": local_field(action.starts_at, &action.timezone),
+        "ends_at_local": action.ends_at.map(|e| local_field(e, &action.timezone)),
+        "when": when_text(action, lang),
+        "place": action.place,
+        "meeting_point": action.meeting_point,
+        "city": {"slug": action.city_slug, "name": action.city_name},
+        "group": action.group_slug.as_ref().map(|slug| json!({
+            "slug": slug, "name": action.group_name, "path": format!("/g/{slug}"),
+        })),
+        "description": action.description_md,
+        "description_html": action.description_html,
+        "visibility": action.visibility,
+        "capacity": action.capacity,
+        "status": action.status,
+        "sequence": action.sequence,
+        "counts": {
+            "going": action.going_count,
+            "maybe": action.maybe_count,
+            "not_going": action.not_going_count,
+            "waitlist": action.waitlist_count,
+        },
+        "full": action.capacity.is_some_and(|c| action.going_count >= c),
+        "thread": {
+            "id": action.thread_id,
+            "path": format!("/t/{}/{}", action.thread_id, action.thread_slug),
+            "post_count": action.thread_post_count,
+        },
+        "url": format!("{base_url}/a/{}", action.id),
+        "path": action.path(),
+        "my_rsvp": mine.map(|r| json!({"answer": r.answer, "waitlisted": r.waitlisted, "hide_name": r.hide_name})),
+        "attendees": attendees,
+        "hidden_attendees": hidden,
+        "manages": access.manages,
+        "member": access.member,
+    })
+}
+
+/// Refuses answering to an account whose address is not confirmed yet, when the site requires
+/// it (a silenced member may still say whether they come).
+pub fn may_answer(settings: &crate::settings::Settings, viewer: &Viewer) -> Result<(), AppError> {
+    if settings.mail.require_verification && !viewer.email_verified {
+        return Err(AppError::Refused("error-email-unverified"));
+    }
+    Ok(())
+}
