@@ -373,6 +373,22 @@ pub struct DataExport {
     pub reports: Vec<ExportedReport>,
     /// Observatory proposals (each a whole record, as JSON).
     pub observatory_proposals: Vec<ExportedProposal>,
+    /// The local groups the person belongs to, with their role.
+    pub groups: Vec<crate::memberships::MyGroup>,
+    /// Their answers to actions.
+    pub action_answers: Vec<ExportedAnswer>,
+}
+
+/// An answer the person gave to an action.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedAnswer {
+    pub action_id: i64,
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub answer: String,
+    pub waitlisted: bool,
+    pub hide_name: bool,
+    pub answered_at: NaiveDateTime,
 }
 
 /// The email preferences in an export.
@@ -506,7 +522,26 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
             ))
             .load(conn)?
     };
+    let action_answers = {
+        use crate::db::schema::{action_rsvps, actions};
+        action_rsvps::table
+            .inner_join(actions::table)
+            .filter(action_rsvps::user_id.eq(user_id))
+            .order(actions::starts_at.asc())
+            .select((
+                actions::id,
+                actions::title,
+                actions::starts_at,
+                action_rsvps::answer,
+                action_rsvps::waitlisted,
+                action_rsvps::hide_name,
+                action_rsvps::answered_at,
+            ))
+            .load(conn)?
+    };
     Ok(DataExport {
+        groups: crate::memberships::groups_of(conn, user_id)?,
+        action_answers,
         observatory_proposals,
         account,
         threads,
@@ -537,6 +572,7 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
                 users::locale.eq(None::<String>),
                 users::home_city_id.eq(None::<i64>),
                 users::email_verified_at.eq(None::<NaiveDateTime>),
+                users::calendar_token_hash.eq(None::<String>),
             ))
             .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;

@@ -657,6 +657,13 @@ async fn cancelling_tells_everyone_and_calendars_round_trip() {
         .body
         .contains("Réunion interne"));
     let _ = internal;
+    // Bob's export holds his answer.
+    let export = app.get_with(&client, "/settings/export").await.json();
+    let answers = export["action_answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 1, "{export}");
+    assert_eq!(answers[0]["title"], "Rassemblement contre la VSA");
+    assert_eq!(answers[0]["answer"], "going");
+    assert_eq!(export["groups"][0]["slug"], "vigie-13");
     // Renewing: the old link stops at once.
     let page = app.get_with(&client, "/settings").await;
     let token = csrf_token(&page.body);
