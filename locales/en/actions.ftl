@@ -123,3 +123,6 @@ city-groups-browse = Browse groups
 group-upcoming-actions = Upcoming actions
 group-actions-all = All the group's actions
 group-actions-none = No upcoming action.
+email-action-changed-subject = Changed: { $title }
+email-action-changed-heading = The action has changed
+email-action-changed-intro = The date, time or place of the action “{ $title }”, which you answered, has changed. This is what holds now:

@@ -123,3 +123,6 @@ city-groups-browse = Parcourir les groupes
 group-upcoming-actions = Actions à venir
 group-actions-all = Toutes les actions du groupe
 group-actions-none = Aucune action à venir.
+email-action-changed-subject = Changement : { $title }
+email-action-changed-heading = L’action a changé
+email-action-changed-intro = La date, l’heure ou le lieu de l’action « { $title } », à laquelle vous avez répondu, ont changé. Voici ce qui vaut désormais :

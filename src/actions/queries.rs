@@ -614,14 +614,34 @@ const RECIPIENT: (
     users::email_direct,
 );
 
-/// Everyone who answered the action (any answer).
-pub fn answerers(conn: &mut DbConnection, action_id: i64) -> QueryResult<Vec<Recipient>> {
-    action_rsvps::table
+/// Who answered the action, to write to: everyone, or (`interested_only`) those who did not
+/// answer "not going"; for a members-only action (`members_of`), only the group's current
+/// members.
+pub fn answerers(
+    conn: &mut DbConnection,
+    action_id: i64,
+    interested_only: bool,
+    members_of: Option<i64>,
+) -> QueryResult<Vec<Recipient>> {
+    let mut query = action_rsvps::table
         .inner_join(users::table)
         .filter(action_rsvps::action_id.eq(action_id))
         .order(action_rsvps::user_id.asc())
         .select(RECIPIENT)
-        .load(conn)
+        .into_boxed();
+    if interested_only {
+        query = query.filter(action_rsvps::answer.ne(Answer::NotGoing.as_str()));
+    }
+    if let Some(group) = members_of {
+        query = query.filter(
+            action_rsvps::user_id.eq_any(
+                group_members::table
+                    .filter(group_members::group_id.eq(group))
+                    .select(group_members::user_id),
+            ),
+        );
+    }
+    query.load(conn)
 }
 
 /// These people, to write to.

@@ -265,7 +265,18 @@ async fn site_form_page(ctx: &Ctx) -> Result<FormPage, AppError> {
 async fn new_site_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.require_poster()?;
     let page = site_form_page(&ctx).await?;
-    render_form(&ctx, StatusCode::OK, &page, &ActionForm::default(), &[])
+    // Calls to act usually go to the local actions' board, when the site has one.
+    let form = ActionForm {
+        board: page
+            .boards
+            .iter()
+            .filter_map(|b| b["slug"].as_str())
+            .find(|slug| *slug == DEFAULT_SITE_BOARD)
+            .unwrap_or_default()
+            .to_owned(),
+        ..ActionForm::default()
+    };
+    render_form(&ctx, StatusCode::OK, &page, &form, &[])
 }
 
 /// Creates the action of a submitted form, or shows the form again with its errors (422).
@@ -350,6 +361,9 @@ async fn new_group_submit(
     let page = group_form_page(&ctx, slug.clone()).await?;
     submit_new(ctx, page, form.0, Some(slug)).await
 }
+
+/// The board a site-wide call's form offers first, when it exists.
+const DEFAULT_SITE_BOARD: &str = "actions-locales";
 
 /// How many of the discussion's latest posts the action page shows.
 const LATEST_POSTS: i64 = 5;

@@ -326,9 +326,53 @@ pub fn update(
         )?;
         let promoted = fill_from_waiting_list(conn, action.id, input.capacity)?;
         queries::recount(conn, action.id)?;
-        tell_promoted(conn, mailer, action, &promoted)?;
+        let updated = queries::action_by_id(conn, action.id)?.ok_or(AppError::NotFound)?;
+        tell_promoted(conn, mailer, &updated, &promoted)?;
+        // A new time or place is news for everyone who plans to come.
+        let moved = start_moved
+            || ends_at != action.ends_at
+            || city.id != action.city_id
+            || input.place != action.place
+            || input.meeting_point != action.meeting_point;
+        if moved {
+            let people = queries::answerers(conn, action.id, true, members_group(action))?;
+            tell(conn, mailer, &updated, "action_changed", &people)?;
+        }
         Ok(())
     })
+}
+
+/// The group whose members alone may hear of a members-only action.
+fn members_group(action: &Action) -> Option<i64> {
+    if action.members_only() {
+        action.group_id
+    } else {
+        None
+    }
+}
+
+/// Writes `template` about `action` to each of `people`.
+fn tell(
+    conn: &mut DbConnection,
+    mailer: &Mailer,
+    action: &Action,
+    template: &'static str,
+    people: &[queries::Recipient],
+) -> Result<(), AppError> {
+    for person in people {
+        mailer.queue(
+            conn,
+            Draft {
+                template,
+                lang: mailer.lang_for(person.locale.as_deref()),
+                to: &person.email,
+                user_id: Some(person.user_id),
+                list: None,
+                data: mail_data(mailer, action, &person.username, person.locale.as_deref()),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Cancels an action and writes to everyone who answered. 409 when already cancelled.
@@ -340,20 +384,8 @@ pub fn cancel(conn: &mut DbConnection, mailer: &Mailer, action: &Action) -> Resu
                 "action-error-cancelled",
             )));
         }
-        for person in queries::answerers(conn, action.id)? {
-            mailer.queue(
-                conn,
-                Draft {
-                    template: "action_cancelled",
-                    lang: mailer.lang_for(person.locale.as_deref()),
-                    to: &person.email,
-                    user_id: Some(person.user_id),
-                    list: None,
-                    data: mail_data(mailer, action, &person.username, person.locale.as_deref()),
-                },
-            )?;
-        }
-        Ok(())
+        let people = queries::answerers(conn, action.id, false, members_group(action))?;
+        tell(conn, mailer, action, "action_cancelled", &people)
     })
 }
 
@@ -401,20 +433,8 @@ fn tell_promoted(
     if people.is_empty() {
         return Ok(());
     }
-    for person in queries::recipients(conn, people)? {
-        mailer.queue(
-            conn,
-            Draft {
-                template: "action_promoted",
-                lang: mailer.lang_for(person.locale.as_deref()),
-                to: &person.email,
-                user_id: Some(person.user_id),
-                list: None,
-                data: mail_data(mailer, action, &person.username, person.locale.as_deref()),
-            },
-        )?;
-    }
-    Ok(())
+    let people = queries::recipients(conn, people)?;
+    tell(conn, mailer, action, "action_promoted", &people)
 }
 
 /// The outcome of an answer.

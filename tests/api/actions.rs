@@ -575,6 +575,15 @@ async fn cancelling_tells_everyone_and_calendars_round_trip() {
     )
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Those who plan to come hear of the new place.
+    for who in ["bob", "carol"] {
+        let mail = app
+            .mail_to(&format!("{who}@example.org"), "change", |m| {
+                m.subject.contains("Rassemblement contre la VSA") && m.text.contains("Cours Julien")
+            })
+            .await;
+        assert!(mail.text.contains(&format!("/a/{id}")));
+    }
     let evs = events(&app.get("/g/vigie-13/actions.ics").await.body);
     assert_eq!(evs.len(), 1);
     assert_eq!(evs[0].get_uid(), Some(uid.as_str()));
@@ -603,10 +612,10 @@ async fn cancelling_tells_everyone_and_calendars_round_trip() {
     for who in ["bob", "carol"] {
         let mail = app
             .mail_to(&format!("{who}@example.org"), "cancellation", |m| {
-                m.subject.contains("Rassemblement contre la VSA")
+                m.subject.contains("Rassemblement contre la VSA") && m.subject.contains("nnul")
             })
             .await;
-        assert!(mail.text.contains("Cours Julien"), "{}", mail.text);
+        assert!(mail.subject.contains("annulée") || mail.subject.contains("cancelled"));
         assert!(!mail.html.contains("<img"), "no tracking pixel");
     }
     let evs = events(&app.get("/actions.ics").await.body);
@@ -890,4 +899,65 @@ async fn the_pages_work_without_javascript() {
     assert!(group_list.body.contains("Projection-débat"));
     let group_page = app.get("/g/vigie-13").await;
     assert!(group_page.body.contains("Projection-débat"));
+}
+
+#[tokio::test]
+async fn a_site_wide_call_lives_in_a_site_board() {
+    let app = TestApp::spawn().await;
+    let eve = app.api_user("eve").await;
+    let bob = app.api_user("bob").await;
+    let mut body = rally("");
+    body["group"] = Value::Null;
+    body["board"] = json!("actions-locales");
+    body["title"] = json!("Journée nationale contre la Technopolice");
+    let a = announce(&app, &eve, body.clone()).await;
+    assert_eq!(a["group"], Value::Null);
+    let id = a["id"].as_i64().unwrap();
+    let thread = app.get(a["thread"]["path"].as_str().unwrap()).await;
+    assert!(
+        thread.body.contains("/b/actions-locales"),
+        "{}",
+        thread.body
+    );
+    // An unknown board is named.
+    body["board"] = json!("nulle-part");
+    let res = call(&app, Method::POST, "/api/v1/actions", &eve, Some(body)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"]["field"], "board");
+    // Bob answers; the author sees his name, Bob himself sees only the counts and his answer.
+    assert_eq!(
+        rsvp(&app, &bob, id, "going", false).await.status,
+        StatusCode::OK
+    );
+    let seen = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/actions/{id}"),
+        &eve,
+        None,
+    )
+    .await;
+    assert_eq!(seen.json()["attendees"][0]["username"], "bob");
+    let own = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/actions/{id}"),
+        &bob,
+        None,
+    )
+    .await;
+    assert_eq!(own.json()["attendees"], Value::Null);
+    assert_eq!(own.json()["my_rsvp"]["answer"], "going");
+    assert_eq!(own.json()["counts"]["going"], 1);
+    // The site-wide list has it, and the form page offers the site's boards.
+    assert!(app.get("/actions").await.body.contains("Journée nationale"));
+    let client = browser();
+    app.login_with(&client, "bob").await;
+    let form = app.get_with(&client, "/actions/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("value=\"actions-locales\" selected"),
+        "{}",
+        form.body
+    );
 }
