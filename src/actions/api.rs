@@ -59,6 +59,7 @@ struct ActionBody {
     board: Option<String>,
     title: Option<String>,
     starts_at: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
     ends_at: Option<Option<String>>,
     place: Option<String>,
     meeting_point: Option<String>,
@@ -67,6 +68,11 @@ struct ActionBody {
     visibility: Option<String>,
     #[serde(default, deserialize_with = "present")]
     capacity: Option<Value>,
+}
+
+/// Keeps `"ends_at": null` (no end) apart from a missing `ends_at` (unchanged).
+fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Keeps `"capacity": null` apart from a missing capacity.

@@ -181,6 +181,20 @@ async fn announcing_stores_utc_opens_a_thread_and_names_bad_fields() {
         announce(&app, &alice, body).await
     };
     assert_eq!(ok_capacity["capacity"], 100_000);
+    // A patch with `null` removes the end and the capacity; what it does not name stays.
+    let patched = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/actions/{}", ok_capacity["id"]),
+        &alice,
+        Some(json!({"ends_at": null, "capacity": null})),
+    )
+    .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(patched.json()["ends_at"], Value::Null);
+    assert_eq!(patched.json()["capacity"], Value::Null);
+    assert_eq!(patched.json()["place"], "Place du Capitole");
+    assert_eq!(patched.json()["starts_at"], "2030-06-15T16:30:00Z");
 
     // A member who is not a coordinator may not announce for the group; an outsider cannot see
     // where to.
