@@ -213,6 +213,12 @@ pub struct Counts {
 
 /// The outbox's counts.
 pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
+    // The fan-out queue first: a post leaves it in the same transaction that queues its mails,
+    // so reading it before the outbox can never miss both (the other order could, when a
+    // fan-out commits between the two reads, and "nothing pending" would be wrong).
+    let fanout_pending = crate::db::schema::fanout_queue::table
+        .count()
+        .get_result(conn)?;
     let rows: Vec<(String, i64)> = outbox::table
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
@@ -226,9 +232,7 @@ pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
             _ => {}
         }
     }
-    counts.fanout_pending = crate::db::schema::fanout_queue::table
-        .count()
-        .get_result(conn)?;
+    counts.fanout_pending = fanout_pending;
     Ok(counts)
 }
 
