@@ -438,6 +438,27 @@ pub fn cancel(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResul
     Ok(n == 1)
 }
 
+/// What an answer is checked against, read under the row's lock.
+#[derive(Debug, Clone, Queryable)]
+pub struct Locked {
+    pub capacity: Option<i64>,
+    pub status: String,
+    pub starts_at: NaiveDateTime,
+}
+
+/// Reads the action's capacity, status and start, locking its row until the transaction ends on
+/// PostgreSQL (`FOR UPDATE`); SQLite's `BEGIN IMMEDIATE` already holds the write lock.
+pub fn lock_action(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Locked>> {
+    let query =
+        actions::table
+            .find(id)
+            .select((actions::capacity, actions::status, actions::starts_at));
+    match conn {
+        DbConnection::Postgres(c) => query.for_update().first(c).optional(),
+        DbConnection::Sqlite(c) => query.first(c).optional(),
+    }
+}
+
 /// One person's answer to an action.
 #[derive(Debug, Clone, Serialize, Queryable)]
 pub struct Rsvp {

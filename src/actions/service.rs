@@ -296,6 +296,8 @@ pub fn update(
         )));
     }
     write_tx(conn, |conn| {
+        // Answers wait while the capacity changes (see `answer`).
+        queries::lock_action(conn, action.id)?;
         let (city, tz) = city_of(conn, input)?;
         let (starts_at, ends_at) = resolve_times(input, tz, None)?;
         let start_moved = starts_at != action.starts_at;
@@ -455,15 +457,18 @@ pub fn answer(
     answer: Answer,
     hide_name: bool,
 ) -> Result<Answered, AppError> {
-    if action.cancelled() {
-        return Err(AppError::Conflict(FieldError::new(
-            "answer",
-            "action-error-cancelled",
-        )));
-    }
     write_tx(conn, |conn| {
+        // The row, locked for the transaction: two answers for the last place are counted one
+        // after the other (SQLite's write transactions already are).
+        let current = queries::lock_action(conn, action.id)?.ok_or(AppError::NotFound)?;
+        if current.status == "cancelled" {
+            return Err(AppError::Conflict(FieldError::new(
+                "answer",
+                "action-error-cancelled",
+            )));
+        }
         let at = now();
-        if action.starts_at <= at {
+        if current.starts_at <= at {
             return Err(AppError::Invalid(FieldError::new(
                 "answer",
                 "action-error-started",
@@ -477,7 +482,7 @@ pub fn answer(
             queries::confirmed_count(conn, action.id)? - i64::from(was_confirmed);
         let waitlisted = answer == Answer::Going
             && !was_confirmed
-            && action.capacity.is_some_and(|c| confirmed_others >= c);
+            && current.capacity.is_some_and(|c| confirmed_others >= c);
         // The same answer keeps its place in line; a new one goes to the back.
         let answered_at = match &before {
             Some(r) if r.answer == answer.as_str() => r.answered_at,
@@ -493,7 +498,7 @@ pub fn answer(
             answered_at,
         )?;
         let promoted = if was_confirmed && answer != Answer::Going {
-            fill_from_waiting_list(conn, action.id, action.capacity)?
+            fill_from_waiting_list(conn, action.id, current.capacity)?
         } else {
             Vec::new()
         };

@@ -975,3 +975,36 @@ async fn a_site_wide_call_lives_in_a_site_board() {
         form.body
     );
 }
+
+#[tokio::test]
+async fn the_last_place_goes_to_one_person_when_answers_race() {
+    let app = TestApp::spawn().await;
+    let alice = app.api_user("alice").await;
+    let mut people = Vec::new();
+    for name in ["paula", "pedro", "pia", "pierre", "priya", "pablo"] {
+        people.push(app.api_user(name).await);
+    }
+    group(&app, &alice, "vigie-13").await;
+    let mut body = rally("vigie-13");
+    body["capacity"] = json!(1);
+    let id = announce(&app, &alice, body).await["id"].as_i64().unwrap();
+    let (a, b, c, d, e, f) = tokio::join!(
+        rsvp(&app, &people[0], id, "going", false),
+        rsvp(&app, &people[1], id, "going", false),
+        rsvp(&app, &people[2], id, "going", false),
+        rsvp(&app, &people[3], id, "going", false),
+        rsvp(&app, &people[4], id, "going", false),
+        rsvp(&app, &people[5], id, "going", false),
+    );
+    let mut confirmed = 0;
+    for res in [a, b, c, d, e, f] {
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        if res.json()["waitlisted"] == false {
+            confirmed += 1;
+        }
+    }
+    assert_eq!(confirmed, 1);
+    let shown = app.get(&format!("/api/v1/actions/{id}")).await.json();
+    assert_eq!(shown["counts"]["going"], 1);
+    assert_eq!(shown["counts"]["waitlist"], 5);
+}
