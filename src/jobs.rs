@@ -58,7 +58,7 @@ pub async fn run(jobs: Jobs) {
         // look at the actions starting within a day: cheap enough for every round).
         match jobs
             .blocking(|jobs, conn| {
-                crate::actions::service::send_reminders(conn, &jobs.mailer, crate::db::now())
+                crate::actions::answers::send_reminders(conn, &jobs.mailer, crate::db::now())
             })
             .await
         {

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::actions::answers;
 use crate::actions::domain::{ActionForm, Answer};
 use crate::actions::listing::{self, ListQuery};
 use crate::actions::queries;
@@ -248,7 +249,7 @@ async fn rsvp(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     let viewer = ctx.require_user()?.clone();
-    service::may_answer(&ctx.settings, &viewer)?;
+    answers::may_answer(&ctx.settings, &viewer)?;
     let body = body.into_inner();
     let answer = Answer::parse(&body.answer).ok_or(AppError::Invalid(FieldError::new(
         "answer",
@@ -259,7 +260,7 @@ async fn rsvp(
         .db
         .run(move |conn| {
             let (action, _) = service::load(conn, id, Some(&viewer))?;
-            service::answer(conn, &m, &action, viewer.user_id, answer, body.hide_name)
+            answers::answer(conn, &m, &action, viewer.user_id, answer, body.hide_name)
         })
         .await?;
     mailer.wake();

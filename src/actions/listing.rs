@@ -139,10 +139,10 @@ pub fn cut(rows: &mut Vec<Action>, limit: i64) -> Option<String> {
 pub fn form_of(action: &Action) -> ActionForm {
     ActionForm {
         title: action.title.clone(),
-        starts_at: service::local_field(action.starts_at, &action.timezone),
+        starts_at: crate::actions::times::local_field(action.starts_at, &action.timezone),
         ends_at: action
             .ends_at
-            .map(|e| service::local_field(e, &action.timezone))
+            .map(|e| crate::actions::times::local_field(e, &action.timezone))
             .unwrap_or_default(),
         place: action.place.clone(),
         meeting_point: action.meeting_point.clone(),

@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::actions::answers;
 use crate::actions::calendar;
 use crate::actions::domain::{ActionForm, Answer, FIELDS};
 use crate::actions::listing::{self, ListQuery, CALENDAR_LIMIT};
@@ -500,7 +501,7 @@ async fn rsvp(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     let viewer = ctx.require_user()?.clone();
-    service::may_answer(&ctx.settings, &viewer)?;
+    answers::may_answer(&ctx.settings, &viewer)?;
     let form = form.0;
     let answer = Answer::parse(&form.answer).ok_or(AppError::Invalid(FieldError::new(
         "answer",
@@ -511,7 +512,7 @@ async fn rsvp(
     ctx.db
         .run(move |conn| {
             let (action, _) = service::load(conn, id, Some(&viewer))?;
-            service::answer(conn, &m, &action, viewer.user_id, answer, hide)
+            answers::answer(conn, &m, &action, viewer.user_id, answer, hide)
         })
         .await?;
     mailer.wake();

@@ -4,25 +4,23 @@
 //! before, and the action JSON. Each write runs in one transaction inside the caller's
 //! `Db::run`.
 
-use chrono::{Duration, NaiveDateTime};
 use serde_json::{json, Value};
 
-use crate::actions::domain::{
-    self, resolve_times, zone_for_country, zone_named, ActionInput, ActionVisibility, Answer,
-};
-use crate::actions::queries::{self, Action, ActionFields, NewAction, Rsvp};
-use crate::db::{now, write_tx, write_tx_private, DbConnection};
+use crate::actions::answers::fill_from_waiting_list;
+use crate::actions::domain::{resolve_times, zone_for_country, ActionInput, ActionVisibility};
+use crate::actions::mails::{members_group, tell, tell_promoted};
+use crate::actions::queries::{self, Action, ActionFields, NewAction};
+use crate::actions::rsvp_queries::{self, Rsvp};
+use crate::actions::times::{local_field, utc, when_text};
+use crate::db::{now, write_tx, DbConnection};
 use crate::forum::domain::{CookedBody, PostBody, ThreadTitle};
 use crate::forum::posting_queries::{self, NewThread};
 use crate::i18n::{FluentArg, Lang};
-use crate::mail::{Draft, Mailer};
+use crate::mail::Mailer;
 use crate::memberships::{self, GroupRole};
 use crate::sessions::{Role, Viewer};
 use crate::validation::FieldError;
 use crate::web::error::AppError;
-
-/// How long before the start reminders go out.
-pub const REMIND_BEFORE_HOURS: i64 = 24;
 
 /// Who the viewer is to an action.
 #[derive(Debug, Clone, Copy, Default)]
@@ -101,10 +99,10 @@ pub fn visible_rsvps(
     viewer: Option<i64>,
 ) -> diesel::QueryResult<Vec<Rsvp>> {
     if access.sees_names {
-        return queries::rsvps(conn, action_id);
+        return rsvp_queries::rsvps(conn, action_id);
     }
     match viewer {
-        Some(user) => Ok(queries::rsvp_of(conn, action_id, user)?
+        Some(user) => Ok(rsvp_queries::rsvp_of(conn, action_id, user)?
             .into_iter()
             .collect()),
         None => Ok(Vec::new()),
@@ -297,7 +295,7 @@ pub fn update(
     }
     write_tx(conn, |conn| {
         // Answers wait while the capacity changes (see `answer`).
-        queries::lock_action(conn, action.id)?;
+        rsvp_queries::lock_action(conn, action.id)?;
         let (city, tz) = city_of(conn, input)?;
         let (starts_at, ends_at) = resolve_times(input, tz, None)?;
         let start_moved = starts_at != action.starts_at;
@@ -327,7 +325,7 @@ pub fn update(
             now(),
         )?;
         let promoted = fill_from_waiting_list(conn, action.id, input.capacity)?;
-        queries::recount(conn, action.id)?;
+        rsvp_queries::recount(conn, action.id)?;
         let updated = queries::action_by_id(conn, action.id)?.ok_or(AppError::NotFound)?;
         tell_promoted(conn, mailer, &updated, &promoted)?;
         // A new time or place is news for everyone who plans to come.
@@ -337,44 +335,11 @@ pub fn update(
             || input.place != action.place
             || input.meeting_point != action.meeting_point;
         if moved {
-            let people = queries::answerers(conn, action.id, true, members_group(action))?;
+            let people = rsvp_queries::answerers(conn, action.id, true, members_group(action))?;
             tell(conn, mailer, &updated, "action_changed", &people)?;
         }
         Ok(())
     })
-}
-
-/// The group whose members alone may hear of a members-only action.
-fn members_group(action: &Action) -> Option<i64> {
-    if action.members_only() {
-        action.group_id
-    } else {
-        None
-    }
-}
-
-/// Writes `template` about `action` to each of `people`.
-fn tell(
-    conn: &mut DbConnection,
-    mailer: &Mailer,
-    action: &Action,
-    template: &'static str,
-    people: &[queries::Recipient],
-) -> Result<(), AppError> {
-    for person in people {
-        mailer.queue(
-            conn,
-            Draft {
-                template,
-                lang: mailer.lang_for(person.locale.as_deref()),
-                to: &person.email,
-                user_id: Some(person.user_id),
-                list: None,
-                data: mail_data(mailer, action, &person.username, person.locale.as_deref()),
-            },
-        )?;
-    }
-    Ok(())
 }
 
 /// Cancels an action and writes to everyone who answered. 409 when already cancelled.
@@ -386,210 +351,9 @@ pub fn cancel(conn: &mut DbConnection, mailer: &Mailer, action: &Action) -> Resu
                 "action-error-cancelled",
             )));
         }
-        let people = queries::answerers(conn, action.id, false, members_group(action))?;
+        let people = rsvp_queries::answerers(conn, action.id, false, members_group(action))?;
         tell(conn, mailer, action, "action_cancelled", &people)
     })
-}
-
-/// What the mails about an action show.
-fn mail_data(mailer: &Mailer, action: &Action, username: &str, locale: Option<&str>) -> Value {
-    let lang = mailer.lang_for(locale);
-    json!({
-        "username": username,
-        "title": action.title,
-        "when": when_text(action, lang),
-        "place": action.place,
-        "meeting_point": action.meeting_point,
-        "city_name": action.city_name,
-        "group_name": action.group_name,
-        "action_url": format!("{}/a/{}", mailer.base_url, action.id),
-    })
-}
-
-/// Takes people off the waiting list while places are free; returns who came in.
-fn fill_from_waiting_list(
-    conn: &mut DbConnection,
-    action_id: i64,
-    capacity: Option<i64>,
-) -> Result<Vec<i64>, AppError> {
-    let going = queries::confirmed_count(conn, action_id)?;
-    let free = match capacity {
-        None => i64::MAX,
-        Some(c) => c - going,
-    };
-    if free <= 0 {
-        return Ok(Vec::new());
-    }
-    let people = queries::first_waiting(conn, action_id, free.min(100_000))?;
-    queries::promote(conn, action_id, &people)?;
-    Ok(people)
-}
-
-/// Writes to the people who came off the waiting list.
-fn tell_promoted(
-    conn: &mut DbConnection,
-    mailer: &Mailer,
-    action: &Action,
-    people: &[i64],
-) -> Result<(), AppError> {
-    if people.is_empty() {
-        return Ok(());
-    }
-    let people = queries::recipients(conn, people)?;
-    tell(conn, mailer, action, "action_promoted", &people)
-}
-
-/// The outcome of an answer.
-#[derive(Debug, Clone, Copy)]
-pub struct Answered {
-    pub answer: Answer,
-    pub waitlisted: bool,
-}
-
-/// Records `user_id`'s answer: refused once the action started (422 on `answer`) or when it is
-/// cancelled (409). A "going" beyond the capacity waits in line; someone leaving the confirmed
-/// places lets the first in line in (told by mail).
-pub fn answer(
-    conn: &mut DbConnection,
-    mailer: &Mailer,
-    action: &Action,
-    user_id: i64,
-    answer: Answer,
-    hide_name: bool,
-) -> Result<Answered, AppError> {
-    write_tx(conn, |conn| {
-        // The row, locked for the transaction: two answers for the last place are counted one
-        // after the other (SQLite's write transactions already are).
-        let current = queries::lock_action(conn, action.id)?.ok_or(AppError::NotFound)?;
-        if current.status == "cancelled" {
-            return Err(AppError::Conflict(FieldError::new(
-                "answer",
-                "action-error-cancelled",
-            )));
-        }
-        let at = now();
-        if current.starts_at <= at {
-            return Err(AppError::Invalid(FieldError::new(
-                "answer",
-                "action-error-started",
-            )));
-        }
-        let before: Option<Rsvp> = queries::rsvp_of(conn, action.id, user_id)?;
-        let was_confirmed = before
-            .as_ref()
-            .is_some_and(|r| r.answer == Answer::Going.as_str() && !r.waitlisted);
-        let confirmed_others =
-            queries::confirmed_count(conn, action.id)? - i64::from(was_confirmed);
-        let waitlisted = answer == Answer::Going
-            && !was_confirmed
-            && current.capacity.is_some_and(|c| confirmed_others >= c);
-        // The same answer keeps its place in line; a new one goes to the back.
-        let answered_at = match &before {
-            Some(r) if r.answer == answer.as_str() => r.answered_at,
-            _ => at,
-        };
-        queries::upsert_rsvp(
-            conn,
-            action.id,
-            user_id,
-            answer,
-            waitlisted,
-            hide_name,
-            answered_at,
-        )?;
-        let promoted = if was_confirmed && answer != Answer::Going {
-            fill_from_waiting_list(conn, action.id, current.capacity)?
-        } else {
-            Vec::new()
-        };
-        queries::recount(conn, action.id)?;
-        tell_promoted(conn, mailer, action, &promoted)?;
-        Ok(Answered { answer, waitlisted })
-    })
-}
-
-/// Queues the reminders due now (the day before the start), once per action and person,
-/// skipping people who turned direct mail off or who left the group of a members-only action.
-/// Returns how many mails were queued.
-pub fn send_reminders(
-    conn: &mut DbConnection,
-    mailer: &Mailer,
-    at: NaiveDateTime,
-) -> Result<usize, AppError> {
-    let due = queries::due_reminders(conn, at, at + Duration::hours(REMIND_BEFORE_HOURS), 200)?;
-    let mut queued = 0;
-    for reminder in due {
-        let sent = write_tx_private(conn, |conn| -> Result<bool, AppError> {
-            if !queries::mark_reminded(conn, reminder.action_id, reminder.user_id, at)? {
-                return Ok(false);
-            }
-            if reminder.visibility == ActionVisibility::Members.as_str() {
-                let still = match reminder.group_id {
-                    Some(g) => memberships::is_member(conn, g, reminder.user_id)?,
-                    None => false,
-                };
-                if !still {
-                    return Ok(false);
-                }
-            }
-            let Some(person) = queries::recipients(conn, &[reminder.user_id])?.pop() else {
-                return Ok(false);
-            };
-            if person.email_direct == "never" {
-                return Ok(false);
-            }
-            let Some(action) = queries::action_by_id(conn, reminder.action_id)? else {
-                return Ok(false);
-            };
-            mailer.queue(
-                conn,
-                Draft {
-                    template: "action_reminder",
-                    lang: mailer.lang_for(person.locale.as_deref()),
-                    to: &person.email,
-                    user_id: Some(person.user_id),
-                    list: None,
-                    data: mail_data(mailer, &action, &person.username, person.locale.as_deref()),
-                },
-            )?;
-            Ok(true)
-        })?;
-        if sent {
-            queued += 1;
-        }
-    }
-    Ok(queued)
-}
-
-/// The start (and end) in the action's local time, as `lang` writes it.
-pub fn when_text(action: &Action, lang: Lang) -> String {
-    let tz = zone_named(&action.timezone);
-    let start = lang.datetime(domain::to_local(action.starts_at, tz));
-    match action.ends_at {
-        None => start,
-        Some(end) => {
-            let end_local = domain::to_local(end, tz);
-            let start_local = domain::to_local(action.starts_at, tz);
-            if end_local.date() == start_local.date() {
-                format!("{start} – {}", end_local.format("%H:%M"))
-            } else {
-                format!("{start} – {}", lang.datetime(end_local))
-            }
-        }
-    }
-}
-
-/// A UTC timestamp as RFC 3339.
-fn utc(at: NaiveDateTime) -> String {
-    at.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// A time in the action's zone, as a form field writes it (`2026-12-20T18:30`).
-pub fn local_field(at: NaiveDateTime, timezone: &str) -> String {
-    domain::to_local(at, zone_named(timezone))
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
 }
 
 /// The action JSON (for the API and the pages). `rsvps` are every answer (only read when the
@@ -662,13 +426,4 @@ pub fn action_json(
         "manages": access.manages,
         "member": access.member,
     })
-}
-
-/// Refuses answering to an account whose address is not confirmed yet, when the site requires
-/// it (a silenced member may still say whether they come).
-pub fn may_answer(settings: &crate::settings::Settings, viewer: &Viewer) -> Result<(), AppError> {
-    if settings.mail.require_verification && !viewer.email_verified {
-        return Err(AppError::Refused("error-email-unverified"));
-    }
-    Ok(())
 }
