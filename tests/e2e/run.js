@@ -190,6 +190,110 @@ for (const javaScriptEnabled of [false, true]) {
   });
 }
 
+describe('local groups and actions with JavaScript off', () => {
+  const s = {};
+  let failed = false;
+  // As above: each step builds on the previous ones.
+  const step = (name, fn) =>
+    test(name, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      for (const actor of [s.coordinator, s.member, s.visitor]) if (actor) actor.step = `groups: ${name}`;
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    });
+
+  step('two members register and sign in', async () => {
+    s.coordinator = await J.Actor.create(browser, server, 'coordinatrice_nojs', false);
+    s.member = await J.Actor.create(browser, server, 'militant_nojs', false);
+    for (const actor of [s.coordinator, s.member]) {
+      actor.step = 'groups: register';
+      await J.register(actor);
+      await J.verifyByMail(actor);
+      await J.login(actor);
+    }
+  });
+
+  step('a member creates a group; its page shows its boards, the directory lists it', async () => {
+    s.group = await J.createGroup(s.coordinator, {
+      name: 'Technopolice Marseille',
+      slug: 'technopolice-marseille',
+      city: 'marseille',
+      description: 'Collectif contre la **surveillance algorithmique** à Marseille.',
+      website: 'https://example.org/technopolice-marseille',
+      visibility: 'public',
+      joinPolicy: 'open',
+    });
+    await J.assertGroupBoards(s.coordinator, s.group);
+    await screenshots(s.coordinator.page, 'group');
+    await J.assertGroupListed(s.coordinator, s.group);
+    await screenshots(s.coordinator.page, 'groups');
+  });
+
+  step('the coordinator announces an action: a refused form keeps what was typed, then it is published', async () => {
+    const good = {
+      title: 'Rassemblement contre la VSA au Vieux-Port',
+      starts_at: '2030-05-01T20:00',
+      ends_at: '2030-05-01T22:00',
+      city: 'marseille',
+      place: 'Quai du Port',
+      meeting_point: 'Devant l’hôtel de ville',
+      description: 'Tracts et banderoles ; venez avec vos questions.',
+      capacity: '40',
+      visibility: 'public',
+    };
+    // The end before the start: refused.
+    const bad = { ...good, ends_at: '2030-05-01T18:00', visibility: 'members' };
+    s.action = await J.announceAction(s.coordinator, s.group, bad, ['ends_at'], good, (page) =>
+      screenshots(page, 'action-form-errors'),
+    );
+    await screenshots(s.coordinator.page, 'action');
+  });
+
+  step('another member joins the group and answers the action’s RSVP form', async () => {
+    await s.member.visit(s.group.path);
+    await s.member.follow(s.member.form(`${s.group.path}/join`).locator('button[type="submit"]'));
+    await s.member.visit(s.group.path);
+    assert.equal(await s.member.form(`${s.group.path}/leave`).count(), 1, 'the member does not show as a member after joining');
+    await J.answerAction(s.member, s.action, { answer: 'maybe', hideName: true, label: 'Peut-être' });
+    await J.answerAction(s.member, s.action, { answer: 'going', hideName: false, label: 'J’y vais' });
+    const attendees = s.member.main().locator(`.attendees a[href="/u/${s.member.name}"]`);
+    assert.equal(await attendees.count(), 1, 'the member is not listed among those who come');
+  });
+
+  step('the actions list and its filters show the action', async () => {
+    await J.assertActionListed(s.member, '/actions', s.action);
+    await screenshots(s.member.page, 'actions');
+    const from = '2030-04-30';
+    const to = '2030-05-02';
+    await J.assertActionListed(s.member, `/actions?city=marseille&group=${s.group.slug}&from=${from}&to=${to}`, s.action);
+    for (const query of ['from=2030-05-02', 'to=2030-04-30']) {
+      await s.member.visit(`/actions?${query}`);
+      assert.equal(await s.member.main().locator(`a[href="${s.action.path}"]`).count(), 0, `/actions?${query} lists the action`);
+    }
+    await J.assertActionListed(s.member, `${s.group.path}/actions`, s.action);
+  });
+
+  step('the city page shows the upcoming action and the group', async () => {
+    await J.assertCityPage(s.member, 'marseille', s.action, s.group);
+    await screenshots(s.member.page, 'city');
+  });
+
+  step('with JavaScript on, a visitor signed out sees the group, the action and the lists', async () => {
+    s.visitor = await J.Actor.create(browser, server, 'visiteur_js', true);
+    s.visitor.step = 'groups: visitor with JavaScript';
+    await s.visitor.visit(s.group.path);
+    await s.visitor.visit('/g');
+    await s.visitor.visit(s.action.path);
+    assert.equal(await s.visitor.main().locator(`a[href="/login?next=/a/${s.action.id}"]`).count(), 1, 'no way to sign in and answer');
+    await J.assertActionListed(s.visitor, '/actions', s.action);
+    await J.assertCityPage(s.visitor, 'marseille', s.action, s.group);
+  });
+});
+
 test('screenshots of the main pages', async () => {
   assert.ok(admin, 'no administrator (the setup test failed)');
   admin.step = 'screenshots';

@@ -77,6 +77,18 @@ class Browser {
     const page = await context.newPage();
     const who = context.vigie.who;
     page.on('console', (msg) => {
+      // Chromium logs a page served with an error status as a failed load. Where the journey
+      // asked for that status (`status` of `Actor.visit` or `Actor.follow`, as a refused form's
+      // 422) it is no error; a resource of the page failing is still reported by the 'response'
+      // handler below.
+      const expected = page.vigieExpectedStatus;
+      if (
+        expected &&
+        msg.text().startsWith(`Failed to load resource: the server responded with a status of ${expected} `) &&
+        msg.location().url.split('#')[0] === page.url().split('#')[0]
+      ) {
+        return;
+      }
       if (msg.type() === 'error') {
         this.issues.console.push({ who, url: page.url(), text: msg.text() });
       }

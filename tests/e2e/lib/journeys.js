@@ -24,6 +24,7 @@ class Actor {
   /** Opens a path (or an absolute URL) and checks the page. */
   async visit(target, { status = 200 } = {}) {
     const url = target.startsWith('http') ? target : this.server.base + target;
+    this.page.vigieExpectedStatus = status === 200 ? null : status;
     const res = await this.page.goto(url);
     await this.arrived(res, status, `GET ${target}`);
   }
@@ -31,6 +32,7 @@ class Actor {
   /** Clicks something that loads a new page (a link, a submit button) and checks that page. */
   async follow(locator, { status = 200 } = {}) {
     const what = `${locator}`;
+    this.page.vigieExpectedStatus = status === 200 ? null : status;
     const [res] = await Promise.all([this.page.waitForNavigation(), locator.click()]);
     await this.arrived(res, status, `click ${what}`);
   }
@@ -42,6 +44,7 @@ class Actor {
       assert.fail(`${what}: status ${res.status()} (expected ${status}) at ${this.page.url()}\n${body}`);
     }
     await this.browser.audit(this.page, this.step);
+    this.page.vigieExpectedStatus = null;
   }
 
   main() {
@@ -242,6 +245,143 @@ async function switchLanguage(actor, lang, expectedNavText) {
   assert.ok(nav.includes(expectedNavText), `the navigation is not in ${lang}: «${nav}»`);
 }
 
+/** Creates a group from the directory's link; returns its slug and path. */
+async function createGroup(actor, { name, slug, city, description, website, visibility, joinPolicy }) {
+  await actor.visit('/');
+  await actor.visit('/g');
+  await actor.follow(actor.main().locator('a[href="/g/new"]'));
+  await actor.page.fill('#group-name', name);
+  await actor.page.fill('#group-slug', slug);
+  await actor.page.fill('#group-city', city);
+  await actor.page.fill('#group-description', description);
+  await actor.page.fill('#group-website', website);
+  await actor.page.selectOption('#group-visibility', visibility);
+  await actor.page.selectOption('#group-policy', joinPolicy);
+  await actor.follow(actor.form('/g/new').locator('button[type="submit"]'));
+  const path = `/g/${slug}`;
+  assert.equal(actor.path(), path, `not on the group's page after creating it: ${actor.page.url()}`);
+  assert.equal((await actor.page.locator('h1').innerText()).trim(), name);
+  return { slug, path, name };
+}
+
+/** Checks the group's page lists its two boards, the private one marked so, to a member. */
+async function assertGroupBoards(actor, group) {
+  await actor.visit(group.path);
+  const coordination = actor.main().locator(`li:has(a[href="${group.path}/b/coordination"])`);
+  const annonces = actor.main().locator(`li:has(a[href="${group.path}/b/annonces"])`);
+  assert.equal(await coordination.count(), 1, 'the group page does not list its board Coordination');
+  assert.equal(await annonces.count(), 1, 'the group page does not list its board Annonces');
+  assert.equal((await coordination.locator('a').innerText()).trim(), 'Coordination');
+  assert.equal((await annonces.locator('a').innerText()).trim(), 'Annonces');
+  assert.ok((await coordination.innerText()).includes('privé'), 'the board Coordination is not marked private');
+  assert.ok(!(await annonces.innerText()).includes('privé'), 'the board Annonces is marked private');
+}
+
+/** Checks the directory `/g` lists the group. */
+async function assertGroupListed(actor, group) {
+  await actor.visit('/g');
+  const link = actor.main().locator(`ul.groups a[href="${group.path}"]`);
+  assert.equal(await link.count(), 1, `the directory does not list ${group.path}`);
+  assert.equal((await link.innerText()).trim(), group.name);
+}
+
+const ACTION_FIELDS = {
+  title: '#action-title',
+  starts_at: '#action-starts',
+  ends_at: '#action-ends',
+  city: '#action-city',
+  place: '#action-place',
+  meeting_point: '#action-meeting',
+  description: '#action-description',
+  capacity: '#action-capacity',
+};
+
+async function fillActionForm(actor, values) {
+  for (const [field, selector] of Object.entries(ACTION_FIELDS)) {
+    await actor.page.fill(selector, values[field]);
+  }
+  await actor.page.locator(`input[name="visibility"][value="${values.visibility}"]`).check();
+}
+
+/**
+ * Opens the group's action form from its page and sends `bad` (refused: the form comes back
+ * with 422, every value kept, the refused fields marked), calls `onRefused` on that page, then
+ * sends `good`; returns the action's id and path.
+ */
+async function announceAction(actor, group, bad, badFields, good, onRefused) {
+  await actor.visit(group.path);
+  const formPath = `${group.path}/actions/new`;
+  await actor.follow(actor.main().locator(`a[href="${formPath}"]`));
+  assert.equal(await actor.page.inputValue('#action-city'), 'marseille', 'the form does not start with the group’s city');
+  await fillActionForm(actor, bad);
+  await actor.follow(actor.form(formPath).locator('button[type="submit"]'), { status: 422 });
+  assert.equal(await actor.page.locator('.alert-error[role="alert"]').count(), 1, 'the refused form shows no error summary');
+  for (const [field, selector] of Object.entries(ACTION_FIELDS)) {
+    assert.equal(await actor.page.inputValue(selector), bad[field], `the refused form lost the field ${field}`);
+    const invalid = await actor.page.getAttribute(selector, 'aria-invalid');
+    if (badFields.includes(field)) {
+      assert.equal(invalid, 'true', `the refused field ${field} is not marked aria-invalid`);
+      const described = await actor.page.getAttribute(selector, 'aria-describedby');
+      assert.ok(described, `the refused field ${field} is not described by its error`);
+      const error = (await actor.page.locator(`#${described}`).innerText()).trim();
+      assert.ok(error.length > 0, `the error of ${field} is empty`);
+    } else {
+      assert.equal(invalid, null, `the field ${field} is marked invalid though it is not`);
+    }
+  }
+  assert.ok(
+    await actor.page.locator(`input[name="visibility"][value="${bad.visibility}"]`).isChecked(),
+    'the refused form lost the visibility',
+  );
+  if (onRefused) await onRefused(actor.page);
+  await fillActionForm(actor, good);
+  await actor.follow(actor.form(formPath).locator('button[type="submit"]'));
+  const m = actor.path().match(/^\/a\/(\d+)$/);
+  assert.ok(m, `not on the action's page after announcing it: ${actor.page.url()}`);
+  assert.equal((await actor.page.locator('h1').innerText()).trim(), good.title);
+  const facts = await actor.main().locator('.action-facts').innerText();
+  for (const text of [good.place, good.meeting_point]) {
+    assert.ok(facts.includes(text), `the action page does not show «${text}»:\n${facts}`);
+  }
+  assert.equal(await actor.main().locator(`.action-facts a[href="${group.path}"]`).count(), 1, 'the action page does not name its group');
+  return { id: Number(m[1]), path: actor.path(), title: good.title };
+}
+
+/** Answers the RSVP form of the action and checks the answer is shown back. */
+async function answerAction(actor, action, { answer, hideName, label }) {
+  await actor.visit(action.path);
+  const form = actor.form(`/a/${action.id}/rsvp`);
+  assert.equal(await form.count(), 1, `no RSVP form on ${action.path}`);
+  await form.locator(`input[name="answer"][value="${answer}"]`).check();
+  const hide = form.locator('input[name="hide_name"]');
+  if (hideName) await hide.check();
+  else await hide.uncheck();
+  await actor.follow(form.locator('button[type="submit"]'));
+  assert.equal(actor.path(), action.path, `not back on the action after answering: ${actor.page.url()}`);
+  const mine = actor.page.locator('#rsvp [role="status"]');
+  assert.equal(await mine.count(), 1, 'the action page does not show the answer given');
+  assert.ok((await mine.innerText()).includes(label), `the answer shown is «${await mine.innerText()}», expected «${label}»`);
+  assert.ok(await form.locator(`input[name="answer"][value="${answer}"]`).isChecked(), 'the form does not keep the answer given');
+  assert.equal(await hide.isChecked(), hideName, 'the form does not keep the choice to hide the name');
+}
+
+/** Checks an action list (at `listPath`) links to the action. */
+async function assertActionListed(actor, listPath, action) {
+  await actor.visit(listPath);
+  const link = actor.main().locator(`.actions-list a[href="${action.path}"]`);
+  assert.equal(await link.count(), 1, `${listPath} does not list ${action.path}`);
+  assert.equal((await link.innerText()).trim(), action.title);
+}
+
+/** Checks the city page lists the upcoming action and the group. */
+async function assertCityPage(actor, city, action, group) {
+  await actor.visit(`/c/${city}`);
+  const actions = actor.main().locator(`.city-actions a[href="${action.path}"]`);
+  assert.equal(await actions.count(), 1, `/c/${city} does not list the action ${action.path}`);
+  const groups = actor.main().locator(`.city-groups a[href="${group.path}"]`);
+  assert.equal(await groups.count(), 1, `/c/${city} does not list the group ${group.path}`);
+}
+
 module.exports = {
   Actor,
   setupAdmin,
@@ -259,4 +399,11 @@ module.exports = {
   signManifesto,
   switchLanguage,
   assertSignedIn,
+  createGroup,
+  assertGroupBoards,
+  assertGroupListed,
+  announceAction,
+  answerAction,
+  assertActionListed,
+  assertCityPage,
 };
