@@ -126,3 +126,4 @@ group-actions-none = No upcoming action.
 email-action-changed-subject = Changed: { $title }
 email-action-changed-heading = The action has changed
 email-action-changed-intro = The date, time or place of the action “{ $title }”, which you answered, has changed. This is what holds now:
+group-nav-label = The group

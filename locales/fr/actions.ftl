@@ -126,3 +126,4 @@ group-actions-none = Aucune action à venir.
 email-action-changed-subject = Changement : { $title }
 email-action-changed-heading = L’action a changé
 email-action-changed-intro = La date, l’heure ou le lieu de l’action « { $title } », à laquelle vous avez répondu, ont changé. Voici ce qui vaut désormais :
+group-nav-label = Le groupe
