@@ -162,33 +162,37 @@ pub struct BoardFields {
     pub visibility: BoardVisibility,
 }
 
-/// Creates a board at the end of its list (the site's, or its group's). A slug already used in
-/// the same list is a unique violation.
+/// Creates a board at the end of its list (the site's, or its group's), in its own write
+/// transaction. A slug already used in the same list is a unique violation.
 pub fn create_board(conn: &mut DbConnection, fields: &BoardFields) -> QueryResult<i64> {
-    write_tx(conn, |conn| {
-        let mut last = boards::table
-            .select(diesel::dsl::max(boards::position))
-            .into_boxed();
-        last = match fields.group_id {
-            Some(g) => last.filter(boards::group_id.eq(g)),
-            None => last.filter(boards::group_id.is_null()),
-        };
-        let last: Option<i64> = last.first(conn)?;
-        diesel::insert_into(boards::table)
-            .values((
-                boards::slug.eq(&fields.slug),
-                boards::name.eq(&fields.name),
-                boards::description.eq(&fields.description),
-                boards::name_en.eq(&fields.name_en),
-                boards::description_en.eq(&fields.description_en),
-                boards::position.eq(last.unwrap_or(0) + 10),
-                boards::created_at.eq(now()),
-                boards::group_id.eq(fields.group_id),
-                boards::visibility.eq(fields.visibility.as_str()),
-            ))
-            .returning(boards::id)
-            .get_result(conn)
-    })
+    write_tx(conn, |conn| create_board_in(conn, fields))
+}
+
+/// `create_board` inside the caller's write transaction (a group creates its boards with
+/// itself; SQLite's `BEGIN IMMEDIATE` cannot nest).
+pub fn create_board_in(conn: &mut DbConnection, fields: &BoardFields) -> QueryResult<i64> {
+    let mut last = boards::table
+        .select(diesel::dsl::max(boards::position))
+        .into_boxed();
+    last = match fields.group_id {
+        Some(g) => last.filter(boards::group_id.eq(g)),
+        None => last.filter(boards::group_id.is_null()),
+    };
+    let last: Option<i64> = last.first(conn)?;
+    diesel::insert_into(boards::table)
+        .values((
+            boards::slug.eq(&fields.slug),
+            boards::name.eq(&fields.name),
+            boards::description.eq(&fields.description),
+            boards::name_en.eq(&fields.name_en),
+            boards::description_en.eq(&fields.description_en),
+            boards::position.eq(last.unwrap_or(0) + 10),
+            boards::created_at.eq(now()),
+            boards::group_id.eq(fields.group_id),
+            boards::visibility.eq(fields.visibility.as_str()),
+        ))
+        .returning(boards::id)
+        .get_result(conn)
 }
 
 /// Changes a board's names and descriptions (the slug stays).

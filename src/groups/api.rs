@@ -1,6 +1,7 @@
 //! The groups' JSON API under `/api/v1/groups`: the directory, creating and changing a group,
-//! joining and leaving, requests, members and roles, boards, invitation links, and the threads
-//! of a group's board (private boards for members only).
+//! joining and leaving, requests, members and roles, boards, invitation links, the site staff's
+//! reads of the private threads (for coordinators), and the threads of a group's board (private
+//! boards for members only).
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::delete().to(remove),
         )
         .route("/groups/{slug}/requests", web::get().to(requests))
+        .route("/groups/{slug}/private-reads", web::get().to(private_reads))
         .route("/groups/{slug}/requests/{username}", web::post().to(decide))
         .route("/groups/{slug}/boards", web::post().to(add_board))
         .route("/groups/{slug}/invites", web::post().to(create_invite))
@@ -289,6 +291,17 @@ async fn requests(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, 
         .run(move |conn| queries::pending_requests(conn, group.id).map_err(AppError::from))
         .await?;
     Ok(HttpResponse::Ok().json(json!({"requests": list})))
+}
+
+/// `GET /groups/{slug}/private-reads`: the site staff's reads of the group's private threads,
+/// newest first (coordinators and staff only).
+async fn private_reads(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (_, group) = managed(&ctx, slug.into_inner()).await?;
+    let list = ctx
+        .db
+        .run(move |conn| service::private_reads_json(conn, group.id).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"private_reads": list})))
 }
 
 /// Body of `POST /groups/{slug}/requests/{username}`.

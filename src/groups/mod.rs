@@ -3,8 +3,9 @@
 //! and posts are the forum's.
 //!
 //! `domain` parses what people type, `queries` holds the SQL, `service` the rules shared by the
-//! pages (`routes`) and the JSON API (`api`).
+//! pages (`routes`, and `admin_routes` for a group's administration) and the JSON API (`api`).
 
+mod admin_routes;
 mod api;
 pub mod domain;
 pub mod queries;
@@ -12,4 +13,9 @@ mod routes;
 pub mod service;
 
 pub use api::configure as configure_api;
-pub use routes::configure;
+
+/// Registers the groups' pages: the public ones and the administration.
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::configure(cfg);
+    admin_routes::configure(cfg);
+}

@@ -171,7 +171,8 @@ fn slug_conflict(e: diesel::result::Error, field: &'static str) -> AppError {
     }
 }
 
-/// Adds a board to a group; a slug already used in the group is a 409 on `slug`.
+/// Adds a board to a group, inside the caller's write transaction (the forum's
+/// `create_board_in`); a slug already used in the group is a 409 on `slug`.
 pub fn add_board(
     conn: &mut DbConnection,
     group_id: i64,
@@ -192,8 +193,7 @@ pub fn add_board(
             "group-error-slug-taken",
         )));
     }
-    // `forum::queries::create_board` opens its own write transaction, which cannot nest inside
-    // the group's (SQLite's BEGIN IMMEDIATE): the same insert, in the caller's transaction.
+    // In the caller's transaction: the group's creation adds its first boards with itself.
     let fields = BoardFields {
         slug: slug.to_owned(),
         name: name.to_owned(),
@@ -203,25 +203,7 @@ pub fn add_board(
         group_id: Some(group_id),
         visibility,
     };
-    let last: Option<i64> = boards::table
-        .filter(boards::group_id.eq(group_id))
-        .select(diesel::dsl::max(boards::position))
-        .first(conn)?;
-    diesel::insert_into(boards::table)
-        .values((
-            boards::slug.eq(&fields.slug),
-            boards::name.eq(&fields.name),
-            boards::description.eq(&fields.description),
-            boards::name_en.eq(&fields.name_en),
-            boards::description_en.eq(&fields.description_en),
-            boards::position.eq(last.unwrap_or(0) + 10),
-            boards::created_at.eq(now()),
-            boards::group_id.eq(fields.group_id),
-            boards::visibility.eq(fields.visibility.as_str()),
-        ))
-        .returning(boards::id)
-        .get_result(conn)
-        .map_err(|e| slug_conflict(e, "slug"))
+    crate::forum::queries::create_board_in(conn, &fields).map_err(|e| slug_conflict(e, "slug"))
 }
 
 /// Changes a group's settings (its slug stays).
@@ -338,13 +320,16 @@ fn last_coordinator() -> AppError {
     AppError::Conflict(FieldError::new("role", "group-error-last-coordinator"))
 }
 
-/// Removes a member (leaving or removed). 404 when not a member, 409 for the last coordinator.
+/// Removes a member (leaving or removed), inside the caller's write transaction, and marks read
+/// their notifications about the group's private boards (which they no longer see). 404 when
+/// not a member, 409 for the last coordinator.
 pub fn remove_member(conn: &mut DbConnection, group_id: i64, user_id: i64) -> Result<(), AppError> {
     let role = crate::memberships::role_in(conn, group_id, user_id)?.ok_or(AppError::NotFound)?;
     if role == GroupRole::Coordinator && coordinator_count(conn, group_id)? <= 1 {
         return Err(last_coordinator());
     }
     diesel::delete(group_members::table.find((group_id, user_id))).execute(conn)?;
+    crate::memberships::forget_private_notifications(conn, group_id, user_id)?;
     diesel::update(groups::table.find(group_id))
         .set(groups::member_count.eq(groups::member_count - 1))
         .execute(conn)?;

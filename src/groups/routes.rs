@@ -1,21 +1,20 @@
 //! The groups' pages: the directory (`/g`), the creation form (`/g/new`), a group's page with
-//! joining and leaving, its member list, its administration and the invitation link page.
+//! joining and leaving, its member list and the invitation link page. Its administration is in
+//! `admin_routes`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::groups::api::{directory_page, parse_board, BoardBody, DirectoryQuery};
-use crate::groups::domain::{self, GroupForm};
+use crate::groups::api::{directory_page, DirectoryQuery};
+use crate::groups::domain::GroupForm;
 use crate::groups::queries;
 use crate::groups::service::may_create;
-use crate::groups::service::{self, require_manager, Access};
-use crate::mail::Mailer;
+use crate::groups::service::{self, Access};
 use crate::memberships::GroupRole;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
-use crate::web::parse_id;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -26,22 +25,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/g/{slug}/join", web::post().to(join))
         .route("/g/{slug}/leave", web::post().to(leave))
         .route("/g/{slug}/membres", web::get().to(members))
-        .route("/g/{slug}/admin", web::get().to(admin))
-        .route("/g/{slug}/admin", web::post().to(admin_settings))
-        .route(
-            "/g/{slug}/admin/requests/{username}",
-            web::post().to(admin_decide),
-        )
-        .route("/g/{slug}/admin/invites", web::post().to(admin_invite))
-        .route(
-            "/g/{slug}/admin/invites/{id}/revoke",
-            web::post().to(admin_revoke),
-        )
-        .route("/g/{slug}/admin/boards", web::post().to(admin_board))
-        .route(
-            "/g/{slug}/admin/members/{username}",
-            web::post().to(admin_member),
-        )
         .route("/g/{slug}/invitation/{secret}", web::get().to(invitation))
         .route(
             "/g/{slug}/invitation/{secret}",
@@ -49,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// `GET /g`: the directory, filtered by city and name prefix.
 async fn directory(ctx: Ctx, query: web::Query<DirectoryQuery>) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let echo = json!({"q": query.q.clone().unwrap_or_default(), "city": query.city.clone().unwrap_or_default()});
@@ -64,7 +48,8 @@ async fn directory(ctx: Ctx, query: web::Query<DirectoryQuery>) -> Result<HttpRe
     )
 }
 
-fn form_json(form: &GroupForm) -> Value {
+/// The group form as the templates read it.
+pub(super) fn form_json(form: &GroupForm) -> Value {
     json!({
         "name": form.name, "slug": form.slug, "city": form.city,
         "description": form.description.clone().unwrap_or_default(),
@@ -74,7 +59,8 @@ fn form_json(form: &GroupForm) -> Value {
     })
 }
 
-const FIELDS: [&str; 7] = [
+/// The fields of the group form.
+pub(super) const FIELDS: [&str; 7] = [
     "name",
     "slug",
     "city",
@@ -84,6 +70,7 @@ const FIELDS: [&str; 7] = [
     "join_policy",
 ];
 
+/// The creation form with `status`, what was typed and its errors.
 fn render_form(
     ctx: &Ctx,
     status: StatusCode,
@@ -97,12 +84,14 @@ fn render_form(
     )
 }
 
+/// `GET /g/new`: the creation form, for those the site lets create a group.
 async fn new_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?;
     may_create(&ctx.settings, &ctx.config.get(), viewer)?;
     render_form(&ctx, StatusCode::OK, &GroupForm::default(), &[])
 }
 
+/// `POST /g/new`: creates the group and goes to its page; a bad form comes back with a 422.
 async fn new_submit(ctx: Ctx, form: CsrfForm<GroupForm>) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
     may_create(&ctx.settings, &ctx.config.get(), &viewer)?;
@@ -125,7 +114,10 @@ async fn new_submit(ctx: Ctx, form: CsrfForm<GroupForm>) -> Result<HttpResponse,
 }
 
 /// The group, the viewer's access and the group JSON for a page.
-async fn load(ctx: &Ctx, slug: String) -> Result<(queries::Group, Access, Value), AppError> {
+pub(super) async fn load(
+    ctx: &Ctx,
+    slug: String,
+) -> Result<(queries::Group, Access, Value), AppError> {
     let viewer = ctx.viewer.clone();
     let base = ctx.settings.base_url().to_owned();
     let (group, access) = ctx
@@ -139,6 +131,8 @@ async fn load(ctx: &Ctx, slug: String) -> Result<(queries::Group, Access, Value)
     Ok((group, access, json))
 }
 
+/// `GET /g/{slug}`: the group's page (its coordinators, the boards the viewer may read, its
+/// upcoming actions).
 async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (group, access, json) = load(&ctx, slug.into_inner()).await?;
     let id = group.id;
@@ -191,6 +185,7 @@ struct JoinForm {
     message: String,
 }
 
+/// `POST /g/{slug}/join`: joins, or asks to join, the group.
 async fn join(
     ctx: Ctx,
     slug: web::Path<String>,
@@ -208,9 +203,11 @@ async fn join(
     Ok(see_other(&format!("/g/{slug}")))
 }
 
+/// A form with nothing but its CSRF token.
 #[derive(Debug, Deserialize)]
-struct EmptyForm {}
+pub(super) struct EmptyForm {}
 
+/// `POST /g/{slug}/leave`: leaves the group, or withdraws a waiting request.
 async fn leave(
     ctx: Ctx,
     slug: web::Path<String>,
@@ -228,6 +225,7 @@ async fn leave(
     Ok(see_other(&format!("/g/{slug}")))
 }
 
+/// `GET /g/{slug}/membres`: the member list, for members and staff.
 async fn members(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (group, access, json) = load(&ctx, slug.into_inner()).await?;
     if !access.sees_members() {
@@ -244,247 +242,8 @@ async fn members(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
     )
 }
 
-async fn render_admin(
-    ctx: &Ctx,
-    slug: String,
-    status: StatusCode,
-    created: Option<String>,
-    form: Option<(GroupForm, Vec<crate::validation::FieldError>)>,
-) -> Result<HttpResponse, AppError> {
-    let (group, access, json) = load(ctx, slug).await?;
-    if !access.sees_members() && !access.manages() {
-        return Err(crate::groups::api::hidden(&group));
-    }
-    require_manager(access)?;
-    let id = group.id;
-    let (requests, invites, members) = ctx
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>((
-                queries::pending_requests(conn, id)?,
-                queries::invites(conn, id)?,
-                queries::members(conn, id)?,
-            ))
-        })
-        .await?;
-    let now = crate::db::now();
-    let invites: Vec<Value> = invites
-        .iter()
-        .map(|i| json!({"id": i.id, "uses": i.uses, "max_uses": i.max_uses, "expires_at": i.expires_at, "usable": i.usable(now)}))
-        .collect();
-    let members: Vec<Value> = members
-        .iter()
-        .map(|m| json!({"username": m.username, "role": m.role, "coordinator": m.role == "coordinator"}))
-        .collect();
-    let (form, errors) = form.unwrap_or_else(|| {
-        (
-            GroupForm {
-                name: group.name.clone(),
-                slug: group.slug.clone(),
-                city: group.city_slug.clone(),
-                description: Some(group.description_md.clone()),
-                website: Some(group.website.clone()),
-                visibility: Some(group.visibility.clone()),
-                join_policy: Some(group.join_policy.clone()),
-            },
-            Vec::new(),
-        )
-    });
-    ctx.render_status(
-        status,
-        "pages/group_admin",
-        json!({"group": json, "requests": requests, "invites": invites, "members": members,
-               "created": created, "form": form_json(&form),
-               "errors": ctx.field_errors(&FIELDS, &errors), "has_errors": !errors.is_empty()}),
-    )
-}
-
-async fn admin(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    ctx.require_user()?;
-    render_admin(&ctx, slug.into_inner(), StatusCode::OK, None, None).await
-}
-
-/// Loads a group its viewer manages (403 otherwise, 404 for an unlisted group's outsiders).
-async fn managed(ctx: &Ctx, slug: &str) -> Result<(i64, queries::Group), AppError> {
-    let viewer = ctx.require_user()?.clone();
-    let (group, access, _) = load(ctx, slug.to_owned()).await?;
-    if !access.sees_members() && !access.manages() {
-        return Err(crate::groups::api::hidden(&group));
-    }
-    require_manager(access)?;
-    Ok((viewer.user_id, group))
-}
-
-async fn admin_settings(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: CsrfForm<GroupForm>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let (_, group) = managed(&ctx, &slug).await?;
-    let mut form = form.0;
-    form.slug = group.slug.clone();
-    let input = match form.parse() {
-        Ok(i) => i,
-        Err(errors) => {
-            return render_admin(
-                &ctx,
-                slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some((form, errors)),
-            )
-            .await
-        }
-    };
-    let result = ctx
-        .db
-        .run(move |conn| queries::update_group(conn, group.id, &input))
-        .await;
-    match result {
-        Ok(()) => Ok(see_other(&format!("/g/{slug}/admin"))),
-        Err(AppError::Invalid(e)) => {
-            render_admin(
-                &ctx,
-                slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some((form, vec![e])),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Form of a decision on a request.
-#[derive(Debug, Deserialize)]
-struct DecisionForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    reason: String,
-}
-
-async fn admin_decide(
-    ctx: Ctx,
-    mailer: web::Data<Mailer>,
-    path: web::Path<(String, String)>,
-    form: CsrfForm<DecisionForm>,
-) -> Result<HttpResponse, AppError> {
-    let (slug, username) = path.into_inner();
-    let (actor, group) = managed(&ctx, &slug).await?;
-    let approve = form.0.decision == "approve";
-    let reason = form.0.reason;
-    ctx.db
-        .run(move |conn| service::decide(&mailer, conn, &group, actor, &username, approve, &reason))
-        .await?;
-    Ok(see_other(&format!("/g/{slug}/admin")))
-}
-
-/// Form of a new invitation.
-#[derive(Debug, Deserialize)]
-struct InviteForm {
-    #[serde(default)]
-    max_uses: String,
-    #[serde(default)]
-    days: String,
-}
-
-async fn admin_invite(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: CsrfForm<InviteForm>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let (actor, group) = managed(&ctx, &slug).await?;
-    let uses = form.0.max_uses.trim().parse().ok();
-    let days = form.0.days.trim().parse().ok();
-    let (uses, days) = domain::parse_invite_numbers(uses, days)?;
-    let id = group.id;
-    let secret = ctx
-        .db
-        .run(move |conn| {
-            crate::db::write_tx_private(conn, |conn| {
-                queries::create_invite(conn, id, actor, uses, days).map_err(AppError::from)
-            })
-        })
-        .await?;
-    let url = format!("{}/g/{slug}/invitation/{secret}", ctx.settings.base_url());
-    render_admin(&ctx, slug, StatusCode::CREATED, Some(url), None).await
-}
-
-async fn admin_revoke(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
-    _form: CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let (slug, id) = path.into_inner();
-    let id = parse_id(&id)?;
-    let (_, group) = managed(&ctx, &slug).await?;
-    let done = ctx
-        .db
-        .run(move |conn| {
-            crate::db::write_tx_private(conn, |conn| {
-                queries::revoke_invite(conn, group.id, id).map_err(AppError::from)
-            })
-        })
-        .await?;
-    if !done {
-        return Err(AppError::NotFound);
-    }
-    Ok(see_other(&format!("/g/{slug}/admin")))
-}
-
-async fn admin_board(
-    ctx: Ctx,
-    slug: web::Path<String>,
-    form: CsrfForm<BoardBody>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let (_, group) = managed(&ctx, &slug).await?;
-    let (board, name, visibility) = parse_board(&form.0)?;
-    ctx.db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                queries::add_board(conn, group.id, &board, &name, visibility)
-            })
-        })
-        .await?;
-    Ok(see_other(&format!("/g/{slug}")))
-}
-
-/// Form acting on a member: `role` (coordinator/member) or `remove`.
-#[derive(Debug, Deserialize)]
-struct MemberForm {
-    #[serde(default)]
-    action: String,
-}
-
-async fn admin_member(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
-    form: CsrfForm<MemberForm>,
-) -> Result<HttpResponse, AppError> {
-    let (slug, username) = path.into_inner();
-    let (_, group) = managed(&ctx, &slug).await?;
-    let action = form.0.action;
-    ctx.db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                let person =
-                    queries::person_by_username(conn, &username)?.ok_or(AppError::NotFound)?;
-                match GroupRole::parse(&action) {
-                    Some(role) => queries::set_role(conn, group.id, person.id, role),
-                    None if action == "remove" => queries::remove_member(conn, group.id, person.id),
-                    None => Err(AppError::BadRequest("error-bad-form")),
-                }
-            })
-        })
-        .await?;
-    Ok(see_other(&format!("/g/{slug}/admin")))
-}
-
+/// `GET /g/{slug}/invitation/{secret}`: the invitation page (404 when the link no longer lets
+/// anyone in).
 async fn invitation(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, secret) = path.into_inner();
     let (group, _, json) = load(&ctx, slug).await?;
@@ -510,6 +269,7 @@ async fn invitation(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpR
     )
 }
 
+/// `POST /g/{slug}/invitation/{secret}`: joins with the invitation.
 async fn invitation_join(
     ctx: Ctx,
     path: web::Path<(String, String)>,

@@ -1,6 +1,7 @@
 //! What the pages and the API share: who the viewer is to a group (`Access`), joining (open, on
-//! request, by invitation), leaving, and deciding a request (the person is told by mail). Each
-//! function runs inside the caller's `Db::run`, in one write transaction.
+//! request, by invitation), leaving, deciding a request (the person is told by mail), and the
+//! site staff's reads of the group's private threads that its coordinators see. Each function
+//! runs inside the caller's `Db::run`; those that write, in one write transaction.
 
 use serde_json::{json, Value};
 
@@ -219,6 +220,37 @@ pub fn decide(
         )?;
         Ok(())
     })
+}
+
+/// How many of the site staff's reads of a group's private threads its coordinators see (the
+/// newest).
+pub const PRIVATE_READS_SHOWN: i64 = 50;
+
+/// The newest reads of the group's private threads by site staff (each opened by a member's
+/// report and written to the moderation log by `forum::visibility`), newest first, at most
+/// `PRIVATE_READS_SHOWN`, as JSON for the admin page and the API: who read, which thread
+/// (title and address), when.
+pub fn private_reads_json(conn: &mut DbConnection, group_id: i64) -> diesel::QueryResult<Value> {
+    let reads = crate::audit::private_reads(
+        conn,
+        group_id,
+        crate::forum::visibility::PRIVATE_READ_ACTION,
+        PRIVATE_READS_SHOWN,
+    )?;
+    Ok(reads
+        .into_iter()
+        .map(|r| {
+            json!({
+                "staff": r.staff,
+                "thread": {
+                    "id": r.thread_id,
+                    "title": r.thread_title,
+                    "path": format!("/t/{}", r.thread_id),
+                },
+                "read_at": r.created_at,
+            })
+        })
+        .collect())
 }
 
 /// Refuses (403) creating a group unless the site's `group_creation` setting lets `viewer`:

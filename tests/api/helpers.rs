@@ -426,12 +426,25 @@ impl TestApp {
         body: &str,
         city: &str,
     ) -> i64 {
-        let path = format!("/b/{board}/new");
+        self.new_thread_at(client, &format!("/b/{board}/new"), title, body, city)
+            .await
+    }
+
+    /// Starts a thread through the form at `path` (a site's board, `/b/{slug}/new`, or a
+    /// group's, `/g/{group}/b/{slug}/new`) as the browser's user; returns the thread id.
+    pub async fn new_thread_at(
+        &self,
+        client: &Client,
+        path: &str,
+        title: &str,
+        body: &str,
+        city: &str,
+    ) -> i64 {
         let res = self
             .post_form_with(
                 client,
-                &path,
-                &path,
+                path,
+                path,
                 &[("title", title), ("body", body), ("city", city)],
             )
             .await;
