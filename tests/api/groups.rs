@@ -1099,7 +1099,7 @@ async fn the_admin_forms_keep_what_was_typed_on_error() {
     .await;
     assert!(
         res.body
-            .contains("name=\"slug\" value=\"Mauvais Nom\" required maxlength=\"60\" pattern=\"[a-z0-9-]+\" aria-invalid=\"true\""),
+            .contains("name=\"slug\" value=\"Mauvais Nom\" required maxlength=\"60\" pattern=\"[a-z0-9\\-]+\" aria-invalid=\"true\""),
         "{}",
         res.body
     );
