@@ -117,7 +117,9 @@ async fn announcing_stores_utc_opens_a_thread_and_names_bad_fields() {
     let thread = app.get(&thread_path).await;
     assert_eq!(thread.status, StatusCode::OK);
     assert!(
-        thread.body.contains(&format!("/a/{}", a["id"])),
+        thread
+            .body
+            .contains(&format!("href=\"{}/a/{}\"", app.address, a["id"])),
         "{}",
         thread.body
     );
