@@ -3,12 +3,12 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::actions::domain::{ActionVisibility, Answer};
-use crate::actions::mails::{mail_data, tell_promoted};
+use crate::actions::domain::Answer;
+use crate::actions::mails::{members_group, tell, tell_promoted};
 use crate::actions::queries::{self, Action};
 use crate::actions::rsvp_queries::{self, Rsvp};
 use crate::db::{now, write_tx, write_tx_private, DbConnection};
-use crate::mail::{Draft, Mailer};
+use crate::mail::Mailer;
 use crate::memberships;
 use crate::sessions::Viewer;
 use crate::validation::FieldError;
@@ -115,46 +115,35 @@ pub fn send_reminders(
 ) -> Result<usize, AppError> {
     let due =
         rsvp_queries::due_reminders(conn, at, at + Duration::hours(REMIND_BEFORE_HOURS), 200)?;
+    // One transaction per action: the action, its people and (members-only) the group's
+    // members are read once; each answer is marked reminded on its own, so that two processes
+    // never both send it.
     let mut queued = 0;
-    for reminder in due {
-        let sent = write_tx_private(conn, |conn| -> Result<bool, AppError> {
-            if !rsvp_queries::mark_reminded(conn, reminder.action_id, reminder.user_id, at)? {
-                return Ok(false);
-            }
-            if reminder.visibility == ActionVisibility::Members.as_str() {
-                let still = match reminder.group_id {
-                    Some(g) => memberships::is_member(conn, g, reminder.user_id)?,
-                    None => false,
-                };
-                if !still {
-                    return Ok(false);
+    for chunk in due.chunk_by(|a, b| a.action_id == b.action_id) {
+        let first = &chunk[0];
+        let ids: Vec<i64> = chunk.iter().map(|r| r.user_id).collect();
+        queued += write_tx_private(conn, |conn| -> Result<usize, AppError> {
+            let Some(action) = queries::action_by_id(conn, first.action_id)? else {
+                return Ok(0);
+            };
+            let members = members_group(&action)
+                .map(|group| memberships::member_ids(conn, group))
+                .transpose()?;
+            let mut people = Vec::new();
+            for person in rsvp_queries::recipients(conn, &ids)? {
+                if !rsvp_queries::mark_reminded(conn, action.id, person.user_id, at)? {
+                    continue;
+                }
+                let in_group = members
+                    .as_ref()
+                    .map_or(true, |m| m.contains(&person.user_id));
+                if in_group && person.email_direct != "never" {
+                    people.push(person);
                 }
             }
-            let Some(person) = rsvp_queries::recipients(conn, &[reminder.user_id])?.pop() else {
-                return Ok(false);
-            };
-            if person.email_direct == "never" {
-                return Ok(false);
-            }
-            let Some(action) = queries::action_by_id(conn, reminder.action_id)? else {
-                return Ok(false);
-            };
-            mailer.queue(
-                conn,
-                Draft {
-                    template: "action_reminder",
-                    lang: mailer.lang_for(person.locale.as_deref()),
-                    to: &person.email,
-                    user_id: Some(person.user_id),
-                    list: None,
-                    data: mail_data(mailer, &action, &person.username, person.locale.as_deref()),
-                },
-            )?;
-            Ok(true)
+            tell(conn, mailer, &action, "action_reminder", &people)?;
+            Ok(people.len())
         })?;
-        if sent {
-            queued += 1;
-        }
     }
     Ok(queued)
 }

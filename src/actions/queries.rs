@@ -436,37 +436,6 @@ pub fn cancel(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResul
     Ok(n == 1)
 }
 
-/// A board an action's thread may go to.
-#[derive(Debug, Clone, Queryable)]
-pub struct BoardChoice {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-}
-
-/// The group's boards of `visibility` (`public` or `private`), in their order.
-pub fn group_boards_of(
-    conn: &mut DbConnection,
-    group_id: i64,
-    visibility: &str,
-) -> QueryResult<Vec<BoardChoice>> {
-    boards::table
-        .filter(boards::group_id.eq(group_id))
-        .filter(boards::visibility.eq(visibility))
-        .order((boards::position.asc(), boards::id.asc()))
-        .select((boards::id, boards::slug, boards::name))
-        .load(conn)
-}
-
-/// The site's boards (public, outside groups), in their order.
-pub fn site_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardChoice>> {
-    boards::table
-        .filter(boards::group_id.is_null())
-        .order((boards::position.asc(), boards::id.asc()))
-        .select((boards::id, boards::slug, boards::name))
-        .load(conn)
-}
-
 /// A group as the actions' pages name it.
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct GroupRef {

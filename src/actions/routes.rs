@@ -249,7 +249,7 @@ fn refused(
 async fn site_form_page(ctx: &Ctx) -> Result<FormPage, AppError> {
     let boards = ctx
         .db
-        .run(|conn| queries::site_boards(conn).map_err(AppError::from))
+        .run(|conn| crate::forum::queries::list_boards(conn).map_err(AppError::from))
         .await?;
     Ok(FormPage {
         action: "/actions/new".into(),
@@ -257,7 +257,7 @@ async fn site_form_page(ctx: &Ctx) -> Result<FormPage, AppError> {
         group: None,
         boards: boards
             .into_iter()
-            .map(|b| json!({"slug": b.slug, "name": b.name}))
+            .map(|b| json!({"slug": b.board.slug, "name": b.board.name}))
             .collect(),
         editing: false,
     })
@@ -404,10 +404,6 @@ async fn show(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError>
             Ok::<_, AppError>((json, posts))
         })
         .await?;
-    let started = json["starts_at"]
-        .as_str()
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .is_some_and(|s| s.naive_utc() <= crate::db::now());
     let mine = json["my_rsvp"]["answer"]
         .as_str()
         .unwrap_or_default()
@@ -418,7 +414,7 @@ async fn show(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError>
         .collect();
     ctx.render(
         "pages/action",
-        json!({"action": json, "posts": posts, "started": started,
+        json!({"action": json, "posts": posts,
                "logged_in": ctx.viewer.is_some(),
                "answers": answers}),
     )

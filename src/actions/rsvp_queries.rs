@@ -253,8 +253,6 @@ pub fn recipients(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Recip
 pub struct DueReminder {
     pub action_id: i64,
     pub user_id: i64,
-    pub group_id: Option<i64>,
-    pub visibility: String,
 }
 
 /// Answers `going` (confirmed) or `maybe` not reminded yet, to planned actions starting in
@@ -275,12 +273,7 @@ pub fn due_reminders(
         .filter(actions::starts_at.le(until))
         .order((actions::starts_at.asc(), action_rsvps::user_id.asc()))
         .limit(limit)
-        .select((
-            action_rsvps::action_id,
-            action_rsvps::user_id,
-            actions::group_id,
-            actions::visibility,
-        ))
+        .select((action_rsvps::action_id, action_rsvps::user_id))
         .load(conn)
 }
 

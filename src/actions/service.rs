@@ -150,21 +150,22 @@ fn thread_board(
 ) -> Result<i64, AppError> {
     match host {
         Host::Group(g) => {
-            let visibility = match input.visibility {
-                ActionVisibility::Public => "public",
-                ActionVisibility::Members => "private",
-            };
-            let boards = queries::group_boards_of(conn, g.id, visibility)?;
+            let private = input.visibility == ActionVisibility::Members;
+            let boards = crate::forum::queries::group_boards(conn, g.id)?;
+            let mut fitting = boards
+                .iter()
+                .map(|b| &b.board)
+                .filter(|b| b.scope().is_private() == private);
             let chosen = if input.board.is_empty() {
-                boards.first()
+                fitting.next()
             } else {
-                boards.iter().find(|b| b.slug == input.board)
+                fitting.find(|b| b.slug == input.board)
             };
             chosen
                 .map(|b| b.id)
                 .ok_or(AppError::Invalid(FieldError::new(
                     "board",
-                    if input.visibility == ActionVisibility::Members {
+                    if private {
                         "action-error-no-private-board"
                     } else {
                         "action-error-no-public-board"
@@ -178,10 +179,7 @@ fn thread_board(
                     "action-error-members-needs-group",
                 )));
             }
-            let boards = queries::site_boards(conn)?;
-            boards
-                .iter()
-                .find(|b| b.slug == input.board)
+            crate::forum::queries::board_by_slug(conn, &input.board)?
                 .map(|b| b.id)
                 .ok_or(AppError::Invalid(FieldError::new(
                     "board",
@@ -405,6 +403,7 @@ pub fn action_json(
         "visibility": action.visibility,
         "capacity": action.capacity,
         "status": action.status,
+        "started": action.starts_at <= crate::db::now(),
         "sequence": action.sequence,
         "counts": {
             "going": action.going_count,
