@@ -6,8 +6,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
+use dashmap::DashMap;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, Loader};
 use handlebars::{
@@ -155,12 +157,9 @@ pub fn t_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let text = translate(h, ctx)?;
-    out.write(&handlebars::html_escape(&text))?;
-    Ok(())
+    write_translation(h, ctx, out, true)
 }
 
-/// `{{t "key"}}` for plain-text templates (mail subjects and text parts): not escaped.
 pub fn t_text_helper(
     h: &Helper,
     _: &Handlebars,
@@ -168,8 +167,63 @@ pub fn t_text_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
+    write_translation(h, ctx, out, false)
+}
+
+/// Translations without arguments, as written into pages (escaped) and into mails' text parts
+/// (as is), kept per language after their first use: a page calls `t` a hundred times, and
+/// Fluent formats a new `String` on each call.
+struct Memo {
+    escaped: DashMap<Box<str>, Box<str>>,
+    plain: DashMap<Box<str>, Box<str>>,
+}
+
+/// At most this many keys are kept per language and form (the templates use a few hundred).
+const MEMO_LIMIT: usize = 4096;
+
+static MEMO: LazyLock<[Memo; 2]> = LazyLock::new(|| {
+    [(), ()].map(|_| Memo {
+        escaped: DashMap::new(),
+        plain: DashMap::new(),
+    })
+});
+
+fn write_translation(
+    h: &Helper,
+    ctx: &Context,
+    out: &mut dyn Output,
+    escape: bool,
+) -> HelperResult {
+    if h.hash().is_empty() {
+        let key = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+        let lang = context_lang(ctx);
+        let memo = &MEMO[lang as usize];
+        let memo = if escape { &memo.escaped } else { &memo.plain };
+        if let Some(text) = memo.get(key) {
+            out.write(&text)?;
+            return Ok(());
+        }
+        let text = lang.t(key);
+        let text = if escape {
+            handlebars::html_escape(&text)
+        } else {
+            text
+        };
+        out.write(&text)?;
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(key.into(), text.into_boxed_str());
+        }
+        return Ok(());
+    }
     let text = translate(h, ctx)?;
-    out.write(&text)?;
+    if escape {
+        out.write(&handlebars::html_escape(&text))?;
+    } else {
+        out.write(&text)?;
+    }
     Ok(())
 }
 

@@ -165,16 +165,25 @@ type SessionRow = (
     Option<i64>,
 );
 
-/// Finds the live session behind a token, with the user's current name and role.
-/// Touches `last_seen_at` at most every five minutes, and drops expired sessions.
-pub fn lookup(
+/// What a token leads to (`find`): nothing, a session past its end (to delete), or a live
+/// session with its user, and whether its `last_seen_at` is due to be moved.
+#[derive(Debug)]
+pub enum Found {
+    Nothing,
+    Expired(i64),
+    Live { viewer: Viewer, touch: bool },
+}
+
+/// Finds the session behind a token, with the user's current name, role and standing, in one
+/// read-only statement (prepared once per connection). `lookup` does the writes it implies.
+pub fn find(
     conn: &mut DbConnection,
     token: &str,
     kind: SessionKind,
     policy: SessionPolicy,
-) -> QueryResult<Option<Viewer>> {
-    let now = crate::db::now();
-    let row: Option<SessionRow> = sessions::table
+    now: NaiveDateTime,
+) -> QueryResult<Found> {
+    let query = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash_token(token)))
         .filter(sessions::kind.eq(kind.as_str()))
@@ -206,9 +215,9 @@ pub fn lookup(
                 .filter(board_moderators::user_id.eq(users::id))
                 .count()
                 .single_value(),
-        ))
-        .first(conn)
-        .optional()?;
+        ));
+    // The token hash is unique: no LIMIT, which would keep the statement out of the cache.
+    let row: Option<SessionRow> = crate::on_backend!(conn, c => query.get_result(c).optional())?;
     let Some((
         session_id,
         csrf,
@@ -226,32 +235,60 @@ pub fn lookup(
         moderated,
     )) = row
     else {
-        return Ok(None);
+        return Ok(Found::Nothing);
     };
     let idle_expired = kind == SessionKind::Web && now - last_seen > policy.idle;
     if now >= expires || idle_expired {
-        diesel::delete(sessions::table.find(session_id)).execute(conn)?;
-        return Ok(None);
+        return Ok(Found::Expired(session_id));
     }
-    if now - last_seen > Duration::minutes(5) {
-        diesel::update(sessions::table.find(session_id))
-            .set(sessions::last_seen_at.eq(now))
-            .execute(conn)?;
+    Ok(Found::Live {
+        touch: now - last_seen > Duration::minutes(5),
+        viewer: Viewer {
+            user_id,
+            username,
+            role: Role::parse(&role).unwrap_or(Role::Member),
+            locale,
+            home_city_id: home,
+            email_verified: verified_at.is_some(),
+            unread_notifications: unread.unwrap_or(0),
+            silenced: silences.unwrap_or(0) > 0,
+            moderates_boards: moderated.unwrap_or(0) > 0,
+            joined_at,
+            session_id,
+            csrf_token: csrf,
+        },
+    })
+}
+
+/// Moves a session's `last_seen_at` (at most every five minutes: see `find`).
+pub fn touch(conn: &mut DbConnection, session_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(sessions::table.find(session_id))
+        .set(sessions::last_seen_at.eq(now))
+        .execute(conn)
+}
+
+/// Finds the live session behind a token, with the user's current name and role.
+/// Touches `last_seen_at` at most every five minutes, and drops expired sessions.
+pub fn lookup(
+    conn: &mut DbConnection,
+    token: &str,
+    kind: SessionKind,
+    policy: SessionPolicy,
+) -> QueryResult<Option<Viewer>> {
+    let now = crate::db::now();
+    match find(conn, token, kind, policy, now)? {
+        Found::Nothing => Ok(None),
+        Found::Expired(id) => {
+            revoke(conn, id)?;
+            Ok(None)
+        }
+        Found::Live { viewer, touch: t } => {
+            if t {
+                touch(conn, viewer.session_id, now)?;
+            }
+            Ok(Some(viewer))
+        }
     }
-    Ok(Some(Viewer {
-        user_id,
-        username,
-        role: Role::parse(&role).unwrap_or(Role::Member),
-        locale,
-        home_city_id: home,
-        email_verified: verified_at.is_some(),
-        unread_notifications: unread.unwrap_or(0),
-        silenced: silences.unwrap_or(0) > 0,
-        moderates_boards: moderated.unwrap_or(0) > 0,
-        joined_at,
-        session_id,
-        csrf_token: csrf,
-    }))
 }
 
 /// Ends one session.

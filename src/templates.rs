@@ -2,6 +2,13 @@
 //! every render when `server.reload_templates` is on), with the `t` and `datetime` helpers.
 //! Pages (through `web::context`) and mails (through `mail`) both render with it; it knows
 //! nothing of HTTP.
+//!
+//! A page renders in two steps (`render_page`): its own template (`pages/…`) with the page's
+//! data, which writes the page's title, the marker `<!--/title-->`, then its main content; and
+//! the frame (`partials/layout`) with only what the frame shows. Handlebars copies the whole
+//! context into every partial it includes, so the frame is not a partial wrapped around the
+//! page (that copied every post of a thread page twice per render), and the pages' own partials
+//! are given the one value they need (`{{> thread-pager pagination}}`).
 
 use handlebars::{DirectorySourceOptions, Handlebars};
 use rust_embed::RustEmbed;
@@ -12,6 +19,12 @@ use crate::i18n;
 #[folder = "templates/"]
 #[include = "*.hbs"]
 struct EmbeddedTemplates;
+
+/// Ends the title a page template writes first.
+const TITLE_END: &str = "<!--/title-->";
+
+/// What the frame (`partials/layout`) shows: the page data's fields it reads.
+const FRAME_FIELDS: &[&str] = &["lang", "site", "csrf", "current_path", "viewer", "langs"];
 
 /// The template registries: one escaping HTML (pages, the HTML part of mails), one writing
 /// plain text as is (mail subjects and text parts).
@@ -71,9 +84,28 @@ impl Templates {
         Ok(registry)
     }
 
-    /// Renders `name` with `data` (taken by value: no copy of the page data is made).
-    pub fn render(&self, name: &str, data: serde_json::Value) -> Result<String, RenderError> {
-        Self::render_in(&self.registry, name, &handlebars::Context::from(data))
+    /// Renders a page: `name` (its title, `<!--/title-->`, its content) with `data`, then the
+    /// frame around it. The frame's fields (`FRAME_FIELDS`) are moved out of `data` into the
+    /// frame's context after the page is written, without a copy.
+    pub fn render_page(&self, name: &str, data: serde_json::Value) -> Result<String, RenderError> {
+        let mut context = handlebars::Context::from(data);
+        let page = Self::render_in(&self.registry, name, &context)?;
+        let (title, body) = page.split_once(TITLE_END).unwrap_or(("", page.as_str()));
+        let mut frame = serde_json::Map::new();
+        if let serde_json::Value::Object(map) = context.data_mut() {
+            for field in FRAME_FIELDS {
+                if let Some(value) = map.remove(*field) {
+                    frame.insert((*field).to_owned(), value);
+                }
+            }
+        }
+        frame.insert("page_title".into(), title.trim().into());
+        frame.insert("page_body".into(), body.into());
+        Self::render_in(
+            &self.registry,
+            "partials/layout",
+            &handlebars::Context::from(serde_json::Value::Object(frame)),
+        )
     }
 
     /// Renders a mail: its subject and text part without escaping, its HTML part escaped.

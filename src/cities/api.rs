@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page;
-use crate::forum::views::thread_item_json;
+use crate::forum::views::ThreadList;
 use crate::gazetteer as queries;
 use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
@@ -74,6 +74,5 @@ async fn city_threads(
         .db
         .run(move |conn| city_page(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
-    let list: Vec<Value> = threads.iter().map(thread_item_json).collect();
-    Ok(HttpResponse::Ok().json(json!({"threads": list, "next_cursor": next.map(|c| c.encode())})))
+    Ok(HttpResponse::Ok().json(ThreadList::new(&threads, next.map(|c| c.encode()))))
 }

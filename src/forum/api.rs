@@ -1,7 +1,8 @@
 //! The forum's JSON API under `/api/v1`: boards, threads and posts.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::forum::domain::{CookedBody, Cursor, PostBody, ThreadTitle};
@@ -9,7 +10,7 @@ use crate::forum::limits::{self, Poster};
 use crate::forum::posting_queries::{self, NewThread};
 use crate::forum::queries;
 use crate::forum::thread_queries;
-use crate::forum::views::{board_display_description, board_display_name, thread_item_json};
+use crate::forum::views::{board_display_description, board_display_name, ThreadList};
 use crate::forum::visibility::{self, Shown};
 use crate::gazetteer as city_queries;
 use crate::mail::Mailer;
@@ -68,9 +69,11 @@ async fn board_threads(
     let query = query.into_inner();
     let cursor = Cursor::from_param(query.cursor.as_deref(), "cursor")?;
     let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
+    // Reads only, bounded (one page of a site board, public to all): right here on SQLite when
+    // a connection is free (see `Db::run_quick_read`).
     let page = ctx
         .db
-        .run(move |conn| {
+        .run_quick_read(move |conn| {
             queries::board_page(
                 conn,
                 &queries::BoardRef::Site(slug),
@@ -81,14 +84,10 @@ async fn board_threads(
             .ok_or(AppError::NotFound)
         })
         .await?;
-    let list: Vec<Value> = page
-        .pinned
-        .iter()
-        .chain(page.threads.iter())
-        .map(thread_item_json)
-        .collect();
-    Ok(HttpResponse::Ok()
-        .json(json!({"threads": list, "next_cursor": page.next.map(|c| c.encode())})))
+    Ok(HttpResponse::Ok().json(ThreadList::new(
+        page.pinned.iter().chain(page.threads.iter()),
+        page.next.map(|c| c.encode()),
+    )))
 }
 
 /// Body of `POST /api/v1/boards/{slug}/threads`.
@@ -168,6 +167,27 @@ async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppE
     })))
 }
 
+/// A post as the API shows it (serialised straight from the loaded row).
+#[derive(Debug, Serialize)]
+struct ApiPost<'a> {
+    id: i64,
+    number: i64,
+    author: &'a str,
+    body_html: Option<&'a str>,
+    created_at: NaiveDateTime,
+    edited_at: Option<NaiveDateTime>,
+    version: i64,
+    hidden: bool,
+    deleted: bool,
+}
+
+/// A page of a thread's posts.
+#[derive(Debug, Serialize)]
+struct PostList<'a> {
+    posts: Vec<ApiPost<'a>>,
+    next_cursor: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 struct PostsQuery {
     cursor: Option<String>,
@@ -192,9 +212,10 @@ async fn thread_posts(
     };
     let viewer = ctx.viewer.clone();
     let reader = viewer.as_ref().map(|v| v.user_id);
+    // Reads only, bounded (one page of posts): right here on SQLite when a connection is free.
     let (thread, posts, staff) = ctx
         .db
-        .run(move |conn| {
+        .run_quick_read(move |conn| {
             let (thread, staff) = visibility::readable_thread(conn, viewer.as_ref(), id)?
                 .ok_or(AppError::NotFound)?;
             // A cursor past the end reads nothing (and cannot overflow).
@@ -208,21 +229,24 @@ async fn thread_posts(
     let next_cursor = last_number
         .filter(|n| *n < thread.post_count)
         .map(|n| n.to_string());
-    let list: Vec<Value> = posts
+    let posts = posts
         .iter()
         .map(|p| {
             let shown = visibility::shown(p, reader, staff);
-            let readable = shown.readable();
-            json!({
-                "id": p.id, "number": p.number, "author": p.author,
-                "body_html": readable.then_some(p.body_html.as_str()),
-                "created_at": p.created_at, "edited_at": p.edited_at, "version": p.version,
-                "hidden": p.hidden_at.is_some() && shown != Shown::Deleted,
-                "deleted": shown == Shown::Deleted,
-            })
+            ApiPost {
+                id: p.id,
+                number: p.number,
+                author: &p.author,
+                body_html: shown.readable().then_some(p.body_html.as_str()),
+                created_at: p.created_at,
+                edited_at: p.edited_at,
+                version: p.version,
+                hidden: p.hidden_at.is_some() && shown != Shown::Deleted,
+                deleted: shown == Shown::Deleted,
+            }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({"posts": list, "next_cursor": next_cursor})))
+    Ok(HttpResponse::Ok().json(PostList { posts, next_cursor }))
 }
 
 /// Body of `POST /api/v1/threads/{id}/posts`.

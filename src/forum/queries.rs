@@ -83,13 +83,15 @@ pub struct BoardSummary {
 /// Every board of the site (not the groups') in display order, with the latest thread's title
 /// (one statement).
 pub fn list_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardSummary>> {
-    boards::table
-        .left_join(groups::table)
-        .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
-        .filter(boards::group_id.is_null())
-        .order((boards::position.asc(), boards::id.asc()))
-        .select(BoardSummary::as_select())
-        .load(conn)
+    crate::on_backend!(conn, c => {
+        boards::table
+            .left_join(groups::table)
+            .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
+            .filter(boards::group_id.is_null())
+            .order((boards::position.asc(), boards::id.asc()))
+            .select(BoardSummary::as_select())
+            .load(c)
+    })
 }
 
 /// Every board of group `group_id` in display order (public and private: the caller decides
@@ -106,13 +108,15 @@ pub fn group_boards(conn: &mut DbConnection, group_id: i64) -> QueryResult<Vec<B
 
 /// One of the site's boards by slug (a group's boards are reached through their group).
 pub fn board_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Board>> {
-    boards::table
-        .left_join(groups::table)
-        .filter(boards::slug.eq(slug))
-        .filter(boards::group_id.is_null())
-        .select(Board::as_select())
-        .first(conn)
-        .optional()
+    // Unique: no `LIMIT`, so the statement stays prepared (as in the lookups below).
+    crate::on_backend!(conn, c => {
+        boards::table
+            .left_join(groups::table)
+            .filter(boards::slug.eq(slug))
+            .filter(boards::group_id.is_null())
+            .select(Board::as_select())
+            .get_result(c).optional()
+    })
 }
 
 /// A group's board by the group's slug and the board's.
@@ -121,23 +125,25 @@ pub fn group_board(
     group_slug: &str,
     slug: &str,
 ) -> QueryResult<Option<Board>> {
-    boards::table
-        .inner_join(groups::table)
-        .filter(groups::slug.eq(group_slug))
-        .filter(boards::slug.eq(slug))
-        .select(Board::as_select())
-        .first(conn)
-        .optional()
+    crate::on_backend!(conn, c => {
+        boards::table
+            .inner_join(groups::table)
+            .filter(groups::slug.eq(group_slug))
+            .filter(boards::slug.eq(slug))
+            .select(Board::as_select())
+            .get_result(c).optional()
+    })
 }
 
 /// A board by id (the site's or a group's).
 pub fn board_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Board>> {
-    boards::table
-        .left_join(groups::table)
-        .filter(boards::id.eq(id))
-        .select(Board::as_select())
-        .first(conn)
-        .optional()
+    crate::on_backend!(conn, c => {
+        boards::table
+            .left_join(groups::table)
+            .filter(boards::id.eq(id))
+            .select(Board::as_select())
+            .get_result(c).optional()
+    })
 }
 
 /// The board a request names.
@@ -317,66 +323,70 @@ pub fn list_threads(
     limit: i64,
     posts_per_page: i64,
 ) -> QueryResult<Vec<ThreadListItem>> {
-    let mut query = threads::table
-        .inner_join(boards::table.left_join(groups::table))
-        .left_join(cities::table)
-        .inner_join(users::table.on(users::id.eq(threads::author_id)))
-        .left_join(
-            last_posters.on(last_posters
-                .field(users::id)
-                .nullable()
-                .eq(threads::last_post_author_id)),
-        )
-        .select(ThreadListRow::as_select())
-        .filter(threads::hidden_at.is_null())
-        .into_boxed();
-    let order_by_creation = matches!(filter, ThreadFilter::Author(_));
-    match filter {
-        ThreadFilter::Board {
-            board_id,
-            city_id,
-            pinned,
-        } => {
-            query = query
-                .filter(threads::board_id.eq(board_id))
-                .filter(threads::pinned.eq(pinned));
-            if let Some(city) = city_id {
-                query = query.filter(threads::city_id.eq(city));
+    // Built in each backend's arm: the backend's own connection keeps the statement prepared
+    // (by its SQL), where the connection enum would prepare it again on every run.
+    let rows: Vec<ThreadListRow> = crate::on_backend!(conn, c => {
+            let mut query = threads::table
+                .inner_join(boards::table.left_join(groups::table))
+                .left_join(cities::table)
+                .inner_join(users::table.on(users::id.eq(threads::author_id)))
+                .left_join(
+                    last_posters.on(last_posters
+                        .field(users::id)
+                        .nullable()
+                        .eq(threads::last_post_author_id)),
+                )
+                .select(ThreadListRow::as_select())
+                .filter(threads::hidden_at.is_null())
+                .into_boxed();
+            let order_by_creation = matches!(filter, ThreadFilter::Author(_));
+            match filter {
+                ThreadFilter::Board {
+                    board_id,
+                    city_id,
+                    pinned,
+                } => {
+                    query = query
+                        .filter(threads::board_id.eq(board_id))
+                        .filter(threads::pinned.eq(pinned));
+                    if let Some(city) = city_id {
+                        query = query.filter(threads::city_id.eq(city));
+                    }
+                }
+                // Lists across boards show the public boards only: a group's private board is read in
+                // the group's space, never on a city page or a profile.
+                ThreadFilter::City(city) => {
+                    query = query
+                        .filter(threads::city_id.eq(city))
+                        .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
+                }
+                ThreadFilter::Author(author) => {
+                    query = query
+                        .filter(threads::author_id.eq(author))
+                        .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
+                }
             }
-        }
-        // Lists across boards show the public boards only: a group's private board is read in
-        // the group's space, never on a city page or a profile.
-        ThreadFilter::City(city) => {
-            query = query
-                .filter(threads::city_id.eq(city))
-                .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
-        }
-        ThreadFilter::Author(author) => {
-            query = query
-                .filter(threads::author_id.eq(author))
-                .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
-        }
-    }
-    if order_by_creation {
-        if let Some(c) = cursor {
-            query = query.filter(
-                threads::created_at
-                    .lt(c.at)
-                    .or(threads::created_at.eq(c.at).and(threads::id.lt(c.id))),
-            );
-        }
-        query = query.order((threads::created_at.desc(), threads::id.desc()));
-    } else {
-        if let Some(c) = cursor {
-            query = query.filter(
-                threads::last_post_at
-                    .lt(c.at)
-                    .or(threads::last_post_at.eq(c.at).and(threads::id.lt(c.id))),
-            );
-        }
-        query = query.order((threads::last_post_at.desc(), threads::id.desc()));
-    }
-    let rows: Vec<ThreadListRow> = query.limit(limit).load(conn)?;
+            if order_by_creation {
+                if let Some(c) = cursor {
+                    query = query.filter(
+                        threads::created_at
+                            .lt(c.at)
+                            .or(threads::created_at.eq(c.at).and(threads::id.lt(c.id))),
+                    );
+                }
+                query = query.order((threads::created_at.desc(), threads::id.desc()));
+            } else {
+                if let Some(c) = cursor {
+                    query = query.filter(
+                        threads::last_post_at
+                            .lt(c.at)
+                            .or(threads::last_post_at.eq(c.at).and(threads::id.lt(c.id))),
+                    );
+                }
+                query = query.order((threads::last_post_at.desc(), threads::id.desc()));
+            }
+        query.limit(limit).load(c)
+    })?;
     Ok(rows
         .into_iter()
         .map(|row| ThreadListItem {

@@ -55,9 +55,10 @@ async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
+    // Two bounded reads: right here on SQLite when a connection is free.
     let (boards, cities) = ctx
         .db
-        .run(|conn| {
+        .run_quick_read(|conn| {
             Ok::<_, AppError>((
                 queries::list_boards(conn)?,
                 city_queries::most_active(conn, 12)?,
@@ -121,9 +122,10 @@ async fn render_board(
         Cached::Miss(ticket) => ticket,
     };
     let reader = ctx.viewer.clone();
+    // Reads only, bounded (one page of threads): right here on SQLite when a connection is free.
     let (page, watch_level, can_post) = ctx
         .db
-        .run(move |conn| {
+        .run_quick_read(move |conn| {
             let page = queries::board_page(conn, &board_ref, query.city.as_deref(), cursor, sizes)?
                 .ok_or(AppError::NotFound)?;
             // A private board does not exist for those outside its group (no statement for the

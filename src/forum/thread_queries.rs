@@ -66,15 +66,17 @@ impl Thread {
     }
 }
 
-/// A thread by id, with its board, group and city (one statement).
+/// A thread by id, with its board, group and city (one statement, prepared once per
+/// connection: no `LIMIT` on a primary-key lookup).
 pub fn thread_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Thread>> {
-    threads::table
-        .inner_join(boards::table.left_join(groups::table))
-        .left_join(cities::table)
-        .filter(threads::id.eq(id))
-        .select(Thread::as_select())
-        .first(conn)
-        .optional()
+    crate::on_backend!(conn, c => {
+        threads::table
+            .inner_join(boards::table.left_join(groups::table))
+            .left_join(cities::table)
+            .filter(threads::id.eq(id))
+            .select(Thread::as_select())
+            .get_result(c).optional()
+    })
 }
 
 /// A post as pages show it.
@@ -106,13 +108,15 @@ pub fn posts_by_number(
     first: i64,
     last: i64,
 ) -> QueryResult<Vec<PostView>> {
-    posts::table
-        .inner_join(users::table)
-        .filter(posts::thread_id.eq(thread_id))
-        .filter(posts::number.between(first, last))
-        .order(posts::number.asc())
-        .select(PostView::as_select())
-        .load(conn)
+    crate::on_backend!(conn, c => {
+        posts::table
+            .inner_join(users::table)
+            .filter(posts::thread_id.eq(thread_id))
+            .filter(posts::number.between(first, last))
+            .order(posts::number.asc())
+            .select(PostView::as_select())
+            .load(c)
+    })
 }
 
 /// A post with its Markdown source, for editing.

@@ -60,9 +60,11 @@ async fn render_thread(
         Cached::Miss(ticket) => ticket,
     };
     let reader = ctx.viewer.clone();
+    // Reads only, bounded (one page of posts): on SQLite they run right here when a connection
+    // is free, without the hop to the blocking pool (see `Db::run_quick_read`).
     let (thread, posts, watch_level, moderation) = ctx
         .db
-        .run(move |conn| {
+        .run_quick_read(move |conn| {
             let thread = thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
             // No statement for visitors and plain members of the site's boards.
             let staff = visibility::thread_access(conn, reader.as_ref(), &thread)?
@@ -79,10 +81,6 @@ async fn render_thread(
             let posts = thread_queries::posts_by_number(conn, id, first, first + per_page - 1)?;
             let (level, moderation) = match &reader {
                 Some(viewer) => {
-                    if viewer.unread_notifications > 0 {
-                        let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
-                        notification_queries::mark_seen(conn, viewer.user_id, id, &seen)?;
-                    }
                     let level =
                         notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
                     // The board's staff get the moderation tools (and the boards to move to).
@@ -98,6 +96,16 @@ async fn render_thread(
             Ok((thread, posts, level, moderation))
         })
         .await?;
+    // The notifications about the posts on this page are read now (a write: through the pool).
+    if let Some(viewer) = ctx.viewer.as_ref().filter(|v| v.unread_notifications > 0) {
+        let user_id = viewer.user_id;
+        let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
+        ctx.db
+            .run(move |conn| {
+                notification_queries::mark_seen(conn, user_id, id, &seen).map_err(AppError::from)
+            })
+            .await?;
+    }
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
     let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());

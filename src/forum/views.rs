@@ -1,7 +1,9 @@
 //! How forum rows look to readers: a board's name and description in the reader's language,
-//! a board as the pages' JSON, a thread list item as the API's JSON. Pure functions of loaded
-//! rows.
+//! a board as the pages' JSON, a thread list item as the API's JSON (typed, serialised without
+//! an intermediate JSON tree). Pure functions of loaded rows.
 
+use chrono::NaiveDateTime;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::forum::queries::{Board, ThreadListItem};
@@ -40,19 +42,56 @@ pub fn board_json(board: &Board, lang: Lang) -> Value {
     })
 }
 
-/// The JSON form of a thread list item.
-pub fn thread_item_json(t: &ThreadListItem) -> Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "slug": t.slug,
-        "board": t.board_slug,
-        "city": t.city_slug,
-        "author": t.author,
-        "post_count": t.post_count,
-        "created_at": t.created_at,
-        "last_post_at": t.last_post_at,
-        "pinned": t.pinned,
-        "locked": t.locked,
-    })
+/// A thread list item as the API shows it, serialised straight from the loaded row.
+#[derive(Debug, Serialize)]
+pub struct ThreadItem<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub board: &'a str,
+    pub city: Option<&'a str>,
+    pub author: &'a str,
+    pub post_count: i64,
+    pub created_at: NaiveDateTime,
+    pub last_post_at: NaiveDateTime,
+    pub pinned: bool,
+    pub locked: bool,
+}
+
+impl<'a> From<&'a ThreadListItem> for ThreadItem<'a> {
+    fn from(t: &'a ThreadListItem) -> Self {
+        ThreadItem {
+            id: t.id,
+            title: &t.title,
+            slug: &t.slug,
+            board: &t.board_slug,
+            city: t.city_slug.as_deref(),
+            author: &t.author,
+            post_count: t.post_count,
+            created_at: t.created_at,
+            last_post_at: t.last_post_at,
+            pinned: t.pinned,
+            locked: t.locked,
+        }
+    }
+}
+
+/// A page of threads as the API answers it.
+#[derive(Debug, Serialize)]
+pub struct ThreadList<'a> {
+    pub threads: Vec<ThreadItem<'a>>,
+    pub next_cursor: Option<String>,
+}
+
+impl<'a> ThreadList<'a> {
+    /// The list of `items`, with the cursor of the next page.
+    pub fn new(
+        items: impl IntoIterator<Item = &'a ThreadListItem>,
+        next_cursor: Option<String>,
+    ) -> Self {
+        ThreadList {
+            threads: items.into_iter().map(ThreadItem::from).collect(),
+            next_cursor,
+        }
+    }
 }

@@ -62,30 +62,33 @@ pub fn search(conn: &mut DbConnection, prefix: &str, limit: i64) -> QueryResult<
 
 /// The most active cities (with at least one thread).
 pub fn most_active(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<City>> {
-    cities::table
-        .filter(cities::thread_count.gt(0))
-        .order((cities::thread_count.desc(), cities::population.desc()))
-        .select(City::as_select())
-        .limit(limit)
-        .load(conn)
+    crate::on_backend!(conn, c => {
+        cities::table
+            .filter(cities::thread_count.gt(0))
+            .order((cities::thread_count.desc(), cities::population.desc()))
+            .select(City::as_select())
+            .limit(limit)
+            .load(c)
+    })
 }
 
 /// A city by slug.
 pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<City>> {
-    cities::table
-        .filter(cities::slug.eq(slug))
-        .select(City::as_select())
-        .first(conn)
-        .optional()
+    // Slugs are unique: no `LIMIT`, so the statement stays prepared.
+    crate::on_backend!(conn, c => {
+        cities::table
+            .filter(cities::slug.eq(slug))
+            .select(City::as_select())
+            .get_result(c).optional()
+    })
 }
 
 /// A city by id.
 pub fn by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<City>> {
-    cities::table
-        .find(id)
-        .select(City::as_select())
-        .first(conn)
-        .optional()
+    crate::on_backend!(conn, c => {
+        cities::table.find(id).select(City::as_select())
+            .get_result(c).optional()
+    })
 }
 
 /// The outcome of resolving what a person typed in a city field.

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::forum::domain::Cursor;
 use crate::forum::queries::{list_threads, split_page, PageSizes, ThreadFilter};
-use crate::forum::views::thread_item_json;
+use crate::forum::views::ThreadList;
 use crate::groups::domain::{self, GroupForm};
 use crate::groups::queries;
 use crate::groups::service::may_create;
@@ -520,6 +520,5 @@ async fn board_threads(
             Ok((pinned, next))
         })
         .await?;
-    let list: Vec<Value> = list.iter().map(thread_item_json).collect();
-    Ok(HttpResponse::Ok().json(json!({"threads": list, "next_cursor": next.map(|c| c.encode())})))
+    Ok(HttpResponse::Ok().json(ThreadList::new(&list, next.map(|c| c.encode()))))
 }

@@ -10,11 +10,10 @@ use crate::db::{write_tx_private, DbConnection};
 
 /// The user's level on one target (normal when never set).
 pub fn level(conn: &mut DbConnection, user_id: i64, target: Target, id: i64) -> QueryResult<Level> {
-    let stored: Option<String> = watches::table
+    let query = watches::table
         .find((user_id, target.as_str(), id))
-        .select(watches::level)
-        .first(conn)
-        .optional()?;
+        .select(watches::level);
+    let stored: Option<String> = crate::on_backend!(conn, c => query.get_result(c).optional())?;
     Ok(stored
         .as_deref()
         .and_then(Level::parse)

@@ -12,10 +12,12 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::db::Db;
 use crate::i18n::Lang;
-use crate::sessions::{self, SessionKind, Viewer};
+use crate::sessions::{SessionKind, Viewer};
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
-use crate::web::context::{may_post, negotiate_lang, request_counter, session_policy, shared};
+use crate::web::context::{
+    find_viewer, may_post, negotiate_lang, request_counter, session_policy, shared,
+};
 use crate::web::error::AppError;
 
 /// The context of a JSON API request: the bearer token's user, if any.
@@ -55,12 +57,7 @@ impl FromRequest for ApiCtx {
             let viewer = match token {
                 Some(token) => {
                     let policy = session_policy(&settings);
-                    let found = db
-                        .run(move |conn| {
-                            sessions::lookup(conn, &token, SessionKind::Api, policy)
-                                .map_err(AppError::from)
-                        })
-                        .await?;
+                    let found = find_viewer(&db, token, SessionKind::Api, policy).await?;
                     // A token that was sent but is unknown or expired is an error, not anonymity.
                     Some(found.ok_or(AppError::Unauthorized)?)
                 }

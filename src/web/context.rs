@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::db::{Db, StatementCounter};
 use crate::i18n::Lang;
-use crate::sessions::{self, SessionKind, SessionPolicy, Viewer};
+use crate::sessions::{self, Found, SessionKind, SessionPolicy, Viewer};
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::templates::Templates;
@@ -101,6 +101,40 @@ pub fn negotiate_lang(req: &HttpRequest, site_default: Lang, viewer: Option<&Vie
         .unwrap_or(site_default)
 }
 
+/// The viewer behind a session token or API token. The lookup is one read-only statement, run
+/// right on the async thread on SQLite when a connection is free (`Db::run_quick_read`); the
+/// rare writes it implies (moving `last_seen_at` every five minutes, dropping a session past
+/// its end) go through the pool afterwards.
+pub async fn find_viewer(
+    db: &Db,
+    token: String,
+    kind: SessionKind,
+    policy: SessionPolicy,
+) -> Result<Option<Viewer>, AppError> {
+    let now = crate::db::now();
+    let found = db
+        .run_quick_read(move |conn| {
+            sessions::find(conn, &token, kind, policy, now).map_err(AppError::from)
+        })
+        .await?;
+    match found {
+        Found::Nothing => Ok(None),
+        Found::Expired(id) => {
+            db.run(move |conn| sessions::revoke(conn, id).map_err(AppError::from))
+                .await?;
+            Ok(None)
+        }
+        Found::Live { viewer, touch } => {
+            if touch {
+                let id = viewer.session_id;
+                db.run(move |conn| sessions::touch(conn, id, now).map_err(AppError::from))
+                    .await?;
+            }
+            Ok(Some(viewer))
+        }
+    }
+}
+
 /// The viewer and language once resolved for a request (cached in its extensions).
 #[derive(Clone)]
 pub struct Resolved {
@@ -177,11 +211,7 @@ impl Ctx {
                 let viewer = match cookie {
                     Some(token) if !token.is_empty() => {
                         let policy = session_policy(&settings);
-                        db.run(move |conn| {
-                            sessions::lookup(conn, &token, SessionKind::Web, policy)
-                                .map_err(AppError::from)
-                        })
-                        .await?
+                        find_viewer(&db, token, SessionKind::Web, policy).await?
                     }
                     _ => None,
                 };
@@ -290,7 +320,7 @@ impl Ctx {
         data: Value,
     ) -> Result<HttpResponse, AppError> {
         let data = self.page_data(data, self.csrf_token());
-        let html = self.templates.render(template, data)?;
+        let html = self.templates.render_page(template, data)?;
         Ok(self.html_response(status, html))
     }
 
@@ -381,7 +411,7 @@ impl Ctx {
         let marker = self.page_cache.csrf_marker();
         let html: Arc<str> = self
             .templates
-            .render(template, self.page_data(data, marker))?
+            .render_page(template, self.page_data(data, marker))?
             .into();
         let page = html.replace(marker, self.csrf_token());
         self.page_cache.put(ticket.key, ticket.version, html);

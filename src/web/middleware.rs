@@ -221,7 +221,7 @@ pub async fn render_errors(
         });
         let html = templates
             .as_ref()
-            .and_then(|t| t.render("pages/error", data).ok())
+            .and_then(|t| t.render_page("pages/error", data).ok())
             .unwrap_or_else(|| {
                 format!(
                     "<!doctype html><title>{}</title><p>{}</p>",
