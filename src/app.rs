@@ -94,7 +94,12 @@ struct Shared {
 
 impl Shared {
     fn build(settings: Settings, db: Db) -> anyhow::Result<Shared> {
-        let templates = Arc::new(Templates::load(settings.server.reload_templates)?);
+        let reload = settings.server.reload_templates;
+        let templates = Arc::new(Templates::load(reload)?.with_fragment_budget(if reload {
+            0
+        } else {
+            settings.server.fragment_cache_bytes
+        }));
         let config = Arc::new(ConfigCache::new(&settings));
         let mailer = Mailer::new(&settings, templates.clone(), config.clone())?;
         Ok(Shared {

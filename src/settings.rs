@@ -41,6 +41,9 @@ pub struct ServerSettings {
     /// Bytes of rendered pages kept for visitors, 0 to turn the cache off
     /// (`VIGIE__SERVER__PAGE_CACHE_BYTES`, default 8 MiB).
     pub page_cache_bytes: usize,
+    /// Bytes of rendered pieces of pages (posts, lines of thread lists) kept for everyone,
+    /// signed in or not, 0 to turn it off (`VIGIE__SERVER__FRAGMENT_CACHE_BYTES`, default 8 MiB).
+    pub fragment_cache_bytes: usize,
 }
 
 /// The database.

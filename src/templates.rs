@@ -9,6 +9,14 @@
 //! context into every partial it includes, so the frame is not a partial wrapped around the
 //! page (that copied every post of a thread page twice per render), and the pages' own partials
 //! are given the one value they need (`{{> thread-pager pagination}}`).
+//!
+//! Pieces of pages that many readers see alike (a post, a line of a thread list) are rendered
+//! once and kept (`fragment`), under a key that names everything they are made of: a kept piece
+//! is a pure function of its key, so it never needs invalidating; a changed post or thread has
+//! a new key, and the old piece ages out when the budget is full.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use handlebars::{DirectorySourceOptions, Handlebars};
 use rust_embed::RustEmbed;
@@ -31,6 +39,44 @@ const FRAME_FIELDS: &[&str] = &["lang", "site", "csrf", "current_path", "viewer"
 pub struct Templates {
     registry: Handlebars<'static>,
     text: Handlebars<'static>,
+    fragments: Fragments,
+}
+
+/// Rendered pieces of pages by key, within a byte budget (0: nothing kept). When the budget is
+/// full everything is dropped at once: pieces are cheap to render again, and the pages in use
+/// refill it within a few requests.
+#[derive(Default)]
+struct Fragments {
+    budget: usize,
+    inner: Mutex<FragmentsInner>,
+}
+
+#[derive(Default)]
+struct FragmentsInner {
+    bytes: usize,
+    pieces: HashMap<String, Arc<str>>,
+}
+
+impl Fragments {
+    fn get(&self, key: &str) -> Option<Arc<str>> {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        inner.pieces.get(key).cloned()
+    }
+
+    fn put(&self, key: String, html: Arc<str>) {
+        let size = key.len() + html.len();
+        if size > self.budget / 8 {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.bytes + size > self.budget {
+            inner.pieces.clear();
+            inner.bytes = 0;
+        }
+        if inner.pieces.insert(key, html).is_none() {
+            inner.bytes += size;
+        }
+    }
 }
 
 /// A template failed to render (a bug: strict mode refuses missing fields).
@@ -52,7 +98,49 @@ impl Templates {
     pub fn load(reload: bool) -> Result<Self, TemplateLoadError> {
         let registry = Self::registry(reload, false)?;
         let text = Self::registry(reload, true)?;
-        Ok(Templates { registry, text })
+        Ok(Templates {
+            registry,
+            text,
+            fragments: Fragments::default(),
+        })
+    }
+
+    /// Renders a piece of page (`partials/…`) with `data`, without keeping it.
+    pub fn render_fragment(
+        &self,
+        name: &str,
+        data: serde_json::Value,
+    ) -> Result<String, RenderError> {
+        Self::render_in(&self.registry, name, &handlebars::Context::from(data))
+    }
+
+    /// Keeps up to `bytes` of rendered pieces (`fragment`); 0 keeps none.
+    pub fn with_fragment_budget(mut self, bytes: usize) -> Self {
+        self.fragments.budget = bytes;
+        self
+    }
+
+    /// The piece `name` renders, from the kept ones when `key` was rendered before; else
+    /// rendered with the data `data` builds and kept. `key` must name everything the piece
+    /// shows (the template's name is added to it here).
+    pub fn fragment(
+        &self,
+        name: &str,
+        key: &str,
+        data: impl FnOnce() -> serde_json::Value,
+    ) -> Result<Arc<str>, RenderError> {
+        if self.fragments.budget == 0 {
+            let html = Self::render_in(&self.registry, name, &handlebars::Context::from(data()))?;
+            return Ok(html.into());
+        }
+        let full_key = format!("{name}|{key}");
+        if let Some(html) = self.fragments.get(&full_key) {
+            return Ok(html);
+        }
+        let html: Arc<str> =
+            Self::render_in(&self.registry, name, &handlebars::Context::from(data()))?.into();
+        self.fragments.put(full_key, Arc::clone(&html));
+        Ok(html)
     }
 
     fn registry(reload: bool, plain_text: bool) -> Result<Handlebars<'static>, TemplateLoadError> {

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
+use crate::forum::views::thread_rows;
 use crate::gazetteer as queries;
 use crate::notifications::watch_json;
 use crate::notifications::Target;
@@ -136,6 +137,6 @@ async fn city_page(
     ctx.render_cacheable(
         ticket,
         "pages/city",
-        json!({"city": city, "threads": threads, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch, "dossier": dossier, "groups": groups, "actions": actions}),
+        json!({"city": city, "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch, "dossier": dossier, "groups": groups, "actions": actions}),
     )
 }

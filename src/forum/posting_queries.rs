@@ -42,10 +42,12 @@ pub fn rewrite_opening_post(
     post_id: i64,
     body: &CookedBody,
 ) -> QueryResult<()> {
+    // A new version, like any change of text: pieces of pages are kept by post version.
     diesel::update(posts::table.find(post_id))
         .set((
             posts::body_md.eq(body.as_str()),
             posts::body_html.eq(body.html()),
+            posts::version.eq(posts::version + 1),
         ))
         .execute(conn)?;
     Ok(())

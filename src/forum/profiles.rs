@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::accounts::queries;
 use crate::forum::queries::{list_threads, ThreadFilter};
+use crate::forum::views::thread_rows;
 use crate::web::context::{Cached, Ctx};
 use crate::web::error::AppError;
 use crate::web::page_cache::Scope;
@@ -33,6 +34,6 @@ async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, 
     ctx.render_cacheable(
         ticket,
         "pages/profile",
-        json!({"profile": profile, "threads": threads, "show_board": true}),
+        json!({"profile": profile, "threads_html": thread_rows(&ctx, &threads, true)?}),
     )
 }

@@ -323,10 +323,15 @@ pub fn list_threads(
     limit: i64,
     posts_per_page: i64,
 ) -> QueryResult<Vec<ThreadListItem>> {
-    // Built in each backend's arm: the backend's own connection keeps the statement prepared
-    // (by its SQL), where the connection enum would prepare it again on every run.
-    let rows: Vec<ThreadListRow> = crate::on_backend!(conn, c => {
-            let mut query = threads::table
+    // Each list has one fixed statement (no boxed query, whose SQL diesel rebuilds and SQLite
+    // prepares again on every run): the first page reads "before the end of time".
+    let (at, before_id) = match cursor {
+        Some(c) => (c.at, c.id),
+        None => (end_of_time(), i64::MAX),
+    };
+    macro_rules! listed {
+        () => {
+            threads::table
                 .inner_join(boards::table.left_join(groups::table))
                 .left_join(cities::table)
                 .inner_join(users::table.on(users::id.eq(threads::author_id)))
@@ -338,54 +343,54 @@ pub fn list_threads(
                 )
                 .select(ThreadListRow::as_select())
                 .filter(threads::hidden_at.is_null())
-                .into_boxed();
-            let order_by_creation = matches!(filter, ThreadFilter::Author(_));
-            match filter {
-                ThreadFilter::Board {
-                    board_id,
-                    city_id,
-                    pinned,
-                } => {
-                    query = query
-                        .filter(threads::board_id.eq(board_id))
-                        .filter(threads::pinned.eq(pinned));
-                    if let Some(city) = city_id {
-                        query = query.filter(threads::city_id.eq(city));
-                    }
-                }
-                // Lists across boards show the public boards only: a group's private board is read in
-                // the group's space, never on a city page or a profile.
-                ThreadFilter::City(city) => {
-                    query = query
-                        .filter(threads::city_id.eq(city))
-                        .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
-                }
-                ThreadFilter::Author(author) => {
-                    query = query
-                        .filter(threads::author_id.eq(author))
-                        .filter(boards::visibility.eq(BoardVisibility::Public.as_str()))
-                }
-            }
-            if order_by_creation {
-                if let Some(c) = cursor {
-                    query = query.filter(
-                        threads::created_at
-                            .lt(c.at)
-                            .or(threads::created_at.eq(c.at).and(threads::id.lt(c.id))),
-                    );
-                }
-                query = query.order((threads::created_at.desc(), threads::id.desc()));
-            } else {
-                if let Some(c) = cursor {
-                    query = query.filter(
-                        threads::last_post_at
-                            .lt(c.at)
-                            .or(threads::last_post_at.eq(c.at).and(threads::id.lt(c.id))),
-                    );
-                }
-                query = query.order((threads::last_post_at.desc(), threads::id.desc()));
-            }
-        query.limit(limit).load(c)
+        };
+    }
+    macro_rules! by_activity {
+        () => {
+            threads::last_post_at
+                .lt(at)
+                .or(threads::last_post_at.eq(at).and(threads::id.lt(before_id)))
+        };
+    }
+    let by_activity_order = (threads::last_post_at.desc(), threads::id.desc());
+    let public = boards::visibility.eq(BoardVisibility::Public.as_str());
+    let rows: Vec<ThreadListRow> = crate::on_backend!(conn, c => match filter {
+        ThreadFilter::Board { board_id, city_id: None, pinned } => listed!()
+            .filter(threads::board_id.eq(board_id))
+            .filter(threads::pinned.eq(pinned))
+            .filter(by_activity!())
+            .order(by_activity_order)
+            .limit(limit)
+            .load(c),
+        ThreadFilter::Board { board_id, city_id: Some(city), pinned } => listed!()
+            .filter(threads::board_id.eq(board_id))
+            .filter(threads::pinned.eq(pinned))
+            .filter(threads::city_id.eq(city))
+            .filter(by_activity!())
+            .order(by_activity_order)
+            .limit(limit)
+            .load(c),
+        // Lists across boards show the public boards only: a group's private board is read in
+        // the group's space, never on a city page or a profile.
+        ThreadFilter::City(city) => listed!()
+            .filter(threads::city_id.eq(city))
+            .filter(public)
+            .filter(by_activity!())
+            .order(by_activity_order)
+            .limit(limit)
+            .load(c),
+        // A profile lists the threads someone started, newest first.
+        ThreadFilter::Author(author) => listed!()
+            .filter(threads::author_id.eq(author))
+            .filter(public)
+            .filter(
+                threads::created_at
+                    .lt(at)
+                    .or(threads::created_at.eq(at).and(threads::id.lt(before_id))),
+            )
+            .order((threads::created_at.desc(), threads::id.desc()))
+            .limit(limit)
+            .load(c),
     })?;
     Ok(rows
         .into_iter()
@@ -409,6 +414,13 @@ pub fn list_threads(
             last_page: last_page(row.post_count, posts_per_page),
         })
         .collect())
+}
+
+/// A time after every stored one: the cursor of a list's first page.
+fn end_of_time() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or(NaiveDateTime::MAX)
 }
 
 /// Cuts a list fetched with one extra row: the rows to show and the cursor of the next page.

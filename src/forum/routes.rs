@@ -15,7 +15,7 @@ use crate::forum::post_routes::{
 use crate::forum::queries;
 use crate::forum::queries::BoardRef;
 use crate::forum::thread_routes::{post_redirect, thread_page, thread_page_with_slug};
-use crate::forum::views::board_json;
+use crate::forum::views::{board_json, thread_rows};
 use crate::forum::visibility;
 use crate::gazetteer as city_queries;
 use crate::notifications::queries as notification_queries;
@@ -161,8 +161,8 @@ async fn render_board(
         "pages/board",
         json!({
             "board": board_json(&page.board, ctx.lang),
-            "pinned": page.pinned,
-            "threads": page.threads,
+            "pinned_html": thread_rows(&ctx, &page.pinned, false)?,
+            "threads_html": thread_rows(&ctx, &page.threads, false)?,
             "city": page.city.map(|c| json!({"slug": c.slug, "name": c.name})),
             "next_url": next_url,
             "is_first_page": cursor.is_none(),

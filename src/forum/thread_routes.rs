@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::forum::queries;
 use crate::forum::thread_queries::{self, PostLocation};
@@ -119,46 +119,71 @@ async fn render_thread(
             format!("{base}?page={n}")
         }
     };
-    let posts_json: Vec<Value> = posts
-        .iter()
-        .map(|p| {
-            let can_edit = viewer
-                .map(|v| v.user_id == p.author_id || staff_here)
-                .unwrap_or(false);
-            let shown = visibility::shown(p, reader_id, staff_here);
-            let readable = shown.readable();
+    // The board's staff may still reply in a locked thread.
+    let can_reply = viewer.is_some() && (!thread.locked || staff_here);
+    let can_quote = can_reply && viewer.is_some_and(|v| may_post(&ctx.settings, v).is_ok());
+    // Each post is a piece rendered once per look (see `Ctx::fragment`); the staff's carry
+    // their moderation forms, with the reader's CSRF token, and are not kept.
+    let mut posts_html = String::with_capacity(posts.len() * 2048);
+    for p in &posts {
+        let shown = visibility::shown(p, reader_id, staff_here);
+        let own = viewer.is_some_and(|v| v.user_id == p.author_id);
+        let can_edit = (own || staff_here) && shown != Shown::Deleted;
+        let can_report =
+            viewer.is_some() && !own && !matches!(shown, Shown::Deleted | Shown::Placeholder);
+        let hidden_reason = (shown == Shown::HiddenShown)
+            .then(|| {
+                p.hidden_reason.as_deref().map(|r| {
+                    if r == AUTO_HIDE_REASON {
+                        ctx.t("post-hidden-by-reports")
+                    } else {
+                        r.to_owned()
+                    }
+                })
+            })
+            .flatten();
+        let key = (!staff_here).then(|| {
+            format!(
+                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{}|{}{}{}",
+                id,
+                p.id,
+                p.version,
+                p.edited_at,
+                shown,
+                hidden_reason,
+                p.author,
+                p.author_role,
+                u8::from(can_edit),
+                u8::from(can_quote),
+                u8::from(can_report),
+            )
+        });
+        let html = ctx.fragment("partials/post", key.as_deref(), || {
             json!({
                 "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
-                "body_html": if readable { p.body_html.as_str() } else { "" },
+                "body_html": if shown.readable() { p.body_html.as_str() } else { "" },
                 "created_at": p.created_at, "edited_at": p.edited_at,
-                "can_edit": can_edit && shown != Shown::Deleted,
+                "can_edit": can_edit,
+                "can_quote": can_quote,
+                "can_report": can_report,
                 "quote_url": format!("/t/{}/reply?quote={}", id, p.id),
                 "hidden": shown == Shown::HiddenShown,
-                "hidden_reason": if shown == Shown::HiddenShown {
-                    p.hidden_reason.as_deref().map(|r| {
-                        if r == AUTO_HIDE_REASON {
-                            ctx.t("post-hidden-by-reports")
-                        } else {
-                            r.to_owned()
-                        }
-                    })
-                } else {
-                    None
-                },
+                "hidden_reason": hidden_reason,
                 "placeholder": shown == Shown::Placeholder,
                 "deleted": shown == Shown::Deleted,
                 "moderate": staff_here && shown != Shown::Deleted,
                 "can_delete": is_admin && shown != Shown::Deleted,
                 "history_url": (staff_here && p.edited_at.is_some()).then(|| format!("/p/{}/history", p.id)),
+                "csrf": if staff_here { ctx.csrf_token() } else { "" },
             })
-        })
-        .collect();
+        })?;
+        posts_html.push_str(&html);
+        posts_html.push('\n');
+    }
     let board_name = match (ctx.lang, &thread.board_name_en) {
         (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
         _ => thread.board_name.clone(),
     };
-    // The board's staff may still reply in a locked thread.
-    let can_reply = viewer.is_some() && (!thread.locked || staff_here);
     ctx.render_cacheable(
         ticket,
         "pages/thread",
@@ -173,7 +198,7 @@ async fn render_thread(
                 "group": thread.group_slug.as_ref().map(|g| json!({"slug": g, "name": thread.group_name})),
                 "city_slug": thread.city_slug, "city_name": thread.city_name,
             },
-            "posts": posts_json,
+            "posts_html": posts_html,
             "pagination": {
                 "page": page,
                 "last_page": last_page,
@@ -184,7 +209,7 @@ async fn render_thread(
                     None => json!({"number": 0, "url": "", "current": false, "gap": true}),
                 }).collect::<Vec<_>>(),
             },
-            "can_reply": can_reply && ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_ok()),
+            "can_reply": can_quote,
             "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_err()),
             "watch": watch_level.map(|level| watch_json(&ctx, Target::Thread, thread.id, level, &page_url(page))),
             "moderation": moderation.map(|boards| json!({

@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 
 use crate::forum::queries::{Board, ThreadListItem};
 use crate::i18n::Lang;
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
 
 /// A board's name in the reader's language.
 pub fn board_display_name(board: &Board, lang: Lang) -> String {
@@ -40,6 +42,30 @@ pub fn board_json(board: &Board, lang: Lang) -> Value {
         "last_post_at": board.last_post_at,
         "last_thread_id": board.last_thread_id,
     })
+}
+
+/// The rows of a thread table (`partials/thread_row`), each a piece rendered once and kept
+/// under everything it shows: the row's JSON (its counts and last activity included, so a new
+/// post makes a new key) and whether the board is named.
+pub fn thread_rows(
+    ctx: &Ctx,
+    rows: &[ThreadListItem],
+    show_board: bool,
+) -> Result<String, AppError> {
+    let mut html = String::with_capacity(rows.len() * 700);
+    for row in rows {
+        let mut key = serde_json::to_string(row).map_err(AppError::internal)?;
+        key.push(if show_board { '1' } else { '0' });
+        let piece = ctx.fragment("partials/thread_row", Some(&key), || {
+            let mut data = serde_json::to_value(row).unwrap_or_default();
+            if let Value::Object(map) = &mut data {
+                map.insert("show_board".into(), Value::Bool(show_board));
+            }
+            data
+        })?;
+        html.push_str(&piece);
+    }
+    Ok(html)
 }
 
 /// A thread list item as the API shows it, serialised straight from the loaded row.

@@ -324,6 +324,32 @@ impl Ctx {
         Ok(self.html_response(status, html))
     }
 
+    /// A piece of page (`partials/…`) in this request's language, rendered once and kept under
+    /// `key` (see `Templates::fragment`: the key names everything the piece shows). `None`
+    /// renders it without keeping it (a piece that carries the reader's CSRF token).
+    pub fn fragment(
+        &self,
+        template: &str,
+        key: Option<&str>,
+        data: impl FnOnce() -> Value,
+    ) -> Result<Arc<str>, AppError> {
+        let lang = self.lang;
+        let build = move || {
+            let mut value = data();
+            if let Value::Object(map) = &mut value {
+                map.insert("lang".into(), Value::from(lang.code()));
+            }
+            value
+        };
+        Ok(match key {
+            Some(key) => {
+                let key = format!("{}|{key}", lang.code());
+                self.templates.fragment(template, &key, build)?
+            }
+            None => self.templates.render_fragment(template, build())?.into(),
+        })
+    }
+
     /// Adds what every page shows (language, site, viewer, CSRF token, language switch).
     fn page_data(&self, mut data: Value, csrf: &str) -> Value {
         if let Value::Object(map) = &mut data {
