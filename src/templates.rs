@@ -13,6 +13,12 @@ use crate::i18n;
 #[include = "*.hbs"]
 struct EmbeddedTemplates;
 
+/// Escapes `s` exactly as the HTML registry escapes a `{{value}}` (Handlebars' default escape:
+/// `< > " & ' ` =`), for text put into already rendered HTML.
+pub fn escape_html(s: &str) -> String {
+    handlebars::html_escape(s)
+}
+
 /// The template registries: one escaping HTML (pages, the HTML part of mails), one writing
 /// plain text as is (mail subjects and text parts).
 pub struct Templates {
