@@ -158,11 +158,18 @@ impl Mailer {
             return Ok(0);
         }
         // A fresh random token per body: no post's text can guess it and have a link put in.
-        let placeholder = draft
-            .list
-            .map(|_| format!("vigie-unsubscribe-{}", hex::encode(rand::random::<[u8; 16]>())));
-        let (subject, text, html) =
-            self.render(draft.template, draft.lang, draft.data, placeholder.as_deref())?;
+        let placeholder = draft.list.map(|_| {
+            format!(
+                "vigie-unsubscribe-{}",
+                hex::encode(rand::random::<[u8; 16]>())
+            )
+        });
+        let (subject, text, html) = self.render(
+            draft.template,
+            draft.lang,
+            draft.data,
+            placeholder.as_deref(),
+        )?;
         let body_id = outbox::insert_body(
             conn,
             &outbox::NewBody {

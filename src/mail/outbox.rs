@@ -463,7 +463,8 @@ pub fn delete_for_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<usi
         .select(outbox::body_id)
         .distinct()
         .load(conn)?;
-    let deleted = diesel::delete(outbox::table.filter(outbox::user_id.eq(user_id))).execute(conn)?;
+    let deleted =
+        diesel::delete(outbox::table.filter(outbox::user_id.eq(user_id))).execute(conn)?;
     for chunk in bodies.chunks(500) {
         diesel::delete(
             mail_bodies::table
@@ -516,7 +517,8 @@ mod tests {
         );
         assert_eq!(subject, "Réponse");
         assert_eq!(text, format!("Se désabonner :\n{url}\n"));
-        let escaped = "https://v.example/u?a&#x3D;1&amp;b&#x3D;&lt;2&gt;/unsubscribe/7/direct/xY_-z";
+        let escaped =
+            "https://v.example/u?a&#x3D;1&amp;b&#x3D;&lt;2&gt;/unsubscribe/7/direct/xY_-z";
         assert_eq!(html, format!("<a href=\"{escaped}\">{escaped}</a>"));
         // What the HTML registry itself writes for `{{unsubscribe_url}}`.
         assert_eq!(crate::templates::escape_html(url), escaped);
@@ -527,7 +529,10 @@ mod tests {
     fn bodies_without_placeholder_or_rows_without_link_are_left_alone() {
         let mail = parts("s", "t vigie-unsubscribe-x", "h");
         assert_eq!(personalise(mail.clone(), None, Some("https://x")), mail);
-        assert_eq!(personalise(mail.clone(), Some("vigie-unsubscribe-x"), None), mail);
+        assert_eq!(
+            personalise(mail.clone(), Some("vigie-unsubscribe-x"), None),
+            mail
+        );
         assert_eq!(personalise(mail.clone(), Some(""), Some("https://x")), mail);
     }
 }

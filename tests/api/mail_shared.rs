@@ -116,7 +116,14 @@ async fn a_reply_to_many_watchers_is_stored_once_and_each_gets_their_own_link() 
         .await;
     let thread_path = format!("/t/{thread}");
     // Six more members watch the thread; the author watches it already.
-    let watchers = ["veilleur1", "veilleur2", "veilleur3", "veilleur4", "veilleur5", "watcher6"];
+    let watchers = [
+        "veilleur1",
+        "veilleur2",
+        "veilleur3",
+        "veilleur4",
+        "veilleur5",
+        "watcher6",
+    ];
     for name in watchers {
         let client = browser();
         app.register_with(&client, name).await;
@@ -137,7 +144,11 @@ async fn a_reply_to_many_watchers_is_stored_once_and_each_gets_their_own_link() 
     app.smtp.clear();
 
     let res = app
-        .reply_with(&replier, thread, "Moi : <b>rendez-vous</b> jeudi & vendredi.")
+        .reply_with(
+            &replier,
+            thread,
+            "Moi : <b>rendez-vous</b> jeudi & vendredi.",
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = app.settle(&admin).await;
@@ -186,7 +197,8 @@ async fn a_reply_to_many_watchers_is_stored_once_and_each_gets_their_own_link() 
     assert_eq!(rows.len(), 7);
     let bodies: HashSet<i64> = rows.iter().map(|r| r.1).collect();
     assert_eq!(bodies.len(), 2, "one body per language");
-    let bodies_added = after["bodies"].as_i64().expect("bodies") - before["bodies"].as_i64().expect("bodies");
+    let bodies_added =
+        after["bodies"].as_i64().expect("bodies") - before["bodies"].as_i64().expect("bodies");
     assert_eq!(bodies_added, 2, "{before} → {after}");
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let (row_bytes, body_bytes, old_bytes) = stored_bytes(&mut conn, &ids);
@@ -227,7 +239,8 @@ async fn a_reply_to_many_watchers_is_stored_once_and_each_gets_their_own_link() 
 
 /// A mailer on `settings` (mail kept in memory).
 fn mailer(settings: &Settings) -> Mailer {
-    let templates = std::sync::Arc::new(vigie::templates::Templates::load(false).expect("templates"));
+    let templates =
+        std::sync::Arc::new(vigie::templates::Templates::load(false).expect("templates"));
     let config = std::sync::Arc::new(vigie::site_config::ConfigCache::new(settings));
     Mailer::new(settings, templates, config).expect("mailer")
 }
@@ -304,8 +317,12 @@ fn a_shared_mail_reads_exactly_as_a_mail_to_one_person() {
         (Lang::En, Some(ListKind::Watched)),
         (Lang::Fr, None),
     ] {
-        diesel::delete(outbox::table).execute(&mut conn).expect("clear");
-        diesel::delete(mail_bodies::table).execute(&mut conn).expect("clear");
+        diesel::delete(outbox::table)
+            .execute(&mut conn)
+            .expect("clear");
+        diesel::delete(mail_bodies::table)
+            .execute(&mut conn)
+            .expect("clear");
         for (user_id, address) in [(ana, "ana@example.org"), (ben, "ben@example.org")] {
             mailer
                 .queue(
@@ -361,10 +378,14 @@ fn a_shared_mail_reads_exactly_as_a_mail_to_one_person() {
             if list.is_some() {
                 let link = one.unsubscribe_url.as_deref().expect("a link");
                 assert!(one.body_text.contains(link));
-                assert!(one.body_html.contains(&link.replace('&', "&amp;").replace('=', "&#x3D;")));
+                assert!(one
+                    .body_html
+                    .contains(&link.replace('&', "&amp;").replace('=', "&#x3D;")));
             }
         }
-        assert_ne!(together[0].body_text, together[1].body_text, "own links");
+        if list.is_some() {
+            assert_ne!(together[0].body_text, together[1].body_text, "own links");
+        }
     }
 }
 
