@@ -37,4 +37,5 @@ INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_old', seq FROM sqlite_seq
 DROP TABLE outbox;
 ALTER TABLE outbox_old RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_user ON outbox (user_id);
 DROP TABLE mail_bodies;

@@ -15,7 +15,7 @@ INSERT INTO mail_bodies (id, subject, body_text, body_html, placeholder, created
 SELECT id, subject, body_text, body_html, NULL, created_at FROM outbox;
 
 -- SQLite cannot add a NOT NULL foreign key to a table: the outbox is rebuilt (no table refers
--- to it, so this is safe with foreign keys on).
+-- to it, so this is safe with foreign keys on), with its indexes.
 CREATE TABLE outbox_new (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     message_id TEXT NOT NULL UNIQUE,
@@ -44,3 +44,4 @@ DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_body ON outbox (body_id);
+CREATE INDEX outbox_user ON outbox (user_id);
