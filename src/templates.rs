@@ -34,6 +34,12 @@ const TITLE_END: &str = "<!--/title-->";
 /// What the frame (`partials/layout`) shows: the page data's fields it reads.
 const FRAME_FIELDS: &[&str] = &["lang", "site", "csrf", "current_path", "viewer", "langs"];
 
+/// Escapes `s` exactly as the HTML registry escapes a `{{value}}` (Handlebars' default escape:
+/// `< > " & ' ` =`), for text put into already rendered HTML.
+pub fn escape_html(s: &str) -> String {
+    handlebars::html_escape(s)
+}
+
 /// The template registries: one escaping HTML (pages, the HTML part of mails), one writing
 /// plain text as is (mail subjects and text parts).
 pub struct Templates {

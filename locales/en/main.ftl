@@ -437,6 +437,7 @@ admin-mail-pending = Pending
 admin-mail-failed = Failed
 admin-mail-sent = Sent (recent)
 admin-mail-fanout = Posts awaiting notification
+admin-mail-bodies = Stored mail texts (one per message, shared by its recipients)
 admin-mail-retry = Retry failed mails
 admin-mail-retried = { $count ->
     [one] { $count } mail queued again.

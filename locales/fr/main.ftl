@@ -439,6 +439,7 @@ admin-mail-pending = En attente
 admin-mail-failed = En échec
 admin-mail-sent = Envoyés (récents)
 admin-mail-fanout = Messages à notifier
+admin-mail-bodies = Textes de mail stockés (un par message, partagé par ses destinataires)
 admin-mail-retry = Réessayer les envois en échec
 admin-mail-retried = { $count ->
     [one] { $count } e-mail remis en file d’attente.

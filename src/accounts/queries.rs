@@ -577,13 +577,14 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
             .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
         {
-            use crate::db::schema::{email_tokens, notifications, outbox, watches};
+            use crate::db::schema::{email_tokens, notifications, watches};
             diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id)))
                 .execute(conn)?;
             diesel::delete(watches::table.filter(watches::user_id.eq(user_id))).execute(conn)?;
             diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id)))
                 .execute(conn)?;
-            diesel::delete(outbox::table.filter(outbox::user_id.eq(user_id))).execute(conn)?;
+            // Their mails, and the bodies no one else's mail shares.
+            crate::mail::outbox::delete_for_user(conn, user_id)?;
             // Their reports are their words: they go too.
             use crate::db::schema::reports;
             diesel::delete(reports::table.filter(reports::reporter_id.eq(user_id)))

@@ -169,9 +169,6 @@ diesel::table! {
         kind -> Text,
         user_id -> Nullable<BigInt>,
         recipient -> Text,
-        subject -> Text,
-        body_text -> Text,
-        body_html -> Text,
         unsubscribe_url -> Nullable<Text>,
         status -> Text,
         attempts -> BigInt,
@@ -179,6 +176,18 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        body_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    mail_bodies (id) {
+        id -> BigInt,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        placeholder -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }
@@ -517,6 +526,7 @@ diesel::joinable!(board_moderators -> boards (board_id));
 diesel::joinable!(board_moderators -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(outbox -> users (user_id));
+diesel::joinable!(outbox -> mail_bodies (body_id));
 diesel::joinable!(fanout_queue -> posts (post_id));
 diesel::joinable!(watches -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -554,6 +564,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_secrets,
     email_tokens,
     outbox,
+    mail_bodies,
     fanout_queue,
     watches,
     notifications,

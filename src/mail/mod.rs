@@ -7,6 +7,11 @@
 //! Mails are rendered from `templates/emails/<name>/{subject,text,html}.hbs` in the
 //! recipient's language, with absolute links from `server.base_url` and, for notification
 //! mails, a signed one-click unsubscribe link (`unsubscribe`).
+//!
+//! A mail to many people that reads the same for each of them (a post's notifications, by
+//! kind and language) is rendered and stored once (`Mailer::queue_shared`): each recipient's
+//! outbox row refers to the shared body and carries its own unsubscribe link, which the sender
+//! puts in place of the body's placeholder (`outbox::personalise`).
 
 pub mod outbox;
 pub mod sender;
@@ -103,38 +108,119 @@ impl Mailer {
     /// transaction, so the mail exists exactly when the event that causes it does). Returns
     /// the outbox id.
     pub fn queue(&self, conn: &mut DbConnection, draft: Draft<'_>) -> Result<i64, MailError> {
-        let base = self.base_url.as_str();
         let unsubscribe_url = match (draft.list, draft.user_id) {
             (Some(list), Some(user_id)) => {
                 let key = self.unsubscribe_key(conn)?;
-                Some(unsubscribe::link(base, &key, user_id, list))
+                Some(unsubscribe::link(&self.base_url, &key, user_id, list))
             }
             _ => None,
         };
-        let mut data = draft.data;
-        if let Value::Object(map) = &mut data {
-            map.insert("lang".into(), json!(draft.lang.code()));
-            map.insert("site".into(), self.config.get().page_json(draft.lang));
-            map.insert("base_url".into(), json!(base));
-            map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
-        }
-        let (subject, text, html) = self
-            .templates
-            .render_mail(&format!("emails/{}", draft.template), data)?;
+        let (subject, text, html) = self.render(
+            draft.template,
+            draft.lang,
+            draft.data,
+            unsubscribe_url.as_deref(),
+        )?;
+        let body_id = outbox::insert_body(
+            conn,
+            &outbox::NewBody {
+                subject: &subject,
+                body_text: &text,
+                body_html: &html,
+                placeholder: None,
+            },
+        )?;
         let id = outbox::insert(
             conn,
             &outbox::NewMail {
                 kind: draft.template,
                 user_id: draft.user_id,
                 recipient: draft.to,
-                subject: &header_safe(&subject),
-                body_text: text.trim(),
-                body_html: &html,
+                body_id,
                 unsubscribe_url: unsubscribe_url.as_deref(),
             },
             &self.message_domain,
         )?;
         Ok(id)
+    }
+
+    /// Renders `draft` once and writes it to the outbox for each of `to` (in the caller's
+    /// transaction): one stored body, and per recipient one row with its own unsubscribe link
+    /// when the mail belongs to a list. Each recipient receives exactly what `queue` would have
+    /// sent them alone. Returns how many rows were written.
+    pub fn queue_shared(
+        &self,
+        conn: &mut DbConnection,
+        draft: SharedDraft,
+        to: &[MailTo<'_>],
+    ) -> Result<usize, MailError> {
+        if to.is_empty() {
+            return Ok(0);
+        }
+        // A fresh random token per body: no post's text can guess it and have a link put in.
+        let placeholder = draft.list.map(|_| {
+            format!(
+                "vigie-unsubscribe-{}",
+                hex::encode(rand::random::<[u8; 16]>())
+            )
+        });
+        let (subject, text, html) = self.render(
+            draft.template,
+            draft.lang,
+            draft.data,
+            placeholder.as_deref(),
+        )?;
+        let body_id = outbox::insert_body(
+            conn,
+            &outbox::NewBody {
+                subject: &subject,
+                body_text: &text,
+                body_html: &html,
+                placeholder: placeholder.as_deref(),
+            },
+        )?;
+        let links: Vec<Option<String>> = match draft.list {
+            Some(list) => {
+                let key = self.unsubscribe_key(conn)?;
+                to.iter()
+                    .map(|r| Some(unsubscribe::link(&self.base_url, &key, r.user_id, list)))
+                    .collect()
+            }
+            None => vec![None; to.len()],
+        };
+        let rows: Vec<outbox::NewMail<'_>> = to
+            .iter()
+            .zip(&links)
+            .map(|(r, link)| outbox::NewMail {
+                kind: draft.template,
+                user_id: Some(r.user_id),
+                recipient: r.address,
+                body_id,
+                unsubscribe_url: link.as_deref(),
+            })
+            .collect();
+        Ok(outbox::insert_many(conn, &rows, &self.message_domain)?)
+    }
+
+    /// Renders `template` with the common fields (language, site, base URL, unsubscribe link):
+    /// the subject made header-safe and the text trimmed, as they are stored.
+    fn render(
+        &self,
+        template: &str,
+        lang: Lang,
+        mut data: Value,
+        unsubscribe_url: Option<&str>,
+    ) -> Result<(String, String, String), MailError> {
+        if let Value::Object(map) = &mut data {
+            map.insert("lang".into(), json!(lang.code()));
+            map.insert("site".into(), self.config.get().page_json(lang));
+            map.insert("base_url".into(), json!(self.base_url));
+            map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
+        }
+        let (subject, text, html) = self
+            .templates
+            .render_mail(&format!("emails/{template}"), data)?;
+        Ok((header_safe(&subject), text.trim().to_owned(), html))
     }
 
     /// Tells the worker there is something to do (call after the transaction commits).
@@ -183,6 +269,28 @@ pub struct Draft<'a> {
     pub list: Option<ListKind>,
     /// What the template needs besides the common fields.
     pub data: Value,
+}
+
+/// A mail about to be written to the outbox for several recipients, who all read it in the
+/// same language (`Mailer::queue_shared`).
+pub struct SharedDraft {
+    /// The folder under `templates/emails/`.
+    pub template: &'static str,
+    /// The recipients' language.
+    pub lang: Lang,
+    /// The list this mail belongs to, for each recipient's unsubscribe link and headers.
+    pub list: Option<ListKind>,
+    /// What the template needs besides the common fields: nothing of any one recipient.
+    pub data: Value,
+}
+
+/// One recipient of a shared mail.
+#[derive(Debug, Clone, Copy)]
+pub struct MailTo<'a> {
+    /// Their address.
+    pub address: &'a str,
+    /// Their account (it signs their unsubscribe link).
+    pub user_id: i64,
 }
 
 /// Sends the `test` mail to `to` right away through the configured transport (no outbox): for

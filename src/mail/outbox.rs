@@ -1,27 +1,42 @@
 //! The outbox table: mails waiting to be sent, being sent (leased by one worker), sent or failed.
 //! Several instances share it: a worker leases a batch (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
 //! the single writer lock on SQLite), so no mail is handed to two workers.
+//!
+//! A row holds what is one recipient's own (address, account, unsubscribe link, delivery
+//! state); the subject, text and HTML live in `mail_bodies`, once per message, shared by every
+//! row that refers to them. A body rendered for several recipients holds a random placeholder
+//! where each recipient's unsubscribe link goes: `lease_due` puts the row's own link there
+//! (`personalise`), so every recipient gets exactly the mail rendered for them alone. Bodies go
+//! when no row refers to them any more (`purge_sent`, `delete_for_user`).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::outbox;
+use crate::db::schema::{mail_bodies, outbox};
 use crate::db::{write_tx_private, DbConnection};
 
-/// A mail to write to the outbox.
+/// The shared part of a mail: what every recipient of one message reads.
+pub struct NewBody<'a> {
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    /// The token standing for each recipient's unsubscribe link in the text and HTML, when
+    /// the body is shared by recipients with links of their own.
+    pub placeholder: Option<&'a str>,
+}
+
+/// One recipient's row, referring to a body written with `insert_body`.
 pub struct NewMail<'a> {
     pub kind: &'a str,
     pub user_id: Option<i64>,
     pub recipient: &'a str,
-    pub subject: &'a str,
-    pub body_text: &'a str,
-    pub body_html: &'a str,
+    pub body_id: i64,
     pub unsubscribe_url: Option<&'a str>,
 }
 
-/// A leased mail, ready to send.
-#[derive(Debug, Clone, Queryable)]
+/// A leased mail, ready to send: its body with the recipient's own link in it.
+#[derive(Debug, Clone)]
 pub struct Leased {
     pub id: i64,
     pub message_id: String,
@@ -36,24 +51,42 @@ pub struct Leased {
     pub claimed_until: Option<NaiveDateTime>,
 }
 
-/// Writes one mail; returns its id. The `Message-ID` is made here and kept for every attempt.
-pub fn insert(conn: &mut DbConnection, mail: &NewMail<'_>, domain: &str) -> QueryResult<i64> {
+/// Writes the shared part of a mail; returns its id.
+pub fn insert_body(conn: &mut DbConnection, body: &NewBody<'_>) -> QueryResult<i64> {
     let now = crate::db::now();
-    let message_id = format!(
+    crate::on_backend!(&mut *conn, c => diesel::insert_into(mail_bodies::table)
+        .values((
+            mail_bodies::subject.eq(body.subject),
+            mail_bodies::body_text.eq(body.body_text),
+            mail_bodies::body_html.eq(body.body_html),
+            mail_bodies::placeholder.eq(body.placeholder),
+            mail_bodies::created_at.eq(now),
+        ))
+        .returning(mail_bodies::id)
+        .get_result(c))
+}
+
+/// A fresh `Message-ID` (without the angle brackets), kept for every attempt.
+fn message_id(kind: &str, domain: &str) -> String {
+    format!(
         "{}.{}@{}",
         hex::encode(rand::random::<[u8; 12]>()),
-        mail.kind,
+        kind,
         domain
-    );
+    )
+}
+
+/// Writes one recipient's row; returns its id.
+pub fn insert(conn: &mut DbConnection, mail: &NewMail<'_>, domain: &str) -> QueryResult<i64> {
+    let now = crate::db::now();
+    let message_id = message_id(mail.kind, domain);
     crate::on_backend!(&mut *conn, c => diesel::insert_into(outbox::table)
         .values((
             outbox::message_id.eq(&message_id),
             outbox::kind.eq(mail.kind),
             outbox::user_id.eq(mail.user_id),
             outbox::recipient.eq(mail.recipient),
-            outbox::subject.eq(mail.subject),
-            outbox::body_text.eq(mail.body_text),
-            outbox::body_html.eq(mail.body_html),
+            outbox::body_id.eq(mail.body_id),
             outbox::unsubscribe_url.eq(mail.unsubscribe_url),
             outbox::status.eq("pending"),
             outbox::attempts.eq(0),
@@ -62,6 +95,66 @@ pub fn insert(conn: &mut DbConnection, mail: &NewMail<'_>, domain: &str) -> Quer
         ))
         .returning(outbox::id)
         .get_result(c))
+}
+
+/// Writes many recipients' rows (a few statements, whatever their number); returns how many.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    mails: &[NewMail<'_>],
+    domain: &str,
+) -> QueryResult<usize> {
+    let now = crate::db::now();
+    let message_ids: Vec<String> = mails.iter().map(|m| message_id(m.kind, domain)).collect();
+    let rows: Vec<_> = mails
+        .iter()
+        .zip(&message_ids)
+        .map(|(mail, message_id)| {
+            (
+                outbox::message_id.eq(message_id),
+                outbox::kind.eq(mail.kind),
+                outbox::user_id.eq(mail.user_id),
+                outbox::recipient.eq(mail.recipient),
+                outbox::body_id.eq(mail.body_id),
+                outbox::unsubscribe_url.eq(mail.unsubscribe_url),
+                outbox::status.eq("pending"),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::created_at.eq(now),
+            )
+        })
+        .collect();
+    let mut written = 0;
+    for chunk in rows.chunks(200) {
+        written += crate::on_backend!(&mut *conn, c => diesel::insert_into(outbox::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(written)
+}
+
+/// Puts a recipient's own unsubscribe link where a shared body has its placeholder: as is in
+/// the subject and the text, HTML-escaped in the HTML (exactly as the templates would have
+/// written it). A body without placeholder, or a row without link, is returned unchanged.
+pub fn personalise(
+    (subject, text, html): (String, String, String),
+    placeholder: Option<&str>,
+    unsubscribe_url: Option<&str>,
+) -> (String, String, String) {
+    let (Some(placeholder), Some(url)) = (placeholder, unsubscribe_url) else {
+        return (subject, text, html);
+    };
+    if placeholder.is_empty() {
+        return (subject, text, html);
+    }
+    let swap = |s: String, by: &str| {
+        if s.contains(placeholder) {
+            s.replace(placeholder, by)
+        } else {
+            s
+        }
+    };
+    let escaped = crate::templates::escape_html(url);
+    (swap(subject, url), swap(text, url), swap(html, &escaped))
 }
 
 /// Leases up to `limit` due mails for `lease`: nobody else takes them until it runs out (a
@@ -110,7 +203,8 @@ pub fn lease_due(
         diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
             .set(outbox::claimed_until.eq(until))
             .execute(conn)?;
-        outbox::table
+        let rows: Vec<LeasedRow> = outbox::table
+            .inner_join(mail_bodies::table)
             .filter(outbox::id.eq_any(&ids))
             .order(outbox::id)
             .select((
@@ -118,16 +212,58 @@ pub fn lease_due(
                 outbox::message_id,
                 outbox::kind,
                 outbox::recipient,
-                outbox::subject,
-                outbox::body_text,
-                outbox::body_html,
+                mail_bodies::subject,
+                mail_bodies::body_text,
+                mail_bodies::body_html,
+                mail_bodies::placeholder,
                 outbox::unsubscribe_url,
                 outbox::attempts,
                 outbox::created_at,
                 outbox::claimed_until,
             ))
-            .load(conn)
+            .load(conn)?;
+        Ok(rows.into_iter().map(LeasedRow::personalised).collect())
     })
+}
+
+/// A leased row joined to its body, before the recipient's own link is put in.
+#[derive(Queryable)]
+struct LeasedRow {
+    id: i64,
+    message_id: String,
+    kind: String,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    placeholder: Option<String>,
+    unsubscribe_url: Option<String>,
+    attempts: i64,
+    created_at: NaiveDateTime,
+    claimed_until: Option<NaiveDateTime>,
+}
+
+impl LeasedRow {
+    fn personalised(self) -> Leased {
+        let (subject, body_text, body_html) = personalise(
+            (self.subject, self.body_text, self.body_html),
+            self.placeholder.as_deref(),
+            self.unsubscribe_url.as_deref(),
+        );
+        Leased {
+            id: self.id,
+            message_id: self.message_id,
+            kind: self.kind,
+            recipient: self.recipient,
+            subject,
+            body_text,
+            body_html,
+            unsubscribe_url: self.unsubscribe_url,
+            attempts: self.attempts,
+            created_at: self.created_at,
+            claimed_until: self.claimed_until,
+        }
+    }
 }
 
 /// Records a delivery.
@@ -209,6 +345,8 @@ pub struct Counts {
     pub sent: i64,
     /// Posts whose notifications are not fanned out yet.
     pub fanout_pending: i64,
+    /// Stored mail bodies (one per message, shared by its recipients' rows).
+    pub bodies: i64,
 }
 
 /// The outbox's counts.
@@ -233,6 +371,7 @@ pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
         }
     }
     counts.fanout_pending = fanout_pending;
+    counts.bodies = mail_bodies::table.count().get_result(conn)?;
     Ok(counts)
 }
 
@@ -253,6 +392,7 @@ pub struct Problem {
 /// Mails not sent yet that failed at least once, newest first.
 pub fn problems(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<Problem>> {
     outbox::table
+        .inner_join(mail_bodies::table)
         .filter(outbox::status.ne("sent"))
         .filter(outbox::attempts.gt(0))
         .order(outbox::id.desc())
@@ -261,7 +401,7 @@ pub fn problems(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<Problem>
             outbox::id,
             outbox::kind,
             outbox::recipient,
-            outbox::subject,
+            mail_bodies::subject,
             outbox::status,
             outbox::attempts,
             outbox::last_error,
@@ -286,17 +426,56 @@ pub fn retry_failed(conn: &mut DbConnection) -> QueryResult<usize> {
     })
 }
 
-/// Deletes sent mails older than `days` (they hold addresses and text nobody needs any more).
+/// Deletes sent mails older than `days` (they hold addresses and text nobody needs any more),
+/// and the bodies no row refers to any more.
 pub fn purge_sent(conn: &mut DbConnection, days: i64) -> QueryResult<usize> {
     let before = crate::db::now() - Duration::days(days);
     write_tx_private(conn, |conn| {
-        diesel::delete(
+        let purged = diesel::delete(
             outbox::table
                 .filter(outbox::status.eq("sent"))
                 .filter(outbox::sent_at.lt(before)),
         )
-        .execute(conn)
+        .execute(conn)?;
+        let bodies = delete_orphan_bodies(conn)?;
+        tracing::debug!(purged, bodies, "sent mail purged");
+        Ok(purged)
     })
+}
+
+/// Deletes every body no outbox row refers to (those of purged rows, and of rows deleted with
+/// an account). A body is written in the same transaction as its rows, so none is ever seen
+/// here before its rows are.
+fn delete_orphan_bodies(conn: &mut DbConnection) -> QueryResult<usize> {
+    use diesel::dsl::{exists, not};
+    diesel::delete(mail_bodies::table.filter(not(exists(
+        outbox::table.filter(outbox::body_id.eq(mail_bodies::id)),
+    ))))
+    .execute(conn)
+}
+
+/// Deletes every mail to `user_id`, with the bodies only they referred to (account deletion;
+/// runs in the caller's transaction).
+pub fn delete_for_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
+    use diesel::dsl::{exists, not};
+    let bodies: Vec<i64> = outbox::table
+        .filter(outbox::user_id.eq(user_id))
+        .select(outbox::body_id)
+        .distinct()
+        .load(conn)?;
+    let deleted =
+        diesel::delete(outbox::table.filter(outbox::user_id.eq(user_id))).execute(conn)?;
+    for chunk in bodies.chunks(500) {
+        diesel::delete(
+            mail_bodies::table
+                .filter(mail_bodies::id.eq_any(chunk))
+                .filter(not(exists(
+                    outbox::table.filter(outbox::body_id.eq(mail_bodies::id)),
+                ))),
+        )
+        .execute(conn)?;
+    }
+    Ok(deleted)
 }
 
 #[cfg(test)]
@@ -317,5 +496,43 @@ mod tests {
             "first retry within 30 s"
         );
         assert_eq!(policy.delay(1000).num_seconds(), 3600);
+    }
+
+    fn parts(s: &str, t: &str, h: &str) -> (String, String, String) {
+        (s.to_owned(), t.to_owned(), h.to_owned())
+    }
+
+    #[test]
+    fn the_placeholder_becomes_the_recipients_own_link() {
+        let token = "vigie-unsubscribe-0123456789abcdef";
+        let url = "https://v.example/u?a=1&b=<2>/unsubscribe/7/direct/xY_-z";
+        let (subject, text, html) = personalise(
+            parts(
+                "Réponse",
+                &format!("Se désabonner :\n{token}\n"),
+                &format!("<a href=\"{token}\">{token}</a>"),
+            ),
+            Some(token),
+            Some(url),
+        );
+        assert_eq!(subject, "Réponse");
+        assert_eq!(text, format!("Se désabonner :\n{url}\n"));
+        let escaped =
+            "https://v.example/u?a&#x3D;1&amp;b&#x3D;&lt;2&gt;/unsubscribe/7/direct/xY_-z";
+        assert_eq!(html, format!("<a href=\"{escaped}\">{escaped}</a>"));
+        // What the HTML registry itself writes for `{{unsubscribe_url}}`.
+        assert_eq!(crate::templates::escape_html(url), escaped);
+        assert!(!text.contains(token) && !html.contains(token));
+    }
+
+    #[test]
+    fn bodies_without_placeholder_or_rows_without_link_are_left_alone() {
+        let mail = parts("s", "t vigie-unsubscribe-x", "h");
+        assert_eq!(personalise(mail.clone(), None, Some("https://x")), mail);
+        assert_eq!(
+            personalise(mail.clone(), Some("vigie-unsubscribe-x"), None),
+            mail
+        );
+        assert_eq!(personalise(mail.clone(), Some(""), Some("https://x")), mail);
     }
 }

@@ -3,6 +3,8 @@
 //! For each recipient the most specific watch level wins: the thread's, else the board's and
 //! the city's (muted on either silences, watching on either notifies every post), else normal.
 //! Muted means nothing at all, mentions included. The author never hears about their own post.
+//! The mails are grouped by reason and language, each group's mail rendered and stored once
+//! (`Mailer::queue_shared`).
 
 use std::collections::HashMap;
 
@@ -17,8 +19,7 @@ use crate::db::schema::{
 use crate::db::{write_tx_private, DbConnection};
 use crate::i18n::Lang;
 use crate::mail::unsubscribe::ListKind;
-use crate::mail::Draft;
-use crate::mail::Mailer;
+use crate::mail::{MailTo, Mailer, SharedDraft};
 use crate::settings::Settings;
 use crate::web::error::AppError;
 
@@ -228,17 +229,29 @@ fn fan_out_one(
                 .execute(c))?;
         }
         if !immediate.is_empty() {
+            // Everyone told of this post for the same reason in the same language reads the
+            // same mail: it is rendered and stored once for them (their unsubscribe links
+            // differ, and go in when each is sent).
             let place = place_names(conn, &post)?;
+            let mut groups: Vec<((Kind, Lang), Vec<MailTo<'_>>)> = Vec::new();
             for (person, kind) in immediate {
-                let lang = mailer.lang_for(person.locale.as_deref());
+                let key = (kind, mailer.lang_for(person.locale.as_deref()));
+                let to = MailTo {
+                    address: &person.email,
+                    user_id: person.id,
+                };
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, list)) => list.push(to),
+                    None => groups.push((key, vec![to])),
+                }
+            }
+            for ((kind, lang), to) in groups {
                 let data = notification_data(settings, &post, kind, lang, &place, &base_url);
-                mailer.queue(
+                mailer.queue_shared(
                     conn,
-                    Draft {
+                    SharedDraft {
                         template: "notification",
                         lang,
-                        to: &person.email,
-                        user_id: Some(person.id),
                         list: Some(if kind.is_direct() {
                             ListKind::Direct
                         } else {
@@ -246,6 +259,7 @@ fn fan_out_one(
                         }),
                         data,
                     },
+                    &to,
                 )?;
             }
         }

@@ -19,6 +19,7 @@ mod groups;
 mod hardening;
 mod health;
 mod mail;
+mod mail_shared;
 mod manifesto;
 mod migrations;
 mod moderation;
