@@ -354,33 +354,49 @@ pub fn list_threads(
     }
     let by_activity_order = (threads::last_post_at.desc(), threads::id.desc());
     let public = boards::visibility.eq(BoardVisibility::Public.as_str());
-    let rows: Vec<ThreadListRow> = crate::on_backend!(conn, c => match filter {
-        ThreadFilter::Board { board_id, city_id: None, pinned } => listed!()
+    // SQLite plans with the value of a bound `LIMIT` and so prepares the statement again each
+    // time it is bound: there the rows are read one by one and the reading stops at `limit`
+    // (the index gives them in order, nothing is sorted); PostgreSQL keeps its `LIMIT`.
+    macro_rules! fetch {
+        ($query:expr) => {
+            match conn {
+                DbConnection::Sqlite(c) => $query
+                    .load_iter::<ThreadListRow, diesel::connection::DefaultLoadingMode>(c)?
+                    .take(usize::try_from(limit).unwrap_or(0))
+                    .collect::<QueryResult<Vec<_>>>(),
+                DbConnection::Postgres(c) => $query.limit(limit).load(c),
+            }
+        };
+    }
+    let rows: Vec<ThreadListRow> = match filter {
+        ThreadFilter::Board {
+            board_id,
+            city_id: None,
+            pinned,
+        } => fetch!(listed!()
             .filter(threads::board_id.eq(board_id))
             .filter(threads::pinned.eq(pinned))
             .filter(by_activity!())
-            .order(by_activity_order)
-            .limit(limit)
-            .load(c),
-        ThreadFilter::Board { board_id, city_id: Some(city), pinned } => listed!()
+            .order(by_activity_order)),
+        ThreadFilter::Board {
+            board_id,
+            city_id: Some(city),
+            pinned,
+        } => fetch!(listed!()
             .filter(threads::board_id.eq(board_id))
             .filter(threads::pinned.eq(pinned))
             .filter(threads::city_id.eq(city))
             .filter(by_activity!())
-            .order(by_activity_order)
-            .limit(limit)
-            .load(c),
+            .order(by_activity_order)),
         // Lists across boards show the public boards only: a group's private board is read in
         // the group's space, never on a city page or a profile.
-        ThreadFilter::City(city) => listed!()
+        ThreadFilter::City(city) => fetch!(listed!()
             .filter(threads::city_id.eq(city))
             .filter(public)
             .filter(by_activity!())
-            .order(by_activity_order)
-            .limit(limit)
-            .load(c),
+            .order(by_activity_order)),
         // A profile lists the threads someone started, newest first.
-        ThreadFilter::Author(author) => listed!()
+        ThreadFilter::Author(author) => fetch!(listed!()
             .filter(threads::author_id.eq(author))
             .filter(public)
             .filter(
@@ -388,10 +404,8 @@ pub fn list_threads(
                     .lt(at)
                     .or(threads::created_at.eq(at).and(threads::id.lt(before_id))),
             )
-            .order((threads::created_at.desc(), threads::id.desc()))
-            .limit(limit)
-            .load(c),
-    })?;
+            .order((threads::created_at.desc(), threads::id.desc()))),
+    }?;
     Ok(rows
         .into_iter()
         .map(|row| ThreadListItem {

@@ -62,14 +62,22 @@ pub fn search(conn: &mut DbConnection, prefix: &str, limit: i64) -> QueryResult<
 
 /// The most active cities (with at least one thread).
 pub fn most_active(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<City>> {
-    crate::on_backend!(conn, c => {
-        cities::table
+    // No bound `LIMIT` on SQLite (see `forum::queries::list_threads`).
+    match conn {
+        DbConnection::Sqlite(c) => cities::table
+            .filter(cities::thread_count.gt(0))
+            .order((cities::thread_count.desc(), cities::population.desc()))
+            .select(City::as_select())
+            .load_iter::<City, diesel::connection::DefaultLoadingMode>(c)?
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect(),
+        DbConnection::Postgres(c) => cities::table
             .filter(cities::thread_count.gt(0))
             .order((cities::thread_count.desc(), cities::population.desc()))
             .select(City::as_select())
             .limit(limit)
-            .load(c)
-    })
+            .load(c),
+    }
 }
 
 /// A city by slug.
