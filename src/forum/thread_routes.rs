@@ -60,7 +60,7 @@ async fn render_thread(
         Cached::Miss(ticket) => ticket,
     };
     let reader = ctx.viewer.clone();
-    let (thread, posts, watch_level, moderation) = ctx
+    let (thread, posts, watch_level, moderation, unseen) = ctx
         .db
         .run(move |conn| {
             let thread = thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
@@ -77,12 +77,13 @@ async fn render_thread(
             }
             let first = (page - 1) * per_page + 1;
             let posts = thread_queries::posts_by_number(conn, id, first, first + per_page - 1)?;
-            let (level, moderation) = match &reader {
+            let (level, moderation, unseen) = match &reader {
                 Some(viewer) => {
-                    if viewer.unread_notifications > 0 {
-                        let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
-                        notification_queries::mark_seen(conn, viewer.user_id, id, &seen)?;
-                    }
+                    // Marking them read is a write: it waits for its turn below, out of this
+                    // read.
+                    let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
+                    let unseen = viewer.unread_notifications > 0
+                        && notification_queries::any_unseen(conn, viewer.user_id, id, &seen)?;
                     let level =
                         notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
                     // The board's staff get the moderation tools (and the boards to move to).
@@ -91,13 +92,26 @@ async fn render_thread(
                     } else {
                         None
                     };
-                    (Some(level), boards)
+                    (Some(level), boards, unseen.then_some(seen))
                 }
-                None => (None, None),
+                None => (None, None, None),
             };
-            Ok((thread, posts, level, moderation))
+            Ok((thread, posts, level, moderation, unseen))
         })
         .await?;
+    if let (Some(seen), Some(viewer)) = (unseen, ctx.viewer.as_ref()) {
+        let user_id = viewer.user_id;
+        let marked = ctx
+            .db
+            .write(move |conn| {
+                notification_queries::mark_seen(conn, user_id, id, &seen).map_err(AppError::from)
+            })
+            .await;
+        // The page is still worth showing; the notifications stay unread until the next visit.
+        if let Err(e) = marked {
+            tracing::warn!(error = %e, "notifications not marked read");
+        }
+    }
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
     let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
