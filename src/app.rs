@@ -26,19 +26,13 @@ use crate::{
     notifications, observatory,
 };
 
-/// Checkpoints the SQLite log once a second, off the request path (see `db::checkpoint`).
-async fn checkpoint_every_second(pool: db::Pool) {
+/// Checkpoints the SQLite log once a second, off the request path (see `db::wal`).
+async fn checkpoint_every_second(db: Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tick.tick().await;
-        let pool = pool.clone();
-        let done = tokio::task::spawn_blocking(move || match pool.get() {
-            Ok(mut conn) => db::checkpoint(&mut conn).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        })
-        .await;
-        if let Ok(Err(e)) = done {
+        if let Err(e) = db::wal::checkpoint(&db).await {
             tracing::debug!(error = %e, "checkpoint skipped");
         }
     }
@@ -157,7 +151,6 @@ impl Application {
         }
         let pool = db::build_pool(&settings.database);
         let backend = DbManager::new(&settings.database).backend();
-        let checkpoint_pool = pool.clone();
 
         let setup_link = {
             let pool = pool.clone();
@@ -293,7 +286,7 @@ impl Application {
         builder = builder.worker_max_blocking_threads(blocking_threads);
         let server = builder.listen(listener)?.shutdown_timeout(10).run();
         if backend == db::Backend::Sqlite {
-            tokio::spawn(checkpoint_every_second(checkpoint_pool));
+            tokio::spawn(checkpoint_every_second(background.db.get_ref().clone()));
         }
         tokio::spawn(prune_throttles(background.throttles.clone()));
         tokio::spawn(refresh_config(

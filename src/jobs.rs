@@ -5,6 +5,11 @@
 //! it (through `Mailer::wake`) after they commit something for it; otherwise it looks every
 //! `mail.poll_seconds` (which is how the other instances sharing a PostgreSQL database notice
 //! work). Each job's work lives in the feature that owns it; this module only schedules.
+//!
+//! Every write of a job takes its turn in the write queue (`Db::write`) like the posters do, one
+//! small transaction per turn (a post fanned out, a digest, an action's reminders), so on SQLite
+//! a job never fights a poster for the lock nor keeps posters waiting long; the reads that decide
+//! whether there is anything to do take no turn.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,14 +33,76 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Runs `f` with a pooled connection off the async threads.
-    async fn blocking<T, F>(&self, f: F) -> Result<T, AppError>
+    /// Runs `f`, which only reads, with a pooled connection off the async threads.
+    async fn read<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&Jobs, &mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let jobs = self.clone();
         self.db.run(move |conn| f(&jobs, conn)).await
+    }
+
+    /// Runs `f`, which writes, in its turn in the write queue (see `Db::write`).
+    async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&Jobs, &mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let jobs = self.clone();
+        self.db.write(move |conn| f(&jobs, conn)).await
+    }
+
+    /// Fans out the queued posts, each in its own turn; returns how many were leased.
+    async fn fan_out_round(&self) -> Result<usize, AppError> {
+        if !self.read(|_, conn| Ok(fanout::any_due(conn)?)).await? {
+            return Ok(0);
+        }
+        let leased = self.write(|_, conn| Ok(fanout::lease(conn, 20)?)).await?;
+        let taken = leased.len();
+        for post in leased {
+            if let Err(e) = self
+                .write(move |jobs, conn| fanout::fan_out(&jobs.mailer, &jobs.settings, conn, post))
+                .await
+            {
+                tracing::warn!(error = ?e, post_id = post.post_id(), "fan-out failed; it will be retried");
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Queues the actions' reminders due now, one action per turn; returns how many.
+    async fn reminders_round(&self) -> Result<usize, AppError> {
+        let now = crate::db::now();
+        let due = self
+            .read(move |_, conn| crate::actions::answers::due_reminders(conn, now))
+            .await?;
+        let mut queued = 0;
+        for action in due {
+            queued += self
+                .write(move |jobs, conn| {
+                    crate::actions::answers::send_reminders(conn, &jobs.mailer, &action, now)
+                })
+                .await?;
+        }
+        Ok(queued)
+    }
+
+    /// Queues the digests due now, one reader per turn; returns how many.
+    async fn digest_round(&self, now: chrono::NaiveDateTime) -> Result<usize, AppError> {
+        let due = self
+            .read(move |jobs, conn| Ok(digest::due_readers(&jobs.settings, conn, now, false)?))
+            .await?;
+        let mut sent = 0;
+        for user_id in due {
+            let queued = self
+                .write(move |jobs, conn| {
+                    digest::send_one(&jobs.mailer, &jobs.settings, conn, user_id, now, false)
+                })
+                .await?;
+            sent += usize::from(queued);
+        }
+        Ok(sent)
     }
 }
 
@@ -47,21 +114,13 @@ pub async fn run(jobs: Jobs) {
     let mut next_sweep = Instant::now() + SWEEP_EVERY;
     loop {
         let mut busy = false;
-        match jobs
-            .blocking(|jobs, conn| fanout::run_batch(&jobs.mailer, &jobs.settings, conn, 20))
-            .await
-        {
+        match jobs.fan_out_round().await {
             Ok(n) => busy |= n > 0,
             Err(e) => tracing::warn!(error = ?e, "fan-out round failed"),
         }
         // Reminders go out the day before an action, once per action and person (an indexed
         // look at the actions starting within a day: cheap enough for every round).
-        match jobs
-            .blocking(|jobs, conn| {
-                crate::actions::answers::send_reminders(conn, &jobs.mailer, crate::db::now())
-            })
-            .await
-        {
+        match jobs.reminders_round().await {
             Ok(0) => {}
             Ok(n) => {
                 tracing::info!(reminders = n, "action reminders queued");
@@ -78,19 +137,14 @@ pub async fn run(jobs: Jobs) {
             let now = crate::db::now();
             // Pins that end on a date are lifted here too, within a minute of their end.
             if let Err(e) = jobs
-                .blocking(move |_, conn| {
+                .write(move |_, conn| {
                     crate::moderation::threads::unpin_expired(conn, now).map_err(AppError::from)
                 })
                 .await
             {
                 tracing::warn!(error = ?e, "unpinning ended pins failed");
             }
-            match jobs
-                .blocking(move |jobs, conn| {
-                    digest::send_due(&jobs.mailer, &jobs.settings, conn, now, false)
-                })
-                .await
-            {
+            match jobs.digest_round(now).await {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(digests = n, "digests queued");
@@ -103,7 +157,7 @@ pub async fn run(jobs: Jobs) {
             next_purge = Instant::now() + Duration::from_secs(3600);
             let days = jobs.settings.mail.keep_sent_days;
             if let Err(e) = jobs
-                .blocking(move |_, conn| outbox::purge_sent(conn, days).map_err(AppError::from))
+                .write(move |_, conn| outbox::purge_sent(conn, days).map_err(AppError::from))
                 .await
             {
                 tracing::warn!(error = ?e, "outbox purge failed");
@@ -111,7 +165,7 @@ pub async fn run(jobs: Jobs) {
             // Unconfirmed manifesto signatures are forgotten after their link expires, as the
             // confirmation mail promises.
             if let Err(e) = jobs
-                .blocking(move |_, conn| {
+                .write(move |_, conn| {
                     crate::db::write_tx_private(conn, |conn| {
                         crate::observatory::manifesto_store::purge_unconfirmed(
                             conn,
@@ -130,7 +184,7 @@ pub async fn run(jobs: Jobs) {
             let idle = chrono::Duration::hours(jobs.settings.security.session_idle_hours);
             let now = crate::db::now();
             match jobs
-                .blocking(move |_, conn| {
+                .write(move |_, conn| {
                     crate::maintenance::sweep_once(conn, now, idle, crate::maintenance::BATCH)
                         .map_err(AppError::from)
                 })

@@ -64,6 +64,15 @@ pub struct DatabaseSettings {
     /// PostgreSQL `statement_timeout` of every connection, in seconds; 0 turns it off
     /// (`VIGIE__DATABASE__STATEMENT_TIMEOUT_SECONDS`, default 30).
     pub statement_timeout_seconds: u64,
+    /// SQLite only: the longest a write (a post, an edit, a background job's round) waits for
+    /// its turn in the process's write queue before the request gets a 503, in ms
+    /// (`VIGIE__DATABASE__WRITE_WAIT_MS`, default 10000).
+    #[serde(default = "default_write_wait_ms")]
+    pub write_wait_ms: u64,
+}
+
+fn default_write_wait_ms() -> u64 {
+    10_000
 }
 
 /// What the forum looks like to its users.

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::actions::domain::Answer;
 use crate::actions::mails::{members_group, tell, tell_promoted};
 use crate::actions::queries::{self, Action};
-use crate::actions::rsvp_queries::{self, Rsvp};
+use crate::actions::rsvp_queries::{self, DueReminder, Rsvp};
 use crate::db::{now, write_tx, write_tx_private, DbConnection};
 use crate::mail::Mailer;
 use crate::memberships;
@@ -105,47 +105,57 @@ pub fn answer(
     })
 }
 
-/// Queues the reminders due now (the day before the start), once per action and person,
+/// The reminders due now (the day before the start), at most 200, grouped by action: a plain
+/// read, so that an idle round takes no writer's turn.
+pub fn due_reminders(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+) -> Result<Vec<Vec<DueReminder>>, AppError> {
+    let due =
+        rsvp_queries::due_reminders(conn, at, at + Duration::hours(REMIND_BEFORE_HOURS), 200)?;
+    Ok(due
+        .chunk_by(|a, b| a.action_id == b.action_id)
+        .map(<[DueReminder]>::to_vec)
+        .collect())
+}
+
+/// Queues the reminders of one action (a group from `due_reminders`), once per person,
 /// skipping people who turned direct mail off or who left the group of a members-only action.
+/// One transaction: the action, its people and (members-only) the group's members are read
+/// once; each answer is marked reminded on its own, so that two processes never both send it.
 /// Returns how many mails were queued.
 pub fn send_reminders(
     conn: &mut DbConnection,
     mailer: &Mailer,
+    due: &[DueReminder],
     at: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    let due =
-        rsvp_queries::due_reminders(conn, at, at + Duration::hours(REMIND_BEFORE_HOURS), 200)?;
-    // One transaction per action: the action, its people and (members-only) the group's
-    // members are read once; each answer is marked reminded on its own, so that two processes
-    // never both send it.
-    let mut queued = 0;
-    for chunk in due.chunk_by(|a, b| a.action_id == b.action_id) {
-        let first = &chunk[0];
-        let ids: Vec<i64> = chunk.iter().map(|r| r.user_id).collect();
-        queued += write_tx_private(conn, |conn| -> Result<usize, AppError> {
-            let Some(action) = queries::action_by_id(conn, first.action_id)? else {
-                return Ok(0);
-            };
-            let members = members_group(&action)
-                .map(|group| memberships::member_ids(conn, group))
-                .transpose()?;
-            let mut people = Vec::new();
-            for person in rsvp_queries::recipients(conn, &ids)? {
-                if !rsvp_queries::mark_reminded(conn, action.id, person.user_id, at)? {
-                    continue;
-                }
-                let in_group = members
-                    .as_ref()
-                    .map_or(true, |m| m.contains(&person.user_id));
-                if in_group && person.email_direct != "never" {
-                    people.push(person);
-                }
+    let Some(first) = due.first() else {
+        return Ok(0);
+    };
+    let ids: Vec<i64> = due.iter().map(|r| r.user_id).collect();
+    write_tx_private(conn, |conn| -> Result<usize, AppError> {
+        let Some(action) = queries::action_by_id(conn, first.action_id)? else {
+            return Ok(0);
+        };
+        let members = members_group(&action)
+            .map(|group| memberships::member_ids(conn, group))
+            .transpose()?;
+        let mut people = Vec::new();
+        for person in rsvp_queries::recipients(conn, &ids)? {
+            if !rsvp_queries::mark_reminded(conn, action.id, person.user_id, at)? {
+                continue;
             }
-            tell(conn, mailer, &action, "action_reminder", &people)?;
-            Ok(people.len())
-        })?;
-    }
-    Ok(queued)
+            let in_group = members
+                .as_ref()
+                .map_or(true, |m| m.contains(&person.user_id));
+            if in_group && person.email_direct != "never" {
+                people.push(person);
+            }
+        }
+        tell(conn, mailer, &action, "action_reminder", &people)?;
+        Ok(people.len())
+    })
 }
 
 /// Refuses answering to an account whose address is not confirmed yet, when the site requires

@@ -1,5 +1,7 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, the pool, per-connection
-//! SQLite pragmas, the write-transaction helper, embedded migrations and statement counting.
+//! SQLite pragmas, the write gate (`Db::write`: SQLite's writers queue there, not on its lock),
+//! the write-transaction helper, the write-ahead log's upkeep (`wal`), embedded migrations and
+//! statement counting.
 //!
 //! It owns no business rules: queries live next to the feature that needs them.
 
@@ -33,9 +35,12 @@ macro_rules! on_backend {
     };
 }
 
+pub mod gate;
 pub mod migrate;
 pub mod schema;
+pub mod wal;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +52,7 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel::result::Error as DieselError;
 
 use crate::settings::{DatabaseSettings, DatabaseTarget};
+use gate::{QueueTimeout, WriteGate};
 use schema::site_state;
 
 /// One connection to whichever database the settings name.
@@ -57,11 +63,15 @@ pub enum DbConnection {
 }
 
 /// The connection pool shared by every request, with the longest a request waits for its
-/// database work (derefs to the r2d2 pool).
+/// database work, the queue SQLite's writers wait in (with their own connection, opened by
+/// `manager`) and the file of SQLite's write-ahead log (derefs to the r2d2 pool).
 #[derive(Debug, Clone)]
 pub struct Pool {
     inner: r2d2::Pool<DbManager>,
     work_timeout: Option<Duration>,
+    write_gate: WriteGate<DbConnection>,
+    manager: Arc<DbManager>,
+    wal_file: Option<PathBuf>,
 }
 
 impl std::ops::Deref for Pool {
@@ -79,6 +89,17 @@ impl Pool {
     /// `None` when the statement timeout is off.
     pub fn work_timeout(&self) -> Option<Duration> {
         self.work_timeout
+    }
+
+    /// The queue of writers (one at a time on SQLite, none on PostgreSQL), shared by every
+    /// clone of this pool.
+    pub fn write_gate(&self) -> &WriteGate<DbConnection> {
+        &self.write_gate
+    }
+
+    /// The SQLite write-ahead log file (`<database>-wal`); `None` on PostgreSQL and in memory.
+    pub fn wal_file(&self) -> Option<&std::path::Path> {
+        self.wal_file.as_deref()
     }
 }
 
@@ -104,6 +125,8 @@ pub enum DbError {
     Cancelled,
     #[error("the database did not answer in time")]
     TimedOut,
+    #[error("too many writers waiting")]
+    WriteQueue(#[source] QueueTimeout),
 }
 
 /// Opens connections for the pool: the right backend for the URL, SQLite pragmas on each.
@@ -140,7 +163,8 @@ impl DbManager {
         }
     }
 
-    /// SQLite connections that leave checkpoints to `checkpoint` (the server's background task).
+    /// SQLite connections that leave checkpoints to `wal::checkpoint` (the server's background
+    /// task).
     pub fn without_autocheckpoint(mut self) -> Self {
         self.autocheckpoint = false;
         self
@@ -171,10 +195,12 @@ impl DbManager {
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -1024; PRAGMA wal_autocheckpoint = {};",
+                     PRAGMA cache_size = -1024; PRAGMA wal_autocheckpoint = {}; \
+                     PRAGMA journal_size_limit = {};",
                     self.busy_timeout_ms,
                     self.synchronous,
-                    if self.autocheckpoint { 1000 } else { 0 }
+                    if self.autocheckpoint { 1000 } else { 0 },
+                    JOURNAL_SIZE_LIMIT
                 ))
                 .map_err(DbError::Setup)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -205,16 +231,21 @@ impl ManageConnection for DbManager {
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         // A connection left inside a transaction (a panic mid-write) must not be reused.
-        let status = match conn {
-            DbConnection::Postgres(c) => {
-                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
-            }
-            DbConnection::Sqlite(c) => {
-                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
-            }
-        };
-        !matches!(status, Ok(None))
+        left_in_transaction(conn)
     }
+}
+
+/// Whether a connection is still inside a transaction (or cannot tell) after its work is done.
+fn left_in_transaction(conn: &mut DbConnection) -> bool {
+    let status = match conn {
+        DbConnection::Postgres(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+    };
+    !matches!(status, Ok(None))
 }
 
 /// Adds libpq's `connect_timeout` and TCP keepalives to a PostgreSQL URL, unless it sets them
@@ -250,21 +281,28 @@ pub fn postgres_url_with_timeouts(url: &str, connect_timeout_seconds: u64) -> St
     format!("{url}{separator}{}", extra.join("&"))
 }
 
-/// Copies the SQLite write-ahead log back into the database file (a passive checkpoint: it
-/// never waits for readers or writers). The server runs it every second from a background task
-/// instead of letting a writer do it at commit time, which kept that writer's request — and the
-/// readers around it — waiting.
-pub fn checkpoint(conn: &mut DbConnection) -> Result<(), DieselError> {
-    if let DbConnection::Sqlite(c) = conn {
-        c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")?;
+/// The size SQLite cuts its write-ahead log back to when the log restarts (`journal_size_limit`):
+/// 64 MiB. Without it, the file keeps the largest size it ever reached.
+pub const JOURNAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The write-ahead log of the SQLite database at `path` (a file path or a `file:` URI), if it is
+/// a file.
+pub fn wal_file(path: &str) -> Option<PathBuf> {
+    let path = match path.strip_prefix("file:") {
+        Some(uri) => uri.split('?').next().unwrap_or(uri),
+        None => path,
+    };
+    if path.is_empty() || path == ":memory:" {
+        return None;
     }
-    Ok(())
+    Some(PathBuf::from(format!("{path}-wal")))
 }
 
 /// Builds the pool without opening a connection first, so the server starts even when the
 /// database is down (requests then get a 503 page until it comes back).
 pub fn build_pool(settings: &DatabaseSettings) -> Pool {
     let manager = DbManager::new(settings).without_autocheckpoint();
+    let writer = Arc::new(DbManager::new(settings).without_autocheckpoint());
     let backend = manager.backend();
     let size = match backend {
         Backend::Sqlite => settings.pool_size.max(2),
@@ -282,9 +320,19 @@ pub fn build_pool(settings: &DatabaseSettings) -> Pool {
         .build_unchecked(manager);
     let work_timeout = (settings.statement_timeout_seconds > 0)
         .then(|| pool_timeout + Duration::from_secs(settings.statement_timeout_seconds));
+    let (write_gate, wal_file) = match settings.target() {
+        DatabaseTarget::Sqlite(path) => (
+            WriteGate::single(Duration::from_millis(settings.write_wait_ms)),
+            wal_file(&path),
+        ),
+        DatabaseTarget::Postgres(_) => (WriteGate::open(), None),
+    };
     Pool {
         inner,
         work_timeout,
+        write_gate,
+        manager: writer,
+        wal_file,
     }
 }
 
@@ -462,15 +510,11 @@ impl Db {
     {
         let pool = self.pool.clone();
         let counter = self.counter.clone();
-        let work_timeout = self.pool.work_timeout();
         let work = actix_web::web::block(move || {
             let mut conn = pool.get().map_err(DbError::Pool)?;
-            conn.set_instrumentation(CountingInstrumentation(counter));
-            let result = f(&mut conn);
-            conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
-            result
+            counted(&mut conn, counter, f)
         });
-        let finished = match work_timeout {
+        let finished = match self.pool.work_timeout() {
             Some(limit) => tokio::time::timeout(limit, work)
                 .await
                 .map_err(|_| E::from(DbError::TimedOut))?,
@@ -478,6 +522,83 @@ impl Db {
         };
         finished.map_err(|_| E::from(DbError::Cancelled))?
     }
+
+    /// Runs `f`, which writes, in its turn: on SQLite it joins the process's write queue (see
+    /// `gate`) and waits for its answer asynchronously, holding no connection; the writer
+    /// thread runs it on its own connection, or turns it away (a 503) if it waited longer than
+    /// `database.write_wait_ms`. Every frequent writer goes through here (posting, edits, the
+    /// background jobs), so none holds a pooled connection while waiting for SQLite's lock, and
+    /// readers never wait for a writer. The work timeout counts from the end of that wait. On
+    /// PostgreSQL it is `run`.
+    ///
+    /// Keep slow work that needs no database (cooking Markdown, rendering, sending) out of `f`:
+    /// every other writer waits for it.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let gate = self.pool.write_gate();
+        if !gate.queues() {
+            return self.run(f).await;
+        }
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let manager = self.pool.manager.clone();
+        let counter = self.counter.clone();
+        gate.submit(Box::new(move |turn| {
+            let result = match turn {
+                Ok(slot) => write_on(slot, &manager, counter, f),
+                Err(waited) => Err(E::from(DbError::WriteQueue(waited))),
+            };
+            // The request may have gone away meanwhile; the write stands all the same.
+            let _ = answer.send(result);
+        }));
+        let finished = match self.pool.work_timeout() {
+            Some(limit) => tokio::time::timeout(gate.wait() + limit, answered)
+                .await
+                .map_err(|_| E::from(DbError::TimedOut))?,
+            None => answered.await,
+        };
+        // No answer: the write panicked (the writer thread logged it).
+        finished.map_err(|_| E::from(DbError::Cancelled))?
+    }
+}
+
+/// Runs a queued write on the writers' connection, opening it first if needed (or again, when
+/// the previous write left it inside a transaction).
+fn write_on<T, E, F>(
+    slot: &mut Option<DbConnection>,
+    manager: &DbManager,
+    counter: StatementCounter,
+    f: F,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DbError>,
+{
+    if slot.as_mut().is_some_and(left_in_transaction) {
+        *slot = None;
+    }
+    if slot.is_none() {
+        *slot = Some(manager.connect()?);
+    }
+    match slot.as_mut() {
+        Some(conn) => counted(conn, counter, f),
+        None => Err(E::from(DbError::Cancelled)),
+    }
+}
+
+/// Runs `f` on `conn`, counting its statements into `counter`.
+fn counted<T>(
+    conn: &mut DbConnection,
+    counter: StatementCounter,
+    f: impl FnOnce(&mut DbConnection) -> T,
+) -> T {
+    conn.set_instrumentation(CountingInstrumentation(counter));
+    let result = f(conn);
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    result
 }
 
 /// The current UTC time, truncated to microseconds so both backends store and compare it alike.
@@ -488,7 +609,21 @@ pub fn now() -> chrono::NaiveDateTime {
 
 #[cfg(test)]
 mod tests {
-    use super::postgres_url_with_timeouts;
+    use super::{postgres_url_with_timeouts, wal_file};
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_write_ahead_log_sits_next_to_the_database_file() {
+        assert_eq!(
+            wal_file("data/vigie.db"),
+            Some(PathBuf::from("data/vigie.db-wal"))
+        );
+        assert_eq!(
+            wal_file("file:/srv/vigie.db?mode=rwc"),
+            Some(PathBuf::from("/srv/vigie.db-wal"))
+        );
+        assert_eq!(wal_file(":memory:"), None);
+    }
 
     #[test]
     fn postgres_urls_get_a_connect_timeout_and_keepalives() {

@@ -118,7 +118,7 @@ async fn create_thread(
     let post_body = CookedBody::cook(post_body).await?;
     let written = ctx
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
             limits::check_new_post(conn, &config, &poster, post_body.as_str())?;
             let city_id = match &city_input {
@@ -269,7 +269,7 @@ async fn create_post(
     let post_body = CookedBody::cook(post_body).await?;
     let written = ctx
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let staff = visibility::reply_access(conn, &viewer, id)?.ok_or(AppError::NotFound)?;
             limits::check_new_post(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
             posting_queries::create_reply(conn, id, viewer.user_id, &post_body, staff)
@@ -307,7 +307,7 @@ async fn edit_post(
     let post_body = CookedBody::cook(post_body).await?;
     let result = ctx
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let (_, staff) = visibility::editable_by(conn, &viewer, id)??;
             limits::check_edit(conn, &config, &Poster::of(&viewer), post_body.as_str())?;
             Ok::<_, AppError>(posting_queries::edit_post(

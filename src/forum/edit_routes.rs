@@ -124,7 +124,7 @@ pub(super) async fn edit_submit(
     let body = CookedBody::cook(body).await?;
     let result = ctx
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let (_, staff) = visibility::editable_by(conn, &viewer, id)??;
             limits::check_edit_rate(conn, &config, &Poster::of(&viewer), crate::db::now())?;
             Ok::<_, AppError>(posting_queries::edit_post(

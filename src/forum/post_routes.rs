@@ -169,7 +169,7 @@ async fn submit_new_thread(
     let body = CookedBody::cook(body).await?;
     let written = ctx
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             limits::check_new_post(conn, &config, &poster, body.as_str())?;
             posting_queries::create_thread(
                 conn,
@@ -349,7 +349,7 @@ pub(super) async fn reply_submit(
     let who = viewer.clone();
     let written = ctx
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let staff = visibility::reply_access(conn, &who, id)?.ok_or(AppError::NotFound)?;
             limits::check_new_post(conn, &config, &Poster::of(&who), body.as_str())?;
             posting_queries::create_reply(conn, id, author, &body, staff).map_err(AppError::from)

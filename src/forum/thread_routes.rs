@@ -62,7 +62,7 @@ async fn render_thread(
     let reader = ctx.viewer.clone();
     // Reads only, bounded (one page of posts): on SQLite they run right here when a connection
     // is free, without the hop to the blocking pool (see `Db::run_quick_read`).
-    let (thread, posts, watch_level, moderation) = ctx
+    let (thread, posts, watch_level, moderation, unseen) = ctx
         .db
         .run_quick_read(move |conn| {
             let thread = thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
@@ -79,8 +79,13 @@ async fn render_thread(
             }
             let first = (page - 1) * per_page + 1;
             let posts = thread_queries::posts_by_number(conn, id, first, first + per_page - 1)?;
-            let (level, moderation) = match &reader {
+            let (level, moderation, unseen) = match &reader {
                 Some(viewer) => {
+                    // Marking them read is a write: it waits for its turn below, out of this
+                    // read.
+                    let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
+                    let unseen = viewer.unread_notifications > 0
+                        && notification_queries::any_unseen(conn, viewer.user_id, id, &seen)?;
                     let level =
                         notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
                     // The board's staff get the moderation tools (and the boards to move to).
@@ -89,22 +94,25 @@ async fn render_thread(
                     } else {
                         None
                     };
-                    (Some(level), boards)
+                    (Some(level), boards, unseen.then_some(seen))
                 }
-                None => (None, None),
+                None => (None, None, None),
             };
-            Ok((thread, posts, level, moderation))
+            Ok((thread, posts, level, moderation, unseen))
         })
         .await?;
-    // The notifications about the posts on this page are read now (a write: through the pool).
-    if let Some(viewer) = ctx.viewer.as_ref().filter(|v| v.unread_notifications > 0) {
+    if let (Some(seen), Some(viewer)) = (unseen, ctx.viewer.as_ref()) {
         let user_id = viewer.user_id;
-        let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
-        ctx.db
-            .run(move |conn| {
+        let marked = ctx
+            .db
+            .write(move |conn| {
                 notification_queries::mark_seen(conn, user_id, id, &seen).map_err(AppError::from)
             })
-            .await?;
+            .await;
+        // The page is still worth showing; the notifications stay unread until the next visit.
+        if let Err(e) = marked {
+            tracing::warn!(error = %e, "notifications not marked read");
+        }
     }
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);

@@ -157,15 +157,9 @@ pub fn personalise(
     (swap(subject, url), swap(text, url), swap(html, &escaped))
 }
 
-/// Leases up to `limit` due mails for `lease`: nobody else takes them until it runs out (a
-/// worker that died mid-send leaves them to the next one).
-pub fn lease_due(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    limit: i64,
-    lease: Duration,
-) -> QueryResult<Vec<Leased>> {
-    // A plain read first: most rounds find nothing, and should not take SQLite's write lock.
+/// Whether any mail is due (a plain read: most rounds find nothing, and should take neither a
+/// writer's turn nor SQLite's write lock).
+pub fn any_due(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<bool> {
     let any_due: Option<i64> = outbox::table
         .filter(outbox::status.eq("pending"))
         .filter(outbox::next_attempt_at.le(now))
@@ -177,9 +171,17 @@ pub fn lease_due(
         .select(outbox::id)
         .first(conn)
         .optional()?;
-    if any_due.is_none() {
-        return Ok(Vec::new());
-    }
+    Ok(any_due.is_some())
+}
+
+/// Leases up to `limit` due mails for `lease`: nobody else takes them until it runs out (a
+/// worker that died mid-send leaves them to the next one).
+pub fn lease_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+    lease: Duration,
+) -> QueryResult<Vec<Leased>> {
     write_tx_private(conn, |conn| {
         let due = outbox::table
             .filter(outbox::status.eq("pending"))

@@ -19,8 +19,16 @@ pub async fn send_round(
 ) -> Result<usize, DbError> {
     let lease = chrono::Duration::seconds((settings.smtp_timeout_seconds * 4 + 60) as i64);
     let now = crate::db::now();
+    let due = db
+        .run(move |conn| outbox::any_due(conn, now).map_err(DbError::from))
+        .await?;
+    if !due {
+        return Ok(0);
+    }
+    // The lease and the outcomes are writes: they take their turn with the posters
+    // (`Db::write`); the sending itself happens between turns.
     let batch = db
-        .run(move |conn| outbox::lease_due(conn, now, BATCH, lease).map_err(DbError::from))
+        .write(move |conn| outbox::lease_due(conn, now, BATCH, lease).map_err(DbError::from))
         .await?;
     let policy = RetryPolicy {
         base_seconds: settings.retry_base_seconds.max(1),
@@ -38,13 +46,13 @@ pub async fn send_round(
         match result {
             Ok(_) => {
                 tracing::info!(outbox_id = mail.id, kind = %mail.kind, transport = mailer.transport.name(), "mail sent");
-                db.run(move |conn| outbox::mark_sent(conn, &mail, now).map_err(DbError::from))
+                db.write(move |conn| outbox::mark_sent(conn, &mail, now).map_err(DbError::from))
                     .await?;
             }
             Err(failure) => {
                 let id = mail.id;
                 let gave_up = db
-                    .run(move |conn| {
+                    .write(move |conn| {
                         outbox::mark_failed(
                             conn,
                             &mail,

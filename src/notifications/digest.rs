@@ -27,8 +27,24 @@ pub fn send_due(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<usize, AppError> {
-    // Only users whose last digest is old enough (a plain read: nobody waits on a lock for the
-    // many who are not due yet); `send_one` checks again under the lock.
+    let mut sent = 0;
+    for user_id in due_readers(settings, conn, now, force)? {
+        if send_one(mailer, settings, conn, user_id, now, force)? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// The users (at most 1000) whose digest may be due: those whose last digest is old enough and
+/// who have notifications waiting for one. A plain read: nobody waits on a lock for the many
+/// who are not due yet; `send_one` checks again under the lock.
+pub fn due_readers(
+    settings: &Settings,
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    force: bool,
+) -> QueryResult<Vec<i64>> {
     let cutoff = now - Duration::hours(settings.notifications.digest_interval_hours);
     let due = users::last_digest_at
         .le(cutoff)
@@ -36,7 +52,7 @@ pub fn send_due(
             .is_null()
             .and(users::created_at.le(cutoff)))
         .or(force.into_sql::<diesel::sql_types::Bool>());
-    let waiting: Vec<i64> = notifications::table
+    notifications::table
         .inner_join(users::table)
         .filter(notifications::email.eq(EmailMode::Digest.as_str()))
         .filter(notifications::emailed_at.is_null())
@@ -45,14 +61,7 @@ pub fn send_due(
         .select(notifications::user_id)
         .distinct()
         .limit(1000)
-        .load(conn)?;
-    let mut sent = 0;
-    for user_id in waiting {
-        if send_one(mailer, settings, conn, user_id, now, force)? {
-            sent += 1;
-        }
-    }
-    Ok(sent)
+        .load(conn)
 }
 
 #[derive(Queryable)]
@@ -77,7 +86,9 @@ struct Item {
     created_at: NaiveDateTime,
 }
 
-fn send_one(
+/// Queues one user's digest, in one transaction, if it is still due (`force`: whatever its
+/// last one); returns whether a mail was queued.
+pub fn send_one(
     mailer: &Mailer,
     settings: &Settings,
     conn: &mut DbConnection,

@@ -48,16 +48,18 @@ struct Recipient {
     verified: Option<NaiveDateTime>,
 }
 
-/// Leases a batch of queued posts and fans each out; returns how many were taken.
-pub fn run_batch(
-    mailer: &Mailer,
-    settings: &Settings,
-    conn: &mut DbConnection,
-    limit: i64,
-) -> Result<usize, AppError> {
+/// A queued post leased for fan-out: the queue row, the post, and the lease it was taken with.
+#[derive(Debug, Clone, Copy)]
+pub struct Leased {
+    queue_id: i64,
+    post_id: i64,
+    until: Option<NaiveDateTime>,
+}
+
+/// Whether any queued post is waiting (a plain read: an idle round should not take a writer's
+/// turn, nor SQLite's write lock).
+pub fn any_due(conn: &mut DbConnection) -> QueryResult<bool> {
     let now = crate::db::now();
-    let lease = Duration::minutes(5);
-    // A plain read first: an idle round should not take SQLite's write lock.
     let any_due: Option<i64> = fanout_queue::table
         .filter(
             fanout_queue::claimed_until
@@ -67,10 +69,15 @@ pub fn run_batch(
         .select(fanout_queue::id)
         .first(conn)
         .optional()?;
-    if any_due.is_none() {
-        return Ok(0);
-    }
-    let leased: Vec<(i64, i64, Option<NaiveDateTime>)> = write_tx_private(conn, |conn| {
+    Ok(any_due.is_some())
+}
+
+/// Leases up to `limit` queued posts for five minutes (another worker takes over a post whose
+/// lease ran out); fan each out with `fan_out`.
+pub fn lease(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<Leased>> {
+    let now = crate::db::now();
+    let lease = Duration::minutes(5);
+    write_tx_private(conn, |conn| {
         let due = fanout_queue::table
             .filter(
                 fanout_queue::claimed_until
@@ -85,7 +92,7 @@ pub fn run_batch(
             DbConnection::Sqlite(c) => due.load(c)?,
         };
         if ids.is_empty() {
-            return Ok::<_, diesel::result::Error>(Vec::new());
+            return Ok(Vec::new());
         }
         diesel::update(fanout_queue::table.filter(fanout_queue::id.eq_any(&ids)))
             .set((
@@ -93,7 +100,7 @@ pub fn run_batch(
                 fanout_queue::attempts.eq(fanout_queue::attempts + 1),
             ))
             .execute(conn)?;
-        fanout_queue::table
+        let rows: Vec<(i64, i64, Option<NaiveDateTime>)> = fanout_queue::table
             .filter(fanout_queue::id.eq_any(&ids))
             .order(fanout_queue::id)
             .select((
@@ -101,15 +108,40 @@ pub fn run_batch(
                 fanout_queue::post_id,
                 fanout_queue::claimed_until,
             ))
-            .load(conn)
-    })?;
-    let taken = leased.len();
-    for (queue_id, post_id, until) in leased {
-        if let Err(e) = fan_out_one(mailer, settings, conn, queue_id, post_id, until) {
-            tracing::warn!(error = ?e, post_id, "fan-out failed; it will be retried");
-        }
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(queue_id, post_id, until)| Leased {
+                queue_id,
+                post_id,
+                until,
+            })
+            .collect())
+    })
+}
+
+/// Fans out one leased post; on failure the post stays queued and is retried after its lease.
+pub fn fan_out(
+    mailer: &Mailer,
+    settings: &Settings,
+    conn: &mut DbConnection,
+    leased: Leased,
+) -> Result<(), AppError> {
+    fan_out_one(
+        mailer,
+        settings,
+        conn,
+        leased.queue_id,
+        leased.post_id,
+        leased.until,
+    )
+}
+
+impl Leased {
+    /// The post this lease is for (for logs).
+    pub fn post_id(&self) -> i64 {
+        self.post_id
     }
-    Ok(taken)
 }
 
 fn post_info(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostInfo>> {

@@ -152,6 +152,25 @@ pub fn mark_all_read(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize
     })
 }
 
+/// Whether any of the user's notifications about these posts of a thread is unread (a read, so
+/// that a page view takes a writer's turn only when it has something to mark).
+pub fn any_unseen(
+    conn: &mut DbConnection,
+    user_id: i64,
+    thread_id: i64,
+    post_ids: &[i64],
+) -> QueryResult<bool> {
+    let found: Option<i64> = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::thread_id.eq(thread_id))
+        .filter(notifications::read_at.is_null())
+        .filter(notifications::post_id.eq_any(post_ids))
+        .select(notifications::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Marks read what the user has just seen: the notifications about these posts of a thread.
 pub fn mark_seen(
     conn: &mut DbConnection,

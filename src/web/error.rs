@@ -55,7 +55,7 @@ pub struct ErrorReport {
     pub message_key: &'static str,
     /// The offending field, for validation errors.
     pub field: Option<&'static str>,
-    /// Seconds to wait, for 429.
+    /// Seconds to wait, for 429 and for a 503 from a full write queue (`Retry-After`).
     pub retry_after: Option<u64>,
     /// Numbers the message quotes.
     pub args: Vec<(&'static str, i64)>,
@@ -100,6 +100,7 @@ impl AppError {
             AppError::TooManyRequests { retry_after }
             | AppError::SlowMode { retry_after }
             | AppError::PostingRate { retry_after, .. } => Some(*retry_after),
+            AppError::Unavailable(e) if is_write_queue(e) => Some(WRITE_QUEUE_RETRY_AFTER),
             _ => None,
         };
         let args = match self {
@@ -152,6 +153,9 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
+            AppError::Unavailable(e) if is_write_queue(e) => {
+                tracing::warn!(error = ?e, "write refused: the write queue is too long")
+            }
             AppError::Unavailable(e) => tracing::warn!(error = ?e, "database unavailable"),
             AppError::Internal(e) => tracing::error!(error = ?e, "request failed"),
             _ => {}
@@ -162,6 +166,16 @@ impl ResponseError for AppError {
     }
 }
 
+/// Seconds a client is asked to wait when the write queue was too long (a burst of writes is
+/// usually over within that).
+const WRITE_QUEUE_RETRY_AFTER: u64 = 5;
+
+/// Whether a 503 comes from a write that waited too long for its turn (`Db::write`), rather
+/// than from an unreachable database.
+fn is_write_queue(e: &anyhow::Error) -> bool {
+    matches!(e.downcast_ref::<DbError>(), Some(DbError::WriteQueue(_)))
+}
+
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
@@ -170,7 +184,8 @@ impl From<DbError> for AppError {
             | DbError::Connect(_)
             | DbError::Setup(_)
             | DbError::Cancelled
-            | DbError::TimedOut => AppError::Unavailable(e.into()),
+            | DbError::TimedOut
+            | DbError::WriteQueue(_) => AppError::Unavailable(e.into()),
         }
     }
 }
@@ -236,5 +251,26 @@ fn is_outage(message: &str) -> bool {
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         AppError::Invalid(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::gate::QueueTimeout;
+
+    #[test]
+    fn a_full_write_queue_is_a_503_with_retry_after() {
+        let e = AppError::from(DbError::WriteQueue(QueueTimeout(
+            std::time::Duration::from_secs(10),
+        )));
+        assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let report = e.report();
+        assert_eq!(report.code, "unavailable");
+        assert_eq!(report.retry_after, Some(WRITE_QUEUE_RETRY_AFTER));
+        // An unreachable database says nothing of when to come back.
+        let down = AppError::from(DbError::TimedOut);
+        assert_eq!(down.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(down.report().retry_after, None);
     }
 }

@@ -27,4 +27,5 @@ mod observatory;
 mod observatory_pages;
 mod security;
 mod validation;
+mod write_load;
 mod xss;
