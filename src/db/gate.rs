@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 /// it), or the time it waited in vain.
 pub type Job<C> = Box<dyn FnOnce(Result<&mut Option<C>, QueueTimeout>) + Send>;
 
+/// Work the writer thread does on its connection slot after a write (the log's upkeep).
+pub type AfterWrite<C> = Box<dyn FnMut(&mut Option<C>) + Send>;
+
 /// A write waiting for its turn, with when it arrived.
 struct Queued<C> {
     since: Instant,
@@ -64,10 +67,16 @@ impl<C: Send + 'static> WriteGate<C> {
     /// thread (the system refused one) the gate is open and `BEGIN IMMEDIATE` alone orders the
     /// writers.
     pub fn single(wait: Duration) -> Self {
+        Self::single_with(wait, Box::new(|_| {}))
+    }
+
+    /// `single`, with `after` run on the writer's connection after each write, in the writers'
+    /// turn (SQLite: the checkpoint that keeps the log short under sustained writes).
+    pub fn single_with(wait: Duration, after: AfterWrite<C>) -> Self {
         let (sender, receiver) = mpsc::channel::<Queued<C>>();
         let spawned = std::thread::Builder::new()
             .name("vigie-writer".into())
-            .spawn(move || write_in_turn(&receiver, wait));
+            .spawn(move || write_in_turn(&receiver, wait, after));
         match spawned {
             Ok(_) => Self {
                 queue: Some(sender),
@@ -115,8 +124,12 @@ impl<C: Send + 'static> WriteGate<C> {
 
 /// The writer thread: runs the queued writes in arrival order on its connection slot, turning
 /// away those that waited longer than `wait`. A write that panics loses the connection (it may
-/// be mid-transaction); the next one opens a new one.
-fn write_in_turn<C>(receiver: &mpsc::Receiver<Queued<C>>, wait: Duration) {
+/// be mid-transaction); the next one opens a new one. `after` runs after each write.
+fn write_in_turn<C>(
+    receiver: &mpsc::Receiver<Queued<C>>,
+    wait: Duration,
+    mut after: AfterWrite<C>,
+) {
     let mut slot: Option<C> = None;
     for Queued { since, job } in receiver.iter() {
         if since.elapsed() > wait {
@@ -125,6 +138,10 @@ fn write_in_turn<C>(receiver: &mpsc::Receiver<Queued<C>>, wait: Duration) {
         }
         if catch_unwind(AssertUnwindSafe(|| job(Ok(&mut slot)))).is_err() {
             tracing::error!("a queued write panicked; its connection is closed");
+            slot = None;
+        }
+        if catch_unwind(AssertUnwindSafe(|| after(&mut slot))).is_err() {
+            tracing::error!("the work after a write panicked; its connection is closed");
             slot = None;
         }
     }

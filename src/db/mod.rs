@@ -321,10 +321,15 @@ pub fn build_pool(settings: &DatabaseSettings) -> Pool {
     let work_timeout = (settings.statement_timeout_seconds > 0)
         .then(|| pool_timeout + Duration::from_secs(settings.statement_timeout_seconds));
     let (write_gate, wal_file) = match settings.target() {
-        DatabaseTarget::Sqlite(path) => (
-            WriteGate::single(Duration::from_millis(settings.write_wait_ms)),
-            wal_file(&path),
-        ),
+        DatabaseTarget::Sqlite(path) => {
+            let wal = wal_file(&path);
+            let wait = Duration::from_millis(settings.write_wait_ms);
+            let gate = match wal.clone() {
+                Some(file) => WriteGate::single_with(wait, wal::keeper(file)),
+                None => WriteGate::single(wait),
+            };
+            (gate, wal)
+        }
         DatabaseTarget::Postgres(_) => (WriteGate::open(), None),
     };
     Pool {
