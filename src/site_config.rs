@@ -341,9 +341,14 @@ impl SiteConfig {
             "name": self.site_name,
             "description": self.description_in(lang),
             "public_modlog": self.public_modlog,
-            "registration_open": self.registration_mode != RegistrationMode::Closed,
+            "registration_open": self.registration_open(),
             "version": env!("CARGO_PKG_VERSION"),
         })
+    }
+
+    /// Anyone may still register (openly or on application).
+    pub fn registration_open(&self) -> bool {
+        self.registration_mode != RegistrationMode::Closed
     }
 
     /// The language of the site when nobody chose one.

@@ -32,7 +32,15 @@ struct EmbeddedTemplates;
 const TITLE_END: &str = "<!--/title-->";
 
 /// What the frame (`partials/layout`) shows: the page data's fields it reads.
-const FRAME_FIELDS: &[&str] = &["lang", "site", "csrf", "current_path", "viewer", "langs"];
+const FRAME_FIELDS: &[&str] = &[
+    "lang",
+    "site",
+    "csrf",
+    "current_path",
+    "viewer",
+    "user_menu",
+    "langs",
+];
 
 /// Escapes `s` exactly as the HTML registry escapes a `{{value}}` (Handlebars' default escape:
 /// `< > " & ' ` =`), for text put into already rendered HTML.

@@ -5,9 +5,11 @@
 //! keeps it in the arena of whichever blocking thread hashed (19 MiB more resident memory per
 //! thread that ever checked a password: 42 → 297 MB after 16 sign-ins), so the hasher keeps its
 //! working buffers and hands them out again (`MemoryPool`): resident memory follows the number
-//! of passwords checked *at once*, not the number of threads that ever checked one.
+//! of passwords checked *at once*, not the number of threads that ever checked one. That number
+//! is bounded by the machine's cores (a hash keeps one busy anyway): a flood of sign-ins waits
+//! its turn instead of taking 19 MiB each.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
@@ -44,14 +46,66 @@ pub struct PasswordHasher {
     memory: Arc<MemoryPool>,
 }
 
-/// Argon2 working buffers kept between hashes, each of the current parameters' size.
+/// Argon2 working buffers kept between hashes, each of the current parameters' size, at most
+/// `limit` of them in use or kept: a hash beyond that waits for one to come back.
+struct MemoryPool {
+    state: Mutex<PoolState>,
+    returned: Condvar,
+    limit: usize,
+}
+
 #[derive(Default)]
-struct MemoryPool(Mutex<Vec<Vec<Block>>>);
+struct PoolState {
+    free: Vec<Vec<Block>>,
+    in_use: usize,
+}
 
 impl std::fmt::Debug for MemoryPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kept = self.0.lock().map(|v| v.len()).unwrap_or(0);
-        f.debug_struct("MemoryPool").field("kept", &kept).finish()
+        let kept = self.state.lock().map(|s| s.free.len()).unwrap_or(0);
+        f.debug_struct("MemoryPool")
+            .field("kept", &kept)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
+impl MemoryPool {
+    fn new(limit: usize) -> Self {
+        MemoryPool {
+            state: Mutex::default(),
+            returned: Condvar::new(),
+            limit: limit.max(1),
+        }
+    }
+
+    /// A buffer of at least `needed` blocks (`standard` when made afresh for the parameters in
+    /// force), once fewer than `limit` are in use.
+    fn take(&self, needed: usize, standard: usize) -> Vec<Block> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if state.in_use < self.limit {
+                state.in_use += 1;
+                let kept = state.free.pop();
+                drop(state);
+                return match kept {
+                    Some(b) if b.len() >= needed => b,
+                    _ => vec![Block::new(); needed.max(standard)],
+                };
+            }
+            state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Gives a buffer back: kept when it has the standard size, else freed.
+    fn give_back(&self, buffer: Vec<Block>, standard: usize) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.in_use = state.in_use.saturating_sub(1);
+        if buffer.len() == standard && state.free.len() < self.limit {
+            state.free.push(buffer);
+        }
+        drop(state);
+        self.returned.notify_one();
     }
 }
 
@@ -79,7 +133,9 @@ impl PasswordHasher {
         let mut hasher = PasswordHasher {
             params,
             dummy_hash: String::new(),
-            memory: Arc::default(),
+            memory: Arc::new(MemoryPool::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         };
         hasher.dummy_hash = hasher.hash("a dummy password nobody has")?;
         Ok(hasher)
@@ -95,23 +151,15 @@ impl PasswordHasher {
         salt: &[u8],
         out: &mut [u8],
     ) -> Result<(), argon2::Error> {
-        let needed = params.block_count();
-        let kept = self.memory.0.lock().ok().and_then(|mut v| v.pop());
-        let mut buffer = match kept {
-            Some(b) if b.len() >= needed => b,
-            _ => vec![Block::new(); needed.max(self.params.block_count())],
-        };
+        let standard = self.params.block_count();
+        let mut buffer = self.memory.take(params.block_count(), standard);
         let result = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
             password,
             salt,
             out,
             &mut buffer,
         );
-        if buffer.len() == self.params.block_count() {
-            if let Ok(mut kept) = self.memory.0.lock() {
-                kept.push(buffer);
-            }
-        }
+        self.memory.give_back(buffer, standard);
         result
     }
 
@@ -233,6 +281,35 @@ mod tests {
     }
 
     #[test]
+    fn a_hash_beyond_the_pools_limit_waits_for_a_buffer() {
+        let pool = Arc::new(MemoryPool::new(2));
+        let (a, b) = (pool.take(8, 8), pool.take(8, 8));
+        let (sent, received) = std::sync::mpsc::channel();
+        let waiting = Arc::clone(&pool);
+        let third = std::thread::spawn(move || {
+            let buffer = waiting.take(8, 8);
+            sent.send(buffer.len()).expect("send");
+            waiting.give_back(buffer, 8);
+        });
+        assert!(
+            received
+                .recv_timeout(std::time::Duration::from_millis(100))
+                .is_err(),
+            "a third buffer while two are in use"
+        );
+        pool.give_back(a, 8);
+        assert_eq!(received.recv().expect("the third gets a buffer"), 8);
+        third.join().expect("join");
+        pool.give_back(b, 8);
+        let state = pool.state.lock().expect("lock");
+        assert_eq!(
+            (state.in_use, state.free.len()),
+            (0, 2),
+            "two kept, none more"
+        );
+    }
+
+    #[test]
     fn hashes_verify_and_weak_ones_are_upgraded() {
         let hasher = PasswordHasher::new(&settings()).expect("hasher");
         let hash = hasher.hash("a long enough secret").expect("hash");
@@ -282,7 +359,10 @@ mod tests {
             Some(Verified::No)
         );
         // Each check gave its buffer back: one is kept, not one per hash.
-        assert_eq!(hasher.memory.0.lock().map(|v| v.len()).ok(), Some(1));
+        assert_eq!(
+            hasher.memory.state.lock().map(|s| s.free.len()).ok(),
+            Some(1)
+        );
     }
 
     impl PasswordHasher {

@@ -15,8 +15,9 @@ use crate::forum::visibility::{self, Shown};
 use crate::gazetteer as city_queries;
 use crate::mail::Mailer;
 use crate::validation::FieldError;
-use crate::web::api_context::ApiCtx;
+use crate::web::api_context::{Answer, ApiCtx};
 use crate::web::error::AppError;
+use crate::web::page_cache::Scope;
 use crate::web::parse_id;
 
 /// Posts per page of `GET /api/v1/threads/{id}/posts`.
@@ -68,6 +69,11 @@ async fn board_threads(
     let slug = slug.into_inner();
     let query = query.into_inner();
     let cursor = Cursor::from_param(query.cursor.as_deref(), "cursor")?;
+    // A site board's list reads the same for everyone.
+    let ticket = match ctx.cached_json(Scope::Board(slug.clone()), true).await? {
+        Answer::Hit(res) => return Ok(res),
+        Answer::Miss(ticket) => ticket,
+    };
     let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
     // Reads only, bounded (one page of a site board, public to all): right here on SQLite when
     // a connection is free (see `Db::run_quick_read`).
@@ -84,10 +90,12 @@ async fn board_threads(
             .ok_or(AppError::NotFound)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ThreadList::new(
+    let list = ThreadList::new(
         page.pinned.iter().chain(page.threads.iter()),
         page.next.map(|c| c.encode()),
-    )))
+    );
+    let body = serde_json::to_string(&list).map_err(AppError::internal)?;
+    Ok(ctx.json_cacheable(ticket, body, Vec::new()))
 }
 
 /// Body of `POST /api/v1/boards/{slug}/threads`.
@@ -210,6 +218,10 @@ async fn thread_posts(
                 "error-bad-form",
             )))?,
     };
+    let ticket = match ctx.cached_json(Scope::Thread(id), false).await? {
+        Answer::Hit(res) => return Ok(res),
+        Answer::Miss(ticket) => ticket,
+    };
     let viewer = ctx.viewer.clone();
     let reader = viewer.as_ref().map(|v| v.user_id);
     // Reads only, bounded (one page of posts): right here on SQLite when a connection is free.
@@ -225,6 +237,15 @@ async fn thread_posts(
             Ok::<_, AppError>((thread, posts, staff))
         })
         .await?;
+    // Kept for everyone who reads it alike: a visible thread of the site's boards, read by
+    // someone who is not its staff; the authors of hidden posts see theirs.
+    let ticket =
+        ticket.filter(|_| thread.group_id.is_none() && thread.hidden_at.is_none() && !staff);
+    let authors: Vec<i64> = posts
+        .iter()
+        .filter(|p| p.hidden_at.is_some())
+        .map(|p| p.author_id)
+        .collect();
     let last_number = posts.last().map(|p| p.number);
     let next_cursor = last_number
         .filter(|n| *n < thread.post_count)
@@ -246,7 +267,9 @@ async fn thread_posts(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(PostList { posts, next_cursor }))
+    let body =
+        serde_json::to_string(&PostList { posts, next_cursor }).map_err(AppError::internal)?;
+    Ok(ctx.json_cacheable(ticket, body, authors))
 }
 
 /// Body of `POST /api/v1/threads/{id}/posts`.

@@ -18,12 +18,12 @@ use crate::forum::thread_routes::{post_redirect, thread_page, thread_page_with_s
 use crate::forum::views::{board_json, thread_rows};
 use crate::forum::visibility;
 use crate::gazetteer as city_queries;
+use crate::notifications::pages as notification_pages;
 use crate::notifications::queries as notification_queries;
-use crate::notifications::watch_json;
 use crate::notifications::Target;
-use crate::web::context::{Cached, Ctx};
+use crate::web::context::{Ctx, Kept};
 use crate::web::error::AppError;
-use crate::web::page_cache::Scope;
+use crate::web::page_cache::{Holes, Scope};
 
 /// Registers the forum routes. `/t/{id}/reply` comes before `/t/{id}/{slug}`, which would
 /// match it too.
@@ -51,9 +51,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let ticket = match ctx.cached_page(Scope::Site).await? {
-        Cached::Hit(res) => return Ok(res),
-        Cached::Miss(ticket) => ticket,
+    let ticket = match ctx.cached_page_for_members(Scope::Site).await? {
+        Kept::Hit(res) => return Ok(res),
+        Kept::Held(held) => return notification_pages::serve_held(&ctx, held).await,
+        Kept::Miss(ticket) => ticket,
     };
     // Two bounded reads: right here on SQLite when a connection is free.
     let (boards, cities) = ctx
@@ -117,10 +118,14 @@ async fn render_board(
         BoardRef::Site(slug) => Scope::Board(slug.clone()),
         BoardRef::Group { group, board } => Scope::GroupBoard(group.clone(), board.clone()),
     };
-    let ticket = match ctx.cached_page(scope).await? {
-        Cached::Hit(res) => return Ok(res),
-        Cached::Miss(ticket) => ticket,
+    let ticket = match ctx.cached_page_for_members(scope).await? {
+        Kept::Hit(res) => return Ok(res),
+        Kept::Held(held) => return notification_pages::serve_held(&ctx, held).await,
+        Kept::Miss(ticket) => ticket,
     };
+    // Plain members share a copy of the site's boards only: a group's depend on membership.
+    let site_board = matches!(board_ref, BoardRef::Site(_));
+    let ticket = ticket.filter(|t| !t.for_members() || site_board);
     let reader = ctx.viewer.clone();
     // Reads only, bounded (one page of threads): right here on SQLite when a connection is free.
     let (page, watch_level, can_post) = ctx
@@ -156,7 +161,19 @@ async fn render_board(
     let next_url = page
         .next
         .map(|c| format!("{path}?{city_param}after={}", c.encode()));
-    ctx.render_cacheable(
+    let slot = watch_level.map(|level| {
+        let slot = notification_pages::watch_slot(Target::Board, page.board.id, &path);
+        (slot, level)
+    });
+    let slot_html = match &slot {
+        Some((slot, level)) => Some(notification_pages::watch_form(&ctx, slot, *level)?),
+        None => None,
+    };
+    let holes = Holes {
+        slot: slot.map(|(slot, _)| slot),
+        ..Holes::default()
+    };
+    ctx.render_cacheable_with(
         ticket,
         "pages/board",
         json!({
@@ -169,7 +186,8 @@ async fn render_board(
             "can_post": can_post,
             "join_hint": (ctx.viewer.is_some() && !can_post).then(|| ctx.t("board-members-post-only")),
             "show_board": false,
-            "watch": watch_level.map(|level| watch_json(&ctx, Target::Board, page.board.id, level, &path)),
         }),
+        holes,
+        slot_html.as_deref().unwrap_or(""),
     )
 }

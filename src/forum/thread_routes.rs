@@ -10,13 +10,13 @@ use crate::forum::thread_queries::{self, PostLocation};
 use crate::forum::views::board_display_name;
 use crate::forum::visibility::{self, Shown, AUTO_HIDE_REASON};
 use crate::i18n::Lang;
+use crate::notifications::pages as notification_pages;
 use crate::notifications::queries as notification_queries;
-use crate::notifications::watch_json;
 use crate::notifications::Target;
 use crate::web::context::may_post;
-use crate::web::context::{see_other, Cached, Ctx};
+use crate::web::context::{see_other, Ctx, Kept};
 use crate::web::error::AppError;
-use crate::web::page_cache::Scope;
+use crate::web::page_cache::{Holes, Scope};
 use crate::web::parse_id;
 
 #[derive(Debug, Deserialize)]
@@ -55,9 +55,10 @@ async fn render_thread(
             .ok_or(AppError::NotFound)?,
     };
     let per_page = ctx.settings.site.posts_per_page.max(1);
-    let ticket = match ctx.cached_page(Scope::Thread(id)).await? {
-        Cached::Hit(res) => return Ok(res),
-        Cached::Miss(ticket) => ticket,
+    let ticket = match ctx.cached_page_for_members(Scope::Thread(id)).await? {
+        Kept::Hit(res) => return Ok(res),
+        Kept::Held(held) => return notification_pages::serve_held(&ctx, held).await,
+        Kept::Miss(ticket) => ticket,
     };
     let reader = ctx.viewer.clone();
     // Reads only, bounded (one page of posts): on SQLite they run right here when a connection
@@ -101,19 +102,13 @@ async fn render_thread(
             Ok((thread, posts, level, moderation, unseen))
         })
         .await?;
-    if let (Some(seen), Some(viewer)) = (unseen, ctx.viewer.as_ref()) {
-        let user_id = viewer.user_id;
-        let marked = ctx
-            .db
-            .write(move |conn| {
-                notification_queries::mark_seen(conn, user_id, id, &seen).map_err(AppError::from)
-            })
-            .await;
-        // The page is still worth showing; the notifications stay unread until the next visit.
-        if let Err(e) = marked {
-            tracing::warn!(error = %e, "notifications not marked read");
-        }
+    if let Some(seen) = unseen {
+        notification_pages::mark_seen(&ctx, id, seen).await;
     }
+    // Plain members share a copy of the page only where they all read the same thing: a
+    // visible thread of the site's boards (a group's boards depend on membership).
+    let ticket = ticket
+        .filter(|t| !t.for_members() || (thread.group_id.is_none() && thread.hidden_at.is_none()));
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
     let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
@@ -192,7 +187,20 @@ async fn render_thread(
         (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
         _ => thread.board_name.clone(),
     };
-    ctx.render_cacheable(
+    let slot = watch_level.map(|level| {
+        let slot = notification_pages::watch_slot(Target::Thread, thread.id, &page_url(page));
+        (slot, level)
+    });
+    let slot_html = match &slot {
+        Some((slot, level)) => Some(notification_pages::watch_form(&ctx, slot, *level)?),
+        None => None,
+    };
+    let holes = Holes {
+        slot: slot.map(|(slot, _)| slot),
+        authors: posts.iter().map(|p| p.author_id).collect(),
+        posts: posts.iter().map(|p| p.id).collect(),
+    };
+    ctx.render_cacheable_with(
         ticket,
         "pages/thread",
         json!({
@@ -219,7 +227,6 @@ async fn render_thread(
             },
             "can_reply": can_quote,
             "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_err()),
-            "watch": watch_level.map(|level| watch_json(&ctx, Target::Thread, thread.id, level, &page_url(page))),
             "moderation": moderation.map(|boards| json!({
                 "boards": boards.iter().map(|b| json!({
                     "slug": b.board.slug,
@@ -229,6 +236,8 @@ async fn render_thread(
             })),
             "login_url": format!("/login?next=/t/{}", thread.id),
         }),
+        holes,
+        slot_html.as_deref().unwrap_or(""),
     )
 }
 

@@ -8,6 +8,7 @@
 pub mod digest;
 pub mod fanout;
 pub mod mentions;
+pub mod pages;
 pub mod queries;
 pub mod routes;
 

@@ -24,8 +24,7 @@ use crate::site_config::ConfigCache;
 use crate::templates::Templates;
 use crate::validation::FieldError;
 use crate::web::error::AppError;
-use crate::web::page_cache::PageCache;
-use crate::web::page_cache::Scope;
+use crate::web::page_cache::{Fill, Holes, Page, PageCache, Scope};
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
@@ -155,10 +154,41 @@ pub enum Cached {
     Miss(Option<CacheTicket>),
 }
 
+/// What the page cache had for a visitor's or a plain member's request.
+pub enum Kept {
+    /// A visitor's page, ready to send.
+    Hit(HttpResponse),
+    /// A members' page: the handler fills its per-reader piece and sends it (`Ctx::serve_held`).
+    Held(Held),
+    /// Not cached: render it, and pass the ticket (if any) to `render_cacheable_with`.
+    Miss(Option<CacheTicket>),
+}
+
+/// A members' page found in the cache, waiting for its per-reader piece.
+pub struct Held {
+    page: Arc<Page>,
+}
+
+impl Held {
+    /// What the page needs filled (its per-reader piece, the posts it shows).
+    pub fn holes(&self) -> &Holes {
+        &self.page.holes
+    }
+}
+
 /// Where to store a page once rendered.
 pub struct CacheTicket {
     version: crate::web::page_cache::Version,
     key: String,
+    /// For a member: the key of their own copy (used when their posts are on the page).
+    own_key: Option<(i64, String)>,
+}
+
+impl CacheTicket {
+    /// The page will be kept for plain members (not visitors).
+    pub fn for_members(&self) -> bool {
+        self.own_key.is_some()
+    }
 }
 
 /// One of the shared pieces `app.rs` registers.
@@ -278,6 +308,12 @@ impl Ctx {
         }
     }
 
+    /// What stands for the reader's CSRF token in a piece kept for many readers (filled in when
+    /// the page is sent).
+    pub fn csrf_hole(&self) -> &str {
+        self.page_cache.csrf_marker()
+    }
+
     /// Checks a submitted CSRF token.
     pub fn verify_csrf(&self, submitted: &str) -> Result<(), AppError> {
         match &self.csrf {
@@ -319,9 +355,82 @@ impl Ctx {
         template: &str,
         data: Value,
     ) -> Result<HttpResponse, AppError> {
-        let data = self.page_data(data, self.csrf_token());
+        let data = self.page_data(data, None)?;
         let html = self.templates.render_page(template, data)?;
+        let html = self.page_cache.fill(&html, &self.fill(""));
         Ok(self.html_response(status, html))
+    }
+
+    /// What fills a page's holes for this reader (`PageCache::fill`), the menu aside: pages
+    /// rendered for this reader have it already.
+    fn fill<'a>(&'a self, slot: &'a str) -> Fill<'a> {
+        Fill {
+            csrf: self.csrf_token(),
+            user_menu: "",
+            slot,
+        }
+    }
+
+    /// The reader's menu (`partials/user_menu`: their name and unread count, or the sign-in
+    /// links), a piece kept under everything it shows; its logout form holds the CSRF marker.
+    fn user_menu(&self) -> Result<Arc<str>, AppError> {
+        let path = self.current_path();
+        let registration_open = self.config.get().registration_open();
+        let key = match &self.viewer {
+            Some(v) => format!(
+                "{}|{:?}|{}|{}|{}|{path}",
+                v.username,
+                v.role,
+                u8::from(v.is_admin()),
+                u8::from(v.moderates_boards),
+                v.unread_notifications
+            ),
+            None => format!("-|{}|{path}", u8::from(registration_open)),
+        };
+        let viewer = self.viewer_json();
+        let csrf = self.page_cache.csrf_marker().to_owned();
+        self.fragment("partials/user_menu", Some(&key), move || {
+            json!({
+                "viewer": viewer,
+                "current_path": path,
+                "csrf": csrf,
+                "site": {"registration_open": registration_open},
+            })
+        })
+    }
+
+    /// The viewer as the frame shows them (`null` for a visitor).
+    fn viewer_json(&self) -> Value {
+        match &self.viewer {
+            Some(v) => json!({
+                "username": v.username,
+                "role": v.role,
+                "is_admin": v.is_admin(),
+                "is_staff": v.role != crate::sessions::Role::Member || v.moderates_boards,
+                "unread": v.unread_notifications,
+                "unread_label": if v.unread_notifications > 99 {
+                    "99+".to_owned()
+                } else {
+                    v.unread_notifications.to_string()
+                },
+                "unverified": self.unverified(v),
+                "silenced": v.silenced,
+            }),
+            None => Value::Null,
+        }
+    }
+
+    /// The site asks for a confirmed address and this member's is not.
+    fn unverified(&self, v: &Viewer) -> bool {
+        self.settings.mail.require_verification && !v.email_verified
+    }
+
+    /// For a plain member (no staff role, no board to moderate): what makes their pages differ
+    /// from other plain members' besides their holes. `None` for visitors and staff.
+    fn member_class(&self) -> Option<String> {
+        let v = self.viewer.as_ref()?;
+        (v.role == crate::sessions::Role::Member && !v.moderates_boards)
+            .then(|| format!("s{}v{}", u8::from(v.silenced), u8::from(self.unverified(v))))
     }
 
     /// A piece of page (`partials/…`) in this request's language, rendered once and kept under
@@ -350,37 +459,23 @@ impl Ctx {
         })
     }
 
-    /// Adds what every page shows (language, site, viewer, CSRF token, language switch).
-    fn page_data(&self, mut data: Value, csrf: &str) -> Value {
+    /// Adds what every page shows (language, site, viewer, the CSRF marker, the reader's menu,
+    /// language switch). `user_menu` stands in for the menu on pages kept for members.
+    fn page_data(&self, mut data: Value, user_menu: Option<&str>) -> Result<Value, AppError> {
+        let menu = match user_menu {
+            Some(marker) => Value::from(marker),
+            None => Value::from(&*self.user_menu()?),
+        };
         if let Value::Object(map) = &mut data {
             map.insert("lang".into(), json!(self.lang.code()));
             map.insert("site".into(), self.config.get().page_json(self.lang));
-            map.insert("csrf".into(), json!(csrf));
+            map.insert("csrf".into(), json!(self.page_cache.csrf_marker()));
             map.insert("current_path".into(), json!(self.current_path()));
-            map.insert(
-                "viewer".into(),
-                match &self.viewer {
-                    Some(v) => json!({
-                        "username": v.username,
-                        "role": v.role,
-                        "is_admin": v.is_admin(),
-                        "is_staff": v.role != crate::sessions::Role::Member || v.moderates_boards,
-                        "unread": v.unread_notifications,
-                        "unread_label": if v.unread_notifications > 99 {
-                            "99+".to_owned()
-                        } else {
-                            v.unread_notifications.to_string()
-                        },
-                        "unverified": self.settings.mail.require_verification
-                            && !v.email_verified,
-                        "silenced": v.silenced,
-                    }),
-                    None => Value::Null,
-                },
-            );
+            map.insert("viewer".into(), self.viewer_json());
+            map.insert("user_menu".into(), menu);
             map.insert("langs".into(), lang_choices(self.lang));
         }
-        data
+        Ok(data)
     }
 
     /// An HTML response, setting the visitor's CSRF cookie when it was just made.
@@ -403,44 +498,141 @@ impl Ctx {
 
     /// For a visitor who is not signed in: the cached page for this address if what it shows
     /// has not changed (one statement), else a ticket to cache the page about to be rendered.
+    /// Signed-in readers always render (`cached_page_for_members` serves plain members too).
     pub async fn cached_page(&self, scope: Scope) -> Result<Cached, AppError> {
         if self.viewer.is_some() || !self.page_cache.enabled() {
             return Ok(Cached::Miss(None));
         }
-        let version = self
-            .db
-            .run_quick_read(move |conn| scope.version(conn).map_err(AppError::from))
-            .await?;
-        let Some(version) = version else {
+        let Some(version) = self.page_version(scope).await? else {
             return Ok(Cached::Miss(None));
         };
         let key = format!("{}|{}", self.lang.code(), self.current_path());
         match self.page_cache.get(&key, version) {
-            Some(html) => Ok(Cached::Hit(self.html_response(
-                StatusCode::OK,
-                html.replace(self.page_cache.csrf_marker(), self.csrf_token()),
-            ))),
-            None => Ok(Cached::Miss(Some(CacheTicket { version, key }))),
+            Some(page) => {
+                let html = self.page_cache.fill(&page.html, &self.fill(""));
+                Ok(Cached::Hit(self.html_response(StatusCode::OK, html)))
+            }
+            None => Ok(Cached::Miss(Some(CacheTicket {
+                version,
+                key,
+                own_key: None,
+            }))),
         }
     }
 
-    /// Renders a page (status 200) and, with a ticket, keeps it for the next visitors.
+    /// `cached_page` for visitors and plain members alike (staff always render). A member's
+    /// page comes `Held`: the handler fills its per-reader piece (`serve_held`). Only for pages
+    /// that show every plain member of a class the same thing apart from their holes: the
+    /// handler renders with `render_cacheable_with`, naming the holes.
+    pub async fn cached_page_for_members(&self, scope: Scope) -> Result<Kept, AppError> {
+        let Some(viewer) = &self.viewer else {
+            return Ok(match self.cached_page(scope).await? {
+                Cached::Hit(res) => Kept::Hit(res),
+                Cached::Miss(ticket) => Kept::Miss(ticket),
+            });
+        };
+        let Some(class) = self.member_class() else {
+            return Ok(Kept::Miss(None));
+        };
+        // A group's boards depend on membership: never shared among members.
+        if !self.page_cache.enabled() || matches!(scope, Scope::GroupBoard(..)) {
+            return Ok(Kept::Miss(None));
+        }
+        let Some(version) = self.page_version(scope).await? else {
+            return Ok(Kept::Miss(None));
+        };
+        let (lang, path, user) = (self.lang.code(), self.current_path(), viewer.user_id);
+        let shared = format!("{lang}|m{class}|{path}");
+        let own = format!("{lang}|u{user}|{class}|{path}");
+        let page = match self.page_cache.get(&shared, version) {
+            Some(page) if page.holes.authors.binary_search(&user).is_err() => Some(page),
+            _ => self.page_cache.get(&own, version),
+        };
+        Ok(match page {
+            Some(page) => Kept::Held(Held { page }),
+            None => Kept::Miss(Some(CacheTicket {
+                version,
+                key: shared,
+                own_key: Some((user, own)),
+            })),
+        })
+    }
+
+    /// The versions behind `scope` (one statement).
+    async fn page_version(
+        &self,
+        scope: Scope,
+    ) -> Result<Option<crate::web::page_cache::Version>, AppError> {
+        self.db
+            .run_quick_read(move |conn| scope.version(conn).map_err(AppError::from))
+            .await
+    }
+
+    /// Sends a held members' page, its per-reader piece `slot` (with the CSRF marker, if it
+    /// has a form) put in.
+    pub fn serve_held(&self, held: Held, slot: &str) -> Result<HttpResponse, AppError> {
+        let menu = self.user_menu()?;
+        let fill = Fill {
+            user_menu: &menu,
+            ..self.fill(slot)
+        };
+        let html = self.page_cache.fill(&held.page.html, &fill);
+        Ok(self.html_response(StatusCode::OK, html))
+    }
+
+    /// Renders a page (status 200) and, with a ticket, keeps it for the next readers.
     pub fn render_cacheable(
         &self,
         ticket: Option<CacheTicket>,
         template: &str,
         data: Value,
     ) -> Result<HttpResponse, AppError> {
-        let Some(ticket) = ticket else {
-            return self.render(template, data);
+        self.render_cacheable_with(ticket, template, data, Holes::default(), "")
+    }
+
+    /// `render_cacheable` for a page with holes: its per-reader piece (`slot`, this reader's
+    /// copy, given to the template as `slot_html`), the members who see it differently and the
+    /// posts it shows (`holes`).
+    pub fn render_cacheable_with(
+        &self,
+        ticket: Option<CacheTicket>,
+        template: &str,
+        mut data: Value,
+        mut holes: Holes,
+        slot: &str,
+    ) -> Result<HttpResponse, AppError> {
+        let for_members = ticket.as_ref().is_some_and(|t| t.own_key.is_some());
+        let (menu_marker, slot_marker) = (
+            self.page_cache.user_menu_marker(),
+            self.page_cache.slot_marker(),
+        );
+        if let Value::Object(map) = &mut data {
+            let slot_html = if for_members { &slot_marker } else { slot };
+            map.insert("slot_html".into(), Value::from(slot_html));
+        }
+        let page_data = self.page_data(data, for_members.then_some(menu_marker.as_str()))?;
+        let html: Arc<str> = self.templates.render_page(template, page_data)?.into();
+        let menu;
+        let fill = if for_members {
+            menu = self.user_menu()?;
+            Fill {
+                user_menu: &menu,
+                ..self.fill(slot)
+            }
+        } else {
+            self.fill(slot)
         };
-        let marker = self.page_cache.csrf_marker();
-        let html: Arc<str> = self
-            .templates
-            .render_page(template, self.page_data(data, marker))?
-            .into();
-        let page = html.replace(marker, self.csrf_token());
-        self.page_cache.put(ticket.key, ticket.version, html);
+        let page = self.page_cache.fill(&html, &fill);
+        if let Some(ticket) = ticket {
+            holes.authors.sort_unstable();
+            holes.authors.dedup();
+            let key = match ticket.own_key {
+                Some((user, own)) if holes.authors.binary_search(&user).is_ok() => own,
+                _ => ticket.key,
+            };
+            self.page_cache
+                .put(key, ticket.version, Arc::new(Page { html, holes }));
+        }
         Ok(self.html_response(StatusCode::OK, page))
     }
 

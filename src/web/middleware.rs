@@ -208,12 +208,28 @@ pub async fn render_errors(
                 .unwrap_or_default(),
             _ => String::new(),
         };
+        let viewer = viewer
+            .map(|v| json!({"username": v.username, "role": v.role, "is_admin": v.is_admin()}));
+        let user_menu = templates
+            .as_ref()
+            .and_then(|t| {
+                let menu = json!({
+                    "lang": lang.code(),
+                    "viewer": viewer,
+                    "csrf": csrf,
+                    "current_path": request.path(),
+                    "site": {"registration_open": config.as_ref().is_some_and(|c| c.registration_open())},
+                });
+                t.render_fragment("partials/user_menu", menu).ok()
+            })
+            .unwrap_or_default();
         let data = json!({
             "lang": lang.code(),
             "site": config.as_ref().map(|c| c.page_json(lang)).unwrap_or(json!({"name": "Vigie", "version": env!("CARGO_PKG_VERSION")})),
             "csrf": csrf,
             "current_path": request.path(),
-            "viewer": viewer.map(|v| json!({"username": v.username, "role": v.role, "is_admin": v.is_admin()})),
+            "viewer": viewer,
+            "user_menu": user_menu,
             "langs": [],
             "status": status.as_u16(),
             "title": lang.t(&format!("error-title-{}", status.as_u16())),

@@ -1,11 +1,19 @@
-//! The visitors' page cache: rendered HTML of public pages for people who are not signed in,
-//! keyed by language and address, each kept with the versions it was rendered from: the site's
-//! content version (moved by every administrative write) and the version of what the page shows
-//! (its thread, board or city, moved by posting there; the site's activity version for the home
-//! page, the directory and profiles). Reading those versions back costs one statement, so every
-//! instance behind a proxy serves fresh pages; a hit skips the queries and the rendering. The
-//! visitor's own CSRF token is put in at serve time, in place of a marker drawn at random when
-//! the cache is made: nobody can write it into a post, so no user content is ever rewritten.
+//! The page cache: rendered HTML of public pages, keyed by language and address, each kept with
+//! the versions it was rendered from: the site's content version (moved by every administrative
+//! write) and the version of what the page shows (its thread, board or city, moved by posting
+//! there; the site's activity version for the home page, the directory and profiles). Reading
+//! those versions back costs one statement, so every instance behind a proxy serves fresh pages;
+//! a hit skips the queries and the rendering.
+//!
+//! Visitors share one copy per address. Plain members (no staff role, no board to moderate)
+//! share one copy per address and per *class* (what the frame shows differently: the silenced
+//! and unconfirmed-address banners), with **holes** where each member's own pieces go: their
+//! menu (name, unread count), the page's one per-reader piece (the watch form) and the CSRF
+//! token. A member whose own posts are on the page sees them differently (edit, not report):
+//! the shared copy names those authors, and they get a copy of their own.
+//!
+//! Holes are markers drawn at random when the cache is made (`{marker}c`, `u`, `r`): nobody
+//! can write them into a post, so no user content is ever rewritten when they are filled.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -68,10 +76,40 @@ impl Scope {
     }
 }
 
+/// The page's one per-reader piece, filled at serve time (the watch form: what is watched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// What kind of thing the piece is about (`thread`, `board`).
+    pub kind: &'static str,
+    /// Its id.
+    pub id: i64,
+    /// Where its form sends the reader back.
+    pub next: String,
+}
+
+/// What a kept page needs at serve time besides its HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Holes {
+    /// The per-reader piece, if the page has one.
+    pub slot: Option<Slot>,
+    /// Members who see this page differently (the authors of the posts shown), sorted.
+    pub authors: Vec<i64>,
+    /// The posts shown (to mark the reader's notifications about them seen).
+    pub posts: Vec<i64>,
+}
+
+/// A kept page: its HTML with holes, and what fills them.
+#[derive(Debug)]
+pub struct Page {
+    pub html: Arc<str>,
+    pub holes: Holes,
+}
+
 /// The cache, bounded in bytes.
 #[derive(Debug)]
 pub struct PageCache {
     budget: usize,
+    marker: String,
     csrf_marker: String,
     inner: Mutex<Inner>,
 }
@@ -79,23 +117,71 @@ pub struct PageCache {
 #[derive(Debug, Default)]
 struct Inner {
     bytes: usize,
-    pages: HashMap<String, (Version, Arc<str>)>,
+    pages: HashMap<String, (Version, Arc<Page>)>,
+}
+
+/// What fills the holes of a page for one reader.
+pub struct Fill<'a> {
+    pub csrf: &'a str,
+    pub user_menu: &'a str,
+    pub slot: &'a str,
 }
 
 impl PageCache {
     /// A cache holding at most `budget` bytes of HTML (0 turns it off).
     pub fn new(budget: usize) -> Self {
+        let marker = random_marker();
         Self {
             budget,
-            csrf_marker: random_marker(),
+            csrf_marker: format!("{marker}c"),
+            marker,
             inner: Mutex::new(Inner::default()),
         }
     }
 
-    /// What stands in the cached HTML where the visitor's CSRF token goes (random, secret, made
+    /// What stands in rendered HTML where the reader's CSRF token goes (random, secret, made
     /// with the cache).
     pub fn csrf_marker(&self) -> &str {
         &self.csrf_marker
+    }
+
+    /// What stands where a member's menu goes.
+    pub fn user_menu_marker(&self) -> String {
+        format!("{}u", self.marker)
+    }
+
+    /// What stands where the page's per-reader piece goes.
+    pub fn slot_marker(&self) -> String {
+        format!("{}r", self.marker)
+    }
+
+    /// The page `html` with its holes filled, in one pass. Pieces put in may hold the CSRF
+    /// marker themselves (a form in the menu): it is filled there too.
+    pub fn fill(&self, html: &str, with: &Fill<'_>) -> String {
+        let mut out = String::with_capacity(html.len() + with.user_menu.len() + with.slot.len());
+        self.fill_into(&mut out, html, with, true);
+        out
+    }
+
+    fn fill_into(&self, out: &mut String, html: &str, with: &Fill<'_>, nested: bool) {
+        let mut rest = html;
+        while let Some(at) = rest.find(self.marker.as_str()) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + self.marker.len()..];
+            let piece = match after.as_bytes().first() {
+                Some(b'c') => Some(with.csrf),
+                Some(b'u') if nested => Some(with.user_menu),
+                Some(b'r') if nested => Some(with.slot),
+                _ => None,
+            };
+            match piece {
+                Some(piece) if nested => self.fill_into(out, piece, with, false),
+                Some(piece) => out.push_str(piece),
+                None => out.push_str(&self.marker),
+            }
+            rest = &after[usize::from(piece.is_some())..];
+        }
+        out.push_str(rest);
     }
 
     /// True when the cache is on.
@@ -104,24 +190,24 @@ impl PageCache {
     }
 
     /// The page stored under `key` if it was rendered from `version`.
-    pub fn get(&self, key: &str, version: Version) -> Option<Arc<str>> {
+    pub fn get(&self, key: &str, version: Version) -> Option<Arc<Page>> {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         match inner.pages.get(key) {
-            Some((v, html)) if *v == version => Some(Arc::clone(html)),
+            Some((v, page)) if *v == version => Some(Arc::clone(page)),
             _ => None,
         }
     }
 
     /// Stores a page rendered from `version`. When the budget is spent, everything goes (the
     /// pages that matter come back on their next view).
-    pub fn put(&self, key: String, version: Version, html: Arc<str>) {
-        let size = html.len() + key.len();
+    pub fn put(&self, key: String, version: Version, page: Arc<Page>) {
+        let size = page.html.len() + key.len();
         if !self.enabled() || size > self.budget / 4 {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, old)) = inner.pages.get(&key) {
-            let old_size = old.len() + key.len();
+            let old_size = old.html.len() + key.len();
             inner.bytes = inner.bytes.saturating_sub(old_size);
         }
         if inner.bytes + size > self.budget {
@@ -129,7 +215,7 @@ impl PageCache {
             inner.bytes = 0;
         }
         inner.bytes += size;
-        inner.pages.insert(key, (version, html));
+        inner.pages.insert(key, (version, page));
     }
 }
 
@@ -139,26 +225,33 @@ fn random_marker() -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("vigie-csrf-{hex}")
+    format!("vigie-hole-{hex}-")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn page(html: String) -> Arc<Page> {
+        Arc::new(Page {
+            html: html.into(),
+            holes: Holes::default(),
+        })
+    }
+
     #[test]
     fn pages_expire_with_their_version_and_the_budget() {
         let cache = PageCache::new(1000);
-        cache.put("a".into(), (1, 1), Arc::from("x".repeat(100)));
+        cache.put("a".into(), (1, 1), page("x".repeat(100)));
         assert!(cache.get("a", (1, 1)).is_some());
         assert!(cache.get("a", (1, 2)).is_none(), "a newer version misses");
-        cache.put("a".into(), (1, 2), Arc::from("y".repeat(100)));
+        cache.put("a".into(), (1, 2), page("y".repeat(100)));
         assert_eq!(
-            cache.get("a", (1, 2)).as_deref(),
-            Some("y".repeat(100).as_str())
+            cache.get("a", (1, 2)).map(|p| p.html.to_string()),
+            Some("y".repeat(100))
         );
         for i in 0..20 {
-            cache.put(format!("k{i}"), (1, 1), Arc::from("z".repeat(200)));
+            cache.put(format!("k{i}"), (1, 1), page("z".repeat(200)));
         }
         let inner = cache.inner.lock().expect("lock");
         assert!(inner.bytes <= 1000);
@@ -169,5 +262,39 @@ mod tests {
         let (a, b) = (PageCache::new(0), PageCache::new(0));
         assert_ne!(a.csrf_marker(), b.csrf_marker());
         assert!(a.csrf_marker().len() >= 32);
+    }
+
+    #[test]
+    fn holes_are_filled_in_one_pass_and_only_holes() {
+        let cache = PageCache::new(0);
+        let (c, u, r) = (
+            cache.csrf_marker().to_owned(),
+            cache.user_menu_marker(),
+            cache.slot_marker(),
+        );
+        let html = format!("<a>{u}</a><form>{c}</form><p>{r}</p>vigie-hole-x{c}");
+        let menu = format!("menu[{c}]");
+        let filled = cache.fill(
+            &html,
+            &Fill {
+                csrf: "TOKEN",
+                user_menu: &menu,
+                slot: "watch[{r}]",
+            },
+        );
+        assert_eq!(
+            filled,
+            "<a>menu[TOKEN]</a><form>TOKEN</form><p>watch[{r}]</p>vigie-hole-xTOKEN"
+        );
+        // A piece put in is not searched for the menu or slot markers again.
+        let sneaky = cache.fill(
+            &u,
+            &Fill {
+                csrf: "T",
+                user_menu: &u,
+                slot: "",
+            },
+        );
+        assert_eq!(sneaky, u);
     }
 }

@@ -265,9 +265,12 @@ async fn a_thread_page_takes_at_most_three_statements() {
         );
         assert!(page.statements() >= 1);
     }
-    // Signed in, the session lookup is one more; still bounded.
+    // Signed in: the session and the member's watch, plus the versions of the copy kept for
+    // members; still bounded. Read again, the kept copy costs three.
     let page = app.get_with(&member, &format!("/t/{id}")).await;
-    assert!(page.statements() <= 4, "{} statements", page.statements());
+    assert!(page.statements() <= 5, "{} statements", page.statements());
+    let page = app.get_with(&member, &format!("/t/{id}")).await;
+    assert_eq!(page.statements(), 3);
 }
 
 #[tokio::test]
@@ -347,4 +350,127 @@ async fn visitors_get_cached_pages_that_are_never_stale() {
     let mine = app.get_with(&member, &path).await;
     assert!(mine.statements() >= 2);
     assert!(mine.body.contains("/p/"), "the author sees edit links");
+}
+
+/// Plain members share the kept copy of a page, each with their own pieces put in: their menu
+/// and CSRF token, their watch form, and their own posts shown as theirs (edit, not report).
+/// One member never sees another's pieces, and a new post shows at once.
+#[tokio::test]
+async fn members_share_kept_pages_with_their_own_pieces() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (author, reader, passer) = (browser(), browser(), browser());
+    app.register_with(&author, "autrice").await;
+    app.register_with(&reader, "lectrice").await;
+    app.register_with(&passer, "passante").await;
+    let id = app
+        .new_thread_with(
+            &author,
+            "general",
+            "Caméras place du marché",
+            "Premier constat",
+            "Rennes",
+        )
+        .await;
+    let path = format!("/t/{id}");
+    let first = app.get_with(&reader, &path).await;
+    let second = app.get_with(&reader, &path).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(
+        second.statements(),
+        3,
+        "a kept page costs the session, the versions and the reader's watch"
+    );
+    assert_eq!(text(&first.body), text(&second.body));
+    assert!(second.body.contains("href=\"/u/lectrice\""));
+    assert!(
+        second.body.contains("/report\""),
+        "others' posts are reported"
+    );
+    assert!(!second.body.contains("/edit\""), "not edited by a reader");
+
+    // Another member gets the same copy with their own name and token, never the reader's.
+    let passing = app.get_with(&passer, &path).await;
+    assert_eq!(passing.statements(), 3);
+    assert!(passing.body.contains("href=\"/u/passante\""));
+    assert!(!passing.body.contains("lectrice"), "{}", passing.body);
+    let token = crate::helpers::csrf_token(&passing.body);
+    assert_ne!(token, crate::helpers::csrf_token(&second.body));
+    let res = passer
+        .post(app.url("/lang"))
+        .form(&[
+            ("lang", "en"),
+            ("next", path.as_str()),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "their own token works");
+    let english = app.get_with(&passer, &path).await;
+    assert!(english.body.contains("<html lang=\"en\""));
+    assert!(english.body.contains("href=\"/u/passante\""));
+
+    // The author sees their post as theirs, in a copy of their own.
+    let mine = app.get_with(&author, &path).await;
+    assert!(mine.body.contains("/edit\""), "{}", mine.body);
+    assert!(!mine.body.contains("/report\""));
+    let mine_again = app.get_with(&author, &path).await;
+    assert_eq!(mine_again.statements(), 3);
+    assert_eq!(text(&mine.body), text(&mine_again.body));
+    let theirs = app.get_with(&reader, &path).await;
+    assert_eq!(theirs.statements(), 3);
+    assert!(
+        !theirs.body.contains("/edit\""),
+        "the author's copy stays theirs"
+    );
+
+    // The watch form is each member's own.
+    let watching = app
+        .post_form_with(
+            &reader,
+            &path,
+            "/watch",
+            &[
+                ("target", "thread"),
+                ("id", &id.to_string()),
+                ("level", "watching"),
+                ("next", &path),
+            ],
+        )
+        .await;
+    assert_eq!(watching.status, StatusCode::SEE_OTHER, "{}", watching.body);
+    let theirs = app.get_with(&reader, &path).await;
+    assert_eq!(theirs.statements(), 3);
+    assert!(theirs.body.contains("<option value=\"watching\" selected>"));
+    let passing = app.get_with(&passer, &path).await;
+    assert!(passing.body.contains("<option value=\"normal\" selected>"));
+    assert!(!passing
+        .body
+        .contains("<option value=\"watching\" selected>"));
+
+    // A reply shows to everyone at once. The watching reader is notified; reading the kept
+    // page marks it read.
+    app.reply_with(&author, id, "Deux nouvelles caméras").await;
+    app.settle(&admin).await;
+    let passing = app.get_with(&passer, &path).await;
+    assert!(passing.body.contains("Deux nouvelles caméras"));
+    let home = app.get_with(&reader, "/").await;
+    assert!(
+        home.body.contains("class=\"count\""),
+        "notified: {}",
+        home.body
+    );
+    let theirs = app.get_with(&reader, &path).await;
+    assert!(theirs.body.contains("Deux nouvelles caméras"));
+    let home = app.get_with(&reader, "/").await;
+    assert!(!home.body.contains("class=\"count\""), "read by reading");
+
+    // A board page is kept for members too, with the member's own watch form.
+    let board = app.get_with(&reader, "/b/general").await;
+    let board_again = app.get_with(&reader, "/b/general").await;
+    assert_eq!(board_again.statements(), 3);
+    assert_eq!(text(&board.body), text(&board_again.body));
+    assert!(board_again.body.contains("Caméras place du marché"));
+    assert!(board_again.body.contains("action=\"/watch\""));
 }

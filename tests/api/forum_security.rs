@@ -465,3 +465,64 @@ async fn notifications_about_hidden_content_leave_the_list_and_the_count() {
         "no unread count is shown"
     );
 }
+
+/// API answers kept for everyone who reads them alike never show a hidden post's text to those
+/// who may not read it; its author and the staff still get it; a new post is in the next answer.
+#[tokio::test]
+async fn kept_api_answers_follow_each_readers_rights() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (author, author_token) = member(&app, "autrice_api").await;
+    let (_, reader_token) = member(&app, "lecteur_api").await;
+    let thread = app
+        .new_thread_with(&author, "general", "Sujet lu par l’API", "Ouverture", "")
+        .await;
+    app.reply_with(&author, thread, "Texte bientôt masqué")
+        .await;
+    let path = format!("/api/v1/threads/{thread}/posts");
+    let first = app.api(Method::GET, &path, None, None).await;
+    let second = app.api(Method::GET, &path, None, None).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.statements(), 1, "a kept answer costs the versions");
+    assert_eq!(first.json(), second.json());
+    let as_member = app.api(Method::GET, &path, Some(&reader_token), None).await;
+    assert_eq!(as_member.statements(), 2, "the token, then the versions");
+    assert_eq!(as_member.json(), first.json());
+
+    let hidden = post_ids(&app, thread).await[1];
+    moderate(
+        &app,
+        &admin,
+        &format!("/api/v1/posts/{hidden}/moderate"),
+        json!({"action": "hide", "reason": "Hors sujet"}),
+    )
+    .await;
+    for token in [None, Some(reader_token.as_str()), None, Some(&reader_token)] {
+        let res = app.api(Method::GET, &path, token, None).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(!res.body.contains("Texte bientôt masqué"), "{}", res.body);
+        assert_eq!(res.json()["posts"][1]["hidden"], true);
+        assert_eq!(res.json()["posts"][1]["body_html"], Value::Null);
+    }
+    for token in [&author_token, &admin, &author_token] {
+        let res = app.api(Method::GET, &path, Some(token), None).await;
+        assert!(res.body.contains("Texte bientôt masqué"), "{}", res.body);
+    }
+    let res = app.api(Method::GET, &path, Some(&reader_token), None).await;
+    assert!(!res.body.contains("Texte bientôt masqué"), "{}", res.body);
+
+    app.reply_with(&author, thread, "Encore un mot").await;
+    let res = app.api(Method::GET, &path, None, None).await;
+    assert!(res.body.contains("Encore un mot"));
+
+    // A board's list reads the same for everyone: kept too, and renewed by a new thread.
+    let list = "/api/v1/boards/general/threads";
+    app.api(Method::GET, list, None, None).await;
+    let kept = app.api(Method::GET, list, Some(&reader_token), None).await;
+    assert_eq!(kept.statements(), 2);
+    assert!(kept.body.contains("Sujet lu par l’API"));
+    app.new_thread_with(&author, "general", "Un autre sujet", "Bonjour", "")
+        .await;
+    let renewed = app.api(Method::GET, list, None, None).await;
+    assert!(renewed.body.contains("Un autre sujet"));
+}
