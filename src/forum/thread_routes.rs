@@ -187,6 +187,23 @@ async fn render_thread(
         (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
         _ => thread.board_name.clone(),
     };
+    // The page links, shown above and below the posts: one piece per page of the thread.
+    let pager_html = if last_page > 1 {
+        let key = format!("{base}|{page}|{last_page}");
+        let pager = ctx.fragment("partials/thread_pager", Some(&key), || {
+            json!({
+                "prev_url": (page > 1).then(|| page_url(page - 1)),
+                "next_url": (page < last_page).then(|| page_url(page + 1)),
+                "pages": page_window(page, last_page).into_iter().map(|n| match n {
+                    Some(n) => json!({"number": n, "url": page_url(n), "current": n == page, "gap": false}),
+                    None => json!({"number": 0, "url": "", "current": false, "gap": true}),
+                }).collect::<Vec<_>>(),
+            })
+        })?;
+        pager.to_string()
+    } else {
+        String::new()
+    };
     let slot = watch_level.map(|level| {
         let slot = notification_pages::watch_slot(Target::Thread, thread.id, &page_url(page));
         (slot, level)
@@ -215,16 +232,8 @@ async fn render_thread(
                 "city_slug": thread.city_slug, "city_name": thread.city_name,
             },
             "posts_html": posts_html,
-            "pagination": {
-                "page": page,
-                "last_page": last_page,
-                "prev_url": (page > 1).then(|| page_url(page - 1)),
-                "next_url": (page < last_page).then(|| page_url(page + 1)),
-                "pages": page_window(page, last_page).into_iter().map(|n| match n {
-                    Some(n) => json!({"number": n, "url": page_url(n), "current": n == page, "gap": false}),
-                    None => json!({"number": 0, "url": "", "current": false, "gap": true}),
-                }).collect::<Vec<_>>(),
-            },
+            "pagination": {"page": page, "last_page": last_page},
+            "pager_html": pager_html,
             "can_reply": can_quote,
             "needs_verification": ctx.viewer.as_ref().is_some_and(|v| may_post(&ctx.settings, v).is_err()),
             "moderation": moderation.map(|boards| json!({
