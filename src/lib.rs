@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod admin;
+pub mod allocator;
 pub mod app;
 pub mod audit;
 pub mod bootstrap;

@@ -1,13 +1,12 @@
 //! Password hashing with argon2id (PHC strings), constant-shape verification for unknown users and
 //! rehashing of hashes made with weaker parameters.
 //!
-//! Argon2 needs `argon2_memory_kib` of working memory per hash. Allocated afresh each time, glibc
-//! keeps it in the arena of whichever blocking thread hashed (19 MiB more resident memory per
-//! thread that ever checked a password: 42 → 297 MB after 16 sign-ins), so the hasher keeps its
-//! working buffers and hands them out again (`MemoryPool`): resident memory follows the number
-//! of passwords checked *at once*, not the number of threads that ever checked one. That number
-//! is bounded by the machine's cores (a hash keeps one busy anyway): a flood of sign-ins waits
-//! its turn instead of taking 19 MiB each.
+//! Argon2 needs `argon2_memory_kib` of working memory per hash (19 MiB by default). Each hash
+//! allocates its own and frees it at once: the binary tunes the allocator so that such blocks
+//! go back to the system when freed (`crate::allocator`; by default glibc kept them in the arena
+//! of whichever blocking thread hashed: 42 → 297 MB after 16 sign-ins). At most as many hashes
+//! run at once as the machine has cores (`HashSlots`; a hash keeps one busy anyway): a flood of
+//! sign-ins waits its turn instead of taking 19 MiB each.
 
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -43,69 +42,53 @@ pub struct HashError(String);
 pub struct PasswordHasher {
     params: Params,
     dummy_hash: String,
-    memory: Arc<MemoryPool>,
+    slots: Arc<HashSlots>,
 }
 
-/// Argon2 working buffers kept between hashes, each of the current parameters' size, at most
-/// `limit` of them in use or kept: a hash beyond that waits for one to come back.
-struct MemoryPool {
-    state: Mutex<PoolState>,
-    returned: Condvar,
+/// At most `limit` Argon2 computations at once: the next one waits for a slot.
+struct HashSlots {
+    in_use: Mutex<usize>,
+    freed: Condvar,
     limit: usize,
 }
 
-#[derive(Default)]
-struct PoolState {
-    free: Vec<Vec<Block>>,
-    in_use: usize,
-}
-
-impl std::fmt::Debug for MemoryPool {
+impl std::fmt::Debug for HashSlots {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kept = self.state.lock().map(|s| s.free.len()).unwrap_or(0);
-        f.debug_struct("MemoryPool")
-            .field("kept", &kept)
+        f.debug_struct("HashSlots")
             .field("limit", &self.limit)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
-impl MemoryPool {
+/// A slot taken, given back when dropped.
+struct Slot<'a>(&'a HashSlots);
+
+impl HashSlots {
     fn new(limit: usize) -> Self {
-        MemoryPool {
-            state: Mutex::default(),
-            returned: Condvar::new(),
+        HashSlots {
+            in_use: Mutex::new(0),
+            freed: Condvar::new(),
             limit: limit.max(1),
         }
     }
 
-    /// A buffer of at least `needed` blocks (`standard` when made afresh for the parameters in
-    /// force), once fewer than `limit` are in use.
-    fn take(&self, needed: usize, standard: usize) -> Vec<Block> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            if state.in_use < self.limit {
-                state.in_use += 1;
-                let kept = state.free.pop();
-                drop(state);
-                return match kept {
-                    Some(b) if b.len() >= needed => b,
-                    _ => vec![Block::new(); needed.max(standard)],
-                };
-            }
-            state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
+    /// A slot, once fewer than `limit` are taken.
+    fn take(&self) -> Slot<'_> {
+        let mut in_use = self.in_use.lock().unwrap_or_else(|p| p.into_inner());
+        while *in_use >= self.limit {
+            in_use = self.freed.wait(in_use).unwrap_or_else(|p| p.into_inner());
         }
+        *in_use += 1;
+        Slot(self)
     }
+}
 
-    /// Gives a buffer back: kept when it has the standard size, else freed.
-    fn give_back(&self, buffer: Vec<Block>, standard: usize) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.in_use = state.in_use.saturating_sub(1);
-        if buffer.len() == standard && state.free.len() < self.limit {
-            state.free.push(buffer);
-        }
-        drop(state);
-        self.returned.notify_one();
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut in_use = self.0.in_use.lock().unwrap_or_else(|p| p.into_inner());
+        *in_use = in_use.saturating_sub(1);
+        drop(in_use);
+        self.0.freed.notify_one();
     }
 }
 
@@ -133,7 +116,7 @@ impl PasswordHasher {
         let mut hasher = PasswordHasher {
             params,
             dummy_hash: String::new(),
-            memory: Arc::new(MemoryPool::new(
+            slots: Arc::new(HashSlots::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
         };
@@ -141,8 +124,7 @@ impl PasswordHasher {
         Ok(hasher)
     }
 
-    /// Runs argon2id with `params` over a kept buffer (a new one when none is free, or when the
-    /// stored hash asks for more memory than the parameters in force).
+    /// Runs Argon2 with `params` in a slot, over working memory of its own.
     fn compute(
         &self,
         (algorithm, version): (Algorithm, Version),
@@ -151,16 +133,14 @@ impl PasswordHasher {
         salt: &[u8],
         out: &mut [u8],
     ) -> Result<(), argon2::Error> {
-        let standard = self.params.block_count();
-        let mut buffer = self.memory.take(params.block_count(), standard);
-        let result = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        let _slot = self.slots.take();
+        let mut memory = vec![Block::new(); params.block_count()];
+        Argon2::new(algorithm, version, params).hash_password_into_with_memory(
             password,
             salt,
             out,
-            &mut buffer,
-        );
-        self.memory.give_back(buffer, standard);
-        result
+            &mut memory,
+        )
     }
 
     /// Hashes a password into a PHC string.
@@ -281,32 +261,26 @@ mod tests {
     }
 
     #[test]
-    fn a_hash_beyond_the_pools_limit_waits_for_a_buffer() {
-        let pool = Arc::new(MemoryPool::new(2));
-        let (a, b) = (pool.take(8, 8), pool.take(8, 8));
+    fn a_hash_beyond_the_limit_waits_for_a_slot() {
+        let slots = Arc::new(HashSlots::new(2));
+        let (first, second) = (slots.take(), slots.take());
         let (sent, received) = std::sync::mpsc::channel();
-        let waiting = Arc::clone(&pool);
+        let waiting = Arc::clone(&slots);
         let third = std::thread::spawn(move || {
-            let buffer = waiting.take(8, 8);
-            sent.send(buffer.len()).expect("send");
-            waiting.give_back(buffer, 8);
+            let _slot = waiting.take();
+            sent.send(()).expect("send");
         });
         assert!(
             received
                 .recv_timeout(std::time::Duration::from_millis(100))
                 .is_err(),
-            "a third buffer while two are in use"
+            "a third hash while two run"
         );
-        pool.give_back(a, 8);
-        assert_eq!(received.recv().expect("the third gets a buffer"), 8);
+        drop(first);
+        received.recv().expect("the third gets a slot");
         third.join().expect("join");
-        pool.give_back(b, 8);
-        let state = pool.state.lock().expect("lock");
-        assert_eq!(
-            (state.in_use, state.free.len()),
-            (0, 2),
-            "two kept, none more"
-        );
+        drop(second);
+        assert_eq!(slots.in_use.lock().map(|n| *n).ok(), Some(0));
     }
 
     #[test]
@@ -358,11 +332,8 @@ mod tests {
             hasher.verify("un autre", Some(&theirs)).ok(),
             Some(Verified::No)
         );
-        // Each check gave its buffer back: one is kept, not one per hash.
-        assert_eq!(
-            hasher.memory.state.lock().map(|s| s.free.len()).ok(),
-            Some(1)
-        );
+        // Every slot was given back.
+        assert_eq!(hasher.slots.in_use.lock().map(|n| *n).ok(), Some(0));
     }
 
     impl PasswordHasher {

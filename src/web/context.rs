@@ -387,13 +387,11 @@ impl Ctx {
             ),
             None => format!("-|{}|{path}", u8::from(registration_open)),
         };
-        let viewer = self.viewer_json();
-        let csrf = self.page_cache.csrf_marker().to_owned();
-        self.fragment("partials/user_menu", Some(&key), move || {
+        self.fragment("partials/user_menu", Some(&key), || {
             json!({
-                "viewer": viewer,
+                "viewer": self.viewer_json(),
                 "current_path": path,
-                "csrf": csrf,
+                "csrf": self.page_cache.csrf_marker(),
                 "site": {"registration_open": registration_open},
             })
         })
