@@ -175,7 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(&config_dir)
         .with_context(|| format!("cannot read settings from {}", config_dir.display()))?;
     telemetry::init("info,actix_server=warn");
-    crate::allocator::return_large_blocks();
+    crate::allocator::tune();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => {
             if let Some(bind) = bind {

@@ -8,11 +8,11 @@ use crate::forum::domain::Cursor;
 use crate::forum::queries::city_page as city_page_query;
 use crate::forum::views::thread_rows;
 use crate::gazetteer as queries;
-use crate::notifications::watch_json;
+use crate::notifications::pages as notification_pages;
 use crate::notifications::Target;
-use crate::web::context::{Cached, Ctx};
+use crate::web::context::{Cached, Ctx, Kept};
 use crate::web::error::AppError;
-use crate::web::page_cache::Scope;
+use crate::web::page_cache::{Holes, Scope};
 
 /// How many cities the directory lists at once.
 pub const DIRECTORY_LIMIT: i64 = 100;
@@ -65,9 +65,15 @@ async fn city_page(
     let cursor = Cursor::from_param(query.after.as_deref(), "after")
         .map_err(|_| AppError::BadRequest("error-bad-cursor"))?;
     let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
-    let ticket = match ctx.cached_page(Scope::City(slug.clone())).await? {
-        Cached::Hit(res) => return Ok(res),
-        Cached::Miss(ticket) => ticket,
+    // The same page for every visitor and plain member (public threads, groups and actions),
+    // a member's watch form put in.
+    let ticket = match ctx
+        .cached_page_for_members(Scope::City(slug.clone()))
+        .await?
+    {
+        Kept::Hit(res) => return Ok(res),
+        Kept::Held(held) => return notification_pages::serve_held(&ctx, held).await,
+        Kept::Miss(ticket) => ticket,
     };
     let crate::forum::queries::CityPage {
         city,
@@ -77,25 +83,31 @@ async fn city_page(
         .db
         .run(move |conn| city_page_query(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
-    let watch = match ctx.viewer.as_ref().map(|v| v.user_id) {
+    let slot = match ctx.viewer.as_ref().map(|v| v.user_id) {
         Some(user_id) => {
             let city_id = city.id;
             let level = ctx
                 .db
-                .run(move |conn| {
+                .run_quick_read(move |conn| {
                     crate::notifications::queries::level(conn, user_id, Target::City, city_id)
                         .map_err(AppError::from)
                 })
                 .await?;
-            Some(watch_json(
-                &ctx,
-                Target::City,
-                city.id,
+            let next = format!("/c/{}", city.slug);
+            Some((
+                notification_pages::watch_slot(Target::City, city.id, &next),
                 level,
-                &format!("/c/{}", city.slug),
             ))
         }
         None => None,
+    };
+    let slot_html = match &slot {
+        Some((slot, level)) => Some(notification_pages::watch_form(&ctx, slot, *level)?),
+        None => None,
+    };
+    let holes = Holes {
+        slot: slot.map(|(slot, _)| slot),
+        ..Holes::default()
     };
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
     let dossier_filters = crate::observatory::deployments::Filters {
@@ -134,9 +146,11 @@ async fn city_page(
             crate::actions::service::action_json(base, a, Default::default(), None, &[], ctx.lang)
         })
         .collect();
-    ctx.render_cacheable(
+    ctx.render_cacheable_with(
         ticket,
         "pages/city",
-        json!({"city": city, "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "watch": watch, "dossier": dossier, "groups": groups, "actions": actions}),
+        json!({"city": city, "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "dossier": dossier, "groups": groups, "actions": actions}),
+        holes,
+        slot_html.as_deref().unwrap_or(""),
     )
 }

@@ -473,4 +473,13 @@ async fn members_share_kept_pages_with_their_own_pieces() {
     assert_eq!(text(&board.body), text(&board_again.body));
     assert!(board_again.body.contains("Caméras place du marché"));
     assert!(board_again.body.contains("action=\"/watch\""));
+
+    // And a city's page (its threads, groups and actions are public).
+    let city = app.get_with(&reader, "/c/rennes").await;
+    let city_again = app.get_with(&reader, "/c/rennes").await;
+    assert_eq!(city_again.statements(), 3);
+    assert_eq!(text(&city.body), text(&city_again.body));
+    assert!(city_again.body.contains("Caméras place du marché"));
+    assert!(city_again.body.contains("href=\"/u/lectrice\""));
+    assert!(city_again.body.contains("name=\"target\" value=\"city\""));
 }
