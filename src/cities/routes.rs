@@ -83,30 +83,25 @@ async fn city_page(
         .db
         .run(move |conn| city_page_query(conn, &slug, cursor, sizes)?.ok_or(AppError::NotFound))
         .await?;
-    let slot = match ctx.viewer.as_ref().map(|v| v.user_id) {
+    let level = match ctx.viewer.as_ref().map(|v| v.user_id) {
         Some(user_id) => {
             let city_id = city.id;
-            let level = ctx
-                .db
-                .run_quick_read(move |conn| {
-                    crate::notifications::queries::level(conn, user_id, Target::City, city_id)
-                        .map_err(AppError::from)
-                })
-                .await?;
-            let next = format!("/c/{}", city.slug);
-            Some((
-                notification_pages::watch_slot(Target::City, city.id, &next),
-                level,
-            ))
+            Some(
+                ctx.db
+                    .run_quick_read(move |conn| {
+                        crate::notifications::queries::level(conn, user_id, Target::City, city_id)
+                            .map_err(AppError::from)
+                    })
+                    .await?,
+            )
         }
         None => None,
     };
-    let slot_html = match &slot {
-        Some((slot, level)) => Some(notification_pages::watch_form(&ctx, slot, *level)?),
-        None => None,
-    };
+    let watch_next = format!("/c/{}", city.slug);
+    let (slot, slot_html) =
+        notification_pages::watch_piece(&ctx, Target::City, city.id, &watch_next, level)?;
     let holes = Holes {
-        slot: slot.map(|(slot, _)| slot),
+        slot,
         ..Holes::default()
     };
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
@@ -151,6 +146,6 @@ async fn city_page(
         "pages/city",
         json!({"city": city, "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "dossier": dossier, "groups": groups, "actions": actions}),
         holes,
-        slot_html.as_deref().unwrap_or(""),
+        &slot_html,
     )
 }

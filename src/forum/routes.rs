@@ -161,16 +161,10 @@ async fn render_board(
     let next_url = page
         .next
         .map(|c| format!("{path}?{city_param}after={}", c.encode()));
-    let slot = watch_level.map(|level| {
-        let slot = notification_pages::watch_slot(Target::Board, page.board.id, &path);
-        (slot, level)
-    });
-    let slot_html = match &slot {
-        Some((slot, level)) => Some(notification_pages::watch_form(&ctx, slot, *level)?),
-        None => None,
-    };
+    let (slot, slot_html) =
+        notification_pages::watch_piece(&ctx, Target::Board, page.board.id, &path, watch_level)?;
     let holes = Holes {
-        slot: slot.map(|(slot, _)| slot),
+        slot,
         ..Holes::default()
     };
     ctx.render_cacheable_with(
@@ -188,6 +182,6 @@ async fn render_board(
             "show_board": false,
         }),
         holes,
-        slot_html.as_deref().unwrap_or(""),
+        &slot_html,
     )
 }

@@ -204,16 +204,15 @@ async fn render_thread(
     } else {
         String::new()
     };
-    let slot = watch_level.map(|level| {
-        let slot = notification_pages::watch_slot(Target::Thread, thread.id, &page_url(page));
-        (slot, level)
-    });
-    let slot_html = match &slot {
-        Some((slot, level)) => Some(notification_pages::watch_form(&ctx, slot, *level)?),
-        None => None,
-    };
+    let (slot, slot_html) = notification_pages::watch_piece(
+        &ctx,
+        Target::Thread,
+        thread.id,
+        &page_url(page),
+        watch_level,
+    )?;
     let holes = Holes {
-        slot: slot.map(|(slot, _)| slot),
+        slot,
         authors: posts.iter().map(|p| p.author_id).collect(),
         posts: posts.iter().map(|p| p.id).collect(),
     };
@@ -246,7 +245,7 @@ async fn render_thread(
             "login_url": format!("/login?next=/t/{}", thread.id),
         }),
         holes,
-        slot_html.as_deref().unwrap_or(""),
+        &slot_html,
     )
 }
 

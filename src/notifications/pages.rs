@@ -26,13 +26,26 @@ pub fn watch_form(ctx: &Ctx, slot: &Slot, level: Level) -> Result<Arc<str>, AppE
     })
 }
 
-/// The slot of a page watched as `target` number `id`, its form sending back to `next`.
-pub fn watch_slot(target: Target, id: i64, next: &str) -> Slot {
-    Slot {
+/// A page's watch form as its per-reader piece: the slot to keep with the page (`target`
+/// number `id`, the form sending back to `next`) and this reader's form at their `level`;
+/// nothing for a visitor (`None`).
+pub fn watch_piece(
+    ctx: &Ctx,
+    target: Target,
+    id: i64,
+    next: &str,
+    level: Option<Level>,
+) -> Result<(Option<Slot>, String), AppError> {
+    let Some(level) = level else {
+        return Ok((None, String::new()));
+    };
+    let slot = Slot {
         kind: target.as_str(),
         id,
         next: next.to_owned(),
-    }
+    };
+    let form = watch_form(ctx, &slot, level)?;
+    Ok((Some(slot), form.to_string()))
 }
 
 /// Marks read the reader's notifications about `posts` of a thread (a write: its turn comes
