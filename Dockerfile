@@ -18,7 +18,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certi
 WORKDIR /srv/vigie
 COPY --from=build /src/target/release/vigie /usr/local/bin/vigie
 COPY config ./config
-COPY data/cities-fr-be-ch-lu.csv ./data/cities-fr-be-ch-lu.csv
+COPY data/cities-fr-be-ch-lu.csv data/city-names.csv ./data/
 RUN chown -R vigie /srv/vigie
 USER vigie
 ENV VIGIE_ENV=production

@@ -70,6 +70,10 @@ fn throttles(settings: &Settings) -> Throttles {
             Duration::from_secs(3600),
         ),
         mail_requests: Throttle::new(settings.mail.requests_per_hour, Duration::from_secs(3600)),
+        avatar_uploads: Throttle::new(
+            accounts::avatar::UPLOADS_PER_HOUR,
+            Duration::from_secs(3600),
+        ),
     }
 }
 
@@ -269,6 +273,7 @@ impl Application {
                     .configure(admin::routes::configure)
                     .configure(notifications::routes::configure)
                     .configure(moderation::routes::configure)
+                    .configure(moderation::post_delete::configure)
                     .configure(moderation::report_routes::configure)
                     .configure(governance::routes::configure)
                     .configure(observatory::manifesto::configure)

@@ -10,7 +10,7 @@ use crate::accounts::queries as account_queries;
 use crate::db::schema::boards;
 use crate::db::DbConnection;
 use crate::forum::queries::{self as forum_queries, BoardFields};
-use crate::gazetteer::{self as city_queries, import};
+use crate::gazetteer::{self as city_queries, import, names as city_names};
 use crate::sessions;
 
 /// Reference data could not be loaded.
@@ -43,11 +43,18 @@ const DEFAULT_BOARDS: [(&str, &str, &str, &str, &str); 6] = [
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ReferenceReport {
     pub cities: usize,
+    pub city_names: usize,
     pub boards: usize,
     pub technologies: usize,
 }
 
-/// Loads the city list and the default boards into their tables when those are empty.
+/// The file of the names cities go by: `city-names.csv` beside the city list.
+pub fn names_file_for(cities_file: &Path) -> std::path::PathBuf {
+    cities_file.with_file_name("city-names.csv")
+}
+
+/// Loads the city list, the names cities go by and the default boards into their tables when
+/// those are empty.
 pub fn ensure_reference_data(
     conn: &mut DbConnection,
     cities_file: &Path,
@@ -60,6 +67,16 @@ pub fn ensure_reference_data(
         })?;
         let records = import::parse(file)?;
         report.cities = import::import(conn, records)?.inserted;
+    }
+    // The names cities go by, from `city-names.csv` next to the city list (when present): a
+    // database made before they existed gets them on its next start.
+    let names_file = names_file_for(cities_file);
+    if names_file.exists() && city_names::is_empty(conn)? && !city_queries::is_empty(conn)? {
+        let file = File::open(&names_file).map_err(|source| BootstrapError::CityFile {
+            path: names_file.display().to_string(),
+            source,
+        })?;
+        report.city_names = city_names::import(conn, city_names::parse(file)?)?;
     }
     let any_board: Option<i64> = boards::table
         .filter(boards::group_id.is_null())

@@ -167,6 +167,9 @@ pub enum BoardCommand {
 pub enum CitiesCommand {
     /// Load a GeoNames file (the project CSV or a raw `citiesNNNN.txt`); safe to run again.
     Import { file: PathBuf },
+    /// Load the names cities go by (`geonameid,lang,name,preferred`, as `data/city-names.csv`),
+    /// replacing those of the cities it names; safe to run again.
+    Names { file: PathBuf },
 }
 
 /// Runs the parsed command line.
@@ -191,8 +194,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let applied = migrate::run_pending(conn)?;
                 let loaded = bootstrap::ensure_reference_data(conn, &settings.site.cities_file)?;
                 println!(
-                    "{applied} migration(s) applied; {} cities and {} boards loaded",
-                    loaded.cities, loaded.boards
+                    "{applied} migration(s) applied; {} cities, {} city names and {} boards loaded",
+                    loaded.cities, loaded.city_names, loaded.boards
                 );
                 Ok(())
             })
@@ -426,6 +429,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "{} cities added, {} updated",
                     report.inserted, report.updated
                 );
+                Ok(())
+            })
+            .await
+        }
+        Command::Cities {
+            command: CitiesCommand::Names { file },
+        } => {
+            blocking(settings, move |_, conn| {
+                let f = std::fs::File::open(&file)
+                    .with_context(|| format!("cannot open {}", file.display()))?;
+                let written = crate::gazetteer::names::import(conn, crate::gazetteer::names::parse(f)?)?;
+                println!("{written} city names loaded");
                 Ok(())
             })
             .await

@@ -13,7 +13,8 @@ use dashmap::DashMap;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, Loader};
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, ScopedJson,
 };
 use serde_json::Value as Json;
 use unic_langid::LanguageIdentifier;
@@ -57,10 +58,15 @@ impl Lang {
     }
 
     /// The best language in an `Accept-Language` header, if any is supported.
+    ///
+    /// Ranges are tried by quality, highest first, and matched on their primary subtag (the
+    /// "lookup" of RFC 4647, §3.4: `en-US` falls back to `en`, `fr-CH` to `fr`); a range with
+    /// `q=0` means "not this one" and is skipped.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
-        accept_language::intersection(header, &["fr", "en"])
-            .first()
-            .and_then(|code| Lang::parse(code))
+        accept_language::parse_with_quality(header)
+            .into_iter()
+            .filter(|(_, quality)| *quality > 0.0)
+            .find_map(|(range, _)| Lang::parse(&range))
     }
 
     fn id(self) -> LanguageIdentifier {
@@ -111,6 +117,64 @@ impl Lang {
                 at.hour(),
                 at.minute()
             ),
+        }
+    }
+
+    /// A whole number with the language's thousands separator: `1 019 022` (a narrow no-break
+    /// space) in French, `1,019,022` in English.
+    pub fn number(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let separator = match self {
+            Lang::Fr => "\u{202f}",
+            Lang::En => ",",
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(separator);
+            }
+            out.push(digit);
+        }
+        out
+    }
+
+    /// A date that may stop at the month, as the observatory stores them (`2022-02` or
+    /// `2022-02-14`), in words: "février 2022", "14 février 2022"; "February 2022",
+    /// "February 14, 2022". Anything else comes back as it is.
+    pub fn partial_date(self, raw: &str) -> String {
+        const FR: [&str; 12] = [
+            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+            "octobre", "novembre", "décembre",
+        ];
+        const EN: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ];
+        let mut parts = raw.trim().splitn(3, '-');
+        let (Some(year), Some(month)) = (parts.next(), parts.next()) else {
+            return raw.to_owned();
+        };
+        let day = parts.next();
+        let (Ok(year), Ok(month)) = (year.parse::<i32>(), month.parse::<usize>()) else {
+            return raw.to_owned();
+        };
+        if !(1..=12).contains(&month) {
+            return raw.to_owned();
+        }
+        let day = match day.map(str::parse::<u32>) {
+            None => None,
+            Some(Ok(d)) if (1..=31).contains(&d) => Some(d),
+            Some(_) => return raw.to_owned(),
+        };
+        match (self, day) {
+            (Lang::Fr, None) => format!("{} {year}", FR[month - 1]),
+            (Lang::Fr, Some(1)) => format!("1er {} {year}", FR[month - 1]),
+            (Lang::Fr, Some(d)) => format!("{d} {} {year}", FR[month - 1]),
+            (Lang::En, None) => format!("{} {year}", EN[month - 1]),
+            (Lang::En, Some(d)) => format!("{} {d}, {year}", EN[month - 1]),
         }
     }
 
@@ -307,9 +371,56 @@ pub fn datetime_helper(
     Ok(())
 }
 
+/// A helper that turns its one parameter into text in the page's language; usable as
+/// `{{number population}}` and as a subexpression (`{{t "key" started=(partial_date started)}}`).
+pub struct LangHelper(pub fn(Lang, &Json) -> String);
+
+impl HelperDef for LangHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let value = h.param(0).map(|p| p.value()).unwrap_or(&Json::Null);
+        Ok(ScopedJson::Derived(Json::String((self.0)(
+            context_lang(ctx),
+            value,
+        ))))
+    }
+}
+
+/// `{{number n}}`: a whole number with the language's separators (empty for a non-number).
+pub fn number_text(lang: Lang, value: &Json) -> String {
+    value.as_i64().map(|n| lang.number(n)).unwrap_or_default()
+}
+
+/// `{{partial_date d}}`: `2022-02` as "février 2022" / "February 2022".
+pub fn partial_date_text(lang: Lang, value: &Json) -> String {
+    value
+        .as_str()
+        .map(|raw| lang.partial_date(raw))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_partial_dates_read_naturally() {
+        assert_eq!(Lang::Fr.number(1_019_022), "1\u{202f}019\u{202f}022");
+        assert_eq!(Lang::En.number(1_019_022), "1,019,022");
+        assert_eq!(Lang::En.number(999), "999");
+        assert_eq!(Lang::En.number(-1000), "-1,000");
+        assert_eq!(Lang::Fr.partial_date("2022-02"), "février 2022");
+        assert_eq!(Lang::En.partial_date("2022-02"), "February 2022");
+        assert_eq!(Lang::Fr.partial_date("2022-02-01"), "1er février 2022");
+        assert_eq!(Lang::En.partial_date("2022-02-14"), "February 14, 2022");
+        assert_eq!(Lang::En.partial_date("soon"), "soon");
+        assert_eq!(Lang::En.partial_date("2022-13"), "2022-13");
+    }
 
     #[test]
     fn accept_language_picks_a_supported_language() {
@@ -319,6 +430,11 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("de-DE,fr;q=0.5"), Some(Lang::Fr));
         assert_eq!(Lang::from_accept_language("de-DE"), None);
+        assert_eq!(Lang::from_accept_language("en-US"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr-BE,en;q=0.5"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("de-CH,fr-CH;q=0.8"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("en;q=0,fr-CH;q=0.3"), Some(Lang::Fr));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod gazetteer;
 pub mod governance;
 pub mod groups;
 pub mod i18n;
+pub mod images;
 pub mod jobs;
 pub mod mail;
 pub mod maintenance;

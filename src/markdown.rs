@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
 use serde::Serialize;
 
 use crate::validation::FieldError;
@@ -177,6 +177,83 @@ pub fn cook(markdown: &str) -> SafeHtml {
     SafeHtml(sanitizer().clean(&raw).to_string())
 }
 
+/// Whether `c` can be part of a username.
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The `@name` mentions in a run of text: for each, the byte range of `@name` and the name (3
+/// to 32 name characters, not right after a name character, `.` or `@`, so that an address such
+/// as `a@example.org` is not one; trailing `-` and `_` are not part of the name).
+pub fn mention_spans(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut spans = Vec::new();
+    let mut previous: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let starts = c == '@' && !previous.is_some_and(|p| is_name_char(p) || p == '.' || p == '@');
+        previous = Some(c);
+        if !starts {
+            continue;
+        }
+        let rest = &text[i + 1..];
+        let end = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+        let name = rest[..end].trim_end_matches(['-', '_']);
+        if (3..=32).contains(&name.chars().count()) {
+            spans.push((i..i + 1 + name.len(), name));
+        }
+    }
+    spans
+}
+
+/// Like [`cook`], and each `@name` outside code and links for which `profile_of` gives a path
+/// becomes a link to it (the text stays as typed).
+pub fn cook_with_mentions(markdown: &str, profile_of: impl Fn(&str) -> Option<String>) -> SafeHtml {
+    let parsed: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
+    if too_deep(&parsed) {
+        return SafeHtml(format!("<pre>{}</pre>", ammonia::clean_text(markdown)));
+    }
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
+    let (mut in_code, mut in_link) = (false, 0usize);
+    for event in parsed {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Text(text) if !in_code && in_link == 0 => {
+                let mut last = 0;
+                let mut linked = false;
+                for (range, name) in mention_spans(text) {
+                    let Some(path) = profile_of(name) else { continue };
+                    if range.start > last {
+                        events.push(Event::Text(text[last..range.start].to_owned().into()));
+                    }
+                    events.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: path.into(),
+                        title: "".into(),
+                        id: "".into(),
+                    }));
+                    events.push(Event::Text(text[range.clone()].to_owned().into()));
+                    events.push(Event::End(TagEnd::Link));
+                    last = range.end;
+                    linked = true;
+                }
+                if linked {
+                    if last < text.len() {
+                        events.push(Event::Text(text[last..].to_owned().into()));
+                    }
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        events.push(event);
+    }
+    let mut raw = String::with_capacity(markdown.len() + markdown.len() / 4);
+    html::push_html(&mut raw, events.into_iter());
+    SafeHtml(sanitizer().clean(&raw).to_string())
+}
+
 /// An optional description typed in a form: cleaned, at most `max_chars` characters (else
 /// `too_long` on `description`), not nested beyond what the cooker accepts, and cooked once
 /// here (empty stays empty). Returns the Markdown and its HTML.
@@ -228,6 +305,21 @@ mod tests {
         let html = cook("<img src=x onerror=alert(1)><svg onload=alert(1)></svg>");
         assert!(!html.as_str().contains("onerror"));
         assert!(!html.as_str().contains("<svg"));
+    }
+
+    #[test]
+    fn mentions_of_known_people_become_profile_links() {
+        let known = |name: &str| (name.to_lowercase() == "alice").then(|| "/u/Alice".to_owned());
+        let html = cook_with_mentions(
+            "Merci @alice et @inconnu ! Écrire à a@example.org, `@alice` en code.\n\n[@alice](/p/3) a écrit :",
+            known,
+        );
+        let html = html.as_str();
+        assert!(html.contains("Merci <a href=\"/u/Alice\" rel=\"nofollow ugc noopener noreferrer\">@alice</a> et @inconnu"), "{html}");
+        assert!(html.contains("a@example.org"));
+        assert!(html.contains("<code>@alice</code>"));
+        assert!(html.contains("<a href=\"/p/3\" rel=\"nofollow ugc noopener noreferrer\">@alice</a> a écrit"), "{html}");
+        assert_eq!(html.matches("/u/Alice").count(), 1);
     }
 
     #[test]

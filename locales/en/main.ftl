@@ -97,6 +97,15 @@ board-filter-label = Filter by city (name or identifier)
 board-filter-submit = Filter
 board-filtered-by = Threads about the city:
 board-filter-remove = remove filter
+board-mark-read = Mark all as read
+thread-unread-since = { $count ->
+    [one] 1 new post
+   *[other] { $count } new posts
+}
+thread-unread-new = New
+board-filter-unknown = No city is called “{ $query }”: the board is shown unfiltered.
+board-filter-ambiguous = Several cities are called “{ $query }”: choose one.
+board-filter-directory = Search the cities
 board-pinned-heading = Pinned threads
 board-threads-heading = Threads
 
@@ -929,8 +938,7 @@ observatory-count-link =
 observatory-filters-heading = Filter deployments
 observatory-filter-all = All
 observatory-filter-country = Country
-observatory-filter-region = Region (code)
-observatory-filter-region-hint = The code of the region or canton, as shown on the city’s page (for example “93” for Provence-Alpes-Côte d’Azur).
+observatory-filter-region = Region or canton
 observatory-filter-city-hint = The city’s identifier, for example “nice”.
 observatory-filter-submit = Filter
 observatory-filter-reset = Clear filters
@@ -958,7 +966,7 @@ observatory-map-mark =
     } (most advanced status: { $status })
 observatory-map-full = Show the large map
 observatory-map-list-link = List of the cities on the map
-observatory-map-intro = Each circle is a city: its size follows the number of published deployments, its colour the most advanced status. Select a circle to open the city’s page. The list below the map gives the same information.
+observatory-map-intro = Each mark is a city: its size follows the number of published deployments, its shape and colour the most advanced status (see the legend). Select a mark to open the city’s page. The list below the map gives the same information.
 observatory-map-filtered = This map only shows the deployments matching the chosen filters.
 observatory-map-back = Back to the list of deployments
 observatory-map-svg = Download the map (SVG)

@@ -99,6 +99,15 @@ board-filter-label = Filtrer par ville (nom ou identifiant)
 board-filter-submit = Filtrer
 board-filtered-by = Sujets concernant la ville :
 board-filter-remove = retirer le filtre
+board-mark-read = Tout marquer comme lu
+thread-unread-since = { $count ->
+    [one] 1 nouveau message
+   *[other] { $count } nouveaux messages
+}
+thread-unread-new = Nouveau
+board-filter-unknown = Aucune ville ne s’appelle « { $query } » : le forum est affiché sans filtre.
+board-filter-ambiguous = Plusieurs villes s’appellent « { $query } » : choisissez-en une.
+board-filter-directory = Chercher parmi les villes
 board-pinned-heading = Sujets épinglés
 board-threads-heading = Sujets
 
@@ -931,8 +940,7 @@ observatory-count-link =
 observatory-filters-heading = Filtrer les déploiements
 observatory-filter-all = Tous
 observatory-filter-country = Pays
-observatory-filter-region = Région (code)
-observatory-filter-region-hint = Le code de la région ou du canton, tel qu’il apparaît sur la page de la ville (par exemple « 93 » pour Provence-Alpes-Côte d’Azur).
+observatory-filter-region = Région ou canton
 observatory-filter-city-hint = L’identifiant de la ville, par exemple « nice ».
 observatory-filter-submit = Filtrer
 observatory-filter-reset = Retirer les filtres
@@ -960,7 +968,7 @@ observatory-map-mark =
     } (statut le plus avancé : { $status })
 observatory-map-full = Afficher la carte en grand
 observatory-map-list-link = Liste des villes de la carte
-observatory-map-intro = Chaque cercle est une ville : sa taille suit le nombre de déploiements publiés, sa couleur le statut le plus avancé. Cliquez sur un cercle pour ouvrir la page de la ville. La liste sous la carte donne les mêmes informations.
+observatory-map-intro = Chaque repère est une ville : sa taille suit le nombre de déploiements publiés, sa forme et sa couleur le statut le plus avancé (voir la légende). Cliquez sur un repère pour ouvrir la page de la ville. La liste sous la carte donne les mêmes informations.
 observatory-map-filtered = Cette carte ne montre que les déploiements correspondant aux filtres choisis.
 observatory-map-back = Retour à la liste des déploiements
 observatory-map-svg = Télécharger la carte (SVG)

@@ -1,7 +1,10 @@
-//! Accounts: registration, login, sessions, settings, profiles and the first-admin setup.
+//! Accounts: registration, login, sessions, settings, avatars, profiles and the first-admin setup.
 
 pub mod account_mail;
 pub mod api;
+pub mod avatar;
+mod avatar_routes;
+pub mod avatar_store;
 pub mod domain;
 pub mod login;
 pub mod password;

@@ -93,6 +93,35 @@ pub fn insert_user(
     Ok(id)
 }
 
+/// The usernames of the accounts whose keys are in `keys`, by key (for linking mentions).
+pub fn usernames_by_key(
+    conn: &mut DbConnection,
+    keys: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    users::table
+        .filter(users::username_key.eq_any(keys))
+        .select((users::username_key, users::username))
+        .load::<(String, String)>(conn)
+        .map(|rows| rows.into_iter().collect())
+}
+
+/// True when an account has this name or one that looks like it (same skeleton).
+pub fn username_taken(conn: &mut DbConnection, username: &Username) -> QueryResult<bool> {
+    let found: Option<i64> = users::table
+        .filter(
+            users::username_skeleton
+                .eq(username.skeleton())
+                .or(users::username_key.eq(username.key())),
+        )
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// True when the email key belongs to an account.
 pub fn email_exists(conn: &mut DbConnection, email: &EmailAddress) -> QueryResult<bool> {
     let found: Option<i64> = users::table
@@ -151,6 +180,8 @@ pub struct Profile {
     pub post_count: i64,
     pub thread_count: i64,
     pub home_city: Option<CityRef>,
+    /// The address of their avatar (`accounts::avatar::url`).
+    pub avatar_url: String,
 }
 
 /// A city named by slug and name.
@@ -168,12 +199,14 @@ type ProfileRow = (
     i64,
     i64,
     Option<(String, String)>,
+    Option<String>,
 );
 
 /// A profile by username (any case).
 pub fn profile(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Profile>> {
     let row: Option<ProfileRow> = users::table
         .left_join(cities::table)
+        .left_join(crate::db::schema::avatars::table)
         .filter(users::username_key.eq(username_key(username)))
         // An applicant is not a member until approved.
         .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -188,10 +221,12 @@ pub fn profile(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Pr
             users::post_count,
             users::thread_count,
             (cities::slug, cities::name).nullable(),
+            crate::db::schema::avatars::file.nullable(),
         ))
         .first(conn)
         .optional()?;
     Ok(row.map(|r| Profile {
+        avatar_url: crate::accounts::avatar::url(r.0, &r.1, r.7.as_deref()),
         id: r.0,
         username: r.1,
         role: r.2,
@@ -377,6 +412,30 @@ pub struct DataExport {
     pub groups: Vec<crate::memberships::MyGroup>,
     /// Their answers to actions.
     pub action_answers: Vec<ExportedAnswer>,
+    /// How far they read each thread they opened (post number, when).
+    pub read_threads: Vec<ExportedRead>,
+    /// Their avatar: the picture they uploaded (its address downloads it), or the drawn one.
+    pub avatar: ExportedAvatar,
+}
+
+/// The avatar in an export.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedAvatar {
+    /// Whether a picture was uploaded (else the avatar is drawn from the name).
+    pub uploaded: bool,
+    /// Its address on the forum.
+    pub url: String,
+    /// The uploaded picture's media type and date.
+    pub content_type: Option<String>,
+    pub uploaded_at: Option<NaiveDateTime>,
+}
+
+/// How far the person read a thread.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ExportedRead {
+    pub thread_id: i64,
+    pub last_read_number: i64,
+    pub read_at: NaiveDateTime,
 }
 
 /// An answer the person gave to an action.
@@ -539,9 +598,30 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
             ))
             .load(conn)?
     };
+    let read_threads = {
+        use crate::db::schema::thread_reads as r;
+        r::table
+            .filter(r::user_id.eq(user_id))
+            .order(r::thread_id.asc())
+            .select((r::thread_id, r::last_read_number, r::read_at))
+            .load(conn)?
+    };
+    let picture = crate::accounts::avatar_store::current(conn, user_id)?;
+    let avatar = ExportedAvatar {
+        uploaded: picture.is_some(),
+        url: crate::accounts::avatar::url(
+            user_id,
+            &account.username,
+            picture.as_ref().map(|p| p.file.as_str()),
+        ),
+        content_type: picture.as_ref().map(|p| p.content_type.clone()),
+        uploaded_at: picture.as_ref().map(|p| p.created_at),
+    };
     Ok(DataExport {
+        avatar,
         groups: crate::memberships::groups_of(conn, user_id)?,
         action_answers,
+        read_threads,
         observatory_proposals,
         account,
         threads,
@@ -576,11 +656,18 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
             ))
             .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+        crate::accounts::avatar_store::remove(conn, user_id)?;
         {
             use crate::db::schema::{email_tokens, notifications, watches};
             diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id)))
                 .execute(conn)?;
             diesel::delete(watches::table.filter(watches::user_id.eq(user_id))).execute(conn)?;
+            // What they read.
+            use crate::db::schema::{board_reads, thread_reads};
+            diesel::delete(thread_reads::table.filter(thread_reads::user_id.eq(user_id)))
+                .execute(conn)?;
+            diesel::delete(board_reads::table.filter(board_reads::user_id.eq(user_id)))
+                .execute(conn)?;
             diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id)))
                 .execute(conn)?;
             // Their mails, and the bodies no one else's mail shares.

@@ -441,6 +441,29 @@ pub fn validate_registration(
     }
 }
 
+/// Adds "this name is taken" to a registration's other errors, so that the form shows every
+/// problem at once (a registration with no other error finds a taken name when it is written).
+/// Whether an address has an account is never told here: that answer goes by mail.
+pub async fn add_taken_name(
+    db: &crate::db::Db,
+    username: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
+    if errors.iter().any(|e| e.field == "username") {
+        return Ok(());
+    }
+    let Ok(name) = Username::parse(username) else {
+        return Ok(());
+    };
+    if db
+        .run(move |conn| queries::username_taken(conn, &name).map_err(AppError::from))
+        .await?
+    {
+        errors.insert(0, FieldError::new("username", "error-username-taken"));
+    }
+    Ok(())
+}
+
 /// What became of a registration.
 pub enum Registered {
     /// The account exists and is signed in right away (verification is off).

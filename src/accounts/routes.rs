@@ -26,6 +26,7 @@ use crate::web::error::AppError;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     recovery::configure(cfg);
     super::settings_routes::configure(cfg);
+    super::avatar_routes::configure(cfg);
     cfg.route("/register", web::get().to(register_page))
         .route("/register", web::post().to(register))
         .route("/login", web::get().to(login_page))
@@ -146,6 +147,7 @@ async fn register(
         (Ok(a), Ok(reg)) => (a, reg),
         (Err(e), reg) => {
             let mut errors = reg.err().unwrap_or_default();
+            registration::add_taken_name(&ctx.db, &form.username, &mut errors).await?;
             let status = actix_web::ResponseError::status_code(&e);
             let general = match e {
                 AppError::Invalid(fe) => {
@@ -156,8 +158,9 @@ async fn register(
             };
             return rerender(&ctx, status, &errors, general);
         }
-        (Ok(_), Err(errors)) => {
-            return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &errors, None)
+        (Ok(_), Err(mut errors)) => {
+            registration::add_taken_name(&ctx.db, &form.username, &mut errors).await?;
+            return rerender(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &errors, None);
         }
     };
     let (admitted, reg) = admitted;

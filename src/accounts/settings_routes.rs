@@ -1,5 +1,6 @@
 //! The settings page of a signed-in member: language and home city, mail preferences, password,
-//! address change, sessions, account deletion, and the data export.
+//! address change, sessions, account deletion, and the data export. The avatar's forms post to
+//! `avatar_routes`, which shows its refusals on this page (`render_settings`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -10,6 +11,7 @@ use crate::accounts::account_mail;
 use crate::accounts::domain::{EmailAddress, NewPassword};
 use crate::accounts::queries;
 use crate::accounts::service::Accounts;
+use crate::accounts::{avatar, avatar_store};
 use crate::gazetteer as city_queries;
 use crate::i18n::Lang;
 use crate::sessions;
@@ -24,7 +26,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/settings/export", web::get().to(export_data));
 }
 
-async fn render_settings(
+/// The settings page; `form` holds what the forms sent back (and `avatar_error`, a refused
+/// picture's reason, already translated).
+pub(super) async fn render_settings(
     ctx: &Ctx,
     status: StatusCode,
     form: Option<Value>,
@@ -34,7 +38,7 @@ async fn render_settings(
     let viewer = ctx.require_user()?;
     let user_id = viewer.user_id;
     let current = viewer.session_id;
-    let (account, sessions_list, (email_direct, email_watched), moderation, groups) = ctx
+    let (account, sessions_list, (email_direct, email_watched), moderation, groups, picture) = ctx
         .db
         .run(move |conn| {
             let prefs = queries::email_preferences(conn, user_id)?;
@@ -44,9 +48,18 @@ async fn render_settings(
                 prefs,
                 crate::accounts::standing::history(conn, user_id)?,
                 crate::memberships::groups_of(conn, user_id)?,
+                avatar_store::current(conn, user_id)?,
             ))
         })
         .await?;
+    let avatar_json = json!({
+        "url": avatar::url(user_id, &account.username, picture.as_ref().map(|p| p.file.as_str())),
+        "uploaded": picture.is_some(),
+        "max_kib": avatar::LIMITS.max_bytes / 1024,
+        "side": avatar::SIDE,
+        // Like posting: a confirmed address, not silenced.
+        "may_upload": crate::web::context::may_post(&ctx.settings, viewer).is_ok(),
+    });
     let sessions_json: Vec<Value> = sessions_list
         .into_iter()
         .map(|s| {
@@ -60,6 +73,7 @@ async fn render_settings(
         "locale": account.locale.clone().unwrap_or_default(),
         "home_city": account.home_city.as_ref().map(|c| c.slug.clone()).unwrap_or_default(),
         "new_email": "",
+        "avatar_error": null,
     });
     if let (Some(Value::Object(typed)), Value::Object(base)) = (form, &mut defaults) {
         base.extend(typed);
@@ -76,6 +90,7 @@ async fn render_settings(
                 "calendar_active": account.calendar_active,
             },
             "require_verification": ctx.settings.mail.require_verification,
+            "avatar": avatar_json,
             "email_prefs": {
                 "direct": mode_choices(ctx, &email_direct),
                 "watched": mode_choices(ctx, &email_watched),
@@ -361,6 +376,8 @@ async fn settings_page_with_notice(
         Some("sessions") => Some("notice-sessions-revoked"),
         Some("email") => Some("notice-email-change-sent"),
         Some("notifications") => Some("notice-notifications-saved"),
+        Some("avatar") => Some("notice-avatar-saved"),
+        Some("avatar-removed") => Some("notice-avatar-removed"),
         _ => None,
     };
     render_settings(&ctx, StatusCode::OK, None, &[], notice).await

@@ -39,7 +39,7 @@ async fn search(ctx: ApiCtx, query: web::Query<SearchQuery>) -> Result<HttpRespo
         .await?;
     let list: Vec<Value> = cities
         .iter()
-        .map(|c| json!({"slug": c.slug, "name": c.name, "country": c.country, "population": c.population, "thread_count": c.thread_count}))
+        .map(|c| json!({"slug": c.slug, "name": c.name, "name_en": c.name_en, "country": c.country, "population": c.population, "thread_count": c.thread_count}))
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
@@ -51,7 +51,8 @@ async fn city(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppE
         .run(move |conn| queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound))
         .await?;
     Ok(HttpResponse::Ok().json(json!({
-        "slug": c.slug, "name": c.name, "country": c.country, "admin1": c.admin1,
+        "slug": c.slug, "name": c.name, "name_en": c.name_en, "country": c.country, "admin1": c.admin1,
+        "region": crate::gazetteer::regions::region(&c.country, &c.admin1).map(|r| json!({"fr": r.fr, "en": r.en})),
         "population": c.population, "latitude": c.latitude, "longitude": c.longitude,
         "thread_count": c.thread_count, "last_post_at": c.last_post_at,
     })))

@@ -44,6 +44,7 @@ async fn directory(ctx: Ctx, query: web::Query<SearchQuery>) -> Result<HttpRespo
         .await?;
     let truncated = cities.len() as i64 > DIRECTORY_LIMIT;
     cities.truncate(DIRECTORY_LIMIT as usize);
+    let cities: Vec<_> = cities.iter().map(|c| c.view(ctx.lang)).collect();
     ctx.render_cacheable(
         ticket,
         "pages/city_directory",
@@ -100,8 +101,11 @@ async fn city_page(
     let watch_next = format!("/c/{}", city.slug);
     let (slot, slot_html) =
         notification_pages::watch_piece(&ctx, Target::City, city.id, &watch_next, level)?;
+    let listed: Vec<_> = threads.iter().map(|t| t.listed()).collect();
+    let marks = crate::notifications::reading::marks(&ctx, &listed).await?;
     let holes = Holes {
         slot,
+        threads: listed,
         ..Holes::default()
     };
     let next_url = next.map(|c| format!("/c/{}?after={}", city.slug, c.encode()));
@@ -141,11 +145,12 @@ async fn city_page(
             crate::actions::service::action_json(base, a, Default::default(), None, &[], ctx.lang)
         })
         .collect();
-    ctx.render_cacheable_with(
+    ctx.render_cacheable_marked(
         ticket,
         "pages/city",
-        json!({"city": city, "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "dossier": dossier, "groups": groups, "actions": actions}),
+        json!({"city": city.view(ctx.lang), "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "dossier": dossier, "groups": groups, "actions": actions}),
         holes,
         &slot_html,
+        marks.as_ref(),
     )
 }

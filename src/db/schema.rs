@@ -17,6 +17,35 @@ diesel::table! {
         thread_count -> BigInt,
         last_post_at -> Nullable<Timestamp>,
         version -> BigInt,
+        name_en -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    thread_reads (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        last_read_number -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    board_reads (user_id, board_id) {
+        user_id -> BigInt,
+        board_id -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    city_names (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        lang -> Text,
+        name -> Text,
+        search_key -> Text,
+        preferred -> Bool,
     }
 }
 
@@ -513,13 +542,25 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(city_names -> cities (city_id));
 diesel::joinable!(deployments -> cities (city_id));
 diesel::joinable!(deployments -> technologies (technology_id));
 diesel::joinable!(deployment_companies -> deployments (deployment_id));
 diesel::joinable!(deployment_companies -> companies (company_id));
 diesel::joinable!(deployment_sources -> deployments (deployment_id));
 diesel::joinable!(deployment_revisions -> deployments (deployment_id));
+diesel::table! {
+    avatars (user_id) {
+        user_id -> BigInt,
+        file -> Text,
+        content_type -> Text,
+        created_at -> Timestamp,
+        data -> Binary,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(avatars -> users (user_id));
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(applications -> users (user_id));
 diesel::joinable!(board_moderators -> boards (board_id));
@@ -553,7 +594,11 @@ diesel::joinable!(action_rsvps -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
+    city_names,
+    thread_reads,
+    board_reads,
     users,
+    avatars,
     sessions,
     setup_tokens,
     boards,

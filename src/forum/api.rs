@@ -123,7 +123,7 @@ async fn create_thread(
     let post_body = PostBody::parse(&input.body)?;
     let city_input = input.city.filter(|c| !c.trim().is_empty());
     let config = ctx.config.get();
-    let post_body = CookedBody::cook(post_body).await?;
+    let post_body = CookedBody::cook(post_body, &ctx.db).await?;
     let written = ctx
         .db
         .write(move |conn| {
@@ -181,6 +181,8 @@ struct ApiPost<'a> {
     id: i64,
     number: i64,
     author: &'a str,
+    /// The address of the author's avatar (relative to the site).
+    avatar_url: String,
     body_html: Option<&'a str>,
     created_at: NaiveDateTime,
     edited_at: Option<NaiveDateTime>,
@@ -258,6 +260,7 @@ async fn thread_posts(
                 id: p.id,
                 number: p.number,
                 author: &p.author,
+                avatar_url: p.avatar_url(),
                 body_html: shown.readable().then_some(p.body_html.as_str()),
                 created_at: p.created_at,
                 edited_at: p.edited_at,
@@ -289,7 +292,7 @@ async fn create_post(
     let id = parse_id(&id.into_inner())?;
     let post_body = PostBody::parse(&body.body)?;
     let config = ctx.config.get();
-    let post_body = CookedBody::cook(post_body).await?;
+    let post_body = CookedBody::cook(post_body, &ctx.db).await?;
     let written = ctx
         .db
         .write(move |conn| {
@@ -327,7 +330,7 @@ async fn edit_post(
     let post_body = PostBody::parse(&input.body)?;
     let title = input.title.as_deref().map(ThreadTitle::parse).transpose()?;
     let config = ctx.config.get();
-    let post_body = CookedBody::cook(post_body).await?;
+    let post_body = CookedBody::cook(post_body, &ctx.db).await?;
     let result = ctx
         .db
         .write(move |conn| {

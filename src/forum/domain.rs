@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDateTime};
 
+use crate::accounts::domain::username_key;
 use crate::validation::{clean_text, FieldError};
+use crate::web::error::AppError;
 
 /// A thread title: 3 to 150 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +58,9 @@ impl PostBody {
     }
 }
 
+/// At most this many different people mentioned in one post are linked to their profiles.
+const MAX_LINKED_MENTIONS: usize = 50;
+
 /// A post body with its HTML, cooked before any database connection is taken (so slow Markdown
 /// never holds a pooled connection); the writes in `queries` store both as they are.
 #[derive(Debug, Clone)]
@@ -71,11 +76,38 @@ impl CookedBody {
         CookedBody { body, html }
     }
 
-    /// Cooks `body` on the blocking pool, off the async threads.
-    pub async fn cook(body: PostBody) -> Result<Self, crate::web::error::AppError> {
-        actix_web::web::block(move || CookedBody::new(body))
-            .await
-            .map_err(crate::web::error::AppError::internal)
+    /// Cooks `body` on the blocking pool, off the async threads, its `@mentions` of existing
+    /// accounts linked to their profiles (one statement finds them, before the write).
+    pub async fn cook(body: PostBody, db: &crate::db::Db) -> Result<Self, AppError> {
+        let keys: Vec<String> = crate::notifications::mentions::references(body.as_str(), "")
+            .mentions
+            .into_iter()
+            .take(MAX_LINKED_MENTIONS)
+            .collect();
+        let names = if keys.is_empty() {
+            Default::default()
+        } else {
+            db.run(move |conn| {
+                crate::accounts::queries::usernames_by_key(conn, &keys).map_err(AppError::from)
+            })
+            .await?
+        };
+        actix_web::web::block(move || {
+            let html = crate::markdown::cook_with_mentions(body.as_str(), |name| {
+                names.get(&username_key(name)).map(|username| {
+                    format!(
+                        "/u/{}",
+                        percent_encoding::utf8_percent_encode(
+                            username,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    )
+                })
+            });
+            CookedBody { body, html }
+        })
+        .await
+        .map_err(AppError::internal)
     }
 
     /// The Markdown source.

@@ -121,7 +121,7 @@ pub(super) async fn edit_submit(
     }
     let editor = viewer.user_id;
     let expected = form.version;
-    let body = CookedBody::cook(body).await?;
+    let body = CookedBody::cook(body, &ctx.db).await?;
     let result = ctx
         .db
         .write(move |conn| {

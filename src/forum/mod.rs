@@ -11,6 +11,7 @@ mod post_routes;
 pub mod posting_queries;
 pub mod profiles;
 pub mod queries;
+mod reading_routes;
 pub mod routes;
 pub mod thread_queries;
 mod thread_routes;

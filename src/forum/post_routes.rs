@@ -150,7 +150,7 @@ async fn submit_new_thread(
         let msg = |f: &str| errors.iter().find(|e| e.field == f).map(|e| ctx.t(e.key));
         let candidates: Vec<Value> = candidates
             .iter()
-            .map(|c| json!({"slug": c.slug, "name": c.name, "country": c.country, "admin1": c.admin1}))
+            .map(|c| c.view(ctx.lang))
             .collect();
         return ctx.render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -166,7 +166,7 @@ async fn submit_new_thread(
     };
     let board_id = board.id;
     let config = ctx.config.get();
-    let body = CookedBody::cook(body).await?;
+    let body = CookedBody::cook(body, &ctx.db).await?;
     let written = ctx
         .db
         .write(move |conn| {
@@ -345,7 +345,7 @@ pub(super) async fn reply_submit(
     };
     let author = viewer.user_id;
     let config = ctx.config.get();
-    let body = CookedBody::cook(body).await?;
+    let body = CookedBody::cook(body, &ctx.db).await?;
     let who = viewer.clone();
     let written = ctx
         .db

@@ -112,6 +112,8 @@ pub fn create_thread_in(conn: &mut DbConnection, new: NewThread<'_>) -> QueryRes
             ))
             .execute(conn)?;
         crate::notifications::queries::watch_thread_by_default(conn, new.author_id, thread_id)?;
+        // One's own post is read.
+        crate::notifications::reading::record(conn, new.author_id, thread_id, 1)?;
         crate::notifications::enqueue_fanout(conn, post_id)?;
         Ok(Written {
             thread_id,
@@ -231,6 +233,9 @@ pub fn create_reply(
             .set(users::post_count.eq(users::post_count + 1))
             .execute(conn)?;
         crate::notifications::queries::watch_thread_by_default(conn, author_id, thread_id)?;
+        // One's own reply is read; what came before it may not be (no move back, no jump
+        // over others' posts: only when the author had read up to the one before).
+        crate::notifications::reading::record_own_post(conn, author_id, thread_id, number)?;
         crate::notifications::enqueue_fanout(conn, post_id)?;
         Ok(Written {
             thread_id,

@@ -254,6 +254,7 @@ pub struct ThreadListItem {
     /// The address of the thread's board (`/b/…` or `/g/…/b/…`).
     pub board_path: String,
     pub id: i64,
+    pub board_id: i64,
     pub title: String,
     pub slug: String,
     pub board_slug: String,
@@ -277,6 +278,7 @@ pub struct ThreadListItem {
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 struct ThreadListRow {
     id: i64,
+    board_id: i64,
     title: String,
     slug: String,
     post_count: i64,
@@ -410,6 +412,7 @@ pub fn list_threads(
         .into_iter()
         .map(|row| ThreadListItem {
             id: row.id,
+            board_id: row.board_id,
             title: row.title,
             slug: row.slug,
             board_path: board_path(row.group_slug.as_deref(), &row.board_slug),
@@ -476,13 +479,18 @@ impl PageSizes {
 pub struct BoardPage {
     pub board: Board,
     pub city: Option<crate::gazetteer::City>,
+    /// A city filter that matched no city (no candidates) or several (the candidates): the
+    /// board is shown unfiltered, with a word about it.
+    pub city_miss: Option<(String, Vec<crate::gazetteer::City>)>,
     pub pinned: Vec<ThreadListItem>,
     pub threads: Vec<ThreadListItem>,
     pub next: Option<Cursor>,
 }
 
-/// Loads one page of a board, optionally filtered by a city slug. `None` when the board or
-/// the city does not exist. Three statements at most.
+/// Loads one page of a board, optionally filtered by a city (its slug, or any of its names:
+/// "Bruxelles", "Brussel"). `None` when the board does not exist; a city filter that matches
+/// no city or several leaves the board unfiltered (`city_miss`). Three statements at most
+/// without a city filter.
 pub fn board_page(
     conn: &mut DbConnection,
     board: &BoardRef,
@@ -493,10 +501,18 @@ pub fn board_page(
     let Some(board) = board_by_ref(conn, board)? else {
         return Ok(None);
     };
+    let mut city_miss = None;
     let city = match city_slug.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => match crate::gazetteer::by_slug(conn, s)? {
-            Some(c) => Some(c),
-            None => return Ok(None),
+        Some(s) => match crate::gazetteer::resolve(conn, s)? {
+            crate::gazetteer::Resolved::One(c) => Some(c),
+            crate::gazetteer::Resolved::Unknown => {
+                city_miss = Some((s.to_owned(), Vec::new()));
+                None
+            }
+            crate::gazetteer::Resolved::Ambiguous(list) => {
+                city_miss = Some((s.to_owned(), list));
+                None
+            }
         },
         None => None,
     };
@@ -516,6 +532,7 @@ pub fn board_page(
     Ok(Some(BoardPage {
         board,
         city,
+        city_miss,
         pinned,
         threads,
         next,
@@ -558,4 +575,16 @@ pub fn city_page(
 /// The page holding the last post of a thread.
 pub fn last_page(post_count: i64, per_page: i64) -> i64 {
     ((post_count.max(1) - 1) / per_page.max(1)) + 1
+}
+
+impl ThreadListItem {
+    /// What tells whether a reader has read all of it (see `notifications::reading`).
+    pub fn listed(&self) -> crate::web::page_cache::Listed {
+        crate::web::page_cache::Listed {
+            id: self.id,
+            board_id: self.board_id,
+            post_count: self.post_count,
+            last_post_at: self.last_post_at,
+        }
+    }
 }

@@ -20,6 +20,7 @@ use crate::forum::visibility;
 use crate::gazetteer as city_queries;
 use crate::notifications::pages as notification_pages;
 use crate::notifications::queries as notification_queries;
+use crate::notifications::reading;
 use crate::notifications::Target;
 use crate::web::context::{Ctx, Kept};
 use crate::web::error::AppError;
@@ -28,6 +29,7 @@ use crate::web::page_cache::{Holes, Scope};
 /// Registers the forum routes. `/t/{id}/reply` comes before `/t/{id}/{slug}`, which would
 /// match it too.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    super::reading_routes::configure(cfg);
     cfg.route("/", web::get().to(home))
         .route("/b/{board}", web::get().to(board_page))
         .route("/b/{board}/new", web::get().to(new_thread_page))
@@ -78,7 +80,7 @@ async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.render_cacheable(
         ticket,
         "pages/home",
-        json!({"boards": boards, "active_cities": cities}),
+        json!({"boards": boards, "active_cities": cities.iter().map(|c| c.view(ctx.lang)).collect::<Vec<_>>()}),
     )
 }
 
@@ -163,25 +165,40 @@ async fn render_board(
         .map(|c| format!("{path}?{city_param}after={}", c.encode()));
     let (slot, slot_html) =
         notification_pages::watch_piece(&ctx, Target::Board, page.board.id, &path, watch_level)?;
+    let listed: Vec<_> = page
+        .pinned
+        .iter()
+        .chain(&page.threads)
+        .map(|t| t.listed())
+        .collect();
+    let marks = reading::marks(&ctx, &listed).await?;
     let holes = Holes {
         slot,
+        threads: listed,
         ..Holes::default()
     };
-    ctx.render_cacheable_with(
+    ctx.render_cacheable_marked(
         ticket,
         "pages/board",
         json!({
             "board": board_json(&page.board, ctx.lang),
             "pinned_html": thread_rows(&ctx, &page.pinned, false)?,
             "threads_html": thread_rows(&ctx, &page.threads, false)?,
-            "city": page.city.map(|c| json!({"slug": c.slug, "name": c.name})),
+            "city": page.city.map(|c| json!({"slug": c.slug, "name": c.name_in(ctx.lang)})),
+            "city_miss": page.city_miss.map(|(typed, candidates)| json!({
+                "search": format!("/c?q={}", percent_encoding::utf8_percent_encode(&typed, percent_encoding::NON_ALPHANUMERIC)),
+                "typed": typed,
+                "candidates": candidates.iter().map(|c| c.view(ctx.lang)).collect::<Vec<_>>(),
+            })),
             "next_url": next_url,
             "is_first_page": cursor.is_none(),
             "can_post": can_post,
             "join_hint": (ctx.viewer.is_some() && !can_post).then(|| ctx.t("board-members-post-only")),
             "show_board": false,
+            "mark_read_url": format!("{path}/lu"),
         }),
         holes,
         &slot_html,
+        marks.as_ref(),
     )
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{boards, cities, groups, post_revisions, posts, threads, users};
+use crate::db::schema::{avatars, boards, cities, groups, post_revisions, posts, threads, users};
 use crate::db::DbConnection;
 
 /// A thread with its board and city.
@@ -92,6 +92,9 @@ pub struct PostView {
     pub author: String,
     #[diesel(select_expression = users::role)]
     pub author_role: String,
+    /// The author's uploaded picture (`avatars.file`), if any: see `PostView::avatar_url`.
+    #[diesel(select_expression = avatars::file.nullable())]
+    pub author_avatar: Option<String>,
     pub body_html: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -99,6 +102,13 @@ pub struct PostView {
     pub hidden_at: Option<NaiveDateTime>,
     pub hidden_reason: Option<String>,
     pub deleted_at: Option<NaiveDateTime>,
+}
+
+impl PostView {
+    /// The address of the author's avatar.
+    pub fn avatar_url(&self) -> String {
+        crate::accounts::avatar::url(self.author_id, &self.author, self.author_avatar.as_deref())
+    }
 }
 
 /// Posts `first..=last` (by number) of a thread, in order (one statement).
@@ -110,7 +120,7 @@ pub fn posts_by_number(
 ) -> QueryResult<Vec<PostView>> {
     crate::on_backend!(conn, c => {
         posts::table
-            .inner_join(users::table)
+            .inner_join(users::table.left_join(avatars::table))
             .filter(posts::thread_id.eq(thread_id))
             .filter(posts::number.between(first, last))
             .order(posts::number.asc())

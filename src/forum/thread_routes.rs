@@ -12,6 +12,7 @@ use crate::forum::visibility::{self, Shown, AUTO_HIDE_REASON};
 use crate::i18n::Lang;
 use crate::notifications::pages as notification_pages;
 use crate::notifications::queries as notification_queries;
+use crate::notifications::reading;
 use crate::notifications::Target;
 use crate::web::context::may_post;
 use crate::web::context::{see_other, Ctx, Kept};
@@ -63,7 +64,7 @@ async fn render_thread(
     let reader = ctx.viewer.clone();
     // Reads only, bounded (one page of posts): on SQLite they run right here when a connection
     // is free, without the hop to the blocking pool (see `Db::run_quick_read`).
-    let (thread, posts, watch_level, moderation, unseen) = ctx
+    let (thread, posts, watch_level, moderation, unseen, read) = ctx
         .db
         .run_quick_read(move |conn| {
             let thread = thread_queries::thread_by_id(conn, id)?.ok_or(AppError::NotFound)?;
@@ -80,30 +81,35 @@ async fn render_thread(
             }
             let first = (page - 1) * per_page + 1;
             let posts = thread_queries::posts_by_number(conn, id, first, first + per_page - 1)?;
-            let (level, moderation, unseen) = match &reader {
+            let (level, moderation, unseen, read) = match &reader {
                 Some(viewer) => {
                     // Marking them read is a write: it waits for its turn below, out of this
                     // read.
                     let seen: Vec<i64> = posts.iter().map(|p| p.id).collect();
                     let unseen = viewer.unread_notifications > 0
                         && notification_queries::any_unseen(conn, viewer.user_id, id, &seen)?;
-                    let level =
-                        notification_queries::level(conn, viewer.user_id, Target::Thread, id)?;
+                    // The watch and how far they read, in one statement.
+                    let (level, read) = reading::level_and_read(conn, viewer.user_id, id)?;
                     // The board's staff get the moderation tools (and the boards to move to).
                     let boards = if staff {
                         Some(queries::list_boards(conn)?)
                     } else {
                         None
                     };
-                    (Some(level), boards, unseen.then_some(seen))
+                    (Some(level), boards, unseen.then_some(seen), read)
                 }
-                None => (None, None, None),
+                None => (None, None, None, None),
             };
-            Ok((thread, posts, level, moderation, unseen))
+            Ok((thread, posts, level, moderation, unseen, read))
         })
         .await?;
     if let Some(seen) = unseen {
         notification_pages::mark_seen(&ctx, id, seen).await;
+    }
+    // Reading this page moves the member's read mark up to its last post.
+    let read_up_to = posts.iter().map(|p| p.number).max().map(|n| (id, n));
+    if let Some((_, number)) = read_up_to {
+        reading::record_read(&ctx, id, number, read).await;
     }
     // Plain members share a copy of the page only where they all read the same thing: a
     // visible thread of the site's boards (a group's boards depend on membership).
@@ -145,9 +151,10 @@ async fn render_thread(
                 })
             })
             .flatten();
+        let avatar_url = p.avatar_url();
         let key = (!staff_here).then(|| {
             format!(
-                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{}|{}{}{}",
+                "{}|{}|{}|{:?}|{:?}|{:?}|{}|{}|{}|{}{}{}",
                 id,
                 p.id,
                 p.version,
@@ -156,6 +163,7 @@ async fn render_thread(
                 hidden_reason,
                 p.author,
                 p.author_role,
+                avatar_url,
                 u8::from(can_edit),
                 u8::from(can_quote),
                 u8::from(can_report),
@@ -164,6 +172,7 @@ async fn render_thread(
         let html = ctx.fragment("partials/post", key.as_deref(), || {
             json!({
                 "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
+                "avatar_url": avatar_url,
                 "body_html": if shown.readable() { p.body_html.as_str() } else { "" },
                 "created_at": p.created_at, "edited_at": p.edited_at,
                 "can_edit": can_edit,
@@ -215,6 +224,8 @@ async fn render_thread(
         slot,
         authors: posts.iter().map(|p| p.author_id).collect(),
         posts: posts.iter().map(|p| p.id).collect(),
+        read_up_to,
+        ..Holes::default()
     };
     ctx.render_cacheable_with(
         ticket,

@@ -60,6 +60,8 @@ pub fn thread_rows(
             let mut data = serde_json::to_value(row).unwrap_or_default();
             if let Value::Object(map) = &mut data {
                 map.insert("show_board".into(), Value::Bool(show_board));
+                // The reader's unread mark goes here when the page is served.
+                map.insert("unread_hole".into(), Value::from(ctx.unread_hole(row.id)));
             }
             data
         })?;

@@ -4,13 +4,16 @@
 //! the database. Loading the list is `import`.
 
 pub mod import;
+pub mod names;
+pub mod regions;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::cities;
+use crate::db::schema::{cities, city_names};
 use crate::db::DbConnection;
+use crate::i18n::Lang;
 use crate::validation::slugify;
 
 /// A city as lists and pages show it.
@@ -27,6 +30,38 @@ pub struct City {
     pub population: i64,
     pub thread_count: i64,
     pub last_post_at: Option<NaiveDateTime>,
+    /// The English name, when it is not the French one (`name`).
+    pub name_en: Option<String>,
+}
+
+impl City {
+    /// The city's name for readers of `lang` (French by default).
+    pub fn name_in(&self, lang: Lang) -> &str {
+        match (lang, &self.name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.name,
+        }
+    }
+
+    /// The city for pages, in words: its name, region and country in `lang`, and its
+    /// population with the language's separators (`population` stays the number).
+    pub fn view(&self, lang: Lang) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "slug": self.slug,
+            "name": self.name_in(lang),
+            "country": self.country,
+            "country_name": regions::country_name(&self.country, lang),
+            "admin1": self.admin1,
+            "region": regions::region_name(&self.country, &self.admin1, lang),
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "population": self.population,
+            "population_text": lang.number(self.population),
+            "thread_count": self.thread_count,
+            "last_post_at": self.last_post_at,
+        })
+    }
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
@@ -42,13 +77,23 @@ fn like_prefix(prefix: &str) -> String {
     out
 }
 
-/// Cities whose name starts with `prefix` (accents and case ignored), most active first, then
-/// most populous. An empty prefix lists every city in that order.
+/// Cities one of whose names (the shown one or any alternate: "Bruxelles", "Brussel",
+/// "Genf") starts with `prefix`, accents and case ignored, most active first, then most
+/// populous. An empty prefix lists every city in that order.
 pub fn search(conn: &mut DbConnection, prefix: &str, limit: i64) -> QueryResult<Vec<City>> {
     let key = slugify(prefix, 120);
     let mut query = cities::table.select(City::as_select()).into_boxed();
     if !key.is_empty() {
-        query = query.filter(cities::search_key.like(like_prefix(&key)).escape('\\'));
+        let pattern = like_prefix(&key);
+        let by_other_name = city_names::table
+            .filter(city_names::search_key.like(pattern.clone()).escape('\\'))
+            .select(city_names::city_id);
+        query = query.filter(
+            cities::search_key
+                .like(pattern)
+                .escape('\\')
+                .or(cities::id.eq_any(by_other_name)),
+        );
     }
     query
         .order((
@@ -139,12 +184,25 @@ pub fn resolve(conn: &mut DbConnection, input: &str) -> QueryResult<Resolved> {
     if key.is_empty() {
         return Ok(Resolved::Unknown);
     }
+    // The shown names first; only when none matches, the alternate ones ("Bruxelles" is
+    // Brussels' French name, "Brussel" one of its other names).
     let mut matches: Vec<City> = cities::table
         .filter(cities::search_key.eq(&key))
         .order(cities::population.desc())
         .select(City::as_select())
         .limit(20)
         .load(conn)?;
+    if matches.is_empty() {
+        let by_other_name = city_names::table
+            .filter(city_names::search_key.eq(&key))
+            .select(city_names::city_id);
+        matches = cities::table
+            .filter(cities::id.eq_any(by_other_name))
+            .order(cities::population.desc())
+            .select(City::as_select())
+            .limit(20)
+            .load(conn)?;
+    }
     Ok(match matches.len() {
         0 => Resolved::Unknown,
         1 => Resolved::One(matches.remove(0)),

@@ -155,3 +155,41 @@ pub fn apply_post_in(
         )
     }
 }
+
+/// What the confirmation page before a deletion shows of a post.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PostExcerpt {
+    pub author: String,
+    pub body_md: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub deleted: bool,
+}
+
+/// A post's author, text and date, for the page asking whether to delete it.
+pub fn post_excerpt(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostExcerpt>> {
+    use crate::db::schema::users;
+    let row: Option<(
+        String,
+        String,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+    )> = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::id.eq(post_id))
+        .select((
+            users::username,
+            posts::body_md,
+            posts::created_at,
+            posts::deleted_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.map(|(author, body_md, created_at, deleted_at)| PostExcerpt {
+            author,
+            body_md,
+            created_at,
+            deleted: deleted_at.is_some(),
+        }),
+    )
+}

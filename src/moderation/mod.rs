@@ -5,6 +5,7 @@
 pub mod api;
 pub mod content;
 pub mod policy;
+pub mod post_delete;
 pub mod report_routes;
 pub mod reports;
 pub mod roles;

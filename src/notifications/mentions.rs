@@ -1,7 +1,7 @@
 //! What a post points at: the `@username` mentions in its text (not in code) and the posts it
 //! quotes (links to `/p/{id}`, which the quote button writes).
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd, TextMergeStream};
 
 use crate::accounts::domain::username_key;
 
@@ -12,10 +12,6 @@ pub struct References {
     pub mentions: Vec<String>,
     /// Ids of quoted posts, without duplicates.
     pub quoted_posts: Vec<i64>,
-}
-
-fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
 }
 
 fn push_unique<T: PartialEq>(list: &mut Vec<T>, value: T) {
@@ -37,21 +33,8 @@ fn quoted_post(url: &str, base_url: &str) -> Option<i64> {
 }
 
 fn mentions_in(text: &str, out: &mut Vec<String>) {
-    let mut previous: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        let starts = c == '@' && !previous.is_some_and(|p| is_name_char(p) || p == '.' || p == '@');
-        previous = Some(c);
-        if !starts {
-            continue;
-        }
-        let name: String = text[i + 1..]
-            .chars()
-            .take_while(|c| is_name_char(*c))
-            .collect();
-        let name = name.trim_end_matches(['-', '_']);
-        if (3..=32).contains(&name.chars().count()) {
-            push_unique(out, username_key(name));
-        }
+    for (_, name) in crate::markdown::mention_spans(text) {
+        push_unique(out, username_key(name));
     }
 }
 
@@ -59,7 +42,7 @@ fn mentions_in(text: &str, out: &mut Vec<String>) {
 pub fn references(markdown: &str, base_url: &str) -> References {
     let mut refs = References::default();
     let mut in_code_block = false;
-    for event in Parser::new(markdown) {
+    for event in TextMergeStream::new(Parser::new(markdown)) {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,

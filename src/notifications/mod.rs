@@ -10,6 +10,7 @@ pub mod fanout;
 pub mod mentions;
 pub mod pages;
 pub mod queries;
+pub mod reading;
 pub mod routes;
 
 use diesel::prelude::*;

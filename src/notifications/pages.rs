@@ -8,6 +8,7 @@ use std::sync::Arc;
 use actix_web::HttpResponse;
 
 use crate::notifications::queries;
+use crate::notifications::reading;
 use crate::notifications::{watch_json, Level, Target};
 use crate::web::context::{Ctx, Held};
 use crate::web::error::AppError;
@@ -67,12 +68,16 @@ pub async fn mark_seen(ctx: &Ctx, thread_id: i64, posts: Vec<i64>) {
 }
 
 /// Sends a members' page from the cache with the reader's own watch form, marking read their
-/// notifications about the posts it shows (one statement for the watch, one more only when
-/// they have unread notifications).
+/// notifications about the posts it shows (one statement for the watch and, on a thread page,
+/// how far they read; one more only when they have unread notifications), with their unread
+/// marks on a list (one statement), and moving their read mark forward on a thread page (a
+/// write, only when they read further than before).
 pub async fn serve_held(ctx: &Ctx, held: Held) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?;
     let (user_id, unread) = (viewer.user_id, viewer.unread_notifications);
     let slot = held.holes().slot.clone();
+    let read_up_to = held.holes().read_up_to;
+    let listed = held.holes().threads.clone();
     let thread_posts = match &slot {
         Some(s) if s.kind == Target::Thread.as_str() && unread > 0 => {
             Some((s.id, held.holes().posts.clone()))
@@ -82,12 +87,16 @@ pub async fn serve_held(ctx: &Ctx, held: Held) -> Result<HttpResponse, AppError>
     let watch = slot
         .as_ref()
         .and_then(|s| Target::parse(s.kind).map(|t| (t, s.id)));
-    let (level, unseen) = ctx
+    let (level, read, unseen, states) = ctx
         .db
         .run_quick_read(move |conn| {
-            let level = match watch {
-                Some((target, id)) => Some(queries::level(conn, user_id, target, id)?),
-                None => None,
+            let (level, read) = match (watch, read_up_to) {
+                (Some((Target::Thread, id)), _) => {
+                    let (level, read) = reading::level_and_read(conn, user_id, id)?;
+                    (Some(level), read)
+                }
+                (Some((target, id)), _) => (Some(queries::level(conn, user_id, target, id)?), None),
+                (None, _) => (None, None),
             };
             let unseen = match thread_posts {
                 Some((thread, posts)) if queries::any_unseen(conn, user_id, thread, &posts)? => {
@@ -95,15 +104,26 @@ pub async fn serve_held(ctx: &Ctx, held: Held) -> Result<HttpResponse, AppError>
                 }
                 _ => None,
             };
-            Ok::<_, AppError>((level, unseen))
+            let states = if listed.is_empty() {
+                None
+            } else {
+                Some(reading::states(conn, user_id, &listed)?)
+            };
+            Ok::<_, AppError>((level, read, unseen, states))
         })
         .await?;
     if let Some((thread, posts)) = unseen {
         mark_seen(ctx, thread, posts).await;
     }
+    if let Some((thread, number)) = read_up_to {
+        reading::record_read(ctx, thread, number, read).await;
+    }
     let form = match (&slot, level) {
         (Some(slot), Some(level)) => Some(watch_form(ctx, slot, level)?),
         _ => None,
     };
-    ctx.serve_held(held, form.as_deref().unwrap_or(""))
+    let marks = states.map(|(read, boards)| {
+        reading::render_marks(ctx, viewer, &held.holes().threads, &read, &boards)
+    });
+    ctx.serve_held_marked(held, form.as_deref().unwrap_or(""), marks.as_ref())
 }

@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+pub use super::map_marks::status_colours;
+use super::map_marks::{render_labels, shape};
 use super::map_outlines::{base, escape, fmt_num, MARGIN, WIDTH};
 
 /// Smallest and largest radius of a mark.
@@ -57,36 +59,35 @@ pub const STATUSES: [&str; 6] = [
     "abandoned",
 ];
 
-/// Fill and stroke colours of a status (Okabe–Ito, colour-blind friendly; `deployed` is the
-/// strongest). Unknown statuses are grey.
-pub fn status_colours(status: &str) -> (&'static str, &'static str) {
-    match status {
-        "deployed" => ("#D55E00", "#7A2E00"),
-        "trial" => ("#E69F00", "#7A5400"),
-        "announced" => ("#F0E442", "#7A7420"),
-        "suspended" => ("#56B4E9", "#1F5F85"),
-        "ruled_unlawful" => ("#0072B2", "#003A5C"),
-        "abandoned" => ("#009E73", "#00513B"),
-        _ => ("#999999", "#555555"),
-    }
+/// The radius of a mark's invisible hit area, in map units: 27 units are 12 px on a 390 px
+/// phone (a 24 px touch target), whatever the drawn size.
+const HIT_RADIUS: f64 = 27.0;
+
+/// The `id` of the legend key of `status` (a `<symbol>` in the map's `<defs>`): the HTML legend
+/// beside an inline map draws its keys with `<use href="#map-key-…">`.
+pub fn key_id(status: &str) -> String {
+    format!("map-key-{}", class_token(status))
 }
 
-/// Renders the map as an inline `<svg>` element (also valid served alone as `image/svg+xml`).
+/// Renders the map as an `<svg>` element, inline in a page (`embedded`: the page gives the
+/// legend in HTML, see [`legend_rows`]) or served alone as `image/svg+xml` (the legend is drawn
+/// in the picture).
 ///
 /// `title` and `description` become the `<title>` and `<desc>` the SVG is labelled by. `legend`
-/// gives the translated label of each status (`(status, label)`); the legend inside the SVG lists
-/// only the statuses some mark has, in the order of `legend` (statuses missing from it come last,
-/// under their raw name). Marks are drawn largest first so that small ones stay clickable; marks
-/// outside the map are clamped to its edge rather than dropped.
+/// gives the translated label of each status (`(status, label)`). Each status has a shape as well
+/// as a colour (the warm colours are hard to tell apart). Marks are drawn largest first so that
+/// small ones stay clickable, each over a larger invisible hit area; the largest carry their
+/// city's name. Marks outside the map are clamped to its edge rather than dropped.
 pub fn render(
     marks: &[Mark],
     title: &str,
     description: &str,
     legend: &[(String, String)],
+    embedded: bool,
 ) -> String {
     let base = base();
     let height = base.projection.height;
-    let mut svg = String::with_capacity(base.paths.len() + 512 + marks.len() * 256);
+    let mut svg = String::with_capacity(base.paths.len() + 1024 + marks.len() * 384);
     // With marks the map holds one link per city: a group, whose links assistive technologies
     // reach; without, it is one picture.
     let role = if marks.is_empty() { "img" } else { "group" };
@@ -100,10 +101,23 @@ pub fn render(
         title = escape(title),
         desc = escape(description),
     );
+    let rows = legend_rows(marks, legend);
+    if !rows.is_empty() {
+        svg.push_str("<defs>");
+        for (status, _) in &rows {
+            let _ = write!(
+                svg,
+                "<symbol id=\"{id}\" viewBox=\"-10 -10 20 20\">{shape}</symbol>",
+                id = key_id(status),
+                shape = shape("legend-key", status, 0.0, 0.0, 6.5, ""),
+            );
+        }
+        svg.push_str("</defs>");
+    }
     svg.push_str(&base.paths);
 
-    if !marks.is_empty() {
-        render_legend(&mut svg, marks, legend, height);
+    if !embedded && !rows.is_empty() {
+        render_legend(&mut svg, &rows, height);
     }
 
     let mut placed: Vec<(f64, f64, f64, &Mark)> = marks
@@ -120,31 +134,36 @@ pub fn render(
     });
 
     svg.push_str("<g class=\"marks\">");
-    for (x, y, r, mark) in placed {
+    for (x, y, r, mark) in &placed {
         let status = class_token(&mark.status);
-        let (fill, stroke) = status_colours(&status);
         let href = utf8_percent_encode(&mark.city_slug, PATH_SEGMENT).to_string();
+        let data = format!(" data-city=\"{}\"", escape(&mark.city_slug));
         let _ = write!(
             svg,
-            "<a href=\"/c/{href}\" class=\"mark-link\">\
-             <circle class=\"mark status-{status}\" cx=\"{x}\" cy=\"{y}\" r=\"{r}\" \
-             fill=\"{fill}\" fill-opacity=\"0.85\" stroke=\"{stroke}\" stroke-width=\"1.5\" \
-             data-city=\"{city}\"><title>{label}</title></circle></a>",
+            "<a href=\"/c/{href}\" class=\"mark-link\"><title>{label}</title>\
+             <circle class=\"mark-hit\" cx=\"{x}\" cy=\"{y}\" r=\"{hit}\" fill=\"#ffffff\" \
+             fill-opacity=\"0\"/>{shape}</a>",
             href = escape(&href),
-            x = fmt_num(x),
-            y = fmt_num(y),
-            r = fmt_num(r),
-            city = escape(&mark.city_slug),
+            x = fmt_num(*x),
+            y = fmt_num(*y),
+            hit = fmt_num(r.max(HIT_RADIUS)),
             label = escape(&mark.label),
+            shape = shape("mark", &status, *x, *y, *r, &data),
         );
     }
-    svg.push_str("</g></svg>");
+    svg.push_str("</g>");
+    let named: Vec<(f64, f64, f64, i64, &str)> = placed
+        .iter()
+        .map(|(x, y, r, m)| (*x, *y, *r, m.count, m.city_name.as_str()))
+        .collect();
+    render_labels(&mut svg, &named);
+    svg.push_str("</svg>");
     svg
 }
 
-/// The legend: a box in the bottom-left corner (over the sea and Spain, left blank), one row per
-/// status present among the marks.
-fn render_legend(svg: &mut String, marks: &[Mark], legend: &[(String, String)], height: f64) {
+/// The statuses some mark has, with their labels: in the order of `legend`, then those it does
+/// not name (under their raw name, in the order of [`STATUSES`]).
+pub fn legend_rows(marks: &[Mark], legend: &[(String, String)]) -> Vec<(String, String)> {
     let present = |status: &str| marks.iter().any(|m| class_token(&m.status) == status);
     let mut rows: Vec<(String, String)> = Vec::new();
     for (status, label) in legend {
@@ -167,7 +186,12 @@ fn render_legend(svg: &mut String, marks: &[Mark], legend: &[(String, String)], 
     });
     extra.dedup();
     rows.extend(extra.into_iter().map(|s| (s.clone(), s)));
+    rows
+}
 
+/// The legend of a map served alone: a box in the bottom-left corner (over the sea and Spain,
+/// left blank), one row per status present among the marks.
+fn render_legend(svg: &mut String, rows: &[(String, String)], height: f64) {
     const ROW: f64 = 18.0;
     const PAD: f64 = 8.0;
     let longest = rows
@@ -191,14 +215,10 @@ fn render_legend(svg: &mut String, marks: &[Mark], legend: &[(String, String)], 
     );
     for (i, (status, label)) in rows.iter().enumerate() {
         let cy = top + PAD + ROW * (i as f64 + 0.5);
-        let (fill, stroke) = status_colours(status);
         let _ = write!(
             svg,
-            "<circle class=\"legend-key status-{status}\" cx=\"{cx}\" cy=\"{cy}\" r=\"6\" \
-             fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1\"/>\
-             <text x=\"{tx}\" y=\"{ty}\" fill=\"#222222\">{label}</text>",
-            cx = fmt_num(left + PAD + 6.0),
-            cy = fmt_num(cy),
+            "{key}<text x=\"{tx}\" y=\"{ty}\" fill=\"#222222\">{label}</text>",
+            key = shape("legend-key", status, left + PAD + 6.0, cy, 5.5, ""),
             tx = fmt_num(left + PAD + 18.0),
             ty = fmt_num(cy + 4.0),
             label = escape(label),
@@ -251,11 +271,13 @@ mod tests {
         ]
     }
 
-    /// The (cx, cy) of the mark whose `data-city` is `slug`.
+    /// The (cx, cy) of the mark whose `data-city` is `slug` (those of its hit circle).
     fn centre(svg: &str, slug: &str) -> (f64, f64) {
         let needle = format!("data-city=\"{slug}\"");
         let end = svg.find(&needle).expect("the mark is there");
-        let start = svg[..end].rfind("<circle").expect("a circle");
+        let start = svg[..end]
+            .rfind("<circle class=\"mark-hit\"")
+            .expect("a circle");
         let tag = &svg[start..end];
         let attr = |name: &str| -> f64 {
             let key = format!(" {name}=\"");
@@ -284,14 +306,14 @@ mod tests {
             mark("geneve", 46.2044, 6.1432, 2, "announced"),
             mark("paris-bis", 48.8566, 2.3522, 1, "deployed"),
         ];
-        let svg = render(&marks, "Map", "Deployments", &legend());
-        assert_eq!(svg.matches("<circle class=\"mark ").count(), marks.len());
+        let svg = render(&marks, "Map", "Deployments", &legend(), false);
+        assert_eq!(svg.matches("<path class=\"mark ").count(), marks.len());
         assert_eq!(svg.matches("class=\"mark-link\"").count(), marks.len());
         assert!(svg.contains("<a href=\"/c/nice\" class=\"mark-link\">"));
         assert!(svg.contains("class=\"mark status-trial\""));
         assert_eq!(
-            render(&[], "Map", "Nothing", &legend())
-                .matches("<circle class=\"mark ")
+            render(&[], "Map", "Nothing", &legend(), false)
+                .matches("<path class=\"mark ")
                 .count(),
             0
         );
@@ -307,6 +329,7 @@ mod tests {
             "<b>\"title\"</b>",
             "it's & <desc>",
             &[("deployed".to_owned(), "<i>'d'</i>".to_owned())],
+            false,
         );
         assert!(!svg.contains("<script>"));
         assert!(!svg.contains("<b>"));
@@ -324,7 +347,7 @@ mod tests {
 
     #[test]
     fn outlines_make_four_paths_or_more() {
-        let svg = render(&[], "Map", "Empty", &[]);
+        let svg = render(&[], "Map", "Empty", &[], false);
         assert!(svg.matches("<path class=\"country\"").count() >= 4);
         for code in ["FR", "BE", "CH", "LU"] {
             assert!(svg.contains(&format!("data-country=\"{code}\"")), "{code}");
@@ -347,7 +370,7 @@ mod tests {
             mark("paris", 48.8566, 2.3522, 1, "deployed"),
             mark("nice", 43.70, 7.27, 1, "trial"),
         ];
-        let svg = render(&marks, "Map", "Two cities", &legend());
+        let svg = render(&marks, "Map", "Two cities", &legend(), false);
         let (width, height) = view_box(&svg);
         let (px, py) = centre(&svg, "paris");
         let (nx, ny) = centre(&svg, "nice");
@@ -367,9 +390,9 @@ mod tests {
             mark("nowhere", -80.0, 170.0, 1, "deployed"),
             mark("nan", f64::NAN, f64::INFINITY, 1, "deployed"),
         ];
-        let svg = render(&marks, "Map", "Far away", &legend());
+        let svg = render(&marks, "Map", "Far away", &legend(), false);
         let (width, height) = view_box(&svg);
-        assert_eq!(svg.matches("<circle class=\"mark ").count(), 2);
+        assert_eq!(svg.matches("<path class=\"mark ").count(), 2);
         assert_eq!(centre(&svg, "nowhere"), (width, height));
         let (x, y) = centre(&svg, "nan");
         assert!(x.is_finite() && y.is_finite());
@@ -382,7 +405,7 @@ mod tests {
             mark("huge", 45.1, 5.1, 10_000, "deployed"),
             mark("medium", 45.2, 5.2, 9, "announced"),
         ];
-        let svg = render(&marks, "Map", "Order", &legend());
+        let svg = render(&marks, "Map", "Order", &legend(), false);
         let at = |slug: &str| svg.find(&format!("data-city=\"{slug}\"")).expect("mark");
         assert!(at("huge") < at("medium") && at("medium") < at("small"));
         assert_eq!(radius(1), 7.0);
@@ -397,25 +420,25 @@ mod tests {
             mark("a", 45.0, 5.0, 1, "trial"),
             mark("b", 46.0, 4.0, 1, "suspended"),
         ];
-        let svg = render(&marks, "Map", "Legend", &legend());
+        let svg = render(&marks, "Map", "Legend", &legend(), false);
         assert!(svg.contains(">Trial</text>"));
         assert!(!svg.contains(">Deployed</text>"));
         assert!(!svg.contains(">Announced</text>"));
         // No label given: the raw status.
         assert!(svg.contains(">suspended</text>"));
         assert!(svg.find(">Trial<") < svg.find(">suspended<"));
-        assert!(!render(&[], "Map", "Empty", &legend()).contains("class=\"legend\""));
+        assert!(!render(&[], "Map", "Empty", &legend(), false).contains("class=\"legend\""));
     }
 
     #[test]
     fn quick_shape_checks() {
         let marks = vec![mark("paris", 48.8566, 2.3522, 3, "deployed")];
-        let svg = render(&marks, "Carte", "Les déploiements", &legend());
+        let svg = render(&marks, "Carte", "Les déploiements", &legend(), false);
         assert!(svg.starts_with("<svg"));
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.contains("role=\"group\""));
-        assert!(render(&[], "Carte", "Vide", &legend()).contains("role=\"img\""));
+        assert!(render(&[], "Carte", "Vide", &legend(), false).contains("role=\"img\""));
         assert!(svg.contains(&format!("aria-labelledby=\"{TITLE_ID} {DESC_ID}\"")));
         assert!(svg.contains(&format!("<title id=\"{TITLE_ID}\">Carte</title>")));
         assert!(svg.contains(&format!("<desc id=\"{DESC_ID}\">Les déploiements</desc>")));
@@ -428,7 +451,44 @@ mod tests {
             Some("http://www.w3.org/2000/svg")
         );
         // The outlines are cached: a second render reuses them verbatim.
-        assert_eq!(svg, render(&marks, "Carte", "Les déploiements", &legend()));
+        assert_eq!(
+            svg,
+            render(&marks, "Carte", "Les déploiements", &legend(), false)
+        );
         assert!(svg.len() < 40_000, "{}", svg.len());
+    }
+
+    #[test]
+    fn embedded_maps_leave_the_legend_to_the_page_and_statuses_differ_in_shape() {
+        let marks = vec![
+            mark("paris", 48.8566, 2.3522, 9, "deployed"),
+            mark("nice", 43.70, 7.27, 1, "trial"),
+            mark("lille", 50.63, 3.06, 1, "announced"),
+        ];
+        let svg = render(&marks, "Map", "Shapes", &legend(), true);
+        assert!(!svg.contains("class=\"legend\""));
+        for status in ["deployed", "trial", "announced"] {
+            assert!(
+                svg.contains(&format!("<symbol id=\"{}\"", key_id(status))),
+                "{status}"
+            );
+        }
+        assert!(!svg.contains(&key_id("suspended")));
+        let d = |slug: &str| {
+            let at = svg.find(&format!("data-city=\"{slug}\"")).expect("mark");
+            let start = svg[..at].rfind(" d=\"").expect("path data") + 4;
+            svg[start..start + svg[start..].find('"').expect("end")].to_owned()
+        };
+        // A circle (arcs), a diamond (four corners), a triangle (three).
+        assert!(d("paris").contains('a'));
+        assert_eq!(d("nice").matches('L').count(), 3);
+        assert_eq!(d("lille").matches('L').count(), 2);
+        // Every mark has a hit area of 27 units at least, and the largest is named.
+        assert_eq!(svg.matches("class=\"mark-hit\"").count(), 3);
+        assert!(svg.contains("r=\"27.0\""));
+        assert!(svg.contains(">paris</text>"));
+        assert!(svg.contains("aria-hidden=\"true\""));
+        assert_eq!(legend_rows(&marks, &legend()).len(), 3);
+        roxmltree::Document::parse(&svg).expect("well-formed XML");
     }
 }

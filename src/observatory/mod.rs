@@ -1,6 +1,6 @@
 //! The observatory: a sourced, collaborative record of surveillance deployments, city by city.
 //! Technologies and companies (`catalogue`), deployments with their sources, proposals, reviews
-//! and revisions (`deployments`), the server-rendered map (`map`, over `map_outlines`),
+//! and revisions (`deployments`), the server-rendered map (`map`, its marks' shapes in `map_marks`, over `map_outlines`),
 //! open-data exports (`export`), pages, forms and API (`routes`, `form_routes`, `api`, with
 //! `access` deciding who sees a deployment), and the manifesto (`manifesto`: its pages; its
 //! text, signatures, signing and lists in `manifesto_text`, `manifesto_signature`,
@@ -20,6 +20,7 @@ pub mod manifesto_signature;
 pub mod manifesto_store;
 pub mod manifesto_text;
 pub mod map;
+pub mod map_marks;
 pub mod map_outlines;
 pub mod routes;
 pub mod views;

@@ -17,6 +17,7 @@ use super::views::{
     status_label, technology_name,
 };
 use super::{catalogue, export, form_routes};
+use crate::i18n::Lang;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 use crate::web::parse_id;
@@ -81,7 +82,7 @@ async fn index(ctx: Ctx, query: web::Query<IndexQuery>) -> Result<HttpResponse, 
             ))
         })
         .await?;
-    let (svg, marks) = render_map(&list, ctx.lang);
+    let (svg, marks, map_legend) = render_map(&list, ctx.lang, true);
     sort_list(&mut list, &sort, ctx.lang);
     let lang = ctx.lang;
     let tech_choices: Vec<Value> = technologies
@@ -140,10 +141,12 @@ async fn index(ctx: Ctx, query: web::Query<IndexQuery>) -> Result<HttpResponse, 
             "companies": company_choices,
             "sorts": sorts,
             "region": filters.region,
+            "regions": region_choices(filters.region.as_deref(), lang),
             "city": filters.city,
             "filtered": !q.is_empty(),
             "query": q,
             "map_svg": svg,
+            "map_legend": map_legend,
             "cities": marks.iter().map(|m| json!({"slug": m.city_slug, "name": m.city_name, "count": m.count, "status_label": status_label(lang, &m.status)})).collect::<Vec<_>>(),
             "licence": licence_json(&ctx.config.get()),
         }),
@@ -153,12 +156,13 @@ async fn index(ctx: Ctx, query: web::Query<IndexQuery>) -> Result<HttpResponse, 
 async fn map_page(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
     let filters = query.into_inner().normalised();
     let list = load_published(&ctx, &filters).await?;
-    let (svg, marks) = render_map(&list, ctx.lang);
+    let (svg, marks, map_legend) = render_map(&list, ctx.lang, true);
     let lang = ctx.lang;
     ctx.render(
         "pages/observatory_map",
         json!({
             "map_svg": svg,
+            "map_legend": map_legend,
             "cities": marks.iter().map(|m| json!({"slug": m.city_slug, "name": m.city_name, "count": m.count, "status_label": status_label(lang, &m.status)})).collect::<Vec<_>>(),
             "query": filter_query(&filters),
             "filtered": filters.technology.is_some() || filters.status.is_some() || filters.country.is_some() || filters.region.is_some() || filters.company.is_some() || filters.city.is_some(),
@@ -169,7 +173,7 @@ async fn map_page(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, 
 async fn map_svg(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
     let filters = query.into_inner().normalised();
     let list = load_published(&ctx, &filters).await?;
-    let (svg, _) = render_map(&list, ctx.lang);
+    let (svg, _, _) = render_map(&list, ctx.lang, false);
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
         .body(svg))
@@ -307,10 +311,30 @@ async fn deployment_page(
                         "changes": changes_view(&r.changes, ctx.lang)})
         })
         .collect();
+    let mut view = deployment_view(&d, ctx.lang);
+    if d.published_at.is_none() {
+        // A proposal not yet published: its companies and sources are still in its snapshot
+        // (they are copied into the record on publication), so the preview shows them from there.
+        if let Some(proposed) = revisions
+            .iter()
+            .filter(|r| r.state == deployments::PENDING)
+            .max_by_key(|r| r.id)
+        {
+            view["companies"] = json!(proposed
+                .snapshot
+                .companies
+                .iter()
+                .map(|name| json!({ "name": name }))
+                .collect::<Vec<_>>());
+            if d.sources.is_empty() {
+                view["sources"] = json!(proposed.snapshot.sources);
+            }
+        }
+    }
     ctx.render(
         "pages/deployment",
         json!({
-            "d": deployment_view(&d, ctx.lang),
+            "d": view,
             "reviewer": reviewer,
             "pending": pending,
             "can_propose": ctx.viewer.is_some(),
@@ -395,4 +419,26 @@ async fn company(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppE
             "deployments": list.iter().map(|d| deployment_view(d, lang)).collect::<Vec<_>>(),
         }),
     )
+}
+
+/// The region filter's choices, grouped by country: `{country, regions: [{value, name,
+/// selected}]}`, each value `FR-93` style.
+fn region_choices(selected: Option<&str>, lang: Lang) -> Vec<Value> {
+    let mut groups: Vec<Value> = Vec::new();
+    let mut current: Option<&str> = None;
+    for r in crate::gazetteer::regions::all(lang) {
+        let value = format!("{}-{}", r.country, r.code);
+        let is_selected = selected.is_some_and(|s| s.eq_ignore_ascii_case(&value));
+        if current != Some(r.country) {
+            current = Some(r.country);
+            groups.push(json!({
+                "country": crate::gazetteer::regions::country_name(r.country, lang),
+                "regions": [],
+            }));
+        }
+        if let Some(Value::Array(list)) = groups.last_mut().and_then(|g| g.get_mut("regions")) {
+            list.push(json!({"value": value, "name": r.name(lang), "selected": is_selected}));
+        }
+    }
+    groups
 }

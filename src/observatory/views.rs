@@ -26,6 +26,10 @@ pub fn deployment_view(d: &Deployment, lang: Lang) -> Value {
     let mut v = json!(d);
     v["technology_label"] = json!(technology_name(d, lang));
     v["status_label"] = json!(status_label(lang, &d.status));
+    v["region_name"] = json!(crate::gazetteer::regions::region_name(
+        &d.country, &d.region, lang
+    ));
+    v["country_name"] = json!(crate::gazetteer::regions::country_name(&d.country, lang));
     v
 }
 
@@ -96,7 +100,14 @@ pub fn marks(list: &[Deployment], lang: Lang) -> Vec<map::Mark> {
         .collect()
 }
 
-pub fn render_map(list: &[Deployment], lang: Lang) -> (String, Vec<map::Mark>) {
+/// The map of `list`: the SVG (`embedded` in a page, whose HTML gives the legend, or served
+/// alone, legend drawn in), its marks, and the legend's rows as `{status, label, key}` for the
+/// page (`key`: the id of the status's key symbol in the SVG).
+pub fn render_map(
+    list: &[Deployment],
+    lang: Lang,
+    embedded: bool,
+) -> (String, Vec<map::Mark>, Vec<Value>) {
     let marks = marks(list, lang);
     let legend: Vec<(String, String)> = STATUSES
         .iter()
@@ -110,8 +121,13 @@ pub fn render_map(list: &[Deployment], lang: Lang) -> (String, Vec<map::Mark>) {
             &[("count", crate::i18n::FluentArg::Num(marks.len() as i64))],
         ),
         &legend,
+        embedded,
     );
-    (svg, marks)
+    let rows = map::legend_rows(&marks, &legend)
+        .into_iter()
+        .map(|(status, label)| json!({"key": map::key_id(&status), "status": status, "label": label}))
+        .collect();
+    (svg, marks, rows)
 }
 
 pub fn sort_list(list: &mut [Deployment], sort: &str, lang: Lang) {
@@ -138,10 +154,10 @@ pub fn licence_json(c: &crate::site_config::SiteConfig) -> Value {
 
 pub fn changes_view(changes: &[deployments::Change], lang: Lang) -> Vec<Value> {
     let shown = |field: &str, v: &str| {
-        if field == "status" && !v.is_empty() {
-            status_label(lang, v)
-        } else {
-            v.to_owned()
+        match field {
+            "status" if !v.is_empty() => status_label(lang, v),
+            "started" | "ended" if !v.is_empty() => lang.partial_date(v),
+            _ => v.to_owned(),
         }
     };
     changes

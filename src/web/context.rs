@@ -24,7 +24,7 @@ use crate::site_config::ConfigCache;
 use crate::templates::Templates;
 use crate::validation::FieldError;
 use crate::web::error::AppError;
-use crate::web::page_cache::{Fill, Holes, Page, PageCache, Scope};
+use crate::web::page_cache::{Fill, Holes, Marks, Page, PageCache, Scope};
 
 /// Name of the session cookie (with the `__Host-` prefix on HTTPS).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
@@ -368,6 +368,7 @@ impl Ctx {
             csrf: self.csrf_token(),
             user_menu: "",
             slot,
+            marks: None,
         }
     }
 
@@ -566,12 +567,28 @@ impl Ctx {
             .await
     }
 
+    /// What stands in a list's row where the reader's unread mark of thread `id` goes.
+    pub fn unread_hole(&self, id: i64) -> String {
+        self.page_cache.mark_marker(id)
+    }
+
     /// Sends a held members' page, its per-reader piece `slot` (with the CSRF marker, if it
     /// has a form) put in.
     pub fn serve_held(&self, held: Held, slot: &str) -> Result<HttpResponse, AppError> {
+        self.serve_held_marked(held, slot, None)
+    }
+
+    /// `serve_held` with the reader's unread marks of the threads the page lists.
+    pub fn serve_held_marked(
+        &self,
+        held: Held,
+        slot: &str,
+        marks: Option<&Marks>,
+    ) -> Result<HttpResponse, AppError> {
         let menu = self.user_menu()?;
         let fill = Fill {
             user_menu: &menu,
+            marks,
             ..self.fill(slot)
         };
         let html = self.page_cache.fill(&held.page.html, &fill);
@@ -595,9 +612,23 @@ impl Ctx {
         &self,
         ticket: Option<CacheTicket>,
         template: &str,
+        data: Value,
+        holes: Holes,
+        slot: &str,
+    ) -> Result<HttpResponse, AppError> {
+        self.render_cacheable_marked(ticket, template, data, holes, slot, None)
+    }
+
+    /// `render_cacheable_with` with the reader's unread `marks` of the threads the page lists
+    /// (`holes.threads`; their holes are in the rows, see `PageCache::mark_marker`).
+    pub fn render_cacheable_marked(
+        &self,
+        ticket: Option<CacheTicket>,
+        template: &str,
         mut data: Value,
         mut holes: Holes,
         slot: &str,
+        marks: Option<&Marks>,
     ) -> Result<HttpResponse, AppError> {
         let for_members = ticket.as_ref().is_some_and(|t| t.own_key.is_some());
         let (menu_marker, slot_marker) = (
@@ -615,10 +646,14 @@ impl Ctx {
             menu = self.user_menu()?;
             Fill {
                 user_menu: &menu,
+                marks,
                 ..self.fill(slot)
             }
         } else {
-            self.fill(slot)
+            Fill {
+                marks,
+                ..self.fill(slot)
+            }
         };
         let page = self.page_cache.fill(&html, &fill);
         if let Some(ticket) = ticket {

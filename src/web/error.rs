@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::db::DbError;
+use crate::images::ImageError;
 use crate::validation::FieldError;
 
 /// Everything a request can fail with.
@@ -40,6 +41,8 @@ pub enum AppError {
     PostingRate { retry_after: u64, per_hour: i64 },
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("picture refused")]
+    Image(#[source] crate::images::ImageError),
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -93,6 +96,7 @@ impl AppError {
             AppError::SlowMode { .. } => ("rate_limited", "error-slow-mode", None),
             AppError::PostingRate { .. } => ("rate_limited", "error-posting-rate", None),
             AppError::PayloadTooLarge => ("payload_too_large", "error-payload-too-large", None),
+            AppError::Image(e) => image_report(e),
             AppError::Unavailable(_) => ("unavailable", "error-unavailable", None),
             AppError::Internal(_) => ("internal", "error-internal", None),
         };
@@ -111,6 +115,12 @@ impl AppError {
                 ("per_hour", *per_hour),
                 ("minutes", (*retry_after as i64 + 59) / 60),
             ],
+            AppError::Image(ImageError::TooLarge { max_bytes }) => {
+                vec![("max_kib", (*max_bytes as i64 + 1023) / 1024)]
+            }
+            AppError::Image(ImageError::TooManyPixels { max_side }) => {
+                vec![("max_side", i64::from(*max_side))]
+            }
             _ => Vec::new(),
         };
         ErrorReport {
@@ -146,6 +156,14 @@ impl ResponseError for AppError {
             | AppError::SlowMode { .. }
             | AppError::PostingRate { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Image(e) => match e {
+                ImageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                ImageError::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ImageError::Missing | ImageError::Invalid(_) | ImageError::TooManyPixels { .. } => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                ImageError::Encode(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -158,6 +176,9 @@ impl ResponseError for AppError {
             }
             AppError::Unavailable(e) => tracing::warn!(error = ?e, "database unavailable"),
             AppError::Internal(e) => tracing::error!(error = ?e, "request failed"),
+            AppError::Image(e @ ImageError::Encode(_)) => {
+                tracing::error!(error = ?e, "picture not encoded")
+            }
             _ => {}
         }
         let mut res = HttpResponse::build(self.status_code()).finish();
@@ -206,6 +227,25 @@ impl From<diesel::result::Error> for AppError {
             }
             _ => AppError::Internal(e.into()),
         }
+    }
+}
+
+/// The code and message of a refused picture.
+fn image_report(e: &ImageError) -> (&'static str, &'static str, Option<&'static str>) {
+    let (code, key) = match e {
+        ImageError::TooLarge { .. } => ("payload_too_large", "error-image-too-large"),
+        ImageError::TooManyPixels { .. } => ("validation_failed", "error-image-too-many-pixels"),
+        ImageError::Unsupported => ("unsupported_media_type", "error-image-unsupported"),
+        ImageError::Missing => ("validation_failed", "error-image-missing"),
+        ImageError::Invalid(_) => ("validation_failed", "error-image-invalid"),
+        ImageError::Encode(_) => ("internal", "error-internal"),
+    };
+    (code, key, Some("picture"))
+}
+
+impl From<ImageError> for AppError {
+    fn from(e: ImageError) -> Self {
+        AppError::Image(e)
     }
 }
 

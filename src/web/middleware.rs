@@ -24,7 +24,7 @@ use crate::web::error::{AppError, ErrorReport};
 
 /// Counts statements, adds security headers and logs the request.
 pub async fn around(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
@@ -32,6 +32,12 @@ pub async fn around(
     req.extensions_mut().insert(counter.clone());
     let settings = req.app_data::<Data<Settings>>().cloned();
     let method = req.method().clone();
+    if method == Method::HEAD {
+        // HEAD is answered like GET (RFC 9110 §9.3.2): the route runs as a GET and the HTTP
+        // codec, which saw the request as HEAD, sends the headers (Content-Length included)
+        // without the body. Uptime monitors use it on `/healthz` and every page.
+        req.head_mut().method = Method::GET;
+    }
     let has_session = settings
         .as_ref()
         .map(|s| {
@@ -53,12 +59,15 @@ pub async fn around(
         .and_then(|v| v.to_str().ok())
         .map(|v| v.starts_with("text/html"))
         .unwrap_or(false);
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        header::HeaderValue::from_static(
-            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        ),
-    );
+    // A handler may have set a stricter policy (the drawn avatars: `default-src 'none'`).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(
+                "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),

@@ -96,7 +96,24 @@ pub struct Holes {
     pub authors: Vec<i64>,
     /// The posts shown (to mark the reader's notifications about them seen).
     pub posts: Vec<i64>,
+    /// The threads a list shows, each with a hole for the reader's unread mark.
+    pub threads: Vec<Listed>,
+    /// On a thread page: the thread and the highest post number shown (what reading it
+    /// marks read).
+    pub read_up_to: Option<(i64, i64)>,
 }
+
+/// A thread as a list shows it: what tells whether a reader has read all of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    pub id: i64,
+    pub board_id: i64,
+    pub post_count: i64,
+    pub last_post_at: chrono::NaiveDateTime,
+}
+
+/// The unread marks of a list's threads for one reader, by thread id.
+pub type Marks = HashMap<i64, String>;
 
 /// A kept page: its HTML with holes, and what fills them.
 #[derive(Debug)]
@@ -125,6 +142,8 @@ pub struct Fill<'a> {
     pub csrf: &'a str,
     pub user_menu: &'a str,
     pub slot: &'a str,
+    /// Unread marks of the threads listed (none for a visitor).
+    pub marks: Option<&'a Marks>,
 }
 
 impl PageCache {
@@ -155,6 +174,11 @@ impl PageCache {
         format!("{}r", self.marker)
     }
 
+    /// What stands where the reader's unread mark of thread `id` goes in a list.
+    pub fn mark_marker(&self, id: i64) -> String {
+        format!("{}n{id}.", self.marker)
+    }
+
     /// The page `html` with its holes filled, in one pass. Pieces put in may hold the CSRF
     /// marker themselves (a form in the menu): it is filled there too.
     pub fn fill(&self, html: &str, with: &Fill<'_>) -> String {
@@ -168,6 +192,21 @@ impl PageCache {
         while let Some(at) = rest.find(self.marker.as_str()) {
             out.push_str(&rest[..at]);
             let after = &rest[at + self.marker.len()..];
+            if let Some(tail) = after.strip_prefix('n') {
+                // `n{thread id}.`: the reader's mark of that thread (nothing for a visitor).
+                let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+                if digits > 0 && tail.as_bytes().get(digits) == Some(&b'.') {
+                    let mark = tail[..digits]
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|id| with.marks.and_then(|m| m.get(&id)));
+                    if let Some(mark) = mark {
+                        out.push_str(mark);
+                    }
+                    rest = &tail[digits + 1..];
+                    continue;
+                }
+            }
             let piece = match after.as_bytes().first() {
                 Some(b'c') => Some(with.csrf),
                 Some(b'u') if nested => Some(with.user_menu),
@@ -280,6 +319,7 @@ mod tests {
                 csrf: "TOKEN",
                 user_menu: &menu,
                 slot: "watch[{r}]",
+                marks: None,
             },
         );
         assert_eq!(
@@ -293,8 +333,32 @@ mod tests {
                 csrf: "T",
                 user_menu: &u,
                 slot: "",
+                marks: None,
             },
         );
         assert_eq!(sneaky, u);
+    }
+
+    #[test]
+    fn unread_marks_go_where_their_threads_are_listed() {
+        let cache = PageCache::new(0);
+        let html = format!(
+            "<tr>{}</tr><tr>{}</tr><tr>{}</tr>",
+            cache.mark_marker(7),
+            cache.mark_marker(8),
+            cache.mark_marker(123)
+        );
+        let marks: Marks = [(7, "<b>2</b>".to_owned())].into_iter().collect();
+        let fill = |marks| Fill {
+            csrf: "",
+            user_menu: "",
+            slot: "",
+            marks,
+        };
+        assert_eq!(
+            cache.fill(&html, &fill(Some(&marks))),
+            "<tr><b>2</b></tr><tr></tr><tr></tr>"
+        );
+        assert_eq!(cache.fill(&html, &fill(None)), "<tr></tr><tr></tr><tr></tr>");
     }
 }

@@ -168,6 +168,8 @@ pub struct Throttles {
     pub register_client: Throttle,
     /// Verification and reset mails asked for, per client and per account.
     pub mail_requests: Throttle,
+    /// Avatar uploads per account (each is decoded and encoded again: CPU work).
+    pub avatar_uploads: Throttle,
 }
 
 impl Throttles {
@@ -180,6 +182,7 @@ impl Throttles {
             &self.reauth_client,
             &self.register_client,
             &self.mail_requests,
+            &self.avatar_uploads,
         ] {
             throttle.retain_recent();
         }

@@ -127,3 +127,47 @@ async fn people_can_export_and_delete_their_data() {
         .await;
     assert_eq!(login.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn registration_shows_every_error_at_once() {
+    let app = TestApp::spawn().await;
+    app.register_with(&browser(), "camille").await;
+    // A taken name with a bad address and a short password: the three are told together, and
+    // what was typed stays in the form.
+    let page = app
+        .post_form_with(
+            &browser(),
+            "/register",
+            "/register",
+            &[
+                ("username", "Camille"),
+                ("email", "pas-une-adresse"),
+                ("password", "court"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("déjà pris"),
+        "the taken name is told: {}",
+        page.body
+    );
+    assert!(page.body.contains("pas-une-adresse"), "the address is kept");
+    let errors = page.body.matches("aria-invalid=\"true\"").count();
+    assert_eq!(errors, 3, "three fields are marked invalid: {}", page.body);
+    // A free name with the same mistakes: two errors, no word of the name.
+    let page = app
+        .post_form_with(
+            &browser(),
+            "/register",
+            "/register",
+            &[
+                ("username", "dominique"),
+                ("email", "pas-une-adresse"),
+                ("password", "court"),
+            ],
+        )
+        .await;
+    assert!(!page.body.contains("déjà pris"));
+    assert_eq!(page.body.matches("aria-invalid=\"true\"").count(), 2);
+}

@@ -19,6 +19,58 @@ async fn health_and_readiness_answer() {
 }
 
 #[tokio::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    for (path, status) in [
+        ("/healthz", StatusCode::OK),
+        ("/readyz", StatusCode::OK),
+        ("/", StatusCode::OK),
+        ("/b/general", StatusCode::OK),
+        ("/api/v1/boards", StatusCode::OK),
+        ("/nowhere", StatusCode::NOT_FOUND),
+    ] {
+        let head = client.head(app.url(path)).send().await.expect("HEAD");
+        assert_eq!(head.status(), status, "HEAD {path}");
+        let get = app.get(path).await;
+        assert_eq!(get.status, status, "GET {path}");
+        let type_of = |h: &reqwest::header::HeaderMap| {
+            h.get("content-type")
+                .map(|v| v.to_str().unwrap_or_default().to_owned())
+        };
+        assert_eq!(type_of(head.headers()), type_of(&get.headers), "{path}");
+        assert!(head.bytes().await.expect("body").is_empty(), "HEAD {path} has no body");
+    }
+}
+
+#[tokio::test]
+async fn any_english_range_gives_english_and_any_french_one_french() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    for (header, lang) in [
+        ("en-US", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-BE", "fr"),
+        ("fr-CH,en;q=0.5", "fr"),
+        ("de-DE,en-GB;q=0.7,fr;q=0.3", "en"),
+    ] {
+        let page = client
+            .get(app.url("/"))
+            .header("accept-language", header)
+            .send()
+            .await
+            .expect("GET /")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            page.contains(&format!("<html lang=\"{lang}\"")),
+            "Accept-Language: {header} should give {lang}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unknown_things_get_a_real_404_page() {
     let app = TestApp::spawn().await;
     for path in [
@@ -28,7 +80,6 @@ async fn unknown_things_get_a_real_404_page() {
         "/c/atlantis",
         "/u/nobody_here",
         "/nowhere",
-        "/b/general?city=atlantis",
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");

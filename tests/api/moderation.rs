@@ -977,3 +977,83 @@ async fn staff_read_the_edit_history_of_a_post() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn deleting_a_post_for_good_asks_first_on_a_page_of_its_own() {
+    let app = TestApp::spawn().await;
+    app.create_admin("effaceuse").await;
+    let staff = app.client.clone();
+    let author = browser();
+    app.register_with(&author, "bavarde_d").await;
+    let thread = app
+        .new_thread_with(
+            &author,
+            "general",
+            "Un sujet à nettoyer",
+            "Premier message",
+            "",
+        )
+        .await;
+    app.reply_with(&author, thread, "Le numéro de téléphone privé de quelqu’un")
+        .await;
+    let posts = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/threads/{thread}/posts"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let reply_id = posts["posts"][1]["id"].as_i64().expect("reply id");
+    let confirm = format!("/mod/posts/{reply_id}/delete");
+
+    // On the thread page, staff find it in the post's "Moderate" disclosure.
+    let page = app.get_with(&staff, &format!("/t/{thread}")).await;
+    assert!(page.body.contains("<details class=\"post-mod\">"));
+    assert!(page.body.contains(&format!("href=\"{confirm}\"")));
+
+    // The page shows the post and a red button posting the delete action; it is refused to a
+    // member (the author included), sends a visitor to sign in, and does not exist for a post
+    // that does not.
+    let res = app.get_with(&staff, &confirm).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(text(&res.body).contains("Le numéro de téléphone privé"));
+    assert!(res
+        .body
+        .contains(&format!("action=\"/mod/posts/{reply_id}\"")));
+    assert!(res.body.contains("name=\"action\" value=\"delete\""));
+    assert!(res.body.contains("class=\"danger\""));
+    assert_eq!(
+        app.get_with(&author, &confirm).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get_with(&browser(), &confirm).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get_with(&staff, "/mod/posts/987654/delete")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Confirming deletes the post; the page is then gone.
+    let res = app
+        .post_form_with(
+            &staff,
+            &confirm,
+            &format!("/mod/posts/{reply_id}"),
+            &[("action", "delete"), ("reason", "Données personnelles")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let thread_page = text(&app.get_with(&staff, &format!("/t/{thread}")).await.body);
+    assert!(!thread_page.contains("Le numéro de téléphone privé"));
+    assert!(thread_page.contains("Message supprimé par l’équipe de modération"));
+    assert_eq!(
+        app.get_with(&staff, &confirm).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

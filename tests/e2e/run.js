@@ -297,25 +297,60 @@ describe('local groups and actions with JavaScript off', () => {
 test('screenshots of the main pages', async () => {
   assert.ok(admin, 'no administrator (the setup test failed)');
   admin.step = 'screenshots';
+  // Every main page, as the administrator (the widest header and the staff tools): each is
+  // checked for sideways scrolling at 390 px by `screenshots`.
   const pages = [
     ['home', '/'],
     ['board', '/b/videosurveillance'],
+    ['cities', '/c'],
+    ['city-lyon', '/c/lyon'],
+    ['groups-admin', '/g'],
+    ['actions-admin', '/actions'],
     ['observatory', '/observatoire'],
     ['map', '/observatoire/carte'],
     ['manifesto', '/manifeste'],
     ['settings', '/settings'],
+    ['notifications', '/notifications'],
+    ['modlog', '/mod/log'],
+    ['modlog-public', '/moderation'],
+    ['moderation-queue', '/mod/reports'],
+    ['admin-boards', '/admin/boards'],
+    ['admin-settings', '/admin/settings'],
+    ['admin-users', '/admin/users'],
+    ['admin-user', `/admin/users?q=${admin.name}`],
+    ['admin-mail', '/admin/mail'],
+    ['mod-person', '/mod/users/autrice_nojs'],
   ];
   for (const [name, target] of pages) {
     await admin.visit(target);
     await screenshots(admin.page, name);
   }
-  // The last thread of the board (the JavaScript-on journey's when it ran).
+  // The last thread of the board (the JavaScript-on journey's when it ran), with its watch form
+  // and, for staff, a "Moderate" disclosure under each post: shown closed, then open.
   await admin.visit('/b/videosurveillance');
   await admin.follow(admin.main().locator('a[href^="/t/"]').first());
   await screenshots(admin.page, 'thread');
-  if (!fs.existsSync(path.join(screenshotDir, 'moderation-queue-1280x900.png'))) {
-    await admin.visit('/mod/reports');
-    await screenshots(admin.page, 'moderation-queue');
+  const disclosures = admin.main().locator('article.post details.post-mod');
+  assert.ok((await disclosures.count()) > 0, 'no "Moderate" disclosure under the posts');
+  await disclosures.first().locator('summary').click();
+  assert.equal(await disclosures.first().getAttribute('open'), '', 'the disclosure does not open');
+  await screenshots(admin.page, 'thread-moderate');
+  // Deleting for good asks first, on a page of its own.
+  await admin.follow(disclosures.first().locator('a[href$="/delete"]'));
+  assert.match(admin.path(), /^\/mod\/posts\/\d+\/delete$/);
+  assert.equal(await admin.main().locator('form[action^="/mod/posts/"] button.danger').count(), 1, 'no red confirm button');
+  await screenshots(admin.page, 'post-delete-confirm');
+  // Signed out: the visitor's header.
+  const visitor = await J.Actor.create(browser, server, 'visiteur_screens', true);
+  visitor.step = 'screenshots (visitor)';
+  for (const [name, target] of [
+    ['home-visitor', '/'],
+    ['login', '/login'],
+    ['register', '/register'],
+    ['modlog-visitor', '/moderation'],
+  ]) {
+    await visitor.visit(target);
+    await screenshots(visitor.page, name);
   }
   console.log(`screenshots written to ${screenshotDir}`);
   assert.equal(layoutIssues.length, 0, `pages wider than the screen:\n  ${layoutIssues.join('\n  ')}`);

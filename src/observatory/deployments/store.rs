@@ -381,7 +381,15 @@ pub fn published(
         query = query.filter(cities::country.eq(country));
     }
     if let Some(region) = f.region {
-        query = query.filter(cities::admin1.eq(region));
+        // `FR-93` (country and code, as the filter form sends it) or a bare code (`93`).
+        match region.split_once('-') {
+            Some((country, code)) if country.len() == 2 => {
+                query = query
+                    .filter(cities::country.eq(country.to_ascii_uppercase()))
+                    .filter(cities::admin1.eq(code.to_owned()));
+            }
+            _ => query = query.filter(cities::admin1.eq(region)),
+        }
     }
     if let Some(city) = f.city {
         query = query.filter(cities::slug.eq(city));

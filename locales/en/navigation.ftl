@@ -1,0 +1,5 @@
+# The account menu in the header, the thread's two page-link bars.
+nav-account-menu = account menu
+nav-profile = My profile
+pagination-thread-top = Thread pages (top)
+pagination-thread-bottom = Thread pages (bottom)

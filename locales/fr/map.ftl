@@ -1,0 +1,2 @@
+# The map of the observatory: its legend, given in the page beside the map.
+observatory-map-legend = Légende de la carte

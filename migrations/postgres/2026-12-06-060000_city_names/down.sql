@@ -1,0 +1,2 @@
+DROP TABLE city_names;
+ALTER TABLE cities DROP COLUMN name_en;

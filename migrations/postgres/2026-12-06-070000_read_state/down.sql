@@ -1,0 +1,2 @@
+DROP TABLE board_reads;
+DROP TABLE thread_reads;
