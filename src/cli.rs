@@ -439,7 +439,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             blocking(settings, move |_, conn| {
                 let f = std::fs::File::open(&file)
                     .with_context(|| format!("cannot open {}", file.display()))?;
-                let written = crate::gazetteer::names::import(conn, crate::gazetteer::names::parse(f)?)?;
+                let written =
+                    crate::gazetteer::names::import(conn, crate::gazetteer::names::parse(f)?)?;
                 println!("{written} city names loaded");
                 Ok(())
             })

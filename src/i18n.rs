@@ -146,12 +146,32 @@ impl Lang {
     /// "February 14, 2022". Anything else comes back as it is.
     pub fn partial_date(self, raw: &str) -> String {
         const FR: [&str; 12] = [
-            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-            "octobre", "novembre", "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
         ];
         const EN: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let mut parts = raw.trim().splitn(3, '-');
         let (Some(year), Some(month)) = (parts.next(), parts.next()) else {
@@ -433,8 +453,14 @@ mod tests {
         assert_eq!(Lang::from_accept_language("en-US"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("en-GB"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("fr-BE,en;q=0.5"), Some(Lang::Fr));
-        assert_eq!(Lang::from_accept_language("de-CH,fr-CH;q=0.8"), Some(Lang::Fr));
-        assert_eq!(Lang::from_accept_language("en;q=0,fr-CH;q=0.3"), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_accept_language("de-CH,fr-CH;q=0.8"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0,fr-CH;q=0.3"),
+            Some(Lang::Fr)
+        );
     }
 
     #[test]

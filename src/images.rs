@@ -164,6 +164,12 @@ mod tests {
         assert_eq!((back.width(), back.height()), (64, 64));
         let made = square_thumbnail(&png(20, 30, true), 64, &LIMITS).expect("thumbnail");
         assert_eq!(made.content_type, "image/png");
+        let mut webp = Vec::new();
+        DynamicImage::new_rgb8(20, 10)
+            .write_to(&mut Cursor::new(&mut webp), ImageFormat::WebP)
+            .expect("webp");
+        let made = square_thumbnail(&webp, 32, &LIMITS).expect("thumbnail");
+        assert_eq!(made.extension, "jpg");
     }
 
     #[test]

@@ -207,7 +207,8 @@ pub fn mention_spans(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
 /// Like [`cook`], and each `@name` outside code and links for which `profile_of` gives a path
 /// becomes a link to it (the text stays as typed).
 pub fn cook_with_mentions(markdown: &str, profile_of: impl Fn(&str) -> Option<String>) -> SafeHtml {
-    let parsed: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
+    let parsed: Vec<Event<'_>> =
+        TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
     if too_deep(&parsed) {
         return SafeHtml(format!("<pre>{}</pre>", ammonia::clean_text(markdown)));
     }
@@ -223,7 +224,9 @@ pub fn cook_with_mentions(markdown: &str, profile_of: impl Fn(&str) -> Option<St
                 let mut last = 0;
                 let mut linked = false;
                 for (range, name) in mention_spans(text) {
-                    let Some(path) = profile_of(name) else { continue };
+                    let Some(path) = profile_of(name) else {
+                        continue;
+                    };
                     if range.start > last {
                         events.push(Event::Text(text[last..range.start].to_owned().into()));
                     }
@@ -318,7 +321,12 @@ mod tests {
         assert!(html.contains("Merci <a href=\"/u/Alice\" rel=\"nofollow ugc noopener noreferrer\">@alice</a> et @inconnu"), "{html}");
         assert!(html.contains("a@example.org"));
         assert!(html.contains("<code>@alice</code>"));
-        assert!(html.contains("<a href=\"/p/3\" rel=\"nofollow ugc noopener noreferrer\">@alice</a> a écrit"), "{html}");
+        assert!(
+            html.contains(
+                "<a href=\"/p/3\" rel=\"nofollow ugc noopener noreferrer\">@alice</a> a écrit"
+            ),
+            "{html}"
+        );
         assert_eq!(html.matches("/u/Alice").count(), 1);
     }
 

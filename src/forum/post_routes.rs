@@ -148,10 +148,7 @@ async fn submit_new_thread(
     }
     let (Ok(title), Ok(body), true) = (title, body, errors.is_empty()) else {
         let msg = |f: &str| errors.iter().find(|e| e.field == f).map(|e| ctx.t(e.key));
-        let candidates: Vec<Value> = candidates
-            .iter()
-            .map(|c| c.view(ctx.lang))
-            .collect();
+        let candidates: Vec<Value> = candidates.iter().map(|c| c.view(ctx.lang)).collect();
         return ctx.render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "pages/new_thread",

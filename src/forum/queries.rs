@@ -261,6 +261,8 @@ pub struct ThreadListItem {
     pub board_name: String,
     pub city_slug: Option<String>,
     pub city_name: Option<String>,
+    /// The city's English name, when not the French one.
+    pub city_name_en: Option<String>,
     pub author: String,
     pub post_count: i64,
     pub reply_count: i64,
@@ -296,6 +298,8 @@ struct ThreadListRow {
     city_slug: Option<String>,
     #[diesel(select_expression = cities::name.nullable())]
     city_name: Option<String>,
+    #[diesel(select_expression = cities::name_en.nullable())]
+    city_name_en: Option<String>,
     #[diesel(select_expression = users::username)]
     author: String,
     #[diesel(select_expression = last_posters.field(users::username).nullable())]
@@ -420,6 +424,7 @@ pub fn list_threads(
             board_name: row.board_name,
             city_slug: row.city_slug,
             city_name: row.city_name,
+            city_name_en: row.city_name_en,
             author: row.author,
             post_count: row.post_count,
             reply_count: (row.post_count - 1).max(0),

@@ -16,7 +16,10 @@ use crate::web::parse_id;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/t/{id}/nouveaux", web::get().to(first_unread))
         .route("/b/{board}/lu", web::post().to(mark_board_read))
-        .route("/g/{group}/b/{board}/lu", web::post().to(mark_group_board_read));
+        .route(
+            "/g/{group}/b/{board}/lu",
+            web::post().to(mark_group_board_read),
+        );
 }
 
 /// Redirects to the member's first unread post of a thread: the one after the last they read,
@@ -41,7 +44,8 @@ async fn first_unread(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, A
                 Some(viewer) => {
                     let (read, board_read) =
                         reading::thread_state(conn, viewer.user_id, thread.id, thread.board_id)?;
-                    let watermark = board_read.map_or(viewer.joined_at, |at| at.max(viewer.joined_at));
+                    let watermark =
+                        board_read.map_or(viewer.joined_at, |at| at.max(viewer.joined_at));
                     match read {
                         Some(n) => n + 1,
                         None if thread.last_post_at > watermark => 1,

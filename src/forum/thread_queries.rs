@@ -48,6 +48,8 @@ pub struct Thread {
     pub city_slug: Option<String>,
     #[diesel(select_expression = cities::name.nullable())]
     pub city_name: Option<String>,
+    #[diesel(select_expression = cities::name_en.nullable())]
+    pub city_name_en: Option<String>,
     pub pinned_until: Option<NaiveDateTime>,
     pub slow_mode_minutes: i64,
     pub hidden_at: Option<NaiveDateTime>,

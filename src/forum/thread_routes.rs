@@ -239,7 +239,11 @@ async fn render_thread(
                 "board_slug": thread.board_slug, "board_name": board_name,
                 "board_path": thread.board_path(), "board_private": thread.scope().is_private(),
                 "group": thread.group_slug.as_ref().map(|g| json!({"slug": g, "name": thread.group_name})),
-                "city_slug": thread.city_slug, "city_name": thread.city_name,
+                "city_slug": thread.city_slug,
+                "city_name": match (ctx.lang, &thread.city_name_en) {
+                    (Lang::En, Some(en)) => Some(en),
+                    _ => thread.city_name.as_ref(),
+                },
             },
             "posts_html": posts_html,
             "pagination": {"page": page, "last_page": last_page},

@@ -60,6 +60,9 @@ pub fn thread_rows(
             let mut data = serde_json::to_value(row).unwrap_or_default();
             if let Value::Object(map) = &mut data {
                 map.insert("show_board".into(), Value::Bool(show_board));
+                if let (crate::i18n::Lang::En, Some(en)) = (ctx.lang, &row.city_name_en) {
+                    map.insert("city_name".into(), Value::from(en.as_str()));
+                }
                 // The reader's unread mark goes here when the page is served.
                 map.insert("unread_hole".into(), Value::from(ctx.unread_hole(row.id)));
             }

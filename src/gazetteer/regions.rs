@@ -64,9 +64,10 @@ pub fn all(lang: Lang) -> Vec<&'static Region> {
     let mut list: Vec<&'static Region> = REGIONS.iter().collect();
     let rank = |c: &str| ["FR", "BE", "CH", "LU"].iter().position(|x| *x == c);
     list.sort_by(|a, b| {
-        rank(a.country)
-            .cmp(&rank(b.country))
-            .then_with(|| crate::validation::slugify(a.name(lang), 120).cmp(&crate::validation::slugify(b.name(lang), 120)))
+        rank(a.country).cmp(&rank(b.country)).then_with(|| {
+            crate::validation::slugify(a.name(lang), 120)
+                .cmp(&crate::validation::slugify(b.name(lang), 120))
+        })
     });
     list
 }
@@ -92,9 +93,15 @@ mod tests {
         for line in cities.lines().skip(1) {
             let cols: Vec<&str> = line.split(',').collect();
             let (country, code) = (cols[3], cols[4]);
-            assert!(region(country, code).is_some(), "no name for {country} {code}");
+            assert!(
+                region(country, code).is_some(),
+                "no name for {country} {code}"
+            );
         }
-        assert_eq!(region_name("FR", "93", Lang::Fr), "Provence-Alpes-Côte d’Azur");
+        assert_eq!(
+            region_name("FR", "93", Lang::Fr),
+            "Provence-Alpes-Côte d’Azur"
+        );
         assert_eq!(region_name("CH", "GE", Lang::En), "Geneva");
         assert_eq!(country_name("BE", Lang::Fr), "Belgique");
         assert_eq!(country_name("CH", Lang::En), "Switzerland");

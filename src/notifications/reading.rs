@@ -79,8 +79,7 @@ pub fn states(
                     board_reads::read_at,
                 )),
         );
-    let rows: Vec<(i64, i64, NaiveDateTime)> =
-        crate::on_backend!(conn, c => query.load(c))?;
+    let rows: Vec<(i64, i64, NaiveDateTime)> = crate::on_backend!(conn, c => query.load(c))?;
     let mut read = HashMap::new();
     let mut boards = HashMap::new();
     for (id, number, at) in rows {
@@ -129,9 +128,7 @@ pub fn render_marks(
             Unread::Since(n) => ("thread-unread-since", n),
             Unread::New(n) => ("thread-unread-new", n),
         };
-        let label = ctx
-            .lang
-            .t_args(key, &[("count", FluentArg::Num(count))]);
+        let label = ctx.lang.t_args(key, &[("count", FluentArg::Num(count))]);
         marks.insert(
             t.id,
             format!(
@@ -167,12 +164,12 @@ fn record_known(
         0
     } else {
         diesel::update(thread_reads::table.find((user_id, thread_id)))
-        .filter(thread_reads::last_read_number.lt(number))
-        .set((
-            thread_reads::last_read_number.eq(number),
-            thread_reads::read_at.eq(now),
-        ))
-        .execute(conn)?
+            .filter(thread_reads::last_read_number.lt(number))
+            .set((
+                thread_reads::last_read_number.eq(number),
+                thread_reads::read_at.eq(now),
+            ))
+            .execute(conn)?
     };
     if moved == 0 && matches!(had, None | Some(None)) {
         // First read (or already further: then this does nothing).

@@ -153,12 +153,10 @@ pub fn licence_json(c: &crate::site_config::SiteConfig) -> Value {
 }
 
 pub fn changes_view(changes: &[deployments::Change], lang: Lang) -> Vec<Value> {
-    let shown = |field: &str, v: &str| {
-        match field {
-            "status" if !v.is_empty() => status_label(lang, v),
-            "started" | "ended" if !v.is_empty() => lang.partial_date(v),
-            _ => v.to_owned(),
-        }
+    let shown = |field: &str, v: &str| match field {
+        "status" if !v.is_empty() => status_label(lang, v),
+        "started" | "ended" if !v.is_empty() => lang.partial_date(v),
+        _ => v.to_owned(),
     };
     changes
         .iter()

@@ -359,6 +359,9 @@ mod tests {
             cache.fill(&html, &fill(Some(&marks))),
             "<tr><b>2</b></tr><tr></tr><tr></tr>"
         );
-        assert_eq!(cache.fill(&html, &fill(None)), "<tr></tr><tr></tr><tr></tr>");
+        assert_eq!(
+            cache.fill(&html, &fill(None)),
+            "<tr></tr><tr></tr><tr></tr>"
+        );
     }
 }

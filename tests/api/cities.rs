@@ -101,7 +101,10 @@ async fn threads_deployments_and_home_cities_take_the_names_people_use() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let settings = app.get_with(&member, "/settings").await;
-    assert!(settings.body.contains("geneve"), "home city saved as Geneva");
+    assert!(
+        settings.body.contains("geneve"),
+        "home city saved as Geneva"
+    );
     // A deployment's city typed in French.
     let token = app.api_login("bruxelloise").await;
     let res = app
@@ -123,7 +126,9 @@ async fn threads_deployments_and_home_cities_take_the_names_people_use() {
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let id = res.json()["id"].as_i64().expect("id");
-    let own = app.get_with(&member, &format!("/observatoire/d/{id}")).await;
+    let own = app
+        .get_with(&member, &format!("/observatoire/d/{id}"))
+        .await;
     let shown = text(&own.body);
     assert!(shown.contains("Anvers"), "{shown}");
     assert!(shown.contains("Région flamande, Belgique"), "{shown}");
@@ -148,8 +153,14 @@ async fn a_board_filtered_by_an_unknown_or_shared_name_says_so() {
     let page = app.get("/b/general?city=Ostendd").await;
     assert_eq!(page.status, StatusCode::OK);
     let shown = text(&page.body);
-    assert!(shown.contains("Aucune ville ne s’appelle « Ostendd »"), "{shown}");
-    assert!(page.body.contains("href=\"/c?q&#x3D;Ostendd\""), "a link to search");
+    assert!(
+        shown.contains("Aucune ville ne s’appelle « Ostendd »"),
+        "{shown}"
+    );
+    assert!(
+        page.body.contains("href=\"/c?q&#x3D;Ostendd\""),
+        "a link to search"
+    );
     assert!(page.body.contains(&format!("href=\"/t/{thread}")));
     // By a name two cities share: the candidates, each a link.
     let page = app.get("/b/general?city=Marly").await;
@@ -165,17 +176,26 @@ async fn cities_are_shown_in_the_readers_language_with_words_not_codes() {
     assert!(fr.contains("Anvers"), "{fr}");
     assert!(fr.contains("Région flamande"), "{fr}");
     assert!(fr.contains("Belgique"), "{fr}");
-    assert!(fr.contains("529\u{202f}247"), "population with French separators: {fr}");
+    assert!(
+        fr.contains("529\u{202f}247"),
+        "population with French separators: {fr}"
+    );
     let en = text(&get_in(&app, "/c/antwerpen", "en-GB").await);
     assert!(en.contains("Antwerp"), "{en}");
     assert!(en.contains("Flemish Region"), "{en}");
     assert!(en.contains("Belgium"), "{en}");
     assert!(en.contains("529,247"), "{en}");
     let geneva = text(&get_in(&app, "/c/geneve", "en").await);
-    assert!(geneva.contains("Geneva") && geneva.contains("Switzerland"), "{geneva}");
+    assert!(
+        geneva.contains("Geneva") && geneva.contains("Switzerland"),
+        "{geneva}"
+    );
     let paris = text(&get_in(&app, "/c/paris", "fr").await);
     assert!(paris.contains("Île-de-France"), "{paris}");
-    assert!(!paris.contains("Région 11") && !paris.contains("(11"), "{paris}");
+    assert!(
+        !paris.contains("Région 11") && !paris.contains("(11"),
+        "{paris}"
+    );
     // The directory in English: country names, regions, separators.
     let list = text(&get_in(&app, "/c?q=sion", "en").await);
     assert!(list.contains("Sion") && list.contains("Valais"), "{list}");

@@ -39,7 +39,10 @@ async fn head_is_answered_like_get_without_a_body() {
                 .map(|v| v.to_str().unwrap_or_default().to_owned())
         };
         assert_eq!(type_of(head.headers()), type_of(&get.headers), "{path}");
-        assert!(head.bytes().await.expect("body").is_empty(), "HEAD {path} has no body");
+        assert!(
+            head.bytes().await.expect("body").is_empty(),
+            "HEAD {path} has no body"
+        );
     }
 }
 

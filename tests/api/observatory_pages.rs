@@ -352,12 +352,17 @@ async fn members_propose_from_the_form_and_bad_input_comes_back_with_the_text() 
         "the proposer's preview shows the companies: {}",
         text(&own.body)
     );
-    assert!(own.body.contains("https://www.montpellier.fr/deliberation-42"));
+    assert!(own
+        .body
+        .contains("https://www.montpellier.fr/deliberation-42"));
     assert_eq!(app.get(&location).await.status, StatusCode::NOT_FOUND);
     // The form's status list starts with an empty, required choice (valid HTML: a required
     // select's first option must have an empty value).
     let form = app.get_with(&web, "/observatoire/proposer").await;
-    let select = &form.body[form.body.find("id=\"field-status\"").expect("status select")..];
+    let select = &form.body[form
+        .body
+        .find("id=\"field-status\"")
+        .expect("status select")..];
     let first = &select[select.find("<option").expect("an option")..];
     assert!(first.starts_with("<option value=\"\">"), "{}", &first[..60]);
 }

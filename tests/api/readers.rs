@@ -29,18 +29,26 @@ async fn lists_mark_what_a_member_has_not_read_yet() {
     // A thread started since the reader joined is new to them, not to its author.
     let board = app.get_with(&reader, "/b/general").await.body;
     assert_eq!(mark(&board, id).as_deref(), Some("Nouveau"), "{board}");
-    assert_eq!(mark(&app.get_with(&author, "/b/general").await.body, id), None);
+    assert_eq!(
+        mark(&app.get_with(&author, "/b/general").await.body, id),
+        None
+    );
     // Visitors get no marks and no button.
     let visitor = app.get("/b/general").await.body;
     assert_eq!(mark(&visitor, id), None);
     assert!(!visitor.contains("/b/general/lu"));
+    assert!(!visitor.contains("vigie-hole"), "every hole is filled");
+    assert!(!board.contains("vigie-hole"), "every hole is filled");
 
     // Never opened: the first post; the page itself reads it all.
     let res = app.get_with(&reader, &format!("/t/{id}/nouveaux")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(res.location().ends_with("#p1"), "{}", res.location());
     app.get_with(&reader, &format!("/t/{id}")).await;
-    assert_eq!(mark(&app.get_with(&reader, "/b/general").await.body, id), None);
+    assert_eq!(
+        mark(&app.get_with(&reader, "/b/general").await.body, id),
+        None
+    );
 
     // Two more posts: counted, and the thread opens at the first of them.
     app.reply_with(&author, id, "Quatrième").await;
@@ -78,7 +86,11 @@ async fn lists_mark_what_a_member_has_not_read_yet() {
             &reader,
             "/settings",
             "/settings",
-            &[("action", "preferences"), ("locale", "en"), ("home_city", "")],
+            &[
+                ("action", "preferences"),
+                ("locale", "en"),
+                ("home_city", ""),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -108,7 +120,9 @@ async fn mentions_link_to_profiles() {
         .await;
     let page = app.get(&format!("/t/{id}")).await.body;
     assert!(
-        page.contains("<a href=\"/u/Dominique\" rel=\"nofollow ugc noopener noreferrer\">@dominique</a>"),
+        page.contains(
+            "<a href=\"/u/Dominique\" rel=\"nofollow ugc noopener noreferrer\">@dominique</a>"
+        ),
         "{page}"
     );
     assert!(!page.contains("/u/personne_ici"), "no link to nobody");

@@ -340,6 +340,11 @@ test('screenshots of the main pages', async () => {
   assert.match(admin.path(), /^\/mod\/posts\/\d+\/delete$/);
   assert.equal(await admin.main().locator('form[action^="/mod/posts/"] button.danger').count(), 1, 'no red confirm button');
   await screenshots(admin.page, 'post-delete-confirm');
+  // The account menu, opened: one row in the header, its links below it.
+  await admin.visit('/');
+  await admin.page.locator('.user-menu details.account-menu > summary').click();
+  assert.equal(await admin.page.locator('.user-menu details.account-menu a[href="/settings"]').isVisible(), true, 'the account menu does not open');
+  await screenshots(admin.page, 'account-menu');
   // Signed out: the visitor's header.
   const visitor = await J.Actor.create(browser, server, 'visiteur_screens', true);
   visitor.step = 'screenshots (visitor)';

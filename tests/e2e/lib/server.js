@@ -62,6 +62,9 @@ class Server {
       VIGIE__MAIL__TRANSPORT: 'file',
       VIGIE__MAIL__FILE_DIR: this.mailDir,
       VIGIE__MAIL__POLL_SECONDS: '1',
+      // Two posts a page: the journeys' threads (three posts) get page links above and below
+      // their posts, which the checks then see.
+      VIGIE__SITE__POSTS_PER_PAGE: '2',
     };
     const logFile = fs.openSync(this.logPath, 'a');
     this.child = spawn(this.binary, ['serve'], { cwd: this.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
