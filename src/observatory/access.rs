@@ -29,7 +29,10 @@ pub async fn access(ctx: &Ctx, d: &Deployment) -> Result<bool, AppError> {
 
 /// A deployment by id, whatever its state (404 when there is none).
 pub async fn load(ctx: &Ctx, id: i64) -> Result<Deployment, AppError> {
-    ctx.db
+    let mut d = ctx
+        .db
         .run(move |conn| deployments::by_id(conn, id)?.ok_or(AppError::NotFound))
-        .await
+        .await?;
+    d.localise(ctx.lang);
+    Ok(d)
 }

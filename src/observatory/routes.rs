@@ -52,11 +52,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn load_published(ctx: &Ctx, filters: &Filters) -> Result<Vec<Deployment>, AppError> {
     let filters = filters.clone();
-    ctx.db
+    let mut list = ctx
+        .db
         .run(move |conn| {
             deployments::published(conn, &filters, None, MAX_LISTED).map_err(AppError::from)
         })
-        .await
+        .await?;
+    list.iter_mut().for_each(|d| d.localise(ctx.lang));
+    Ok(list)
 }
 
 #[derive(Debug, Deserialize)]

@@ -86,6 +86,15 @@ async fn threads_deployments_and_home_cities_take_the_names_people_use() {
     let city = app.get("/c/brussels").await;
     assert!(city.body.contains(&format!("href=\"/t/{first}")));
     assert!(city.body.contains(&format!("href=\"/t/{second}")));
+    // Thread lists and pages name the city in the reader's language.
+    assert!(city.body.contains("<a href=\"/c/brussels\">Bruxelles</a>"));
+    let english = get_in(&app, "/b/general", "en-US").await;
+    assert!(
+        english.contains("<a href=\"/c/brussels\">Brussels</a>"),
+        "{english}"
+    );
+    let thread = get_in(&app, &format!("/t/{first}"), "en").await;
+    assert!(text(&thread).contains("Brussels"));
     // A home city typed in German.
     let res = app
         .post_form_with(

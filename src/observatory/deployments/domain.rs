@@ -250,6 +250,8 @@ pub struct Deployment {
     pub technology_name_en: String,
     pub city: String,
     pub city_name: String,
+    /// The city's English name, when not the French one (`city_name`).
+    pub city_name_en: Option<String>,
     pub country: String,
     pub region: String,
     pub latitude: f64,
@@ -267,6 +269,15 @@ pub struct Deployment {
     pub version: i64,
     pub companies: Vec<CompanyRef>,
     pub sources: Vec<Source>,
+}
+
+impl Deployment {
+    /// Shows the city under its name in `lang` (`city_name` is the French one).
+    pub fn localise(&mut self, lang: crate::i18n::Lang) {
+        if let (crate::i18n::Lang::En, Some(en)) = (lang, &self.city_name_en) {
+            self.city_name = en.clone();
+        }
+    }
 }
 
 /// A company as a deployment names it.

@@ -182,7 +182,7 @@ type DeploymentRow = (
         String,
         String,
     ),
-    (String, String, String, String, f64, f64),
+    (String, String, String, String, f64, f64, Option<String>),
     (
         String,
         String,
@@ -215,6 +215,7 @@ macro_rules! deployment_columns {
                 cities::country,
                 cities::latitude,
                 cities::longitude,
+                cities::name_en,
             ),
             (
                 cities::admin1,
@@ -233,7 +234,7 @@ macro_rules! deployment_columns {
 fn from_row(r: DeploymentRow) -> Deployment {
     let (
         (id, title, status, started, ended, funding, tech, tech_name),
-        (tech_en, city, city_name, country, lat, lon),
+        (tech_en, city, city_name, country, lat, lon, city_name_en),
         (region, md, html, thread_id, proposed_by, published_at, updated_at, version),
     ) = r;
     Deployment {
@@ -244,6 +245,7 @@ fn from_row(r: DeploymentRow) -> Deployment {
         technology_name_en: tech_en,
         city,
         city_name,
+        city_name_en,
         country,
         region,
         latitude: lat,
