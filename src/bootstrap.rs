@@ -67,6 +67,7 @@ pub fn ensure_reference_data(
         })?;
         let records = import::parse(file)?;
         report.cities = import::import(conn, records)?.inserted;
+        city_names::apply_preferred(conn)?;
     }
     // The names cities go by, from `city-names.csv` next to the city list (when present): a
     // database made before they existed gets them on its next start.

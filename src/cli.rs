@@ -425,6 +425,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("cannot open {}", file.display()))?;
                 let records = import::parse(f)?;
                 let report = import::import(conn, records)?;
+                // The file holds GeoNames' own names: cities with a preferred name keep it.
+                crate::gazetteer::names::apply_preferred(conn)?;
                 println!(
                     "{} cities added, {} updated",
                     report.inserted, report.updated

@@ -16,7 +16,7 @@ use crate::accounts::avatar_store;
 use crate::accounts::settings_routes::render_settings;
 use crate::db::Db;
 use crate::images::{self, ImageError};
-use crate::web::context::{see_other, CsrfForm, Ctx};
+use crate::web::context::{request_counter, see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::throttle::Throttles;
 
@@ -130,7 +130,7 @@ async fn upload(
             if status.is_server_error() {
                 return Err(error);
             }
-            tracing::info!(user_id, status = status.as_u16(), reason = %error, "avatar refused");
+            tracing::info!(user_id, status = status.as_u16(), error = ?error, "avatar refused");
             let form = json!({"avatar_error": error.message(ctx.lang)});
             return render_settings(&ctx, status, Some(form), &[], None).await;
         }
@@ -171,12 +171,13 @@ const FOR_EVER: &str = "public, max-age=31536000, immutable";
 /// longer matches (a new picture, a new name) sends to the current one, briefly cached. No
 /// session is looked up: avatars are public.
 async fn serve(
+    req: HttpRequest,
     db: web::Data<Db>,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (user_id, file) = path.into_inner();
     let content_type = avatar::content_type_of(&file).ok_or(AppError::NotFound)?;
-    let db = db.get_ref().clone();
+    let db = db.with_counter(request_counter(&req));
     if content_type != "image/svg+xml" {
         let wanted = file.clone();
         let found = db
@@ -202,7 +203,7 @@ async fn serve(
             // Ours, and nothing in it needs anything: no script, style sheet or link.
             .insert_header((
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                "default-src 'none'; frame-ancestors 'none'; sandbox",
             ))
             .body(avatar::drawn_svg(user_id, &username)));
     }

@@ -197,8 +197,6 @@ pub fn import(
         if !batch.is_empty() {
             insert_batch!(conn, cities::table, &batch);
         }
-        // The file holds GeoNames' own names: cities with a preferred name keep showing it.
-        super::names::apply_preferred(conn)?;
         Ok(report)
     })
 }

@@ -216,6 +216,11 @@ async fn every_member_has_a_drawn_avatar_without_external_references() {
     assert_eq!(header(&headers, "content-type"), "image/svg+xml");
     assert_cached_for_ever(&headers);
     assert!(header(&headers, "content-security-policy").contains("default-src 'none'"));
+    assert_eq!(
+        header(&headers, "x-vigie-sql-statements"),
+        "1",
+        "one statement, no session"
+    );
     let svg = String::from_utf8(body).expect("UTF-8");
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
     assert_eq!(doc.root_element().tag_name().name(), "svg");
@@ -283,11 +288,22 @@ async fn uploaded_pictures_lose_their_metadata_and_are_resized() {
     let page = app.get(&format!("/t/{thread}")).await;
     assert_eq!(avatar_src(&page.body), src);
     assert_eq!(avatar_src(&app.get("/u/photographe").await.body), src);
+    let posts = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/threads/{thread}/posts"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(posts["posts"][0]["avatar_url"], src.as_str());
 
     let (status, headers, served) = get_bytes(&app, &src).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(header(&headers, "content-type"), "image/jpeg");
     assert_cached_for_ever(&headers);
+    assert_eq!(header(&headers, "x-vigie-sql-statements"), "1");
     assert!(!contains(&served, b"Exif"), "Exif left in the picture");
     assert!(!contains(&served, b"GPS"), "GPS left in the picture");
     let markers = jpeg_markers(&served);

@@ -150,6 +150,30 @@ async fn commands_create_users_boards_and_import_cities() {
         String::from_utf8_lossy(&vigie(&url, &["cities", "import", path], None).stdout)
             .contains("0 cities added")
     );
+    // Its other names, twice (the second load replaces the first); re-importing the city keeps
+    // its preferred French name.
+    let names = dir.path().join("names.csv");
+    std::fs::write(
+        &names,
+        "geonameid,lang,name,preferred\n3117735,fr,Madrid (Espagne),1\n3117735,,Madrit,0\n",
+    )
+    .expect("write");
+    for _ in 0..2 {
+        let out = vigie(
+            &url,
+            &["cities", "names", names.to_str().expect("path")],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("2 city names loaded"));
+    }
+    assert!(vigie(&url, &["cities", "import", path], None)
+        .status
+        .success());
 
     // The server on that database: no setup link (an admin exists), the admin logs in, the
     // board and the imported city are there.
@@ -176,7 +200,17 @@ async fn commands_create_users_boards_and_import_cities() {
         board.contains("VSA à Lyon et alentours") && board.contains("Le dossier lyonnais"),
         "{board}"
     );
-    assert_eq!(app.get("/c/madrid").await.status, StatusCode::OK);
+    let madrid = app.get("/c/madrid").await;
+    assert_eq!(madrid.status, StatusCode::OK);
+    assert!(
+        madrid.body.contains("Madrid (Espagne)"),
+        "the French name is shown"
+    );
+    assert!(app
+        .get("/c?q=madrit")
+        .await
+        .body
+        .contains("href=\"/c/madrid\""));
 }
 
 #[tokio::test]
