@@ -114,7 +114,8 @@ pub(super) fn render_labels(svg: &mut String, placed: &[(f64, f64, f64, i64, &st
     let mut out = String::new();
     for &&(x, y, r, _, name) in by_count.iter().take(LABELLED_MARKS) {
         let width = name.chars().count() as f64 * LABEL_SIZE_PHONE * 0.6;
-        let gap = r.max(8.0) + 4.0;
+        // Clear of the mark even when phones draw it larger (`transform: scale(1.8)` in vigie.css).
+        let gap = r.max(6.0) * 2.2 + 4.0;
         let (left, anchor, tx) = if x + gap + width <= WIDTH {
             (x + gap, "start", x + gap)
         } else {

@@ -47,7 +47,7 @@ async fn deployment(app: &TestApp, admin: &str, member: &str, body: Value, publi
 }
 
 fn marks(svg: &str) -> Vec<String> {
-    svg.match_indices("<circle class=\"mark ")
+    svg.match_indices("<path class=\"mark ")
         .map(|(i, _)| {
             let rest = &svg[i..];
             let start = rest.find("data-city=\"").expect("data-city") + 11;
@@ -113,16 +113,22 @@ async fn the_map_marks_each_city_with_published_deployments_and_no_proposal() {
     assert_eq!(cities, vec!["marseille", "nice"], "{}", res.body);
     // Nice's mark takes the most advanced status of its two deployments.
     assert!(
-        res.body.contains("<circle class=\"mark status-deployed\""),
+        res.body.contains("<path class=\"mark status-deployed\""),
         "{}",
         res.body
     );
+    // Served alone, the map draws its legend; in a page, the legend is the page's text.
+    assert!(res.body.contains("<g class=\"legend\""));
 
     // The page embeds the same map, with an accessible list beside it; filters apply.
     let page = app.get("/observatoire/carte").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(marks(&page.body).len(), 2);
     assert!(page.body.contains("href=\"/c/nice\""));
+    assert!(!page.body.contains("<g class=\"legend\""));
+    assert!(page.body.contains("<ul class=\"map-legend\""));
+    assert!(page.body.contains("<use href=\"#map-key-deployed\"/>"));
+    assert!(page.body.contains("<symbol id=\"map-key-deployed\""));
     let filtered = app.get("/observatoire/carte.svg?technology=drones").await;
     assert_eq!(marks(&filtered.body), vec!["nice"]);
     let index = app.get("/observatory?status=announced").await;
