@@ -274,6 +274,7 @@ impl Application {
                     .configure(notifications::routes::configure)
                     .configure(moderation::routes::configure)
                     .configure(moderation::post_delete::configure)
+                    .configure(moderation::avatar_removal::configure)
                     .configure(moderation::report_routes::configure)
                     .configure(governance::routes::configure)
                     .configure(observatory::manifesto::configure)

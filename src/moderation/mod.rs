@@ -3,6 +3,7 @@
 //! writes, with its staff and public views, in `log`; pages in `routes`, JSON in `api`.
 
 pub mod api;
+pub mod avatar_removal;
 pub mod content;
 pub mod policy;
 pub mod post_delete;

@@ -95,12 +95,13 @@ async fn render_person(
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
     let user_id = person.id;
-    let (history, notes) = ctx
+    let (history, notes, picture) = ctx
         .db
         .run(move |conn| {
             Ok::<_, AppError>((
                 sanctions::history(conn, user_id)?,
                 sanctions::notes(conn, user_id)?,
+                crate::accounts::avatar_store::current(conn, user_id)?,
             ))
         })
         .await?;
@@ -142,6 +143,7 @@ async fn render_person(
             "error": error.map(|e| json!({"field": e.field, "message": ctx.t(e.key)})),
             "notice": notice.map(|k| ctx.t(k)),
             "kinds": kinds,
+            "picture": picture.map(|p| crate::accounts::avatar::url(person.id, &person.username, Some(&p.file))),
         }),
     )
 }
@@ -167,6 +169,8 @@ async fn person_page(
         Some("sanction") => Some("notice-sanction-applied"),
         Some("lift") => Some("notice-sanctions-lifted"),
         Some("note") => Some("notice-note-added"),
+        Some("avatar") => Some("notice-mod-avatar-removed"),
+        Some("no-avatar") => Some("notice-mod-no-avatar"),
         _ => None,
     };
     let form = json!({"kind": "warn", "until": "", "reason": "", "note": ""});

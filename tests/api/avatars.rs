@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use reqwest::{Client, StatusCode};
 
-use crate::helpers::{browser, csrf_token, Page, TestApp};
+use crate::helpers::{browser, csrf_token, text, Page, TestApp};
 
 /// A form field: its name, a file's name and media type (for a file), its content.
 type Field<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
@@ -554,4 +554,47 @@ async fn uploads_are_limited_per_hour() {
     let res = upload_with_token(&app, &member, Some(&token), "p.png", "image/png", &png).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(!header(&res.headers, "retry-after").is_empty());
+}
+
+#[tokio::test]
+async fn staff_take_down_a_picture_and_the_log_says_so() {
+    let app = TestApp::spawn().await;
+    app.create_admin("gardienne").await;
+    let staff = app.client.clone();
+    let member = browser();
+    app.register_with(&member, "provocatrice").await;
+    let res = upload(&app, &member, "photo.jpg", "image/jpeg", &jpeg_with_gps()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let uploaded = avatar_src(&app.get("/u/provocatrice").await.body);
+    assert!(uploaded.ends_with(".jpg"));
+
+    // Another member cannot; a moderator sees the picture on the person's page and removes it.
+    let other = browser();
+    app.register_with(&other, "voisine").await;
+    let res = other
+        .post(app.url("/mod/users/provocatrice/avatar/remove"))
+        .form(&[("reason", "non")])
+        .send()
+        .await
+        .expect("POST");
+    assert!(res.status().is_client_error());
+    let page = app.get_with(&staff, "/mod/users/provocatrice").await;
+    assert!(page.body.contains(&uploaded), "the moderator sees it");
+    let res = app
+        .post_form_with(
+            &staff,
+            "/mod/users/provocatrice",
+            "/mod/users/provocatrice/avatar/remove",
+            &[("reason", "Image injurieuse")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/mod/users/provocatrice?done=avatar");
+    let drawn = avatar_src(&app.get("/u/provocatrice").await.body);
+    assert!(drawn.ends_with(".svg"), "{drawn}");
+    let log = text(&app.get_with(&staff, "/mod/log").await.body);
+    assert!(
+        log.contains("Image de profil retirée") && log.contains("Image injurieuse"),
+        "{log}"
+    );
 }
