@@ -392,7 +392,7 @@ pub fn datetime_helper(
 }
 
 /// A helper that turns its one parameter into text in the page's language; usable as
-/// `{{number population}}` and as a subexpression (`{{t "key" started=(partial_date started)}}`).
+/// `{{partial_date started}}` and as a subexpression (`{{t "key" started=(partial_date started)}}`).
 pub struct LangHelper(pub fn(Lang, &Json) -> String);
 
 impl HelperDef for LangHelper {
@@ -409,11 +409,6 @@ impl HelperDef for LangHelper {
             value,
         ))))
     }
-}
-
-/// `{{number n}}`: a whole number with the language's separators (empty for a non-number).
-pub fn number_text(lang: Lang, value: &Json) -> String {
-    value.as_i64().map(|n| lang.number(n)).unwrap_or_default()
 }
 
 /// `{{partial_date d}}`: `2022-02` as "février 2022" / "February 2022".

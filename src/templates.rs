@@ -167,7 +167,6 @@ impl Templates {
             registry.register_helper("t", Box::new(i18n::t_helper));
         }
         registry.register_helper("datetime", Box::new(i18n::datetime_helper));
-        registry.register_helper("number", Box::new(i18n::LangHelper(i18n::number_text)));
         registry.register_helper(
             "partial_date",
             Box::new(i18n::LangHelper(i18n::partial_date_text)),
