@@ -8,6 +8,7 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
+use utoipa_actix_web::AppExt;
 
 use std::sync::Arc;
 
@@ -18,12 +19,13 @@ use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::templates::Templates;
 use crate::web::error::AppError;
+use crate::web::openapi::{self, ApiConfig, ApiDocument};
 use crate::web::page_cache::PageCache;
 use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware};
 use crate::{
     accounts, actions, admin, bootstrap, cities, forum, governance, groups, jobs, moderation,
-    notifications, observatory,
+    notifications, observatory, search,
 };
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::wal`).
@@ -123,6 +125,38 @@ async fn prune_throttles(throttles: web::Data<Throttles>) {
     }
 }
 
+/// Where the JSON API lives.
+const API_PREFIX: &str = "/api/v1";
+
+/// Registers every feature's API handlers, and the API's own description, inside `/api/v1`.
+/// Each is registered with its description (see `web::openapi`).
+fn configure_api(cfg: &mut ApiConfig) {
+    cfg.configure(accounts::api::configure)
+        .configure(forum::api::configure)
+        .configure(cities::api::configure)
+        .configure(notifications::routes::configure_api)
+        .configure(admin::routes::configure_api)
+        .configure(moderation::api::configure)
+        .configure(moderation::report_routes::configure_api)
+        .configure(governance::routes::configure_api)
+        .configure(observatory::manifesto_api::configure)
+        .configure(observatory::api::configure)
+        .configure(groups::configure_api)
+        .configure(actions::configure_api)
+        .configure(search::configure_api)
+        .service(openapi::openapi_json);
+}
+
+/// The OpenAPI document of `/api/v1`, collected from the handlers `configure_api` registers.
+fn api_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::frame())
+        .service(utoipa_actix_web::scope(API_PREFIX).configure(configure_api))
+        .split_for_parts();
+    openapi::finish(doc)
+}
+
 /// How often each instance reads the administrators' settings again.
 const CONFIG_REFRESH: Duration = Duration::from_secs(5);
 
@@ -205,6 +239,7 @@ impl Application {
         let body_limit = shared.settings.server.max_body_bytes;
         let blocking_threads = (shared.settings.database.pool_size as usize).max(4);
         let background = shared.clone();
+        let api_document = web::Data::new(ApiDocument::new(&api_document())?);
         let mut builder =
             HttpServer::new(move || {
                 let shared = shared.clone();
@@ -217,6 +252,7 @@ impl Application {
                     .app_data(shared.throttles)
                     .app_data(shared.passwords)
                     .app_data(shared.mailer)
+                    .app_data(api_document.clone())
                     .app_data(web::PayloadConfig::new(body_limit))
                     .app_data(web::JsonConfig::default().limit(body_limit).error_handler(
                         |err, _| {
@@ -251,21 +287,7 @@ impl Application {
                     .route("/healthz", web::get().to(webinfra::healthz))
                     .route("/readyz", web::get().to(webinfra::readyz))
                     .route("/static/{file}", web::get().to(webinfra::assets::serve))
-                    .service(
-                        web::scope("/api/v1")
-                            .configure(accounts::api::configure)
-                            .configure(forum::api::configure)
-                            .configure(cities::api::configure)
-                            .configure(notifications::routes::configure_api)
-                            .configure(admin::routes::configure_api)
-                            .configure(moderation::api::configure)
-                            .configure(moderation::report_routes::configure_api)
-                            .configure(governance::routes::configure_api)
-                            .configure(observatory::manifesto::configure_api)
-                            .configure(observatory::api::configure)
-                            .configure(groups::configure_api)
-                            .configure(actions::configure_api),
-                    )
+                    .service(utoipa_actix_web::scope(API_PREFIX).configure(configure_api))
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
                     .configure(forum::profiles::configure)
@@ -282,6 +304,7 @@ impl Application {
                     .configure(observatory::admin::configure)
                     .configure(groups::configure)
                     .configure(actions::configure)
+                    .configure(search::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

@@ -84,7 +84,7 @@ pub fn record_as(
 }
 
 /// One line of the log as staff see it.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct Entry {
     pub id: i64,
     pub actor: Option<String>,
@@ -98,7 +98,7 @@ pub struct Entry {
 }
 
 /// One line of the public log.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicEntry {
     pub id: i64,
     pub action: String,

@@ -1,11 +1,12 @@
 //! The `vigie` command line: `serve` (the default), `migrate`, `user create`, `board create`,
-//! `cities import`, `mail test`, `mail digest`, `maintenance sweep`.
+//! `cities import`, `mail test`, `mail digest`, `maintenance sweep`, `search reindex`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::accounts::domain::{CommonPasswords, EmailAddress, NewPassword, Username};
 use crate::accounts::password::PasswordHasher;
@@ -84,6 +85,21 @@ pub enum Command {
         #[command(subcommand)]
         command: MaintenanceCommand,
     },
+    /// The full-text search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+/// `vigie search …`
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index of posts and observatory deployments from the tables (after a
+    /// restore, or on PostgreSQL after changing the site's default language), with a progress
+    /// bar. The forum may keep serving; until it finishes, searches can miss what is not yet
+    /// indexed again.
+    Reindex,
 }
 
 /// `vigie maintenance …`
@@ -435,6 +451,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => reindex_search(settings).await,
         Command::Cities {
             command: CitiesCommand::Names { file },
         } => {
@@ -449,6 +468,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
     }
+}
+
+/// `vigie search reindex`: rebuilds the index in batches, showing a progress bar.
+async fn reindex_search(settings: Settings) -> anyhow::Result<()> {
+    blocking(settings, |settings, conn| {
+        let defaults = crate::site_config::SiteConfig::defaults(settings);
+        let site = crate::site_config::load(conn, &defaults)?;
+        let language = site.default_lang().code();
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message("indexing");
+        let (posts, deployments) = crate::search::reindex(conn, language, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })?;
+        bar.finish_and_clear();
+        println!(
+            "search index rebuilt: {posts} posts, {deployments} deployments ({language} stemming on PostgreSQL)"
+        );
+        Ok(())
+    })
+    .await
 }
 
 fn invalid_board(errors: &[crate::validation::FieldError]) -> anyhow::Error {

@@ -27,6 +27,7 @@ pub mod memberships;
 pub mod moderation;
 pub mod notifications;
 pub mod observatory;
+pub mod search;
 pub mod seed;
 pub mod sessions;
 pub mod settings;

@@ -81,6 +81,57 @@ const SENTENCES: [&str; 24] = [
     "Merci pour ce compte rendu très complet, je le fais suivre au groupe local.",
 ];
 
+/// Places and months named in some paragraphs, so that a search has words of every frequency to
+/// look for (the sentences above are in a large share of the posts; a city is in a few percent,
+/// a city and a month together in a few per thousand).
+const PLACES: [&str; 30] = [
+    "Marseille",
+    "Nice",
+    "Toulouse",
+    "Grenoble",
+    "Rennes",
+    "Nantes",
+    "Strasbourg",
+    "Montpellier",
+    "Bordeaux",
+    "Lille",
+    "Saint-Étienne",
+    "Clermont-Ferrand",
+    "Rouen",
+    "Dijon",
+    "Angers",
+    "Metz",
+    "Besançon",
+    "Perpignan",
+    "Orléans",
+    "Limoges",
+    "Brest",
+    "Tours",
+    "Amiens",
+    "Nîmes",
+    "Valence",
+    "Bruxelles",
+    "Liège",
+    "Genève",
+    "Lausanne",
+    "Luxembourg",
+];
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 const LINKS: [&str; 4] = [
     "https://www.cnil.fr/",
     "https://www.legifrance.gouv.fr/",
@@ -127,6 +178,14 @@ pub fn markdown_body(rng: &mut StdRng) -> String {
                     } else {
                         body.push_str(sentence);
                     }
+                }
+                if rng.gen_range(0..4) == 0 {
+                    let place = PLACES[rng.gen_range(0..PLACES.len())];
+                    let month = MONTHS[rng.gen_range(0..MONTHS.len())];
+                    let day = rng.gen_range(1..29);
+                    body.push_str(&format!(
+                        " Prochaine réunion publique à {place} le {day} {month}."
+                    ));
                 }
                 if rng.gen_range(0..6) == 0 {
                     let link = LINKS[rng.gen_range(0..LINKS.len())];

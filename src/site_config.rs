@@ -17,7 +17,7 @@ use crate::settings::Settings;
 use crate::validation::{clean_text, FieldError};
 
 /// How people may open an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationMode {
     /// Anyone may register.
@@ -56,7 +56,7 @@ impl RegistrationMode {
 }
 
 /// Who may create a local group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupCreation {
     /// Any member with a verified address.
@@ -91,7 +91,7 @@ impl GroupCreation {
 }
 
 /// The current values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SiteConfig {
     pub site_name: String,
     pub description: String,

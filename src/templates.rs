@@ -40,6 +40,7 @@ const FRAME_FIELDS: &[&str] = &[
     "viewer",
     "user_menu",
     "langs",
+    "feed",
 ];
 
 /// Escapes `s` exactly as the HTML registry escapes a `{{value}}` (Handlebars' default escape:
@@ -205,6 +206,8 @@ impl Templates {
                 }
             }
         }
+        // The page's Atom feed, for the `<head>` (most pages have none).
+        frame.entry("feed").or_insert(serde_json::Value::Null);
         frame.insert("page_title".into(), title.trim().into());
         frame.insert("page_body".into(), body.into());
         Self::render_in(

@@ -1,8 +1,9 @@
 //! The accounts' JSON API under `/api/v1`: register, log in (bearer tokens), log out, me.
 
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::accounts::login::{check_login, LoginOutcome};
 use crate::accounts::queries;
@@ -13,17 +14,18 @@ use crate::sessions::{self, SessionKind};
 use crate::web::api_context::ApiCtx;
 use crate::web::context::session_policy;
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 
 /// Registers the account API routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/register", web::post().to(register))
-        .route("/auth/login", web::post().to(login))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/me", web::get().to(me));
+pub fn configure(cfg: &mut ApiConfig) {
+    cfg.service(register)
+        .service(login)
+        .service(logout)
+        .service(me);
 }
 
 /// Body of `POST /api/v1/auth/register`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct RegisterBody {
     #[serde(default)]
     username: String,
@@ -39,6 +41,29 @@ struct RegisterBody {
     answer: String,
 }
 
+/// A new account: `{id, username}` when it may log in at once; `{username, verification:
+/// "email_sent", approval}` when a confirmation mail was sent (the same whether or not the
+/// address already had an account); `{username, approval: "pending"}` when an administrator must
+/// approve it first.
+#[derive(Debug, Serialize, ToSchema)]
+struct Registration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+    username: String,
+    /// `email_sent`: follow the link in the mail before logging in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'static str>,
+    /// `pending` while an administrator has not approved the account.
+    approval: Option<&'static str>,
+}
+
+/// Creates an account (throttled per client). Registration may need an invitation or an
+/// answer to the administrators' question, as the site's settings say.
+#[utoipa::path(
+    tag = "accounts",
+    responses((status = 201, description = "Registered", body = Registration))
+)]
+#[post("/auth/register")]
 async fn register(
     ctx: ApiCtx,
     accounts: Accounts,
@@ -61,31 +86,53 @@ async fn register(
     accounts.throttles.register_client.record(&key);
     let username = reg.username.as_str().to_owned();
     match register_account(&accounts, &ctx.db, reg, admitted, ctx.lang).await? {
-        Registered::Created(id) => {
-            Ok(HttpResponse::Created().json(json!({"id": id, "username": username})))
-        }
+        Registered::Created(id) => Ok(HttpResponse::Created().json(Registration {
+            id: Some(id),
+            username,
+            verification: None,
+            approval: None,
+        })),
         // Same answer whether the address was new or already had an account.
-        Registered::MailSent { approval } => Ok(HttpResponse::Created().json(json!({
-            "username": username,
-            "verification": "email_sent",
-            "approval": if approval { Some("pending") } else { None },
-        }))),
-        Registered::Pending => {
-            Ok(HttpResponse::Created().json(json!({"username": username, "approval": "pending"})))
-        }
+        Registered::MailSent { approval } => Ok(HttpResponse::Created().json(Registration {
+            id: None,
+            username,
+            verification: Some("email_sent"),
+            approval: approval.then_some("pending"),
+        })),
+        Registered::Pending => Ok(HttpResponse::Created().json(Registration {
+            id: None,
+            username,
+            verification: None,
+            approval: Some("pending"),
+        })),
         Registered::Taken(e) => Err(AppError::Conflict(e)),
     }
 }
 
 /// Body of `POST /api/v1/auth/login`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct LoginBody {
+    /// The username or the email address.
     #[serde(default)]
     login: String,
     #[serde(default)]
     password: String,
 }
 
+/// A bearer token for `Authorization: Bearer <token>`.
+#[derive(Debug, Serialize, ToSchema)]
+struct Token {
+    token: String,
+    expires_at: NaiveDateTime,
+}
+
+/// Logs in and returns a bearer token (throttled per account and per client; a pending,
+/// suspended or banned account is a 403).
+#[utoipa::path(
+    tag = "accounts",
+    responses((status = 200, description = "Logged in", body = Token))
+)]
+#[post("/auth/login")]
 async fn login(
     ctx: ApiCtx,
     accounts: Accounts,
@@ -103,7 +150,7 @@ async fn login(
                 })
                 .await?;
             let expires_at = crate::db::now() + policy.api;
-            Ok(HttpResponse::Ok().json(json!({"token": token, "expires_at": expires_at})))
+            Ok(HttpResponse::Ok().json(Token { token, expires_at }))
         }
         LoginOutcome::Failed => Err(AppError::BadCredentials),
         LoginOutcome::Pending => Err(AppError::Refused("error-application-pending")),
@@ -115,6 +162,13 @@ async fn login(
     }
 }
 
+/// Revokes the token the request carries.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Logged out"))
+)]
+#[post("/auth/logout")]
 async fn logout(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     let session_id = ctx.require_user()?.session_id;
     ctx.db
@@ -123,6 +177,28 @@ async fn logout(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The token's account.
+#[derive(Debug, Serialize, ToSchema)]
+struct Me {
+    id: i64,
+    username: String,
+    email: String,
+    /// `member`, `moderator` or `admin`.
+    role: String,
+    locale: Option<String>,
+    /// The home city's slug.
+    home_city: Option<String>,
+    created_at: NaiveDateTime,
+    email_verified: bool,
+}
+
+/// The token's account.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The account", body = Me))
+)]
+#[get("/me")]
 async fn me(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
     let id = viewer.user_id;
@@ -130,14 +206,14 @@ async fn me(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
         .db
         .run(move |conn| queries::account_settings(conn, id).map_err(AppError::from))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "id": id,
-        "username": account.username,
-        "email": account.email,
-        "role": account.role,
-        "locale": account.locale,
-        "home_city": account.home_city.map(|c| c.slug),
-        "created_at": account.created_at,
-        "email_verified": account.email_verified,
-    })))
+    Ok(HttpResponse::Ok().json(Me {
+        id,
+        username: account.username,
+        email: account.email,
+        role: account.role,
+        locale: account.locale,
+        home_city: account.home_city.map(|c| c.slug),
+        created_at: account.created_at,
+        email_verified: account.email_verified,
+    }))
 }

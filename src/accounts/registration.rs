@@ -170,7 +170,7 @@ pub fn is_pending(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
 }
 
 /// An invitation as the admin page lists it (never its secret).
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct Invite {
     pub id: i64,
     pub note: String,

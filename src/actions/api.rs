@@ -1,32 +1,52 @@
 //! The actions' JSON API under `/api/v1/actions`: the list (filters as on `/actions`),
 //! announcing, reading, changing and cancelling an action, and answering it.
 
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use actix_web::{get, patch, post, put, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::actions::answers;
 use crate::actions::domain::{ActionForm, Answer};
 use crate::actions::listing::{self, ListQuery};
 use crate::actions::queries;
-use crate::actions::service::{self, Host};
+use crate::actions::service::{self, ActionView, Host};
 use crate::forum::limits::{self, Poster};
 use crate::mail::Mailer;
 use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 use crate::web::parse_id;
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/actions", web::get().to(list))
-        .route("/actions", web::post().to(create))
-        .route("/actions/{id}", web::get().to(show))
-        .route("/actions/{id}", web::patch().to(update))
-        .route("/actions/{id}/cancel", web::post().to(cancel))
-        .route("/actions/{id}/rsvp", web::put().to(rsvp));
+pub fn configure(cfg: &mut ApiConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(show)
+        .service(update)
+        .service(cancel)
+        .service(rsvp);
 }
 
+/// A page of actions.
+#[derive(Debug, Serialize, ToSchema)]
+struct ActionList {
+    /// As `service::action_view` writes them.
+    #[schema(value_type = Vec<ActionView>)]
+    actions: Vec<Value>,
+    /// The `cursor` of the next page, if any.
+    next_cursor: Option<String>,
+}
+
+/// The upcoming actions the reader may see, soonest first.
+#[utoipa::path(
+    operation_id = "actions",
+    tag = "actions",
+    params(ListQuery),
+    responses((status = 200, description = "A page of actions", body = ActionList))
+)]
+#[get("/actions")]
 async fn list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let base = ctx.settings.base_url().to_owned();
     let page = listing::page(
@@ -37,7 +57,10 @@ async fn list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse,
         query.into_inner(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(json!({"actions": page.actions, "next_cursor": page.next})))
+    Ok(HttpResponse::Ok().json(ActionList {
+        actions: page.actions,
+        next_cursor: page.next,
+    }))
 }
 
 /// A capacity as JSON may write it: a number, a string, or null.
@@ -54,20 +77,30 @@ fn capacity_text(v: Option<&Value>) -> Result<String, AppError> {
 }
 
 /// Body of `POST /actions` and `PATCH /actions/{id}` (every field optional in a patch).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 struct ActionBody {
+    /// The group that holds it (its slug; none: a site board's action).
     group: Option<String>,
+    /// The board of its discussion thread (its slug).
     board: Option<String>,
     title: Option<String>,
+    /// Local time in the city's zone (`2026-12-20T18:30`).
     starts_at: Option<String>,
+    /// Local time; `null` for no end (missing: unchanged).
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     ends_at: Option<Option<String>>,
     place: Option<String>,
     meeting_point: Option<String>,
+    /// A city's slug or name.
     city: Option<String>,
+    /// Markdown.
     description: Option<String>,
+    /// `public` or `members`.
     visibility: Option<String>,
+    /// A number (as a number or a string), or `null` for no limit.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Object>)]
     capacity: Option<Value>,
 }
 
@@ -115,6 +148,16 @@ fn first_error(mut errors: Vec<FieldError>) -> AppError {
     }
 }
 
+/// Announces an action, with its discussion thread (members who may post; a group's, its
+/// members).
+#[utoipa::path(
+    operation_id = "create_action",
+    tag = "actions",
+    security(("bearer" = [])),
+    request_body = ActionBody,
+    responses((status = 201, description = "The new action", body = ActionView))
+)]
+#[post("/actions")]
 async fn create(ctx: ApiCtx, body: web::Json<ActionBody>) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_poster()?.clone();
     let body = body.into_inner();
@@ -159,6 +202,13 @@ fn reloaded(
     ))
 }
 
+/// An action (404 for a members-only action the reader may not see).
+#[utoipa::path(
+    operation_id = "action",
+    tag = "actions",
+    responses((status = 200, description = "The action", body = ActionView))
+)]
+#[get("/actions/{id}")]
 async fn show(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     let viewer = ctx.viewer.clone();
@@ -208,6 +258,16 @@ where
     Ok(HttpResponse::Ok().json(json))
 }
 
+/// Changes an action (its author, its group's coordinators, the staff); those who answered
+/// get a mail.
+#[utoipa::path(
+    operation_id = "update_action",
+    tag = "actions",
+    security(("bearer" = [])),
+    request_body = ActionBody,
+    responses((status = 200, description = "The action as it is now", body = ActionView))
+)]
+#[patch("/actions/{id}")]
 async fn update(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
@@ -224,6 +284,14 @@ async fn update(
     .await
 }
 
+/// Cancels an action (409 when it already is); those who answered get a mail.
+#[utoipa::path(
+    operation_id = "cancel_action",
+    tag = "actions",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The cancelled action", body = ActionView))
+)]
+#[post("/actions/{id}/cancel")]
 async fn cancel(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
@@ -233,14 +301,34 @@ async fn cancel(
 }
 
 /// Body of `PUT /actions/{id}/rsvp`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct RsvpBody {
+    /// `going`, `maybe` or `not_going`.
     #[serde(default)]
     answer: String,
+    /// Counted without showing the name.
     #[serde(default)]
     hide_name: bool,
 }
 
+/// The answer as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+struct RsvpAnswer {
+    /// `going`, `maybe` or `not_going`.
+    answer: &'static str,
+    /// Going, but on the waiting list (the action is full).
+    waitlisted: bool,
+}
+
+/// Answers an action (or changes the answer).
+#[utoipa::path(
+    operation_id = "answer_action",
+    tag = "actions",
+    security(("bearer" = [])),
+    request_body = RsvpBody,
+    responses((status = 200, description = "The answer", body = RsvpAnswer))
+)]
+#[put("/actions/{id}/rsvp")]
 async fn rsvp(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
@@ -264,8 +352,8 @@ async fn rsvp(
         })
         .await?;
     mailer.wake();
-    Ok(HttpResponse::Ok().json(json!({
-        "answer": answered.answer.as_str(),
-        "waitlisted": answered.waitlisted,
-    })))
+    Ok(HttpResponse::Ok().json(RsvpAnswer {
+        answer: answered.answer.as_str(),
+        waitlisted: answered.waitlisted,
+    }))
 }

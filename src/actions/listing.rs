@@ -22,12 +22,17 @@ pub const PAGE: i64 = 30;
 pub const CALENDAR_LIMIT: i64 = 500;
 
 /// The query string of `/actions`, `/g/{slug}/actions`, their calendars and the API list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
+    /// Only the actions in this city (its slug).
     pub city: Option<String>,
+    /// Only the actions of this group (its slug).
     pub group: Option<String>,
+    /// From this day (`YYYY-MM-DD`).
     pub from: Option<String>,
+    /// Until this day (`YYYY-MM-DD`).
     pub to: Option<String>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 

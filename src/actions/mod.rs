@@ -4,12 +4,13 @@
 //! `domain` parses what people type (local times in the city's zone), `queries` holds the SQL (`rsvp_queries` that of answers),
 //! `service` the rules shared by the pages (`routes`) and the JSON API (`api`), `answers` the
 //! RSVPs, waiting list and reminders, `mails` what is written to people, `times` local times, `listing` the
-//! filters of the lists, `calendar` the RFC 5545 feeds.
+//! filters of the lists, `calendar` the RFC 5545 feeds, `feed_routes` the Atom feed.
 
 pub mod answers;
 mod api;
 pub mod calendar;
 pub mod domain;
+mod feed_routes;
 pub mod listing;
 mod mails;
 pub mod queries;

@@ -286,6 +286,14 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
     Ok(rows.into_iter().map(from_row).collect())
 }
 
+/// The names of the members `ids` (the authors of a list of actions), one statement.
+pub fn author_names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::username))
+        .load(conn)
+}
+
 /// The actions of a private calendar: those `user_id` answered going or maybe to (still
 /// visible to them), and the members-only actions of their groups, started after `since`.
 pub fn calendar_of(

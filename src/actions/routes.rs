@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::actions::answers;
 use crate::actions::calendar;
 use crate::actions::domain::{ActionForm, Answer, FIELDS};
+use crate::actions::feed_routes;
 use crate::actions::listing::{self, ListQuery, CALENDAR_LIMIT};
 use crate::actions::queries::{self, GroupRef};
 use crate::actions::service::{self, Host};
@@ -27,6 +28,7 @@ use crate::web::parse_id;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/actions", web::get().to(list))
         .route("/actions.ics", web::get().to(list_ics))
+        .route(feed_routes::PATH, web::get().to(feed_routes::feed))
         .route("/actions/new", web::get().to(new_site_page))
         .route("/actions/new", web::post().to(new_site_submit))
         .route("/g/{slug}/actions", web::get().to(group_list))
@@ -66,7 +68,7 @@ async fn list(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpResponse, Ap
     ctx.render(
         "pages/actions",
         json!({"actions": page.actions, "next": page.next, "query": echoed,
-               "logged_in": ctx.viewer.is_some()}),
+               "logged_in": ctx.viewer.is_some(), "feed": feed_routes::head_link(&ctx)}),
     )
 }
 

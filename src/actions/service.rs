@@ -4,7 +4,9 @@
 //! before, and the action JSON. Each write runs in one transaction inside the caller's
 //! `Db::run`.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::actions::answers::fill_from_waiting_list;
 use crate::actions::domain::{resolve_times, zone_for_country, ActionInput, ActionVisibility};
@@ -354,9 +356,7 @@ pub fn cancel(conn: &mut DbConnection, mailer: &Mailer, action: &Action) -> Resu
     })
 }
 
-/// The action JSON (for the API and the pages). `rsvps` are every answer (only read when the
-/// viewer may see names or has answered); names go out only to those who may see them, and
-/// never the names of people who asked to be counted without.
+/// The action JSON (for the API and the pages): [`action_view`] as JSON.
 pub fn action_json(
     base_url: &str,
     action: &Action,
@@ -365,17 +365,133 @@ pub fn action_json(
     rsvps: &[Rsvp],
     lang: Lang,
 ) -> Value {
+    serde_json::to_value(action_view(base_url, action, access, viewer, rsvps, lang))
+        .unwrap_or_default()
+}
+
+/// An action as the API and the pages show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionView<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    /// UTC, RFC 3339 (`2026-12-20T17:30:00Z`).
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    /// The IANA zone of the action's city (`Europe/Paris`).
+    pub timezone: &'a str,
+    /// Local time in `timezone`, as a form field writes it (`2026-12-20T18:30`).
+    pub starts_at_local: String,
+    pub ends_at_local: Option<String>,
+    /// The date and time in words, in the request's language.
+    pub when: String,
+    pub place: &'a str,
+    pub meeting_point: &'a str,
+    pub city: ActionCity<'a>,
+    /// The group that holds it (none: a site board's).
+    pub group: Option<ActionGroup<'a>>,
+    /// Markdown.
+    pub description: &'a str,
+    pub description_html: &'a str,
+    /// `public` or `members`.
+    pub visibility: &'a str,
+    pub capacity: Option<i64>,
+    /// `planned` or `cancelled`.
+    pub status: &'a str,
+    pub started: bool,
+    /// The iCalendar `SEQUENCE`: how many times it changed.
+    pub sequence: i64,
+    pub counts: ActionCounts,
+    /// No room left among those going.
+    pub full: bool,
+    pub thread: ActionThread,
+    pub url: String,
+    pub path: String,
+    /// The reader's answer, if any.
+    pub my_rsvp: Option<MyRsvp<'a>>,
+    /// Who answered (only for those who may see names; none otherwise).
+    pub attendees: Option<Vec<Attendee<'a>>>,
+    /// How many answered without showing their name.
+    pub hidden_attendees: usize,
+    /// The reader may change or cancel it.
+    pub manages: bool,
+    /// The reader is in the action's group.
+    pub member: bool,
+}
+
+/// An action's city.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionCity<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+}
+
+/// The group of an action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionGroup<'a> {
+    pub slug: &'a str,
+    pub name: Option<&'a str>,
+    pub path: String,
+}
+
+/// How many answered what.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionCounts {
+    pub going: i64,
+    pub maybe: i64,
+    pub not_going: i64,
+    pub waitlist: i64,
+}
+
+/// An action's discussion thread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionThread {
+    pub id: i64,
+    pub path: String,
+    pub post_count: i64,
+}
+
+/// The reader's own answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyRsvp<'a> {
+    /// `going`, `maybe` or `not_going`.
+    pub answer: &'a str,
+    pub waitlisted: bool,
+    pub hide_name: bool,
+}
+
+/// Someone who answered, by name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attendee<'a> {
+    pub username: &'a str,
+    /// `going`, `maybe` or `not_going`.
+    pub answer: &'a str,
+    pub waitlisted: bool,
+}
+
+/// The action as the API and the pages show it. `rsvps` are every answer (only read when the
+/// viewer may see names or has answered); names go out only to those who may see them, and
+/// never the names of people who asked to be counted without.
+pub fn action_view<'a>(
+    base_url: &str,
+    action: &'a Action,
+    access: Access,
+    viewer: Option<i64>,
+    rsvps: &'a [Rsvp],
+    lang: Lang,
+) -> ActionView<'a> {
     let mine = viewer.and_then(|v| rsvps.iter().find(|r| r.user_id == v));
-    let attendees: Option<Vec<Value>> = access.sees_names.then(|| {
+    let attendees = access.sees_names.then(|| {
         rsvps
             .iter()
             .filter(|r| !r.hide_name || Some(r.user_id) == viewer)
-            .map(
-                |r| json!({"username": r.username, "answer": r.answer, "waitlisted": r.waitlisted}),
-            )
+            .map(|r| Attendee {
+                username: &r.username,
+                answer: &r.answer,
+                waitlisted: r.waitlisted,
+            })
             .collect()
     });
-    let hidden = if access.sees_names {
+    let hidden_attendees = if access.sees_names {
         rsvps
             .iter()
             .filter(|r| r.hide_name && Some(r.user_id) != viewer)
@@ -383,46 +499,55 @@ pub fn action_json(
     } else {
         0
     };
-    json!({
-        "id": action.id,
-        "title": action.title,
-        "starts_at": utc(action.starts_at),
-        "ends_at": action.ends_at.map(utc),
-        "timezone": action.timezone,
-        "starts_at_local": local_field(action.starts_at, &action.timezone),
-        "ends_at_local": action.ends_at.map(|e| local_field(e, &action.timezone)),
-        "when": when_text(action, lang),
-        "place": action.place,
-        "meeting_point": action.meeting_point,
-        "city": {"slug": action.city_slug, "name": action.city_name},
-        "group": action.group_slug.as_ref().map(|slug| json!({
-            "slug": slug, "name": action.group_name, "path": format!("/g/{slug}"),
-        })),
-        "description": action.description_md,
-        "description_html": action.description_html,
-        "visibility": action.visibility,
-        "capacity": action.capacity,
-        "status": action.status,
-        "started": action.starts_at <= crate::db::now(),
-        "sequence": action.sequence,
-        "counts": {
-            "going": action.going_count,
-            "maybe": action.maybe_count,
-            "not_going": action.not_going_count,
-            "waitlist": action.waitlist_count,
+    ActionView {
+        id: action.id,
+        title: &action.title,
+        starts_at: utc(action.starts_at),
+        ends_at: action.ends_at.map(utc),
+        timezone: &action.timezone,
+        starts_at_local: local_field(action.starts_at, &action.timezone),
+        ends_at_local: action.ends_at.map(|e| local_field(e, &action.timezone)),
+        when: when_text(action, lang),
+        place: &action.place,
+        meeting_point: &action.meeting_point,
+        city: ActionCity {
+            slug: &action.city_slug,
+            name: &action.city_name,
         },
-        "full": action.capacity.is_some_and(|c| action.going_count >= c),
-        "thread": {
-            "id": action.thread_id,
-            "path": format!("/t/{}/{}", action.thread_id, action.thread_slug),
-            "post_count": action.thread_post_count,
+        group: action.group_slug.as_deref().map(|slug| ActionGroup {
+            slug,
+            name: action.group_name.as_deref(),
+            path: format!("/g/{slug}"),
+        }),
+        description: &action.description_md,
+        description_html: &action.description_html,
+        visibility: &action.visibility,
+        capacity: action.capacity,
+        status: &action.status,
+        started: action.starts_at <= crate::db::now(),
+        sequence: action.sequence,
+        counts: ActionCounts {
+            going: action.going_count,
+            maybe: action.maybe_count,
+            not_going: action.not_going_count,
+            waitlist: action.waitlist_count,
         },
-        "url": format!("{base_url}/a/{}", action.id),
-        "path": action.path(),
-        "my_rsvp": mine.map(|r| json!({"answer": r.answer, "waitlisted": r.waitlisted, "hide_name": r.hide_name})),
-        "attendees": attendees,
-        "hidden_attendees": hidden,
-        "manages": access.manages,
-        "member": access.member,
-    })
+        full: action.capacity.is_some_and(|c| action.going_count >= c),
+        thread: ActionThread {
+            id: action.thread_id,
+            path: format!("/t/{}/{}", action.thread_id, action.thread_slug),
+            post_count: action.thread_post_count,
+        },
+        url: format!("{base_url}/a/{}", action.id),
+        path: action.path(),
+        my_rsvp: mine.map(|r| MyRsvp {
+            answer: &r.answer,
+            waitlisted: r.waitlisted,
+            hide_name: r.hide_name,
+        }),
+        attendees,
+        hidden_attendees,
+        manages: access.manages,
+        member: access.member,
+    }
 }

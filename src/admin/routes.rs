@@ -2,9 +2,10 @@
 //! `/admin/mail`: the outbox (counts, recent failures, retry).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use actix_web::{get, web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use crate::forum::boards::{validate_board, BoardForm};
 use crate::forum::queries;
@@ -14,6 +15,7 @@ use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 use crate::web::parse_id;
 
 /// Registers the admin routes.
@@ -32,8 +34,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the admin API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/mail", web::get().to(mail_api));
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(mail_api);
+}
+
+/// The outbox: counts by state, and the mails that failed at least once.
+#[derive(Debug, Serialize, ToSchema)]
+struct MailStatus {
+    counts: outbox::Counts,
+    /// Up to 50, newest first.
+    problems: Vec<outbox::Problem>,
 }
 
 async fn mail_page(
@@ -80,13 +90,20 @@ async fn mail_retry(
     Ok(see_other(&format!("/admin/mail?retried={n}")))
 }
 
+/// The outbox's state (administrators).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The outbox", body = MailStatus))
+)]
+#[get("/admin/mail")]
 async fn mail_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     let (counts, problems) = ctx
         .db
         .run(|conn| Ok::<_, AppError>((outbox::counts(conn)?, outbox::problems(conn, 50)?)))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"counts": counts, "problems": problems})))
+    Ok(HttpResponse::Ok().json(MailStatus { counts, problems }))
 }
 
 async fn render_boards(

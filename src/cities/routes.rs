@@ -1,10 +1,13 @@
-//! City pages: the directory (search by name prefix) and one city's threads across boards.
+//! City pages: the directory (search by name prefix), one city's threads across boards, and
+//! the Atom feed of its new threads (`/c/{city}/feed.atom`, the forum's `feeds` in the frame of
+//! `web::feed`).
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::forum::domain::Cursor;
+use crate::forum::feeds::{self, Listing};
 use crate::forum::queries::city_page as city_page_query;
 use crate::forum::views::thread_rows;
 use crate::gazetteer as queries;
@@ -12,6 +15,7 @@ use crate::notifications::pages as notification_pages;
 use crate::notifications::Target;
 use crate::web::context::{Cached, Ctx, Kept};
 use crate::web::error::AppError;
+use crate::web::feed::{self, Feed};
 use crate::web::page_cache::{Holes, Scope};
 
 /// How many cities the directory lists at once.
@@ -20,7 +24,33 @@ pub const DIRECTORY_LIMIT: i64 = 100;
 /// Registers the city routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c", web::get().to(directory))
-        .route("/c/{city}", web::get().to(city_page));
+        .route("/c/{city}", web::get().to(city_page))
+        .route("/c/{city}/feed.atom", web::get().to(city_feed));
+}
+
+/// The catalogue key of a city feed's title.
+const FEED_TITLE: &str = "feed-city-title";
+
+/// `GET /c/{city}/feed.atom`: the newest threads attached to the city, across the public
+/// boards (as its page lists them).
+async fn city_feed(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let scope = Scope::City(slug.clone());
+    feed::serve(&ctx, scope, Some(feed::LIST_MAX_AGE), || async {
+        let (city, rows) = ctx
+            .db
+            .run_quick_read(move |conn| {
+                let city = queries::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+                let rows = feeds::newest_threads(conn, Listing::City(city.id))?;
+                Ok::<_, AppError>((city, rows))
+            })
+            .await?;
+        let title = feed::title(&ctx, FEED_TITLE, city.name_in(ctx.lang));
+        let mut out = Feed::for_page(&ctx, title, &format!("/c/{}", city.slug));
+        out.entries = feeds::thread_entries(ctx.settings.base_url(), rows);
+        Ok(out)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,10 +175,13 @@ async fn city_page(
             crate::actions::service::action_json(base, a, Default::default(), None, &[], ctx.lang)
         })
         .collect();
+    let feed_title = feed::title(&ctx, FEED_TITLE, city.name_in(ctx.lang));
+    let feed_link = feed::head_link(&feed_title, &format!("/c/{}/feed.atom", city.slug));
     ctx.render_cacheable_marked(
         ticket,
         "pages/city",
-        json!({"city": city.view(ctx.lang), "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "dossier": dossier, "groups": groups, "actions": actions}),
+        json!({"city": city.view(ctx.lang), "threads_html": thread_rows(&ctx, &threads, true)?, "next_url": next_url, "is_first_page": cursor.is_none(), "show_board": true, "dossier": dossier, "groups": groups, "actions": actions,
+               "feed": feed_link}),
         holes,
         &slot_html,
         marks.as_ref(),

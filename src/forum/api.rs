@@ -1,9 +1,9 @@
 //! The forum's JSON API under `/api/v1`: boards, threads and posts.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::forum::domain::{CookedBody, Cursor, PostBody, ThreadTitle};
 use crate::forum::limits::{self, Poster};
@@ -16,7 +16,8 @@ use crate::gazetteer as city_queries;
 use crate::mail::Mailer;
 use crate::validation::FieldError;
 use crate::web::api_context::{Answer, ApiCtx};
-use crate::web::error::AppError;
+use crate::web::error::{AppError, ErrorDetail};
+use crate::web::openapi::ApiConfig;
 use crate::web::page_cache::Scope;
 use crate::web::parse_id;
 
@@ -24,43 +25,67 @@ use crate::web::parse_id;
 const API_POSTS_PER_PAGE: i64 = 50;
 
 /// Registers the forum API routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/boards", web::get().to(boards))
-        .route("/boards/{slug}/threads", web::get().to(board_threads))
-        .route("/boards/{slug}/threads", web::post().to(create_thread))
-        .route("/threads/{id}", web::get().to(thread))
-        .route("/threads/{id}/posts", web::get().to(thread_posts))
-        .route("/threads/{id}/posts", web::post().to(create_post))
-        .route("/posts/{id}", web::patch().to(edit_post));
+pub fn configure(cfg: &mut ApiConfig) {
+    cfg.service(boards)
+        .service(board_threads)
+        .service(create_thread)
+        .service(show_thread)
+        .service(thread_posts)
+        .service(create_post)
+        .service(edit_post);
 }
 
+/// A site board, its name and description in the request's language.
+#[derive(Debug, Serialize, ToSchema)]
+struct BoardItem {
+    slug: String,
+    name: String,
+    description: String,
+    thread_count: i64,
+    post_count: i64,
+    last_post_at: Option<NaiveDateTime>,
+}
+
+/// The site's boards, in their order.
+#[utoipa::path(
+    tag = "forum",
+    responses((status = 200, description = "The boards", body = Vec<BoardItem>))
+)]
+#[get("/boards")]
 async fn boards(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     let boards = ctx
         .db
         .run(|conn| queries::list_boards(conn).map_err(AppError::from))
         .await?;
-    let list: Vec<Value> = boards
+    let list: Vec<BoardItem> = boards
         .iter()
-        .map(|b| {
-            json!({
-                "slug": b.board.slug,
-                "name": board_display_name(&b.board, ctx.lang),
-                "description": board_display_description(&b.board, ctx.lang),
-                "thread_count": b.board.thread_count,
-                "post_count": b.board.post_count,
-                "last_post_at": b.board.last_post_at,
-            })
+        .map(|b| BoardItem {
+            slug: b.board.slug.clone(),
+            name: board_display_name(&b.board, ctx.lang),
+            description: board_display_description(&b.board, ctx.lang),
+            thread_count: b.board.thread_count,
+            post_count: b.board.post_count,
+            last_post_at: b.board.last_post_at,
         })
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 struct ThreadListQuery {
+    /// Only the threads about this city (its slug).
     city: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
+/// A page of a site board's threads, pinned ones first, newest activity first.
+#[utoipa::path(
+    params(ThreadListQuery),
+    tag = "forum",
+    responses((status = 200, description = "A page of threads", body = ThreadList))
+)]
+#[get("/boards/{slug}/threads")]
 async fn board_threads(
     ctx: ApiCtx,
     slug: web::Path<String>,
@@ -99,16 +124,38 @@ async fn board_threads(
 }
 
 /// Body of `POST /api/v1/boards/{slug}/threads`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct NewThreadBody {
     #[serde(default)]
     title: String,
+    /// Markdown.
     #[serde(default)]
     body: String,
+    /// A city's slug or name, if the thread is about one.
     #[serde(default)]
     city: Option<String>,
 }
 
+/// A new thread.
+#[derive(Debug, Serialize, ToSchema)]
+struct CreatedThread {
+    id: i64,
+    title: String,
+    slug: String,
+    board: String,
+    city: Option<String>,
+    /// The opening post.
+    post_id: i64,
+    url: String,
+}
+
+/// Opens a thread on a site board (members who may post; posting limits apply).
+#[utoipa::path(
+    tag = "forum",
+    security(("bearer" = [])),
+    responses((status = 201, description = "The new thread", body = CreatedThread))
+)]
+#[post("/boards/{slug}/threads")]
 async fn create_thread(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
@@ -150,13 +197,41 @@ async fn create_thread(
         .await?;
     mailer.wake();
     let (w, t) = written;
-    Ok(HttpResponse::Created().json(json!({
-        "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
-        "post_id": w.post_id, "url": format!("{}/t/{}/{}", ctx.settings.base_url(), t.id, t.slug),
-    })))
+    Ok(HttpResponse::Created().json(CreatedThread {
+        url: format!("{}/t/{}/{}", ctx.settings.base_url(), t.id, t.slug),
+        id: t.id,
+        title: t.title,
+        slug: t.slug,
+        board: t.board_slug,
+        city: t.city_slug,
+        post_id: w.post_id,
+    }))
 }
 
-async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+/// A thread.
+#[derive(Debug, Serialize, ToSchema)]
+struct ThreadAnswer {
+    id: i64,
+    title: String,
+    slug: String,
+    board: String,
+    city: Option<String>,
+    post_count: i64,
+    pinned: bool,
+    locked: bool,
+    created_at: NaiveDateTime,
+    last_post_at: NaiveDateTime,
+    url: String,
+}
+
+/// A thread the reader may read (404 otherwise).
+#[utoipa::path(
+    tag = "forum",
+    operation_id = "thread",
+    responses((status = 200, description = "The thread", body = ThreadAnswer))
+)]
+#[get("/threads/{id}")]
+async fn show_thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id.into_inner())?;
     let viewer = ctx.viewer.clone();
     let t = ctx
@@ -167,22 +242,30 @@ async fn thread(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppE
             Ok::<_, AppError>(t)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "id": t.id, "title": t.title, "slug": t.slug, "board": t.board_slug, "city": t.city_slug,
-        "post_count": t.post_count, "pinned": t.pinned, "locked": t.locked,
-        "created_at": t.created_at, "last_post_at": t.last_post_at,
-        "url": format!("{}/t/{}/{}", ctx.settings.base_url(), t.id, t.slug),
-    })))
+    Ok(HttpResponse::Ok().json(ThreadAnswer {
+        url: format!("{}/t/{}/{}", ctx.settings.base_url(), t.id, t.slug),
+        id: t.id,
+        title: t.title,
+        slug: t.slug,
+        board: t.board_slug,
+        city: t.city_slug,
+        post_count: t.post_count,
+        pinned: t.pinned,
+        locked: t.locked,
+        created_at: t.created_at,
+        last_post_at: t.last_post_at,
+    }))
 }
 
 /// A post as the API shows it (serialised straight from the loaded row).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct ApiPost<'a> {
     id: i64,
     number: i64,
     author: &'a str,
     /// The address of the author's avatar (relative to the site).
     avatar_url: String,
+    /// The cooked body; `null` when hidden from the reader or deleted.
     body_html: Option<&'a str>,
     created_at: NaiveDateTime,
     edited_at: Option<NaiveDateTime>,
@@ -192,17 +275,26 @@ struct ApiPost<'a> {
 }
 
 /// A page of a thread's posts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct PostList<'a> {
     posts: Vec<ApiPost<'a>>,
+    /// The `cursor` of the next page, if any.
     next_cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 struct PostsQuery {
+    /// The `next_cursor` of the previous page (the number of the last post read).
     cursor: Option<String>,
 }
 
+/// A page of a thread's posts (50), in order.
+#[utoipa::path(
+    params(PostsQuery),
+    tag = "forum",
+    responses((status = 200, description = "A page of posts", body = PostList))
+)]
+#[get("/threads/{id}/posts")]
 async fn thread_posts(
     ctx: ApiCtx,
     id: web::Path<String>,
@@ -276,12 +368,29 @@ async fn thread_posts(
 }
 
 /// Body of `POST /api/v1/threads/{id}/posts`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct NewPostBody {
+    /// Markdown.
     #[serde(default)]
     body: String,
 }
 
+/// A post written or edited.
+#[derive(Debug, Serialize, ToSchema)]
+struct WrittenPost {
+    id: i64,
+    thread_id: i64,
+    /// Its place in the thread (1 is the opening post).
+    number: i64,
+}
+
+/// Replies to a thread (members who may post; posting limits apply).
+#[utoipa::path(
+    tag = "forum",
+    security(("bearer" = [])),
+    responses((status = 201, description = "The new post", body = WrittenPost))
+)]
+#[post("/threads/{id}/posts")]
 async fn create_post(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
@@ -303,22 +412,52 @@ async fn create_post(
         })
         .await?;
     mailer.wake();
-    Ok(HttpResponse::Created().json(json!({
-        "id": written.post_id, "thread_id": written.thread_id, "number": written.number,
-    })))
+    Ok(HttpResponse::Created().json(WrittenPost {
+        id: written.post_id,
+        thread_id: written.thread_id,
+        number: written.number,
+    }))
 }
 
 /// Body of `PATCH /api/v1/posts/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct EditBody {
+    /// Markdown.
     #[serde(default)]
     body: String,
+    /// A new title, for a thread's opening post.
     #[serde(default)]
     title: Option<String>,
+    /// The version the edit starts from; another edit since is a 409.
     #[serde(default)]
     version: Option<i64>,
 }
 
+/// An edit refused because the post changed since `version`: the error, and the post as it is.
+#[derive(Debug, Serialize, ToSchema)]
+struct EditConflict {
+    /// `code` is `edit_conflict`, `field` is `version`.
+    error: ErrorDetail,
+    current: CurrentPost,
+}
+
+/// A post's Markdown and version, as they are now.
+#[derive(Debug, Serialize, ToSchema)]
+struct CurrentPost {
+    body: String,
+    version: i64,
+}
+
+/// Edits a post (its author within the edit window, or staff).
+#[utoipa::path(
+    tag = "forum",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Edited", body = WrittenPost),
+        (status = 409, description = "Edited by someone else since `version`", body = EditConflict),
+    )
+)]
+#[patch("/posts/{id}")]
 async fn edit_post(
     ctx: ApiCtx,
     id: web::Path<String>,
@@ -348,14 +487,24 @@ async fn edit_post(
         })
         .await?;
     match result {
-        Ok(w) => Ok(HttpResponse::Ok()
-            .json(json!({"id": w.post_id, "thread_id": w.thread_id, "number": w.number}))),
+        Ok(w) => Ok(HttpResponse::Ok().json(WrittenPost {
+            id: w.post_id,
+            thread_id: w.thread_id,
+            number: w.number,
+        })),
         Err(e) => {
             let (current_md, current_version) = e.into_conflict()?;
-            Ok(HttpResponse::Conflict().json(json!({
-                "error": {"code": "edit_conflict", "message": ctx.lang.t("error-edit-conflict"), "field": "version"},
-                "current": {"body": current_md, "version": current_version},
-            })))
+            Ok(HttpResponse::Conflict().json(EditConflict {
+                error: ErrorDetail {
+                    code: "edit_conflict".to_owned(),
+                    message: ctx.lang.t("error-edit-conflict"),
+                    field: Some("version".to_owned()),
+                },
+                current: CurrentPost {
+                    body: current_md,
+                    version: current_version,
+                },
+            }))
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The forum itself: boards, threads, posts and their revisions. Who may read and write what
+//! The forum itself: boards, threads, posts and their revisions, and their Atom feeds. Who may read and write what
 //! (hidden threads and posts, the board's staff) is the forum's own service, `visibility`: every
 //! page and API handler, here and in moderation, asks it.
 
@@ -6,6 +6,8 @@ pub mod api;
 pub mod boards;
 pub mod domain;
 mod edit_routes;
+mod feed_routes;
+pub mod feeds;
 pub mod limits;
 mod post_routes;
 pub mod posting_queries;

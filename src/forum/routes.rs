@@ -26,10 +26,11 @@ use crate::web::context::{Ctx, Kept};
 use crate::web::error::AppError;
 use crate::web::page_cache::{Holes, Scope};
 
-/// Registers the forum routes. `/t/{id}/reply` comes before `/t/{id}/{slug}`, which would
-/// match it too.
+/// Registers the forum routes. `/t/{id}/reply` (and the feeds' `/t/{id}/feed.atom`) come
+/// before `/t/{id}/{slug}`, which would match them too.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     super::reading_routes::configure(cfg);
+    super::feed_routes::configure(cfg);
     cfg.route("/", web::get().to(home))
         .route("/b/{board}", web::get().to(board_page))
         .route("/b/{board}/new", web::get().to(new_thread_page))
@@ -196,6 +197,7 @@ async fn render_board(
             "join_hint": (ctx.viewer.is_some() && !can_post).then(|| ctx.t("board-members-post-only")),
             "show_board": false,
             "mark_read_url": format!("{path}/lu"),
+            "feed": super::feed_routes::board_link(&ctx, &page.board),
         }),
         holes,
         &slot_html,

@@ -258,6 +258,7 @@ async fn render_thread(
                 })).collect::<Vec<_>>(),
             })),
             "login_url": format!("/login?next=/t/{}", thread.id),
+            "feed": super::feed_routes::thread_link(&ctx, &thread),
         }),
         holes,
         &slot_html,

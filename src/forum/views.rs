@@ -74,12 +74,14 @@ pub fn thread_rows(
 }
 
 /// A thread list item as the API shows it, serialised straight from the loaded row.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThreadItem<'a> {
     pub id: i64,
     pub title: &'a str,
     pub slug: &'a str,
+    /// The board's slug.
     pub board: &'a str,
+    /// The city's slug.
     pub city: Option<&'a str>,
     pub author: &'a str,
     pub post_count: i64,
@@ -107,10 +109,11 @@ impl<'a> From<&'a ThreadListItem> for ThreadItem<'a> {
     }
 }
 
-/// A page of threads as the API answers it.
-#[derive(Debug, Serialize)]
+/// A page of threads as the API answers it (pinned threads first).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThreadList<'a> {
     pub threads: Vec<ThreadItem<'a>>,
+    /// The `cursor` of the next page, if any.
     pub next_cursor: Option<String>,
 }
 

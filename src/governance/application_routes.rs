@@ -2,9 +2,11 @@
 //! (`/admin/applications`, and the API) and an administrator's decision on one, mailed to the
 //! applicant.
 
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::accounts::registration::{self, Decision};
 use crate::mail::Mailer;
@@ -13,6 +15,7 @@ use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 use crate::web::parse_id;
 
 /// Registers the pages.
@@ -25,9 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/applications", web::get().to(applications_api))
-        .route("/admin/applications/{user_id}", web::post().to(decide_api));
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(applications_api).service(decide_api);
 }
 
 async fn applications_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -46,8 +48,9 @@ async fn applications_page(ctx: Ctx) -> Result<HttpResponse, AppError> {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct DecisionBody {
+    /// `approve` or `reject`.
     #[serde(default)]
     decision: String,
     #[serde(default)]
@@ -98,28 +101,58 @@ async fn decide_submit(
     Ok(see_other("/admin/applications"))
 }
 
+/// An application waiting for a decision.
+#[derive(Debug, Serialize, ToSchema)]
+struct PendingApplication {
+    user_id: i64,
+    username: String,
+    email: String,
+    email_verified: bool,
+    /// The answer to the administrators' question.
+    answer: String,
+    created_at: NaiveDateTime,
+}
+
+/// The pending applications.
+#[derive(Debug, Serialize, ToSchema)]
+struct Applications {
+    applications: Vec<PendingApplication>,
+}
+
+/// The applications waiting for a decision, oldest first (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The applications", body = Applications))
+)]
+#[get("/admin/applications")]
 async fn applications_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     let list = ctx
         .db
         .run(|conn| registration::pending(conn).map_err(AppError::from))
         .await?;
-    let items: Vec<Value> = list
-        .iter()
-        .map(|a| {
-            json!({
-                "user_id": a.user_id,
-                "username": a.username,
-                "email": a.email,
-                "email_verified": a.email_verified_at.is_some(),
-                "answer": a.answer,
-                "created_at": a.created_at,
-            })
+    let applications = list
+        .into_iter()
+        .map(|a| PendingApplication {
+            user_id: a.user_id,
+            username: a.username,
+            email: a.email,
+            email_verified: a.email_verified_at.is_some(),
+            answer: a.answer,
+            created_at: a.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({"applications": items})))
+    Ok(HttpResponse::Ok().json(Applications { applications }))
 }
 
+/// Approves or rejects an application; the applicant is told by mail (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Decided"))
+)]
+#[post("/admin/applications/{user_id}")]
 async fn decide_api(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,

@@ -2,15 +2,17 @@
 //! API), creating a link with its number of uses and days of validity, and revoking one.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use actix_web::{delete, get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use crate::accounts::registration;
 use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 use crate::web::parse_id;
 
 /// Registers the pages.
@@ -21,20 +23,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/invites", web::get().to(invites_api))
-        .route("/admin/invites", web::post().to(invite_create_api))
-        .route("/admin/invites/{id}", web::delete().to(invite_revoke_api));
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(invites_api)
+        .service(invite_create_api)
+        .service(invite_revoke_api);
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct InviteBody {
     #[serde(default)]
     note: String,
+    /// How many accounts the link may open (a number, or its text; 1 by default).
     #[serde(default = "default_uses")]
+    #[schema(value_type = Option<i64>)]
     max_uses: Value,
+    /// Days of validity (a number, or its text; 7 by default).
     #[serde(default = "default_days")]
+    #[schema(value_type = Option<i64>)]
     days: Value,
+}
+
+/// An invitation in the list.
+#[derive(Debug, Serialize, ToSchema)]
+struct ListedInvite {
+    #[serde(flatten)]
+    invite: registration::Invite,
+    /// Whether the link still admits someone.
+    usable: bool,
 }
 
 fn default_uses() -> Value {
@@ -74,19 +89,31 @@ async fn create_invite(
 }
 
 /// Every invitation, newest first, each marked usable or not.
-async fn invites_json(db: &crate::db::Db) -> Result<Vec<Value>, AppError> {
+async fn invites_json(db: &crate::db::Db) -> Result<Vec<ListedInvite>, AppError> {
     let list = db
         .run(|conn| registration::list_invites(conn).map_err(AppError::from))
         .await?;
     let now = crate::db::now();
     Ok(list
-        .iter()
-        .map(|i| {
-            let mut v = json!(i);
-            v["usable"] = json!(i.usable(now));
-            v
+        .into_iter()
+        .map(|invite| ListedInvite {
+            usable: invite.usable(now),
+            invite,
         })
         .collect())
+}
+
+/// The invitations.
+#[derive(Debug, Serialize, ToSchema)]
+struct Invites {
+    invites: Vec<ListedInvite>,
+}
+
+/// A new invitation link (shown once: only its holder can use it).
+#[derive(Debug, Serialize, ToSchema)]
+struct CreatedInvite {
+    id: i64,
+    url: String,
 }
 
 fn invite_url(settings: &crate::settings::Settings, secret: &str) -> String {
@@ -178,21 +205,42 @@ async fn revoke_submit(
     Ok(see_other("/admin/invites"))
 }
 
+/// The invitations, newest first (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The invitations", body = Invites))
+)]
+#[get("/admin/invites")]
 async fn invites_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
-    let items = invites_json(&ctx.db).await?;
-    Ok(HttpResponse::Ok().json(json!({"invites": items})))
+    let invites = invites_json(&ctx.db).await?;
+    Ok(HttpResponse::Ok().json(Invites { invites }))
 }
 
+/// Creates an invitation link (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = CreatedInvite))
+)]
+#[post("/admin/invites")]
 async fn invite_create_api(
     ctx: ApiCtx,
     body: web::Json<InviteBody>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
     let (id, url) = create_invite(&ctx.settings, &ctx.db, actor, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(json!({"id": id, "url": url})))
+    Ok(HttpResponse::Created().json(CreatedInvite { id, url }))
 }
 
+/// Revokes an invitation link (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Revoked"))
+)]
+#[delete("/admin/invites/{id}")]
 async fn invite_revoke_api(ctx: ApiCtx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let actor = ctx.require_admin()?.user_id;
     let id = parse_id(&id.into_inner())?;

@@ -2,9 +2,10 @@
 //! site role (member, moderator, administrator) and the boards they moderate, from the page or
 //! the API.
 
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use actix_web::{post, put, web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use crate::forum::queries as forum_queries;
 use crate::moderation::{roles, sanctions};
@@ -13,6 +14,7 @@ use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -25,12 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/users/{username}/role", web::put().to(role_api))
-        .route(
-            "/admin/users/{username}/boards",
-            web::post().to(board_role_api),
-        );
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(role_api).service(board_role_api);
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,10 +95,25 @@ async fn users_page(ctx: Ctx, query: web::Query<UsersQuery>) -> Result<HttpRespo
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct RoleBody {
+    /// `member`, `moderator` or `admin`.
     #[serde(default)]
     role: String,
+}
+
+/// A site role set.
+#[derive(Debug, Serialize, ToSchema)]
+struct RoleSet {
+    role: String,
+    /// False when the person already had that role.
+    changed: bool,
+}
+
+/// Whether a board moderator was added or removed.
+#[derive(Debug, Serialize, ToSchema)]
+struct BoardRoleSet {
+    changed: bool,
 }
 
 async fn change_role(
@@ -133,6 +146,13 @@ async fn role_submit(
     )))
 }
 
+/// Sets a person's site role (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Set", body = RoleSet))
+)]
+#[put("/admin/users/{username}/role")]
 async fn role_api(
     ctx: ApiCtx,
     username: web::Path<String>,
@@ -141,10 +161,10 @@ async fn role_api(
     let actor = ctx.require_admin()?.user_id;
     let role = body.into_inner().role;
     let changed = change_role(&ctx.db, actor, username.into_inner(), &role).await?;
-    Ok(HttpResponse::Ok().json(json!({"role": role, "changed": changed})))
+    Ok(HttpResponse::Ok().json(RoleSet { role, changed }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct BoardRoleBody {
     #[serde(default)]
     board: String,
@@ -200,6 +220,13 @@ async fn board_role_submit(
     )))
 }
 
+/// Makes a person a moderator of a board, or no longer (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Done", body = BoardRoleSet))
+)]
+#[post("/admin/users/{username}/boards")]
 async fn board_role_api(
     ctx: ApiCtx,
     username: web::Path<String>,
@@ -208,7 +235,7 @@ async fn board_role_api(
     let actor = ctx.require_admin()?.user_id;
     let changed =
         change_board_role(&ctx.db, actor, username.into_inner(), body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(json!({"changed": changed})))
+    Ok(HttpResponse::Ok().json(BoardRoleSet { changed }))
 }
 
 fn urlencode(s: &str) -> String {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -17,6 +17,7 @@ use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,9 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/settings", web::get().to(settings_api))
-        .route("/admin/settings", web::patch().to(settings_patch_api));
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(settings_api).service(settings_patch_api);
     application_routes::configure_api(cfg);
     invite_routes::configure_api(cfg);
     role_routes::configure_api(cfg);
@@ -147,11 +147,27 @@ async fn settings_submit(
     }
 }
 
+/// The site's settings (administrators).
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The settings", body = SiteConfig))
+)]
+#[get("/admin/settings")]
 async fn settings_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     ctx.require_admin()?;
     Ok(HttpResponse::Ok().json(ctx.config.get().to_json()))
 }
 
+/// Changes settings (administrators): an object of setting names to new values (text,
+/// numbers, booleans); an unknown name or a bad value is a 422 on its field.
+#[utoipa::path(
+    tag = "governance",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Setting names to new values"),
+    responses((status = 200, description = "The settings, changed", body = SiteConfig))
+)]
+#[patch("/admin/settings")]
 async fn settings_patch_api(
     ctx: ApiCtx,
     body: web::Json<BTreeMap<String, Value>>,

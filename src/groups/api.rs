@@ -3,9 +3,10 @@
 //! reads of the private threads (for coordinators), and the threads of a group's board (private
 //! boards for members only).
 
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::forum::domain::Cursor;
 use crate::forum::queries::{list_threads, split_page, PageSizes, ThreadFilter};
@@ -13,46 +14,44 @@ use crate::forum::views::ThreadList;
 use crate::groups::domain::{self, GroupForm};
 use crate::groups::queries;
 use crate::groups::service::may_create;
-use crate::groups::service::{self, require_manager, Access};
+use crate::groups::service::{self, require_manager, Access, GroupView, PrivateRead};
 use crate::mail::Mailer;
 use crate::memberships::{BoardVisibility, GroupRole};
 use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 
 /// Groups per page of the directory.
 pub const DIRECTORY_PAGE: i64 = 30;
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/groups", web::get().to(directory))
-        .route("/groups", web::post().to(create))
-        .route("/groups/{slug}", web::get().to(show))
-        .route("/groups/{slug}", web::patch().to(update))
-        .route("/groups/{slug}/join", web::post().to(join))
-        .route("/groups/{slug}/membership", web::delete().to(leave))
-        .route("/groups/{slug}/members", web::get().to(members))
-        .route("/groups/{slug}/members/{username}", web::put().to(set_role))
-        .route(
-            "/groups/{slug}/members/{username}",
-            web::delete().to(remove),
-        )
-        .route("/groups/{slug}/requests", web::get().to(requests))
-        .route("/groups/{slug}/private-reads", web::get().to(private_reads))
-        .route("/groups/{slug}/requests/{username}", web::post().to(decide))
-        .route("/groups/{slug}/boards", web::post().to(add_board))
-        .route("/groups/{slug}/invites", web::post().to(create_invite))
-        .route(
-            "/groups/{slug}/boards/{board}/threads",
-            web::get().to(board_threads),
-        );
+pub fn configure(cfg: &mut ApiConfig) {
+    cfg.service(directory)
+        .service(create)
+        .service(show)
+        .service(update)
+        .service(join)
+        .service(leave)
+        .service(members)
+        .service(set_role)
+        .service(remove)
+        .service(requests)
+        .service(private_reads)
+        .service(decide)
+        .service(add_board)
+        .service(create_invite)
+        .service(board_threads);
 }
 
 /// Query of the directory.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct DirectoryQuery {
+    /// Only the groups of this city (its slug).
     pub city: Option<String>,
+    /// Words of the group's name.
     pub q: Option<String>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -98,15 +97,45 @@ pub async fn directory_page(
     .await
 }
 
+/// A page of the directory.
+#[derive(Debug, Serialize, ToSchema)]
+struct GroupList {
+    /// As `service::group_view` writes them.
+    #[schema(value_type = Vec<GroupView>)]
+    groups: Vec<Value>,
+    /// The `cursor` of the next page, if any.
+    next_cursor: Option<String>,
+}
+
+/// The directory of listed groups, most recently active first.
+#[utoipa::path(
+    operation_id = "groups",
+    tag = "groups",
+    params(DirectoryQuery),
+    responses((status = 200, description = "A page of groups", body = GroupList))
+)]
+#[get("/groups")]
 async fn directory(
     ctx: ApiCtx,
     query: web::Query<DirectoryQuery>,
 ) -> Result<HttpResponse, AppError> {
     let base = ctx.settings.base_url().to_owned();
-    let (list, next) = directory_page(&ctx.db, base, query.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(json!({"groups": list, "next_cursor": next})))
+    let (groups, next_cursor) = directory_page(&ctx.db, base, query.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(GroupList {
+        groups,
+        next_cursor,
+    }))
 }
 
+/// Creates a group; its creator is its first coordinator.
+#[utoipa::path(
+    operation_id = "create_group",
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body = GroupForm,
+    responses((status = 201, description = "The new group", body = GroupView))
+)]
+#[post("/groups")]
 async fn create(ctx: ApiCtx, body: web::Json<GroupForm>) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
     may_create(&ctx.settings, &ctx.config.get(), &viewer)?;
@@ -126,43 +155,91 @@ async fn create(ctx: ApiCtx, body: web::Json<GroupForm>) -> Result<HttpResponse,
     Ok(HttpResponse::Created().json(json))
 }
 
+/// A group's page: the group, its coordinators and the boards the reader may see.
+#[derive(Debug, Serialize, ToSchema)]
+struct GroupPage {
+    /// As `service::group_view` writes it.
+    #[serde(flatten)]
+    #[schema(value_type = GroupView)]
+    group: Value,
+    /// The coordinators' usernames.
+    coordinators: Vec<String>,
+    boards: Vec<GroupBoard>,
+}
+
+/// A group's board.
+#[derive(Debug, Serialize, ToSchema)]
+struct GroupBoard {
+    slug: String,
+    name: String,
+    /// `public` (anyone reads) or `private` (members only).
+    visibility: String,
+    path: String,
+}
+
+/// A group (404 for an unlisted group the reader is not in).
+#[utoipa::path(
+    operation_id = "group",
+    tag = "groups",
+    responses((status = 200, description = "The group", body = GroupPage))
+)]
+#[get("/groups/{slug}")]
 async fn show(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let viewer = ctx.viewer.clone();
     let base = ctx.settings.base_url().to_owned();
-    let json = ctx
+    let page = ctx
         .db
         .run(move |conn| {
             let (group, access) = service::load(conn, &slug, viewer.as_ref())?;
-            let mut json = service::group_json(&base, &group, access);
             let coordinators: Vec<String> = queries::members(conn, group.id)?
                 .into_iter()
                 .filter(|m| m.role == GroupRole::Coordinator.as_str())
                 .map(|m| m.username)
                 .collect();
-            let boards: Vec<Value> = crate::forum::queries::group_boards(conn, group.id)?
+            let boards: Vec<GroupBoard> = crate::forum::queries::group_boards(conn, group.id)?
                 .into_iter()
                 .filter(|b| access.is_member() || !b.board.scope().is_private())
-                .map(|b| json!({"slug": b.board.slug, "name": b.board.name, "visibility": b.board.visibility, "path": b.board.path()}))
+                .map(|b| GroupBoard {
+                    path: b.board.path(),
+                    slug: b.board.slug,
+                    name: b.board.name,
+                    visibility: b.board.visibility,
+                })
                 .collect();
-            json["coordinators"] = json!(coordinators);
-            json["boards"] = json!(boards);
-            Ok::<_, AppError>(json)
+            Ok::<_, AppError>(GroupPage {
+                group: service::group_json(&base, &group, access),
+                coordinators,
+                boards,
+            })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json))
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Body of `PATCH /groups/{slug}`: only the fields sent change.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct PatchBody {
     name: Option<String>,
+    /// A city's slug.
     city: Option<String>,
+    /// Markdown.
     description: Option<String>,
     website: Option<String>,
+    /// `public` or `unlisted`.
     visibility: Option<String>,
+    /// `open`, `request` or `invite`.
     join_policy: Option<String>,
 }
 
+/// Changes a group (its coordinators and the site staff).
+#[utoipa::path(
+    operation_id = "update_group",
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body = PatchBody,
+    responses((status = 200, description = "The group as it is now", body = GroupView))
+)]
+#[patch("/groups/{slug}")]
 async fn update(
     ctx: ApiCtx,
     slug: web::Path<String>,
@@ -196,15 +273,32 @@ async fn update(
     Ok(HttpResponse::Ok().json(json))
 }
 
-/// Body of `POST /groups/{slug}/join`.
-#[derive(Debug, Default, Deserialize)]
+/// Body of `POST /groups/{slug}/join` (optional).
+#[derive(Debug, Default, Deserialize, ToSchema)]
 struct JoinBody {
+    /// A word to the coordinators, for a group that takes requests.
     #[serde(default)]
     message: Option<String>,
+    /// The secret of an invitation link.
     #[serde(default)]
     invite: Option<String>,
 }
 
+/// Where a join left the reader.
+#[derive(Debug, Serialize, ToSchema)]
+struct JoinAnswer {
+    /// `member` (in the group now) or `pending` (the request waits for a coordinator).
+    status: &'static str,
+}
+
+/// Joins a group: at once (open group, invitation) or by a request.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body(content = Option<JoinBody>),
+    responses((status = 201, description = "Joined or requested", body = JoinAnswer))
+)]
+#[post("/groups/{slug}/join")]
 async fn join(
     ctx: ApiCtx,
     slug: web::Path<String>,
@@ -225,9 +319,18 @@ async fn join(
             )
         })
         .await?;
-    Ok(HttpResponse::Created().json(json!({"status": joined.as_str()})))
+    Ok(HttpResponse::Created().json(JoinAnswer {
+        status: joined.as_str(),
+    }))
 }
 
+/// Leaves a group.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Left"))
+)]
+#[delete("/groups/{slug}/membership")]
 async fn leave(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
     ctx.db
@@ -248,6 +351,19 @@ pub fn hidden(group: &queries::Group) -> AppError {
     }
 }
 
+/// A group's members.
+#[derive(Debug, Serialize, ToSchema)]
+struct MemberList {
+    members: Vec<queries::Member>,
+}
+
+/// A group's members, coordinators first (members and staff; 403 or 404 otherwise).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The members", body = MemberList))
+)]
+#[get("/groups/{slug}/members")]
 async fn members(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let viewer = ctx.require_user()?.clone();
     let list = ctx
@@ -260,7 +376,7 @@ async fn members(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, A
             Ok(queries::members(conn, group.id)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"members": list})))
+    Ok(HttpResponse::Ok().json(MemberList { members: list }))
 }
 
 /// Loads the group for someone who must manage it (403 otherwise).
@@ -284,40 +400,82 @@ async fn managed(
     Ok((viewer, group))
 }
 
+/// The pending requests to join.
+#[derive(Debug, Serialize, ToSchema)]
+struct RequestList {
+    requests: Vec<queries::Request>,
+}
+
+/// The pending requests to join, oldest first (coordinators and staff).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The requests", body = RequestList))
+)]
+#[get("/groups/{slug}/requests")]
 async fn requests(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (_, group) = managed(&ctx, slug.into_inner()).await?;
     let list = ctx
         .db
         .run(move |conn| queries::pending_requests(conn, group.id).map_err(AppError::from))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"requests": list})))
+    Ok(HttpResponse::Ok().json(RequestList { requests: list }))
 }
 
-/// `GET /groups/{slug}/private-reads`: the site staff's reads of the group's private threads,
-/// newest first (coordinators and staff only).
+/// The site staff's reads of a group's private threads.
+#[derive(Debug, Serialize, ToSchema)]
+struct PrivateReadList {
+    private_reads: Vec<PrivateRead>,
+}
+
+/// The site staff's reads of the group's private threads, newest first (coordinators and staff
+/// only).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The reads", body = PrivateReadList))
+)]
+#[get("/groups/{slug}/private-reads")]
 async fn private_reads(ctx: ApiCtx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (_, group) = managed(&ctx, slug.into_inner()).await?;
-    let list = ctx
+    let private_reads = ctx
         .db
-        .run(move |conn| service::private_reads_json(conn, group.id).map_err(AppError::from))
+        .run(move |conn| service::private_reads(conn, group.id).map_err(AppError::from))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"private_reads": list})))
+    Ok(HttpResponse::Ok().json(PrivateReadList { private_reads }))
 }
 
 /// Body of `POST /groups/{slug}/requests/{username}`.
-#[derive(Debug, Deserialize)]
-struct DecisionBody {
+#[derive(Debug, Deserialize, ToSchema)]
+struct RequestDecisionBody {
+    /// `approve` or `refuse`.
     #[serde(default)]
     decision: String,
+    /// Told to the person in the mail.
     #[serde(default)]
     reason: Option<String>,
 }
 
+/// What became of a request.
+#[derive(Debug, Serialize, ToSchema)]
+struct DecisionAnswer {
+    /// `approved` or `refused`.
+    status: &'static str,
+}
+
+/// Approves or refuses a request to join (coordinators and staff); the person gets a mail.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body = RequestDecisionBody,
+    responses((status = 200, description = "Decided", body = DecisionAnswer))
+)]
+#[post("/groups/{slug}/requests/{username}")]
 async fn decide(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
     path: web::Path<(String, String)>,
-    body: web::Json<DecisionBody>,
+    body: web::Json<RequestDecisionBody>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, username) = path.into_inner();
     let (viewer, group) = managed(&ctx, slug).await?;
@@ -345,20 +503,31 @@ async fn decide(
             )
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"status": if approve { "approved" } else { "refused" }})))
+    Ok(HttpResponse::Ok().json(DecisionAnswer {
+        status: if approve { "approved" } else { "refused" },
+    }))
 }
 
-/// Body of `PUT /groups/{slug}/members/{username}`.
-#[derive(Debug, Deserialize)]
-struct RoleBody {
+/// Body and answer of `PUT /groups/{slug}/members/{username}`.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+struct MemberRoleBody {
+    /// `coordinator` or `member`.
     #[serde(default)]
     role: String,
 }
 
+/// Sets a member's role (coordinators and staff).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body = MemberRoleBody,
+    responses((status = 200, description = "The member's role now", body = MemberRoleBody))
+)]
+#[put("/groups/{slug}/members/{username}")]
 async fn set_role(
     ctx: ApiCtx,
     path: web::Path<(String, String)>,
-    body: web::Json<RoleBody>,
+    body: web::Json<MemberRoleBody>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, username) = path.into_inner();
     let (_, group) = managed(&ctx, slug).await?;
@@ -375,9 +544,18 @@ async fn set_role(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"role": role.as_str()})))
+    Ok(HttpResponse::Ok().json(MemberRoleBody {
+        role: role.as_str().to_owned(),
+    }))
 }
 
+/// Removes a member (coordinators and staff).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Removed"))
+)]
+#[delete("/groups/{slug}/members/{username}")]
 async fn remove(ctx: ApiCtx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (slug, username) = path.into_inner();
     let (_, group) = managed(&ctx, slug).await?;
@@ -394,12 +572,14 @@ async fn remove(ctx: ApiCtx, path: web::Path<(String, String)>) -> Result<HttpRe
 }
 
 /// Body of `POST /groups/{slug}/boards`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct BoardBody {
     #[serde(default)]
     pub slug: String,
+    /// 1 to 80 characters.
     #[serde(default)]
     pub name: String,
+    /// `public` (the default) or `private`.
     #[serde(default)]
     pub visibility: Option<String>,
 }
@@ -425,6 +605,14 @@ pub fn parse_board(body: &BoardBody) -> Result<(String, String, BoardVisibility)
     Ok((slug, name, visibility))
 }
 
+/// Adds a board to a group (coordinators and staff).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body = BoardBody,
+    responses((status = 201, description = "The new board", body = GroupBoard))
+)]
+#[post("/groups/{slug}/boards")]
 async fn add_board(
     ctx: ApiCtx,
     slug: web::Path<String>,
@@ -438,24 +626,46 @@ async fn add_board(
             crate::db::write_tx(conn, |conn| {
                 queries::add_board(conn, group.id, &slug, &name, visibility)?;
                 let path = crate::forum::queries::board_path(Some(&group.slug), &slug);
-                Ok::<_, AppError>(json!({"slug": slug, "name": name, "visibility": visibility.as_str(), "path": path}))
+                Ok::<_, AppError>(GroupBoard {
+                    slug,
+                    name,
+                    visibility: visibility.as_str().to_owned(),
+                    path,
+                })
             })
         })
         .await?;
     Ok(HttpResponse::Created().json(json))
 }
 
-/// Body of `POST /groups/{slug}/invites`.
-#[derive(Debug, Deserialize)]
-struct InviteBody {
+/// Body of `POST /groups/{slug}/invites` (optional).
+#[derive(Debug, Deserialize, ToSchema)]
+struct InviteLinkBody {
+    /// How many people may join with it.
     max_uses: Option<i64>,
+    /// How long it lasts.
     expires_in_days: Option<i64>,
 }
 
+/// A new invitation link.
+#[derive(Debug, Serialize, ToSchema)]
+struct InviteAnswer {
+    secret: String,
+    url: String,
+}
+
+/// Makes an invitation link (coordinators and staff).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body(content = Option<InviteLinkBody>),
+    responses((status = 201, description = "The link", body = InviteAnswer))
+)]
+#[post("/groups/{slug}/invites")]
 async fn create_invite(
     ctx: ApiCtx,
     slug: web::Path<String>,
-    body: Option<web::Json<InviteBody>>,
+    body: Option<web::Json<InviteLinkBody>>,
 ) -> Result<HttpResponse, AppError> {
     let (viewer, group) = managed(&ctx, slug.into_inner()).await?;
     let (uses, days) = match body {
@@ -477,15 +687,25 @@ async fn create_invite(
         ctx.settings.base_url(),
         group.slug
     );
-    Ok(HttpResponse::Created().json(json!({"secret": secret, "url": url})))
+    Ok(HttpResponse::Created().json(InviteAnswer { secret, url }))
 }
 
 /// Query of a board's threads.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 struct ThreadsQuery {
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
+/// A page of a group board's threads, pinned ones first (a private board: members only, 404
+/// for others).
+#[utoipa::path(
+    operation_id = "group_board_threads",
+    tag = "groups",
+    params(ThreadsQuery),
+    responses((status = 200, description = "A page of threads", body = ThreadList))
+)]
+#[get("/groups/{slug}/boards/{board}/threads")]
 async fn board_threads(
     ctx: ApiCtx,
     path: web::Path<(String, String)>,

@@ -163,20 +163,24 @@ pub struct GroupInput {
 }
 
 /// What a person typed to create a group.
-#[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize, utoipa::ToSchema)]
 pub struct GroupForm {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub slug: String,
+    /// A city's slug.
     #[serde(default)]
     pub city: String,
+    /// Markdown.
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
     pub website: Option<String>,
+    /// `public` (the default) or `unlisted`.
     #[serde(default)]
     pub visibility: Option<String>,
+    /// `open` (the default), `request` or `invite`.
     #[serde(default)]
     pub join_policy: Option<String>,
 }

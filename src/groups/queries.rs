@@ -227,7 +227,8 @@ pub fn update_group(conn: &mut DbConnection, id: i64, input: &GroupInput) -> Res
 }
 
 /// A member as the member list shows them.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+#[schema(as = GroupMember)]
 pub struct Member {
     pub username: String,
     pub role: String,
@@ -413,7 +414,8 @@ pub fn withdraw_request(conn: &mut DbConnection, group_id: i64, user_id: i64) ->
 }
 
 /// A pending request as coordinators see it.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+#[schema(as = GroupRequest)]
 pub struct Request {
     pub username: String,
     pub message: String,

@@ -1,5 +1,6 @@
 //! The groups' pages: the directory (`/g`), the creation form (`/g/new`), a group's page with
-//! joining and leaving, its member list and the invitation link page. Its administration is in
+//! joining and leaving, its member list, the invitation link page, and the Atom feed of the
+//! new threads of its public boards (`/g/{slug}/feed.atom`). Its administration is in
 //! `admin_routes`.
 
 use actix_web::http::StatusCode;
@@ -7,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::forum::feeds::{self, Listing};
 use crate::groups::api::{directory_page, DirectoryQuery};
 use crate::groups::domain::GroupForm;
 use crate::groups::queries;
@@ -15,6 +17,8 @@ use crate::groups::service::{self, Access};
 use crate::memberships::GroupRole;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::feed::{self, Feed};
+use crate::web::page_cache::Scope;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -22,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/g/new", web::get().to(new_page))
         .route("/g/new", web::post().to(new_submit))
         .route("/g/{slug}", web::get().to(show))
+        .route("/g/{slug}/feed.atom", web::get().to(feed_of))
         .route("/g/{slug}/join", web::post().to(join))
         .route("/g/{slug}/leave", web::post().to(leave))
         .route("/g/{slug}/membres", web::get().to(members))
@@ -171,11 +176,40 @@ async fn show(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppErro
         .filter(|b| access.is_member() || !b.board.scope().is_private())
         .map(|b| json!({"name": b.board.name, "path": b.board.path(), "private": b.board.scope().is_private()}))
         .collect();
+    let feed_title = feed::title(&ctx, FEED_TITLE, &group.name);
+    let feed_link = feed::head_link(&feed_title, &format!("/g/{}/feed.atom", group.slug));
     ctx.render(
         "pages/group",
         json!({"group": json, "coordinators": coordinators, "boards": boards,
-               "logged_in": ctx.viewer.is_some(), "actions": actions, "announces": announces}),
+               "logged_in": ctx.viewer.is_some(), "actions": actions, "announces": announces,
+               "feed": feed_link}),
     )
+}
+
+/// The catalogue key of a group feed's title.
+const FEED_TITLE: &str = "feed-group-title";
+
+/// `GET /g/{slug}/feed.atom`: the newest threads of the group's public boards (never its
+/// private ones, whoever asks: the feed is the same for everyone). Kept under the site's
+/// versions, which every new post moves.
+async fn feed_of(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    feed::serve(&ctx, Scope::Site, Some(feed::LIST_MAX_AGE), || async {
+        let (group, rows) = ctx
+            .db
+            .run_quick_read(move |conn| {
+                let (group, _) = service::load(conn, &slug, None)?;
+                let rows = feeds::newest_threads(conn, Listing::Group(group.id))?;
+                Ok::<_, AppError>((group, rows))
+            })
+            .await?;
+        let title = feed::title(&ctx, FEED_TITLE, &group.name);
+        let mut out = Feed::for_page(&ctx, title, &format!("/g/{}", group.slug));
+        out.empty_updated = group.created_at;
+        out.entries = feeds::thread_entries(ctx.settings.base_url(), rows);
+        Ok(out)
+    })
+    .await
 }
 
 /// Form of a join request.

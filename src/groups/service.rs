@@ -3,7 +3,10 @@
 //! site staff's reads of the group's private threads that its coordinators see. Each function
 //! runs inside the caller's `Db::run`; those that write, in one write transaction.
 
+use chrono::NaiveDateTime;
+use serde::Serialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use crate::db::{write_tx, DbConnection};
 use crate::groups::domain::JoinPolicy;
@@ -80,20 +83,55 @@ pub fn require_manager(access: Access) -> Result<(), AppError> {
 
 /// The group JSON (for the API and the pages).
 pub fn group_json(base_url: &str, g: &Group, access: Access) -> Value {
-    json!({
-        "slug": g.slug,
-        "name": g.name,
-        "city": {"slug": g.city_slug, "name": g.city_name},
-        "description_html": g.description_html,
-        "website": if g.website.is_empty() { Value::Null } else { json!(g.website) },
-        "visibility": g.visibility,
-        "join_policy": g.join_policy,
-        "member_count": g.member_count,
-        "url": format!("{base_url}/g/{}", g.slug),
-        "path": format!("/g/{}", g.slug),
-        "last_activity_at": g.last_activity_at,
-        "membership": access.label(),
-    })
+    serde_json::to_value(group_view(base_url, g, access)).unwrap_or_default()
+}
+
+/// A group as the pages and the API show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub city: GroupCity<'a>,
+    pub description_html: &'a str,
+    pub website: Option<&'a str>,
+    /// `public` or `unlisted`.
+    pub visibility: &'a str,
+    /// `open`, `request` or `invite`.
+    pub join_policy: &'a str,
+    pub member_count: i64,
+    pub url: String,
+    pub path: String,
+    pub last_activity_at: NaiveDateTime,
+    /// The reader's place: `coordinator`, `member`, `pending`, or none.
+    pub membership: Option<&'static str>,
+}
+
+/// A group's city.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupCity<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+}
+
+/// A group as the pages and the API show it.
+pub fn group_view<'a>(base_url: &str, g: &'a Group, access: Access) -> GroupView<'a> {
+    GroupView {
+        slug: &g.slug,
+        name: &g.name,
+        city: GroupCity {
+            slug: &g.city_slug,
+            name: &g.city_name,
+        },
+        description_html: &g.description_html,
+        website: (!g.website.is_empty()).then_some(g.website.as_str()),
+        visibility: &g.visibility,
+        join_policy: &g.join_policy,
+        member_count: g.member_count,
+        url: format!("{base_url}/g/{}", g.slug),
+        path: format!("/g/{}", g.slug),
+        last_activity_at: g.last_activity_at,
+        membership: access.label(),
+    }
 }
 
 /// The group by slug with the viewer's access, 404 when there is none.
@@ -231,6 +269,31 @@ pub const PRIVATE_READS_SHOWN: i64 = 50;
 /// `PRIVATE_READS_SHOWN`, as JSON for the admin page and the API: who read, which thread
 /// (title and address), when.
 pub fn private_reads_json(conn: &mut DbConnection, group_id: i64) -> diesel::QueryResult<Value> {
+    Ok(serde_json::to_value(private_reads(conn, group_id)?).unwrap_or_default())
+}
+
+/// A read of a private thread by site staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrivateRead {
+    /// Who read (none when the account is gone).
+    pub staff: Option<String>,
+    pub thread: ReadThread,
+    pub read_at: NaiveDateTime,
+}
+
+/// The thread a private read opened.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReadThread {
+    pub id: i64,
+    pub title: String,
+    pub path: String,
+}
+
+/// The reads `private_reads_json` shows.
+pub fn private_reads(
+    conn: &mut DbConnection,
+    group_id: i64,
+) -> diesel::QueryResult<Vec<PrivateRead>> {
     let reads = crate::audit::private_reads(
         conn,
         group_id,
@@ -239,16 +302,14 @@ pub fn private_reads_json(conn: &mut DbConnection, group_id: i64) -> diesel::Que
     )?;
     Ok(reads
         .into_iter()
-        .map(|r| {
-            json!({
-                "staff": r.staff,
-                "thread": {
-                    "id": r.thread_id,
-                    "title": r.thread_title,
-                    "path": format!("/t/{}", r.thread_id),
-                },
-                "read_at": r.created_at,
-            })
+        .map(|r| PrivateRead {
+            staff: r.staff,
+            thread: ReadThread {
+                id: r.thread_id,
+                title: r.thread_title,
+                path: format!("/t/{}", r.thread_id),
+            },
+            read_at: r.created_at,
         })
         .collect())
 }

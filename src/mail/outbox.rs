@@ -340,7 +340,7 @@ pub fn mark_failed(
 }
 
 /// Counts by state, for the admin page and the API.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct Counts {
     pub pending: i64,
     pub failed: i64,
@@ -378,7 +378,7 @@ pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
 }
 
 /// One line of the admin list.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct Problem {
     pub id: i64,
     pub kind: String,

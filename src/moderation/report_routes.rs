@@ -8,9 +8,10 @@
 //!   kind?, until?}` → 200 `{closed}`
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use actix_web::{get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use super::policy::{self, Action, Actor, Target};
 use super::reports::{self, Resolution, REASONS};
@@ -23,6 +24,7 @@ use crate::validation::FieldError;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 use crate::web::parse_id;
 
 /// Registers the pages.
@@ -34,10 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/posts/{id}/report", web::post().to(report_api))
-        .route("/reports", web::get().to(queue_api))
-        .route("/reports/{post_id}/resolve", web::post().to(resolve_api));
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(report_api)
+        .service(queue_api)
+        .service(resolve_api);
 }
 
 fn reason_choices(ctx: &Ctx, selected: &str) -> Value {
@@ -69,8 +71,9 @@ async fn file_report(
     Ok(filed)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct ReportForm {
+    /// One of the site's report reasons (`spam`, `abuse`, …).
     #[serde(default)]
     reason: String,
     #[serde(default)]
@@ -140,6 +143,21 @@ async fn report_submit(
     }
 }
 
+/// A report filed.
+#[derive(Debug, Serialize, ToSchema)]
+struct Filed {
+    id: i64,
+    /// Whether the post was hidden at once (enough reports).
+    auto_hidden: bool,
+}
+
+/// Reports a post to its board's staff (409 for a second open report by the same member).
+#[utoipa::path(
+    tag = "moderation",
+    security(("bearer" = [])),
+    responses((status = 201, description = "Filed", body = Filed))
+)]
+#[post("/posts/{id}/report")]
 async fn report_api(
     ctx: ApiCtx,
     id: web::Path<String>,
@@ -148,7 +166,10 @@ async fn report_api(
     let viewer = ctx.require_user()?.clone();
     let id = parse_id(&id.into_inner())?;
     let filed = file_report(&ctx.config, &ctx.db, &viewer, id, &body.reason, &body.text).await?;
-    Ok(HttpResponse::Created().json(json!({"id": filed.id, "auto_hidden": filed.auto_hidden})))
+    Ok(HttpResponse::Created().json(Filed {
+        id: filed.id,
+        auto_hidden: filed.auto_hidden,
+    }))
 }
 
 /// The boards whose reports this actor reviews; 403 for non-staff.
@@ -219,8 +240,9 @@ async fn queue_page(ctx: Ctx, query: web::Query<QueueQuery>) -> Result<HttpRespo
 }
 
 /// A resolution as submitted by the queue form or the API.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct ResolveBody {
+    /// `hide`, `dismiss` or `sanction` (the post's author).
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -332,11 +354,38 @@ async fn resolve_submit(
     Ok(see_other("/mod/reports?done=1"))
 }
 
-async fn queue_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
-    let groups = load_queue(&ctx.db, ctx.viewer.as_ref()).await?;
-    Ok(HttpResponse::Ok().json(json!({"reports": groups})))
+/// The open reports the caller reviews, by post.
+#[derive(Debug, Serialize, ToSchema)]
+struct Queue {
+    reports: Vec<reports::ReportGroup>,
 }
 
+/// The open reports on the boards the caller moderates, grouped by post (staff).
+#[utoipa::path(
+    tag = "moderation",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The queue", body = Queue))
+)]
+#[get("/reports")]
+async fn queue_api(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
+    let reports = load_queue(&ctx.db, ctx.viewer.as_ref()).await?;
+    Ok(HttpResponse::Ok().json(Queue { reports }))
+}
+
+/// How many reports were closed.
+#[derive(Debug, Serialize, ToSchema)]
+struct Closed {
+    closed: usize,
+}
+
+/// Resolves the open reports on a post: hide it, dismiss them, or sanction its author
+/// (staff of its board).
+#[utoipa::path(
+    tag = "moderation",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Resolved", body = Closed))
+)]
+#[post("/reports/{post_id}/resolve")]
 async fn resolve_api(
     ctx: ApiCtx,
     mailer: web::Data<Mailer>,
@@ -352,5 +401,5 @@ async fn resolve_api(
         body.into_inner(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(json!({"closed": closed})))
+    Ok(HttpResponse::Ok().json(Closed { closed }))
 }

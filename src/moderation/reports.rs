@@ -215,7 +215,7 @@ fn hide_pending_review(
 }
 
 /// One open report in the queue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QueuedReport {
     pub id: i64,
     pub reporter: String,
@@ -225,7 +225,7 @@ pub struct QueuedReport {
 }
 
 /// Open reports on one post, with the post in context.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportGroup {
     pub post_id: i64,
     pub post_number: i64,

@@ -18,7 +18,7 @@ use crate::validation::FieldError;
 pub const MAX_REASON_CHARS: usize = 1000;
 
 /// The kinds of sanction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Warn,

@@ -21,8 +21,9 @@ use crate::web::error::AppError;
 pub const MAX_SLOW_MODE_MINUTES: i64 = 1440;
 
 /// A moderation request on a thread, as the form or the API sends it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ThreadRequest {
+    /// `lock`, `unlock`, `pin`, `unpin`, `move`, `rename`, `city`, `slow_mode`, …
     #[serde(default)]
     pub action: String,
     /// Destination board slug, for `move`.

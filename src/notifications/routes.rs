@@ -1,9 +1,11 @@
 //! Pages: the notifications list, the watch-level forms of threads, boards and cities, and the
 //! one-click unsubscribe page (which works without logging in). Plus the JSON counterparts.
 
-use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{queries, Level, Target};
 use crate::mail::unsubscribe::{self, ListKind};
@@ -11,6 +13,7 @@ use crate::mail::Mailer;
 use crate::web::api_context::ApiCtx;
 use crate::web::context::{safe_next, see_other, CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::openapi::ApiConfig;
 
 /// Notifications per page.
 const PER_PAGE: i64 = 30;
@@ -31,31 +34,63 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/notifications", web::get().to(api_list))
-        .route("/notifications/read", web::post().to(api_mark_all_read));
+pub fn configure_api(cfg: &mut ApiConfig) {
+    cfg.service(api_list).service(api_mark_all_read);
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 struct ListQuery {
+    /// The `next_before` of the previous page.
     before: Option<i64>,
 }
 
-fn rows_json(ctx_lang: crate::i18n::Lang, rows: &[queries::NotificationRow]) -> serde_json::Value {
-    json!(rows
-        .iter()
-        .map(|n| json!({
-            "id": n.id,
-            "kind": n.kind,
-            "kind_label": ctx_lang.t(&format!("notification-kind-{}", n.kind.replace('_', "-"))),
-            "post_id": n.post_id,
-            "thread_id": n.thread_id,
-            "thread_title": n.thread_title,
-            "author": n.author,
-            "created_at": n.created_at,
-            "unread": n.read_at.is_none(),
-        }))
-        .collect::<Vec<_>>())
+/// A notification, as the page and the API show it.
+#[derive(Debug, Serialize, ToSchema)]
+struct NotificationItem<'a> {
+    id: i64,
+    /// `reply`, `mention`, `watched_thread`, …
+    kind: &'a str,
+    /// The kind in the reader's language.
+    kind_label: String,
+    post_id: i64,
+    thread_id: i64,
+    thread_title: &'a str,
+    author: &'a str,
+    created_at: NaiveDateTime,
+    unread: bool,
+}
+
+fn rows_json(
+    ctx_lang: crate::i18n::Lang,
+    rows: &[queries::NotificationRow],
+) -> Vec<NotificationItem<'_>> {
+    rows.iter()
+        .map(|n| NotificationItem {
+            id: n.id,
+            kind: &n.kind,
+            kind_label: ctx_lang.t(&format!("notification-kind-{}", n.kind.replace('_', "-"))),
+            post_id: n.post_id,
+            thread_id: n.thread_id,
+            thread_title: &n.thread_title,
+            author: &n.author,
+            created_at: n.created_at,
+            unread: n.read_at.is_none(),
+        })
+        .collect()
+}
+
+/// A page of the token's user's notifications, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+struct NotificationPage<'a> {
+    notifications: Vec<NotificationItem<'a>>,
+    /// The `before` of the next page, if any.
+    next_before: Option<i64>,
+}
+
+/// How many notifications were marked read.
+#[derive(Debug, Serialize, ToSchema)]
+struct Marked {
+    marked: usize,
 }
 
 /// One page of a user's notifications, and the cursor of the next page if there is one.
@@ -196,22 +231,37 @@ async fn unsubscribe_submit(
     )
 }
 
+/// The token's user's notifications, 30 a page, newest first.
+#[utoipa::path(
+    params(ListQuery),
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of notifications", body = NotificationPage))
+)]
+#[get("/notifications")]
 async fn api_list(ctx: ApiCtx, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let user_id = ctx.require_user()?.user_id;
     let before = query.before;
     let (rows, next) = page(&ctx.db, user_id, before).await?;
     let shown = &rows[..];
-    Ok(HttpResponse::Ok().json(json!({
-        "notifications": rows_json(ctx.lang, shown),
-        "next_before": next,
-    })))
+    Ok(HttpResponse::Ok().json(NotificationPage {
+        notifications: rows_json(ctx.lang, shown),
+        next_before: next,
+    }))
 }
 
+/// Marks all the token's user's notifications read.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Marked read", body = Marked))
+)]
+#[post("/notifications/read")]
 async fn api_mark_all_read(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
     let user_id = ctx.require_user()?.user_id;
     let marked = ctx
         .db
         .run(move |conn| queries::mark_all_read(conn, user_id).map_err(AppError::from))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"marked": marked})))
+    Ok(HttpResponse::Ok().json(Marked { marked }))
 }

@@ -151,7 +151,7 @@ pub fn company_id_for(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
 }
 
 /// A company in the list, with its number of published deployments.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct CompanySummary {
     pub slug: String,
     pub name: String,

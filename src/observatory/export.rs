@@ -1,6 +1,7 @@
-//! Open-data exports of the published deployments: CSV, GeoJSON and an Atom feed.
+//! Open-data exports of the published deployments: CSV, GeoJSON, and the rights statement of
+//! the Atom feed (which `web::feed` writes, as every feed of the site).
 //!
-//! Pure: the pages gather the rows and entries from the database, this module only writes them.
+//! Pure: the pages gather the rows from the database, this module only writes them.
 //! Every timestamp is UTC and written `YYYY-MM-DDTHH:MM:SSZ`; every export carries the licence
 //! and the attribution the city data requires (the CSV through the page that serves it).
 
@@ -94,25 +95,6 @@ pub struct Meta {
     pub licence_url: String,
     /// The attribution owed, e.g. "City data: GeoNames, geonames.org (CC BY 4.0)".
     pub attribution: String,
-}
-
-/// One entry of the Atom feed.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// The deployment's id.
-    pub id: i64,
-    /// The entry's page (absolute, or a path under `Meta::site_url`); also its Atom id.
-    pub url: String,
-    /// Its title.
-    pub title: String,
-    /// A plain-text summary.
-    pub summary: String,
-    /// When it was last updated (UTC).
-    pub updated: NaiveDateTime,
-    /// When it was published (UTC).
-    pub published: NaiveDateTime,
-    /// Category terms (technology, city, status…).
-    pub categories: Vec<String>,
 }
 
 /// A UTC timestamp as `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339).
@@ -213,60 +195,8 @@ pub fn geojson(rows: &[Row], meta: &Meta) -> Value {
     })
 }
 
-/// The entries as an Atom 1.0 feed, last `updated` at `updated`.
-///
-/// The feed's id is `meta.self_url`; each entry's id is its (absolute) URL, which is stable.
-/// `<rights>` carries the licence and the attribution, and a `rel="license"` link (RFC 4946)
-/// points at the licence.
-pub fn atom(entries: &[Entry], meta: &Meta, updated: NaiveDateTime) -> String {
-    let mut xml = String::with_capacity(1024 + entries.len() * 512);
-    let site = escape(&meta.site_url);
-    let _ = write!(
-        xml,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-         <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <title>{title}</title>\n\
-         <id>{self_url}</id>\n\
-         <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n\
-         <link rel=\"alternate\" type=\"text/html\" href=\"{site}/\"/>\n\
-         <link rel=\"license\" href=\"{licence_url}\"/>\n\
-         <updated>{updated}</updated>\n\
-         <author><name>{title}</name><uri>{site}/</uri></author>\n\
-         <rights>{rights}</rights>\n\
-         <generator>Vigie</generator>\n",
-        title = escape(&meta.title),
-        self_url = escape(&meta.self_url),
-        licence_url = escape(&meta.licence_url),
-        updated = timestamp(updated),
-        rights = escape(&rights(meta)),
-    );
-    for entry in entries {
-        let url = escape(&absolute(&meta.site_url, &entry.url));
-        let _ = write!(
-            xml,
-            "<entry>\n\
-             <id>{url}</id>\n\
-             <title type=\"text\">{title}</title>\n\
-             <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
-             <updated>{updated}</updated>\n\
-             <published>{published}</published>\n\
-             <summary type=\"text\">{summary}</summary>\n",
-            title = escape(&entry.title),
-            updated = timestamp(entry.updated),
-            published = timestamp(entry.published),
-            summary = escape(&entry.summary),
-        );
-        for term in &entry.categories {
-            let _ = writeln!(xml, "<category term=\"{}\"/>", escape(term));
-        }
-        xml.push_str("</entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    xml
-}
-
-/// The rights statement: "licence (url). attribution".
-fn rights(meta: &Meta) -> String {
+/// The rights statement of the feed: "licence (url). attribution".
+pub fn rights(meta: &Meta) -> String {
     let mut text = meta.licence_name.clone();
     if !meta.licence_url.is_empty() {
         let _ = write!(text, " ({})", meta.licence_url);
@@ -278,34 +208,6 @@ fn rights(meta: &Meta) -> String {
         text.push_str(&meta.attribution);
     }
     text
-}
-
-/// `url` made absolute against `site_url` when it is a path.
-fn absolute(site_url: &str, url: &str) -> String {
-    if url.starts_with('/') && !url.starts_with("//") {
-        format!("{}{}", site_url.trim_end_matches('/'), url)
-    } else {
-        url.to_owned()
-    }
-}
-
-/// Escapes XML text and attribute values (`&`, `<`, `>`, `"`, `'`), and drops the characters
-/// XML 1.0 does not allow.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -470,109 +372,20 @@ mod tests {
         assert_eq!(value["title"], meta().title);
     }
 
-    fn entries() -> Vec<Entry> {
-        vec![
-            Entry {
-                id: 1,
-                url: "https://vigie.example/d/1".to_owned(),
-                title: "<script>alert('x')</script> & \"quotes\"".to_owned(),
-                summary: "Nice < Paris & 'so on'\u{1}".to_owned(),
-                updated: at(2, 11),
-                published: at(1, 10),
-                categories: vec!["vsa".to_owned(), "a\"b<c>&".to_owned()],
-            },
-            Entry {
-                id: 2,
-                url: "/d/2".to_owned(),
-                title: "Drones".to_owned(),
-                summary: String::new(),
-                updated: at(4, 23),
-                published: at(3, 0),
-                categories: vec![],
-            },
-        ]
-    }
-
-    const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
-
-    /// The first child element `name` (in the Atom namespace) of `node`.
-    fn child<'a, 'input>(
-        node: roxmltree::Node<'a, 'input>,
-        name: &str,
-    ) -> roxmltree::Node<'a, 'input> {
-        node.children()
-            .find(|n| n.has_tag_name((ATOM_NS, name)))
-            .unwrap_or_else(|| panic!("no <{name}>"))
-    }
-
-    /// The text of the first child element `name` of `node`.
-    fn text(node: roxmltree::Node<'_, '_>, name: &str) -> String {
-        child(node, name).text().unwrap_or_default().to_owned()
-    }
-
     #[test]
-    fn atom_is_well_formed_and_escaped() {
-        let feed = atom(&entries(), &meta(), at(5, 12));
-        assert_eq!(feed.matches("<entry>").count(), 2);
-        assert_eq!(feed.matches("</entry>").count(), 2);
-        assert!(!feed.contains("<script>"));
-        assert!(feed.contains(
-            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quotes&quot;"
-        ));
-
-        let doc = roxmltree::Document::parse(&feed).expect("well-formed XML");
-        let root = doc.root_element();
-        assert_eq!(root.tag_name().name(), "feed");
-        assert_eq!(root.tag_name().namespace(), Some(ATOM_NS));
-        assert_eq!(text(root, "title"), meta().title);
-        assert_eq!(text(root, "id"), meta().self_url);
-        assert_eq!(text(root, "updated"), "2024-03-05T12:05:09Z");
-        let rights = text(root, "rights");
-        assert!(rights.contains("ODbL 1.0"));
-        assert!(rights.contains("https://opendatacommons.org/licenses/odbl/1-0/"));
-        assert!(rights.contains("GeoNames"));
-        let links: Vec<_> = root
-            .children()
-            .filter(|n| n.has_tag_name((ATOM_NS, "link")))
-            .collect();
-        assert!(links.iter().any(|l| l.attribute("rel") == Some("self")
-            && l.attribute("href") == Some(meta().self_url.as_str())));
-        assert!(links
-            .iter()
-            .any(|l| l.attribute("href") == Some("https://vigie.example/")));
-
-        let parsed: Vec<_> = root
-            .children()
-            .filter(|n| n.has_tag_name((ATOM_NS, "entry")))
-            .collect();
-        assert_eq!(parsed.len(), 2);
-        let first = parsed[0];
-        assert_eq!(text(first, "title"), entries()[0].title);
-        assert_eq!(text(first, "id"), "https://vigie.example/d/1");
+    fn rights_name_the_licence_and_the_attribution() {
+        let rights = rights(&meta());
         assert_eq!(
-            child(first, "link").attribute("href"),
-            Some("https://vigie.example/d/1")
+            rights,
+            "ODbL 1.0 (https://opendatacommons.org/licenses/odbl/1-0/). City data: GeoNames, \
+             geonames.org (CC BY 4.0)"
         );
-        assert_eq!(text(first, "updated"), "2024-03-02T11:05:09Z");
-        assert_eq!(text(first, "published"), "2024-03-01T10:05:09Z");
-        assert_eq!(child(first, "summary").attribute("type"), Some("text"));
-        // The control character is dropped, the rest kept.
-        assert_eq!(text(first, "summary"), "Nice < Paris & 'so on'");
-        let terms: Vec<_> = first
-            .children()
-            .filter(|n| n.has_tag_name((ATOM_NS, "category")))
-            .filter_map(|n| n.attribute("term"))
-            .collect();
-        assert_eq!(terms, vec!["vsa", "a\"b<c>&"]);
-        // A path is made absolute against the site.
-        assert_eq!(text(parsed[1], "id"), "https://vigie.example/d/2");
-    }
-
-    #[test]
-    fn empty_feed_is_well_formed() {
-        let feed = atom(&[], &meta(), at(5, 12));
-        assert!(!feed.contains("<entry>"));
-        roxmltree::Document::parse(&feed).expect("well-formed XML");
+        let bare = Meta {
+            licence_url: String::new(),
+            attribution: String::new(),
+            ..meta()
+        };
+        assert_eq!(super::rights(&bare), "ODbL 1.0");
     }
 
     #[test]

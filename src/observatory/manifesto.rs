@@ -6,8 +6,8 @@
 //! link, always with the same answer, whether or not the address already signed;
 //! `GET /manifeste/confirmer/{token}` (`/manifesto/confirm/{token}`) confirms it;
 //! `/admin/manifesto` (administrators) edits the text; `/mod/manifesto` (moderators and
-//! administrators) approves or rejects organisations. API: `GET /api/v1/manifesto` and
-//! `POST /api/v1/manifesto/signatures`.
+//! administrators) approves or rejects organisations. The API (`GET /api/v1/manifesto`,
+//! `POST /api/v1/manifesto/signatures`) is in `manifesto_api`.
 //!
 //! What visitors see changes in `write_tx` transactions (confirming a person, approving or
 //! removing an organisation, editing the text), so their cached pages are renewed at once;
@@ -27,7 +27,6 @@ use crate::i18n::Lang;
 use crate::mail::Mailer;
 use crate::sessions::{Role, Viewer};
 use crate::validation::FieldError;
-use crate::web::api_context::ApiCtx;
 use crate::web::context::notice;
 use crate::web::context::{see_other, Cached, CsrfForm, Ctx};
 use crate::web::error::AppError;
@@ -56,12 +55,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/mod/manifesto/{id}", web::post().to(moderation_submit));
 }
 
-/// Registers the API routes (inside `/api/v1`).
-pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manifesto", web::get().to(api_view))
-        .route("/manifesto/signatures", web::post().to(api_sign));
-}
-
 // ----- Shared steps -----
 
 /// The signed-in moderator or administrator (401 signed out, 403 for members).
@@ -75,7 +68,7 @@ fn require_staff(viewer: Option<&Viewer>) -> Result<&Viewer, AppError> {
 
 /// Counts a signature against the client's hourly allowance (the registrations' throttle,
 /// under its own key); 429 past it.
-fn check_client(throttles: &Throttles, client: &str) -> Result<String, AppError> {
+pub(super) fn check_client(throttles: &Throttles, client: &str) -> Result<String, AppError> {
     let key = format!("manifesto:{client}");
     if let Some(retry_after) = throttles.register_client.blocked_for(&key) {
         return Err(AppError::TooManyRequests { retry_after });
@@ -84,7 +77,7 @@ fn check_client(throttles: &Throttles, client: &str) -> Result<String, AppError>
 }
 
 /// Files a checked signature and queues its mail; wakes the mailer after the commit.
-async fn submit(
+pub(super) async fn submit(
     mailer: &web::Data<Mailer>,
     throttles: &web::Data<Throttles>,
     db: &Db,
@@ -512,62 +505,4 @@ async fn moderation_submit(
         "manifesto organisation decided"
     );
     Ok(see_other(&format!("/mod/manifesto?done={what}")))
-}
-
-// ----- API -----
-
-/// `GET /api/v1/manifesto`: the text (sanitised HTML, in the request's language), the count of
-/// people and the listed organisations (never an address).
-async fn api_view(ctx: ApiCtx) -> Result<HttpResponse, AppError> {
-    let view = ctx
-        .db
-        .run(|conn| lists::public_view(conn).map_err(AppError::from))
-        .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "lang": ctx.lang.code(),
-        "text_html": &*view.text.html(ctx.lang),
-        "people": view.people,
-        "organisations": view.organisations,
-    })))
-}
-
-/// Body of `POST /api/v1/manifesto/signatures`.
-#[derive(Debug, Deserialize)]
-struct SignBody {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    website: Option<String>,
-    #[serde(default)]
-    city: Option<String>,
-    #[serde(default)]
-    email: String,
-}
-
-/// `POST /api/v1/manifesto/signatures`: 202 with the same body whether or not the address
-/// already signed; the confirmation link goes by mail.
-async fn api_sign(
-    ctx: ApiCtx,
-    throttles: web::Data<Throttles>,
-    mailer: web::Data<Mailer>,
-    body: web::Json<SignBody>,
-) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
-    let key = check_client(&throttles, &ctx.client_key())?;
-    let sig = signature::validate(&Submitted {
-        kind: &body.kind,
-        name: &body.name,
-        website: body.website.as_deref().unwrap_or_default(),
-        city: body.city.as_deref().unwrap_or_default(),
-        email: &body.email,
-    })
-    .map_err(|errors| match errors.into_iter().next() {
-        Some(e) => AppError::Invalid(e),
-        None => AppError::BadRequest("error-bad-form"),
-    })?;
-    throttles.register_client.record(&key);
-    submit(&mailer, &throttles, &ctx.db, sig, ctx.lang).await?;
-    Ok(HttpResponse::Accepted().json(json!({"status": "confirmation_sent"})))
 }

@@ -12,7 +12,7 @@ use crate::db::schema::manifesto_signatures as sigs;
 use crate::db::DbConnection;
 
 /// An organisation on the public list (never its address).
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct PublicOrganisation {
     pub name: String,
     pub website: String,

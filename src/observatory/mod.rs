@@ -14,6 +14,7 @@ pub mod deployments;
 pub mod export;
 pub mod form_routes;
 pub mod manifesto;
+pub mod manifesto_api;
 pub mod manifesto_default;
 pub mod manifesto_lists;
 pub mod manifesto_signature;

@@ -20,6 +20,8 @@ use super::{catalogue, export, form_routes};
 use crate::i18n::Lang;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
+use crate::web::feed::{self, Feed};
+use crate::web::page_cache::Scope;
 use crate::web::parse_id;
 
 /// Deployments the index and the exports read at most.
@@ -251,38 +253,43 @@ async fn export_geojson(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResp
         .json(body))
 }
 
+/// Deployments the Atom feed carries at most (the newest published).
+const FEED_ENTRIES: usize = 100;
+
+/// `feed.atom`: the published deployments the filters select, written and served (kept, with
+/// an `ETag`) by `web::feed` under the site's versions, which publishing moves.
 async fn feed(ctx: Ctx, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
     let filters = query.into_inner().normalised();
-    let list = load_published(&ctx, &filters).await?;
-    let meta = export_meta(&ctx, "/observatoire/feed.atom");
-    let base = ctx.settings.base_url().to_owned();
-    let lang = ctx.lang;
-    let entries: Vec<export::Entry> = list
-        .iter()
-        .take(100)
-        .map(|d| export::Entry {
-            id: d.id,
-            url: format!("{base}/observatoire/d/{}", d.id),
-            title: format!("{} — {}", d.title, d.city_name),
-            summary: format!(
-                "{} · {} · {}",
-                technology_name(d, lang),
-                status_label(lang, &d.status),
-                d.city_name
-            ),
-            updated: d.updated_at,
-            published: d.published_at.unwrap_or(d.updated_at),
-            categories: vec![d.technology.clone(), d.status.clone()],
-        })
-        .collect();
-    let updated = list
-        .iter()
-        .map(|d| d.updated_at)
-        .max()
-        .unwrap_or_else(crate::db::now);
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(export::atom(&entries, &meta, updated)))
+    feed::serve(&ctx, Scope::Site, Some(feed::LIST_MAX_AGE), || async {
+        let list = load_published(&ctx, &filters).await?;
+        let meta = export_meta(&ctx, "/observatoire/feed.atom");
+        let base = ctx.settings.base_url().to_owned();
+        let lang = ctx.lang;
+        let mut out = Feed::for_page(&ctx, meta.title.clone(), "/observatoire");
+        out.rights = Some(export::rights(&meta));
+        out.licence_url = Some(meta.licence_url.clone()).filter(|u| !u.is_empty());
+        out.entries = list
+            .iter()
+            .take(FEED_ENTRIES)
+            .map(|d| feed::Entry {
+                url: format!("{base}/observatoire/d/{}", d.id),
+                title: format!("{} — {}", d.title, d.city_name),
+                author: None,
+                published: d.published_at.unwrap_or(d.updated_at),
+                updated: d.updated_at,
+                content: None,
+                summary: Some(format!(
+                    "{} · {} · {}",
+                    technology_name(d, lang),
+                    status_label(lang, &d.status),
+                    d.city_name
+                )),
+                categories: vec![d.technology.clone(), d.status.clone()],
+            })
+            .collect();
+        Ok(out)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]

@@ -49,6 +49,27 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
+/// The body of every API error: `{"error": {"code", "message", "field"}}` (written by the
+/// `render_errors` middleware; described in the API's OpenAPI document).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in an API error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code: `not_found`, `unauthorized`, `bad_credentials`, `forbidden`,
+    /// `bad_request`, `validation_failed`, `conflict`, `rate_limited`, `payload_too_large`,
+    /// `unsupported_media_type`, `unavailable`, `internal`, …
+    #[schema(example = "validation_failed")]
+    pub code: String,
+    /// The human message, in the request's language.
+    pub message: String,
+    /// The field at fault, for validation errors and conflicts.
+    pub field: Option<String>,
+}
+
 /// What the error middleware needs to write an error body.
 #[derive(Debug, Clone)]
 pub struct ErrorReport {

@@ -20,7 +20,7 @@ use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::templates::Templates;
 use crate::web::context::{csrf_cookie_name, negotiate_lang, safe_next, Resolved};
-use crate::web::error::{AppError, ErrorReport};
+use crate::web::error::{AppError, ErrorBody, ErrorDetail, ErrorReport};
 
 /// Counts statements, adds security headers and logs the request.
 pub async fn around(
@@ -195,9 +195,13 @@ pub async fn render_errors(
         builder.insert_header((header::RETRY_AFTER, secs.to_string()));
     }
     let new_res: HttpResponse<BoxBody> = if request.path().starts_with("/api/") {
-        builder.json(json!({
-            "error": {"code": report.code, "message": message, "field": report.field}
-        }))
+        builder.json(ErrorBody {
+            error: ErrorDetail {
+                code: report.code.to_owned(),
+                message,
+                field: report.field.map(str::to_owned),
+            },
+        })
     } else if status == StatusCode::UNAUTHORIZED && report.code == "unauthorized" {
         let next = safe_next(request.uri().path_and_query().map(|p| p.as_str()));
         let target = format!(

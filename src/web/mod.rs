@@ -1,5 +1,6 @@
 //! Shared web infrastructure: the request context, errors, middleware, throttles, the visitors'
-//! page cache and static files. Features register their own routes in `app.rs`.
+//! page cache, the Atom feeds' writing and serving (`feed`), the API's OpenAPI document
+//! (`openapi`) and static files. Features register their own routes in `app.rs`.
 //!
 //! There is no application-wide state object: `app.rs` registers each shared piece on its own
 //! (`Data<Settings>`, `Data<Db>`, `Data<Templates>`, `Data<ConfigCache>`, `Data<PageCache>`,
@@ -10,7 +11,9 @@ pub mod api_context;
 pub mod assets;
 pub mod context;
 pub mod error;
+pub mod feed;
 pub mod middleware;
+pub mod openapi;
 pub mod page_cache;
 pub mod throttle;
 

@@ -14,9 +14,13 @@
 //!
 //! Holes are markers drawn at random when the cache is made (`{marker}c`, `u`, `r`): nobody
 //! can write them into a post, so no user content is ever rewritten when they are filled.
+//!
+//! The Atom feeds are kept here too (`web::feed`), the same for every reader of a language,
+//! each also bounded in age (`get_within`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 
@@ -134,7 +138,8 @@ pub struct PageCache {
 #[derive(Debug, Default)]
 struct Inner {
     bytes: usize,
-    pages: HashMap<String, (Version, Arc<Page>)>,
+    /// Each page with the versions it was rendered from and when it was stored.
+    pages: HashMap<String, (Version, Instant, Arc<Page>)>,
 }
 
 /// What fills the holes of a page for one reader.
@@ -230,9 +235,25 @@ impl PageCache {
 
     /// The page stored under `key` if it was rendered from `version`.
     pub fn get(&self, key: &str, version: Version) -> Option<Arc<Page>> {
+        self.get_within(key, version, None)
+    }
+
+    /// `get`, and with `max_age` only if it was stored less than `max_age` ago: for what
+    /// changes in ways its scope's versions do not all see (the feeds, whose entries show
+    /// opening posts and the time: see `web::feed`).
+    pub fn get_within(
+        &self,
+        key: &str,
+        version: Version,
+        max_age: Option<Duration>,
+    ) -> Option<Arc<Page>> {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         match inner.pages.get(key) {
-            Some((v, page)) if *v == version => Some(Arc::clone(page)),
+            Some((v, stored, page))
+                if *v == version && !max_age.is_some_and(|age| stored.elapsed() >= age) =>
+            {
+                Some(Arc::clone(page))
+            }
             _ => None,
         }
     }
@@ -245,7 +266,7 @@ impl PageCache {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, old)) = inner.pages.get(&key) {
+        if let Some((_, _, old)) = inner.pages.get(&key) {
             let old_size = old.html.len() + key.len();
             inner.bytes = inner.bytes.saturating_sub(old_size);
         }
@@ -254,7 +275,7 @@ impl PageCache {
             inner.bytes = 0;
         }
         inner.bytes += size;
-        inner.pages.insert(key, (version, page));
+        inner.pages.insert(key, (version, Instant::now(), page));
     }
 }
 

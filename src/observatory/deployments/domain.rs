@@ -42,7 +42,7 @@ pub const MAX_SOURCES: usize = 30;
 pub const MAX_COMPANIES: usize = 10;
 
 /// A source backing a claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Source {
     pub url: String,
     pub title: String,
@@ -55,7 +55,7 @@ pub struct Source {
 }
 
 /// A whole deployment record, as proposed and as stored in each revision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Snapshot {
     pub title: String,
     /// Technology slug.
@@ -281,14 +281,15 @@ impl Deployment {
 }
 
 /// A company as a deployment names it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompanyRef {
     pub slug: String,
     pub name: String,
 }
 
 /// Filters of the published list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Filters {
     #[serde(default)]
     pub technology: Option<String>,

@@ -25,7 +25,7 @@ type RevisionRow = (
 );
 
 /// A revision as the history lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Revision {
     pub id: i64,
     pub author: Option<String>,
@@ -41,7 +41,7 @@ pub struct Revision {
 }
 
 /// One field's change between two revisions.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Change {
     pub field: &'static str,
     pub before: String,

@@ -1,0 +1,16 @@
+DROP INDEX IF EXISTS deployments_search_vector;
+DROP INDEX IF EXISTS posts_search_vector;
+DROP TRIGGER IF EXISTS deployments_search_refresh ON deployments;
+DROP FUNCTION IF EXISTS deployments_search_refresh();
+DROP TRIGGER IF EXISTS threads_search_title ON threads;
+DROP FUNCTION IF EXISTS threads_search_title();
+DROP TRIGGER IF EXISTS posts_search_refresh ON posts;
+DROP FUNCTION IF EXISTS posts_search_refresh();
+ALTER TABLE deployments DROP COLUMN IF EXISTS search_vector;
+ALTER TABLE posts DROP COLUMN IF EXISTS search_vector;
+DROP FUNCTION IF EXISTS vigie_post_vector(BIGINT, BIGINT, TEXT);
+DROP FUNCTION IF EXISTS vigie_search_config();
+DROP TABLE IF EXISTS search_settings;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS vigie_english;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS vigie_french;
+DROP EXTENSION IF EXISTS unaccent;

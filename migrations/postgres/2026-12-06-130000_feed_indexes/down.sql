@@ -1,0 +1,2 @@
+DROP INDEX threads_city_created;
+DROP INDEX threads_board_created;

@@ -1,0 +1,9 @@
+DROP TRIGGER IF EXISTS deployments_search_delete;
+DROP TRIGGER IF EXISTS deployments_search_update;
+DROP TRIGGER IF EXISTS deployments_search_insert;
+DROP TABLE IF EXISTS deployment_search;
+DROP TRIGGER IF EXISTS threads_search_title;
+DROP TRIGGER IF EXISTS posts_search_delete;
+DROP TRIGGER IF EXISTS posts_search_update;
+DROP TRIGGER IF EXISTS posts_search_insert;
+DROP TABLE IF EXISTS post_search;

@@ -1,0 +1,432 @@
+//! The search's SQL: one statement per page of results, on FTS5 (SQLite) or `tsvector` + GIN
+//! (PostgreSQL). What the searcher may read is decided in the statement itself: never a hidden
+//! or deleted post, a hidden thread, a private group board of a group they are not in, or an
+//! unpublished deployment.
+//!
+//! Ordering by relevance ranks the newest `RANK_WINDOW` matches that pass the filters (bounded
+//! work whatever the size of the forum; narrowing the filters or sorting by date reaches older
+//! ones); ordering by date walks every match newest first, by id.
+
+use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::prelude::*;
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamp};
+
+use crate::db::DbConnection;
+use crate::search::domain::{Kind, SearchCursor, Sort, PER_PAGE};
+
+/// How many of the newest matches a relevance search ranks.
+pub const RANK_WINDOW: i64 = 2000;
+
+/// What a statement filters on, resolved to ids and keys.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub board: Option<String>,
+    pub group: Option<String>,
+    pub city_id: Option<i64>,
+    /// The author's username key (`accounts::domain::username_key`).
+    pub author_key: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
+/// A statement's question: the backend's query text, the kind, the order, the filters, the page.
+#[derive(Debug, Clone)]
+pub struct Question<'a> {
+    /// FTS5 `MATCH` text on SQLite, `to_tsquery` input on PostgreSQL.
+    pub fts5: &'a str,
+    pub tsquery: &'a str,
+    pub kind: Kind,
+    pub sort: Sort,
+    pub filters: &'a Filters,
+    pub cursor: Option<SearchCursor>,
+    /// The reader, for private group boards (`None`: a visitor).
+    pub reader: Option<i64>,
+}
+
+/// A matched post (or thread, through its opening post).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PostHit {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: i64,
+    #[diesel(sql_type = Text)]
+    pub thread_slug: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    #[diesel(sql_type = Text)]
+    pub board_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub board_name_en: Option<String>,
+    #[diesel(sql_type = Double)]
+    pub rank: f64,
+}
+
+/// A matched deployment.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DeploymentHit {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    pub city_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub city_name_en: Option<String>,
+    #[diesel(sql_type = Double)]
+    pub rank: f64,
+}
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+enum Bind {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Time(NaiveDateTime),
+}
+
+/// A statement being written, with its binds in order.
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+    postgres: bool,
+}
+
+impl Statement {
+    fn new(postgres: bool) -> Statement {
+        Statement {
+            sql: String::new(),
+            binds: Vec::new(),
+            postgres,
+        }
+    }
+
+    /// Adds a bind and returns its placeholder (`?N` on SQLite, `$N` on PostgreSQL).
+    fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        let n = self.binds.len();
+        if self.postgres {
+            format!("${n}")
+        } else {
+            format!("?{n}")
+        }
+    }
+
+    fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+}
+
+/// Binds every value of `binds` to a boxed query of backend `DB`.
+fn bound<'a, DB>(
+    mut query: BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
+    binds: Vec<Bind>,
+) -> BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
+where
+    DB: Backend
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<BigInt>
+        + diesel::sql_types::HasSqlType<Double>
+        + diesel::sql_types::HasSqlType<Timestamp>,
+    String: diesel::serialize::ToSql<Text, DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+    f64: diesel::serialize::ToSql<Double, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+{
+    for b in binds {
+        query = match b {
+            Bind::Text(s) => query.bind::<Text, _>(s),
+            Bind::Int(i) => query.bind::<BigInt, _>(i),
+            Bind::Float(f) => query.bind::<Double, _>(f),
+            Bind::Time(t) => query.bind::<Timestamp, _>(t),
+        };
+    }
+    query
+}
+
+/// Runs a statement and loads its rows.
+fn load<T>(conn: &mut DbConnection, st: Statement) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+{
+    match conn {
+        DbConnection::Sqlite(c) => bound(diesel::sql_query(st.sql).into_boxed(), st.binds).load(c),
+        DbConnection::Postgres(c) => {
+            bound(diesel::sql_query(st.sql).into_boxed(), st.binds).load(c)
+        }
+    }
+}
+
+/// The keyset condition for the page after `cursor`, on columns `rank` and `id` of the hits.
+fn after(st: &mut Statement, cursor: Option<SearchCursor>, rank: &str, id: &str) -> String {
+    match cursor {
+        None => "1 = 1".to_owned(),
+        Some(SearchCursor::Date { id: last }) => {
+            let p = st.bind(Bind::Int(last));
+            format!("{id} < {p}")
+        }
+        Some(SearchCursor::Rank { rank: r, id: last }) => {
+            let pr = st.bind(Bind::Float(r));
+            let pr2 = st.bind(Bind::Float(r));
+            let pi = st.bind(Bind::Int(last));
+            format!("({rank} > {pr} OR ({rank} = {pr2} AND {id} < {pi}))")
+        }
+    }
+}
+
+/// One page (plus one row, to tell whether another follows) of posts or threads.
+pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let mut st = Statement::new(postgres);
+    // The id the index walks in order (FTS5 reads its own rowids newest first cheaply).
+    let order_id = if postgres {
+        "p.id"
+    } else {
+        "post_search.rowid"
+    };
+    let (matched, rank, from) = if postgres {
+        let p = st.bind(Bind::Text(q.tsquery.to_owned()));
+        (
+            "p.search_vector @@ sq.q".to_owned(),
+            "(-ts_rank(p.search_vector, sq.q))::float8".to_owned(),
+            format!(
+                "(SELECT to_tsquery(vigie_search_config(), {p}) AS q) sq \
+                 CROSS JOIN posts p"
+            ),
+        )
+    } else {
+        let p = st.bind(Bind::Text(q.fts5.to_owned()));
+        (
+            format!("post_search MATCH {p}"),
+            "bm25(post_search, 4.0, 1.0)".to_owned(),
+            "post_search JOIN posts p ON p.id = post_search.rowid".to_owned(),
+        )
+    };
+    let reader = st.bind(Bind::Int(q.reader.unwrap_or(-1)));
+    let mut conditions = vec![
+        matched,
+        "p.hidden_at IS NULL".to_owned(),
+        "p.deleted_at IS NULL".to_owned(),
+        "t.hidden_at IS NULL".to_owned(),
+        format!(
+            "(b.visibility = 'public' OR b.group_id IN \
+             (SELECT group_id FROM group_members WHERE user_id = {reader}))"
+        ),
+    ];
+    if q.kind == Kind::Threads {
+        conditions.push("p.number = 1".to_owned());
+    }
+    let f = q.filters;
+    match (&f.group, &f.board) {
+        (Some(group), board) => {
+            let g = st.bind(Bind::Text(group.clone()));
+            conditions.push(format!(
+                "b.group_id = (SELECT id FROM groups WHERE slug = {g})"
+            ));
+            if let Some(board) = board {
+                let b = st.bind(Bind::Text(board.clone()));
+                conditions.push(format!("b.slug = {b}"));
+            }
+        }
+        (None, Some(board)) => {
+            let b = st.bind(Bind::Text(board.clone()));
+            conditions.push(format!("b.group_id IS NULL AND b.slug = {b}"));
+        }
+        (None, None) => {}
+    }
+    if let Some(city) = f.city_id {
+        let c = st.bind(Bind::Int(city));
+        conditions.push(format!("t.city_id = {c}"));
+    }
+    if let Some(author) = &f.author_key {
+        let a = st.bind(Bind::Text(author.clone()));
+        conditions.push(format!(
+            "p.author_id = (SELECT id FROM users WHERE username_key = {a})"
+        ));
+    }
+    if let Some(from) = f.from {
+        let p = st.bind(Bind::Time(from));
+        conditions.push(format!("p.created_at >= {p}"));
+    }
+    if let Some(until) = f.until {
+        let p = st.bind(Bind::Time(until));
+        conditions.push(format!("p.created_at < {p}"));
+    }
+    let columns = "p.id, p.thread_id, t.slug AS thread_slug, t.title, p.body_html, \
+                   p.created_at, u.username AS author, b.name AS board_name, \
+                   b.name_en AS board_name_en";
+    let joins = "JOIN threads t ON t.id = p.thread_id JOIN boards b ON b.id = t.board_id";
+    let limit = PER_PAGE + 1;
+    match q.sort {
+        Sort::Date => {
+            let keyset = after(&mut st, q.cursor, "0", order_id);
+            conditions.push(keyset);
+            let sql = format!(
+                "SELECT {columns}, 0.0 AS rank FROM {from} {joins} \
+                 JOIN users u ON u.id = p.author_id \
+                 WHERE {} ORDER BY {order_id} DESC LIMIT {limit}",
+                conditions.join(" AND ")
+            );
+            st.push(&sql);
+        }
+        Sort::Relevance => {
+            let hits = format!(
+                "SELECT p.id AS id, {rank} AS rank FROM {from} {joins} WHERE {} \
+                 ORDER BY {order_id} DESC LIMIT {RANK_WINDOW}",
+                conditions.join(" AND ")
+            );
+            let keyset = after(&mut st, q.cursor, "h.rank", "h.id");
+            let sql = format!(
+                "WITH h AS ({hits}) \
+                 SELECT {columns}, h.rank AS rank FROM h JOIN posts p ON p.id = h.id {joins} \
+                 JOIN users u ON u.id = p.author_id \
+                 WHERE {keyset} ORDER BY h.rank, h.id DESC LIMIT {limit}"
+            );
+            st.push(&sql);
+        }
+    }
+    load(conn, st)
+}
+
+/// One page (plus one row) of published deployments; the city and the dates filter them.
+pub fn deployments(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<DeploymentHit>> {
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let mut st = Statement::new(postgres);
+    let (matched, rank, from) = if postgres {
+        let p = st.bind(Bind::Text(q.tsquery.to_owned()));
+        (
+            "d.search_vector @@ sq.q".to_owned(),
+            "(-ts_rank(d.search_vector, sq.q))::float8".to_owned(),
+            format!(
+                "(SELECT to_tsquery(vigie_search_config(), {p}) AS q) sq \
+                 CROSS JOIN deployments d"
+            ),
+        )
+    } else {
+        let p = st.bind(Bind::Text(q.fts5.to_owned()));
+        (
+            format!("deployment_search MATCH {p}"),
+            "bm25(deployment_search, 4.0, 1.0)".to_owned(),
+            "deployment_search JOIN deployments d ON d.id = deployment_search.rowid".to_owned(),
+        )
+    };
+    let mut conditions = vec![matched, "d.published_at IS NOT NULL".to_owned()];
+    let f = q.filters;
+    if let Some(city) = f.city_id {
+        let c = st.bind(Bind::Int(city));
+        conditions.push(format!("d.city_id = {c}"));
+    }
+    if let Some(from) = f.from {
+        let p = st.bind(Bind::Time(from));
+        conditions.push(format!("d.published_at >= {p}"));
+    }
+    if let Some(until) = f.until {
+        let p = st.bind(Bind::Time(until));
+        conditions.push(format!("d.published_at < {p}"));
+    }
+    let columns = "d.id, d.title, d.description_html AS body_html, \
+                   d.published_at AS created_at, c.name AS city_name, c.name_en AS city_name_en";
+    let limit = PER_PAGE + 1;
+    let (rank_column, order) = match q.sort {
+        Sort::Date => ("0.0".to_owned(), "d.id DESC"),
+        Sort::Relevance => (rank, "rank, d.id DESC"),
+    };
+    let inner = format!(
+        "SELECT {columns}, {rank_column} AS rank FROM {from} JOIN cities c ON c.id = d.city_id \
+         WHERE {}",
+        conditions.join(" AND ")
+    );
+    let keyset = after(&mut st, q.cursor, "h.rank", "h.id");
+    let order = order.replace("d.id", "h.id");
+    st.push(&format!(
+        "SELECT * FROM ({inner}) h WHERE {keyset} ORDER BY {order} LIMIT {limit}"
+    ));
+    load(conn, st)
+}
+
+/// `DELETE`s every index entry and writes them again from the tables, `batch` rows at a time,
+/// calling `progress` with the rows done after each batch. Returns the posts and deployments
+/// indexed. On PostgreSQL the configuration is first set for `language` (`fr`, `en`).
+pub fn reindex(
+    conn: &mut DbConnection,
+    language: &str,
+    batch: i64,
+    mut progress: impl FnMut(u64, u64),
+) -> QueryResult<(u64, u64)> {
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let posts: i64 = crate::db::schema::posts::table.count().get_result(conn)?;
+    let deployments: i64 = crate::db::schema::deployments::table
+        .count()
+        .get_result(conn)?;
+    let total = (posts + deployments) as u64;
+    if postgres {
+        let config = if language == "en" {
+            "vigie_english"
+        } else {
+            "vigie_french"
+        };
+        diesel::sql_query("UPDATE search_settings SET config = $1 WHERE id = 1")
+            .bind::<Text, _>(config)
+            .execute(conn)?;
+    } else {
+        diesel::sql_query("INSERT INTO post_search (post_search) VALUES ('delete-all')")
+            .execute(conn)?;
+        diesel::sql_query(
+            "INSERT INTO deployment_search (deployment_search) VALUES ('delete-all')",
+        )
+        .execute(conn)?;
+    }
+    let max_post: Option<i64> = crate::db::schema::posts::table
+        .select(diesel::dsl::max(crate::db::schema::posts::id))
+        .get_result(conn)?;
+    let mut done = 0u64;
+    let mut start = 0i64;
+    let end = max_post.unwrap_or(0);
+    while start <= end {
+        let stop = start + batch;
+        let sql = if postgres {
+            "UPDATE posts SET search_vector = vigie_post_vector(thread_id, number, body_md) \
+             WHERE id >= $1 AND id < $2"
+        } else {
+            "INSERT INTO post_search (rowid, title, body) \
+             SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md \
+             FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id >= ?1 AND p.id < ?2"
+        };
+        let n = diesel::sql_query(sql)
+            .bind::<BigInt, _>(start)
+            .bind::<BigInt, _>(stop)
+            .execute(conn)?;
+        done += n as u64;
+        progress(done, total);
+        start = stop;
+    }
+    let sql = if postgres {
+        "UPDATE deployments \
+         SET search_vector = setweight(to_tsvector(vigie_search_config(), title), 'A') \
+                          || setweight(to_tsvector(vigie_search_config(), description_md), 'B')"
+    } else {
+        "INSERT INTO deployment_search (rowid, title, body) \
+         SELECT id, title, description_md FROM deployments"
+    };
+    let n = diesel::sql_query(sql).execute(conn)?;
+    done += n as u64;
+    progress(done, total);
+    if !postgres {
+        diesel::sql_query("INSERT INTO post_search (post_search) VALUES ('optimize')")
+            .execute(conn)?;
+    }
+    Ok((posts as u64, n as u64))
+}
