@@ -32,3 +32,4 @@ search-error-range = The end date comes before the start date.
 search-error-filter = This filter is too long.
 search-box-label = Search the forum
 search-box-submit = Search
+search-box-region = Quick search

@@ -32,3 +32,4 @@ search-error-range = La date de fin précède la date de début.
 search-error-filter = Ce filtre est trop long.
 search-box-label = Rechercher dans le forum
 search-box-submit = Chercher
+search-box-region = Recherche rapide
