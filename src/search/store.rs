@@ -208,10 +208,16 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
             ),
         )
     } else {
-        let p = st.bind(Bind::Text(q.fts5.to_owned()));
+        // The reader's words in the text columns only; a search of threads also needs the
+        // `opening` mark (see the migration), which the index intersects cheaply.
+        let mut fts = format!("{{title body}} : ({})", q.fts5);
+        if q.kind == Kind::Threads {
+            fts.push_str(" AND kind : \"opening\"");
+        }
+        let p = st.bind(Bind::Text(fts));
         (
             format!("post_search MATCH {p}"),
-            "bm25(post_search, 4.0, 1.0)".to_owned(),
+            "bm25(post_search, 4.0, 1.0, 0.0)".to_owned(),
             "post_search JOIN posts p ON p.id = post_search.rowid".to_owned(),
         )
     };
@@ -401,8 +407,9 @@ pub fn reindex(
             "UPDATE posts SET search_vector = vigie_post_vector(thread_id, number, body_md) \
              WHERE id >= $1 AND id < $2"
         } else {
-            "INSERT INTO post_search (rowid, title, body) \
-             SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md \
+            "INSERT INTO post_search (rowid, title, body, kind) \
+             SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md, \
+             CASE WHEN p.number = 1 THEN 'opening' ELSE '' END \
              FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id >= ?1 AND p.id < ?2"
         };
         let n = diesel::sql_query(sql)

@@ -471,7 +471,10 @@ async fn bad_search_input_never_breaks_the_page_or_the_api() {
         assert_eq!(res.status, StatusCode::OK, "API for {q:?}: {}", res.body);
     }
     // A phrase left open runs to the end of the query.
-    assert_eq!(visitor_finds(&app, "caméras \"gare horaires").await.len(), 1);
+    assert_eq!(
+        visitor_finds(&app, "caméras \"gare horaires").await.len(),
+        1
+    );
     assert!(visitor_finds(&app, "\"horaires gare").await.is_empty());
     assert_eq!(visitor_finds(&app, "NEAR gare").await.len(), 1);
 
