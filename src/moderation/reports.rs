@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::content::{self, PostAction, PostTarget};
 use crate::audit;
-use crate::db::schema::{posts, reports, sanctions, threads, users};
+use crate::db::schema::{boards, cities, posts, reports, sanctions, threads, users};
 use crate::db::DbConnection;
 use crate::forum::visibility::{self, AUTO_HIDE_REASON};
 use crate::mail::{Draft, Mailer};
@@ -200,6 +200,22 @@ fn hide_pending_review(
         diesel::update(threads::table.find(t.thread_id))
             .set(threads::version.eq(threads::version + 1))
             .execute(conn)?;
+        if t.number == 1 {
+            // A hidden opening post takes its thread out of the board's, the city's and the
+            // group's lists and feeds: their kept copies must go too.
+            let (board_id, city_id): (i64, Option<i64>) = threads::table
+                .find(t.thread_id)
+                .select((threads::board_id, threads::city_id))
+                .first(conn)?;
+            diesel::update(boards::table.find(board_id))
+                .set(boards::version.eq(boards::version + 1))
+                .execute(conn)?;
+            if let Some(city_id) = city_id {
+                diesel::update(cities::table.find(city_id))
+                    .set(cities::version.eq(cities::version + 1))
+                    .execute(conn)?;
+            }
+        }
         audit::record_as(
             conn,
             None,
