@@ -60,14 +60,7 @@ async fn upload_with_token(
         .send()
         .await
         .expect("upload");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.text().await.expect("body");
-    Page {
-        status,
-        headers,
-        body,
-    }
+    Page::read(res).await
 }
 
 /// Posts `picture` through the settings page's form, as a browser would.

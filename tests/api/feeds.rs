@@ -113,25 +113,6 @@ async fn links_its_feed(app: &TestApp, page: &str, feed: &str) {
     assert_eq!(head_feed(&res.body).as_deref(), Some(feed), "{page}");
 }
 
-/// The ids of a thread's posts, in order, as the public API lists them.
-async fn post_ids(app: &TestApp, thread: i64) -> Vec<i64> {
-    let res = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/threads/{thread}/posts"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()["posts"]
-        .as_array()
-        .expect("posts")
-        .iter()
-        .map(|p| p["id"].as_i64().expect("post id"))
-        .collect()
-}
-
 /// A GET of `path` with `If-None-Match: tag`.
 async fn get_if_none_match(app: &TestApp, path: &str, tag: &str) -> Page {
     let res = browser()
@@ -140,14 +121,7 @@ async fn get_if_none_match(app: &TestApp, path: &str, tag: &str) -> Page {
         .send()
         .await
         .expect("GET");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.text().await.expect("body");
-    Page {
-        status,
-        headers,
-        body,
-    }
+    Page::read(res).await
 }
 
 fn etag(page: &Page) -> String {
@@ -235,7 +209,7 @@ async fn board_thread_and_city_feeds_carry_cooked_posts_newest_first_and_answer_
     assert_eq!(city.entries[1].id, board.entries[1].id);
 
     // The thread: its posts, newest first, each at its permalink.
-    let posts = post_ids(&app, first).await;
+    let posts = app.post_ids(first).await;
     let thread_path = format!("/t/{first}/feed.atom");
     let (thread_page, thread) = feed(&app, &thread_path).await;
     let ids: Vec<String> = thread.entries.iter().map(|e| e.id.clone()).collect();
@@ -542,7 +516,7 @@ async fn hidden_and_deleted_posts_and_hidden_threads_never_reach_a_feed() {
     let hidden_path = format!("/t/{hidden_thread}/feed.atom");
     feed(&app, &hidden_path).await;
 
-    let posts = post_ids(&app, kept).await;
+    let posts = app.post_ids(kept).await;
     moderate(
         &app,
         &admin,
@@ -564,7 +538,7 @@ async fn hidden_and_deleted_posts_and_hidden_threads_never_reach_a_feed() {
         json!({"action": "hide", "reason": "Hors charte"}),
     )
     .await;
-    let opening = post_ids(&app, hidden_opening).await;
+    let opening = app.post_ids(hidden_opening).await;
     moderate(
         &app,
         &admin,

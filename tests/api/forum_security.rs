@@ -19,25 +19,6 @@ async fn member(app: &TestApp, name: &str) -> (Client, String) {
     (client, token)
 }
 
-/// The ids of a thread's posts, in order, as a visitor reads them through the API.
-async fn post_ids(app: &TestApp, thread: i64) -> Vec<i64> {
-    let res = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/threads/{thread}/posts"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()["posts"]
-        .as_array()
-        .expect("posts")
-        .iter()
-        .map(|p| p["id"].as_i64().expect("post id"))
-        .collect()
-}
-
 /// A moderation call through the API, expected to succeed.
 async fn moderate(app: &TestApp, token: &str, path: &str, body: Value) {
     let res = app.api(Method::POST, path, Some(token), Some(body)).await;
@@ -71,7 +52,7 @@ async fn hidden_posts_and_threads_stay_hidden_from_quotes_replies_permalinks_and
         .await;
     app.reply_with(&author, thread, "Adresse personnelle secrète")
         .await;
-    let hidden_post = post_ids(&app, thread).await[1];
+    let hidden_post = app.post_ids(thread).await[1];
     moderate(
         &app,
         &admin,
@@ -96,7 +77,7 @@ async fn hidden_posts_and_threads_stay_hidden_from_quotes_replies_permalinks_and
         .new_thread_with(&author, "general", "Titre très secret", "Ouverture", "")
         .await;
     app.reply_with(&reader, secret, "Ma réponse d’avant").await;
-    let ids = post_ids(&app, secret).await;
+    let ids = app.post_ids(secret).await;
     let (opening, readers_post) = (ids[0], ids[1]);
     moderate(
         &app,
@@ -284,7 +265,7 @@ async fn edits_past_the_hourly_limit_are_refused_and_the_text_is_kept() {
     let thread = app
         .new_thread_with(&author, "general", "Sujet à retoucher", "Version zéro", "")
         .await;
-    let post = post_ids(&app, thread).await[0];
+    let post = app.post_ids(thread).await[0];
     let res = app
         .api(
             Method::PATCH,
@@ -489,7 +470,7 @@ async fn kept_api_answers_follow_each_readers_rights() {
     assert_eq!(as_member.statements(), 2, "the token, then the versions");
     assert_eq!(as_member.json(), first.json());
 
-    let hidden = post_ids(&app, thread).await[1];
+    let hidden = app.post_ids(thread).await[1];
     moderate(
         &app,
         &admin,

@@ -121,7 +121,8 @@ pub struct Page {
 }
 
 impl Page {
-    async fn read(res: Response) -> Page {
+    /// Reads a whole response (for requests the helpers do not make themselves).
+    pub async fn read(res: Response) -> Page {
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.text().await.expect("response body");
@@ -488,6 +489,25 @@ impl TestApp {
             .await;
         assert_eq!(self.follow(&client, &link).await.status, StatusCode::OK);
         self.api_login(username).await
+    }
+
+    /// The ids of a thread's posts, in order, as a visitor reads them through the API.
+    pub async fn post_ids(&self, thread: i64) -> Vec<i64> {
+        let res = self
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/threads/{thread}/posts"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        res.json()["posts"]
+            .as_array()
+            .expect("posts")
+            .iter()
+            .map(|p| p["id"].as_i64().expect("post id"))
+            .collect()
     }
 
     /// A JSON API call.
