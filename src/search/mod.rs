@@ -50,8 +50,9 @@ impl From<diesel::result::Error> for SearchFailure {
     }
 }
 
-/// Runs a validated search for `reader` (`None`: a visitor): at most two statements (the city,
-/// when one is given, and the page). Nothing to look for is an empty page, not an error.
+/// Runs a validated search for `reader` (`None`: a visitor): the city, when one is given, then
+/// the page (one statement on SQLite; on PostgreSQL the configuration, then at most three, see
+/// `store::posts`). Nothing to look for is an empty page, not an error.
 pub fn run(
     conn: &mut DbConnection,
     search: &Search,

@@ -17,7 +17,12 @@ use crate::db::DbConnection;
 use crate::search::domain::{Kind, SearchCursor, Sort, PER_PAGE};
 
 /// How many of the newest matches a relevance search ranks.
-pub const RANK_WINDOW: i64 = 2000;
+pub const RANK_WINDOW: i64 = 1000;
+
+/// On PostgreSQL a relevance search first looks among this many of the newest posts: when a
+/// word is common enough, its newest `RANK_WINDOW` matches are all there, and the GIN index and
+/// the primary key intersect to a few thousand rows instead of every match (see `posts`).
+const FIRST_SPAN: i64 = RANK_WINDOW * 50;
 
 /// What a statement filters on, resolved to ids and keys.
 #[derive(Debug, Clone, Default)]
@@ -68,6 +73,9 @@ pub struct PostHit {
     pub board_name_en: Option<String>,
     #[diesel(sql_type = Double)]
     pub rank: f64,
+    /// How many matches the ranked window held (PostgreSQL's id spans; 0 elsewhere).
+    #[diesel(sql_type = BigInt)]
+    pub window_hits: i64,
 }
 
 /// A matched deployment.
@@ -187,9 +195,68 @@ fn after(st: &mut Statement, cursor: Option<SearchCursor>, rank: &str, id: &str)
     }
 }
 
+/// The text search configuration and the newest post's id (PostgreSQL): the configuration is
+/// written into the statement as a constant, so the planner sees the query's words and knows
+/// how common they are (through `vigie_search_config()` it would guess, and walk every match).
+#[derive(QueryableByName)]
+struct PgSearchState {
+    #[diesel(sql_type = Text)]
+    config: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    newest: Option<i64>,
+}
+
+fn pg_state(conn: &mut DbConnection) -> QueryResult<PgSearchState> {
+    let DbConnection::Postgres(c) = conn else {
+        return Err(diesel::result::Error::NotFound);
+    };
+    diesel::sql_query(
+        "SELECT vigie_search_config()::text AS config, (SELECT max(id) FROM posts) AS newest",
+    )
+    .get_result(c)
+}
+
 /// One page (plus one row, to tell whether another follows) of posts or threads.
+///
+/// On PostgreSQL a relevance search ranks the newest `RANK_WINDOW` matches among the newest
+/// `FIRST_SPAN` posts first; when the span holds fewer, it tries once more with a span wide
+/// enough for the density it saw, then without a span: at most three statements, each giving
+/// exactly what the search without a span would (the newest matches, ranked).
 pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
-    let postgres = matches!(conn, DbConnection::Postgres(_));
+    if !matches!(conn, DbConnection::Postgres(_)) {
+        return load(conn, posts_statement(None, q, None));
+    }
+    let state = pg_state(conn)?;
+    let config = Some(state.config.as_str());
+    let Some(newest) = state.newest else {
+        return Ok(Vec::new());
+    };
+    if q.sort == Sort::Date {
+        return load(conn, posts_statement(config, q, None));
+    }
+    let mut span = FIRST_SPAN;
+    for _ in 0..2 {
+        if span >= newest {
+            break;
+        }
+        let hits: Vec<PostHit> = load(conn, posts_statement(config, q, Some(newest - span)))?;
+        let seen = hits.first().map_or(0, |h| h.window_hits);
+        if seen >= RANK_WINDOW {
+            return Ok(hits);
+        }
+        if seen == 0 {
+            break;
+        }
+        // The span that should hold the window at the density seen, with a margin.
+        span = span.saturating_mul(RANK_WINDOW * 3 / 2) / seen;
+    }
+    load(conn, posts_statement(config, q, None))
+}
+
+/// The statement for one page of posts: on PostgreSQL with the search `config` and, for a
+/// relevance search, only posts above id `floor` when given.
+fn posts_statement(config: Option<&str>, q: &Question, floor: Option<i64>) -> Statement {
+    let postgres = config.is_some();
     let mut st = Statement::new(postgres);
     // The id the index walks in order (FTS5 reads its own rowids newest first cheaply).
     let order_id = if postgres {
@@ -197,13 +264,14 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
     } else {
         "post_search.rowid"
     };
-    let (matched, rank, from) = if postgres {
+    let (matched, rank, from) = if let Some(config) = config {
+        let c = st.bind(Bind::Text(config.to_owned()));
         let p = st.bind(Bind::Text(q.tsquery.to_owned()));
         (
             "p.search_vector @@ sq.q".to_owned(),
             "(-ts_rank(p.search_vector, sq.q))::float8".to_owned(),
             format!(
-                "(SELECT to_tsquery(vigie_search_config(), {p}) AS q) sq \
+                "(SELECT to_tsquery({c}::regconfig, {p}) AS q) sq \
                  CROSS JOIN posts p"
             ),
         )
@@ -234,6 +302,10 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
     ];
     if q.kind == Kind::Threads {
         conditions.push("p.number = 1".to_owned());
+    }
+    if let Some(floor) = floor {
+        let p = st.bind(Bind::Int(floor));
+        conditions.push(format!("p.id > {p}"));
     }
     let f = q.filters;
     match (&f.group, &f.board) {
@@ -281,7 +353,7 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
             let keyset = after(&mut st, q.cursor, "0", order_id);
             conditions.push(keyset);
             let sql = format!(
-                "SELECT {columns}, 0.0 AS rank FROM {from} {joins} \
+                "SELECT {columns}, 0.0 AS rank, 0 AS window_hits FROM {from} {joins} \
                  JOIN users u ON u.id = p.author_id \
                  WHERE {} ORDER BY {order_id} DESC LIMIT {limit}",
                 conditions.join(" AND ")
@@ -295,29 +367,42 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
                 conditions.join(" AND ")
             );
             let keyset = after(&mut st, q.cursor, "h.rank", "h.id");
+            // The page is chosen among the ranked ids first; only its rows are then read.
+            let window_hits = if floor.is_some() {
+                "(SELECT count(*) FROM h)"
+            } else {
+                "0"
+            };
             let sql = format!(
-                "WITH h AS ({hits}) \
-                 SELECT {columns}, h.rank AS rank FROM h JOIN posts p ON p.id = h.id {joins} \
+                "WITH h AS ({hits}), \
+                 top AS (SELECT h.id, h.rank FROM h WHERE {keyset} \
+                         ORDER BY h.rank, h.id DESC LIMIT {limit}) \
+                 SELECT {columns}, top.rank AS rank, {window_hits} AS window_hits \
+                 FROM top JOIN posts p ON p.id = top.id {joins} \
                  JOIN users u ON u.id = p.author_id \
-                 WHERE {keyset} ORDER BY h.rank, h.id DESC LIMIT {limit}"
+                 ORDER BY top.rank, top.id DESC"
             );
             st.push(&sql);
         }
     }
-    load(conn, st)
+    st
 }
 
 /// One page (plus one row) of published deployments; the city and the dates filter them.
 pub fn deployments(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<DeploymentHit>> {
-    let postgres = matches!(conn, DbConnection::Postgres(_));
-    let mut st = Statement::new(postgres);
-    let (matched, rank, from) = if postgres {
+    let config = match conn {
+        DbConnection::Postgres(_) => Some(pg_state(conn)?.config),
+        DbConnection::Sqlite(_) => None,
+    };
+    let mut st = Statement::new(config.is_some());
+    let (matched, rank, from) = if let Some(config) = config {
+        let c = st.bind(Bind::Text(config));
         let p = st.bind(Bind::Text(q.tsquery.to_owned()));
         (
             "d.search_vector @@ sq.q".to_owned(),
             "(-ts_rank(d.search_vector, sq.q))::float8".to_owned(),
             format!(
-                "(SELECT to_tsquery(vigie_search_config(), {p}) AS q) sq \
+                "(SELECT to_tsquery({c}::regconfig, {p}) AS q) sq \
                  CROSS JOIN deployments d"
             ),
         )

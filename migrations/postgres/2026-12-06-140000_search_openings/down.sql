@@ -1,0 +1,1 @@
+DROP INDEX posts_opening_search_vector;
