@@ -353,7 +353,7 @@ fn posts_statement(config: Option<&str>, q: &Question, floor: Option<i64>) -> St
             let keyset = after(&mut st, q.cursor, "0", order_id);
             conditions.push(keyset);
             let sql = format!(
-                "SELECT {columns}, 0.0 AS rank, 0 AS window_hits FROM {from} {joins} \
+                "SELECT {columns}, 0.0 AS rank, CAST(0 AS BIGINT) AS window_hits FROM {from} {joins} \
                  JOIN users u ON u.id = p.author_id \
                  WHERE {} ORDER BY {order_id} DESC LIMIT {limit}",
                 conditions.join(" AND ")
@@ -371,7 +371,7 @@ fn posts_statement(config: Option<&str>, q: &Question, floor: Option<i64>) -> St
             let window_hits = if floor.is_some() {
                 "(SELECT count(*) FROM h)"
             } else {
-                "0"
+                "CAST(0 AS BIGINT)"
             };
             let sql = format!(
                 "WITH h AS ({hits}), \
