@@ -24,8 +24,8 @@ use crate::web::page_cache::PageCache;
 use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware};
 use crate::{
-    accounts, actions, admin, bootstrap, cities, forum, governance, groups, jobs, moderation,
-    notifications, observatory, search,
+    accounts, actions, admin, bootstrap, cities, forum, governance, groups, jobs, messages,
+    moderation, notifications, observatory, search,
 };
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::wal`).
@@ -76,6 +76,7 @@ fn throttles(settings: &Settings) -> Throttles {
             accounts::avatar::UPLOADS_PER_HOUR,
             Duration::from_secs(3600),
         ),
+        two_factor: Throttle::new(settings.security.login_failures_per_account, window),
     }
 }
 
@@ -144,6 +145,7 @@ fn configure_api(cfg: &mut ApiConfig) {
         .configure(groups::configure_api)
         .configure(actions::configure_api)
         .configure(search::configure_api)
+        .configure(messages::configure_api)
         .service(openapi::openapi_json);
 }
 
@@ -182,6 +184,13 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
+        if let Some(path) = settings.ensure_secret_key()? {
+            tracing::warn!(
+                path = %path.display(),
+                "No security.secret_key set: generated one for sealing two-factor secrets and kept it in this file. Keep it safe and back it up; set VIGIE__SECURITY__SECRET_KEY in production"
+            );
+        }
+        accounts::totp::SealKey::from_settings(&settings)?;
         // A base URL on port 0 (tests) is completed with the real port.
         if settings.server.base_url.ends_with(":0") {
             let trimmed = settings.server.base_url.trim_end_matches(":0").to_owned();
@@ -305,6 +314,7 @@ impl Application {
                     .configure(groups::configure)
                     .configure(actions::configure)
                     .configure(search::configure)
+                    .configure(messages::configure)
                     .default_service(web::to(webinfra::not_found))
             });
         if workers > 0 {

@@ -11,8 +11,10 @@ use crate::db::schema::{boards, mod_log, threads, users};
 use crate::db::DbConnection;
 
 /// Actions the public log never shows.
-const PRIVATE_ACTIONS: [&str; 11] = [
+const PRIVATE_ACTIONS: [&str; 12] = [
     "warn",
+    // A member's sign-in settings are between them and the administrators.
+    "reset_two_factor",
     // A site staff member's read of a group's private thread is for the group's coordinators.
     "read_private_thread",
     "note",

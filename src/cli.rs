@@ -1,4 +1,5 @@
-//! The `vigie` command line: `serve` (the default), `migrate`, `user create`, `board create`,
+//! The `vigie` command line: `serve` (the default), `migrate`, `user create`,
+//! `user reset-2fa`, `board create`,
 //! `cities import`, `mail test`, `mail digest`, `maintenance sweep`, `search reindex`.
 
 use std::io::{BufRead, IsTerminal};
@@ -134,6 +135,10 @@ pub enum UserCommand {
         #[arg(long, default_value = "member", value_parser = ["member", "moderator", "admin"])]
         role: String,
     },
+    /// Turn off an account's two-factor sign-in (an administrator who lost both their phone and
+    /// their recovery codes). The member is told by mail and the moderation log records it.
+    #[command(name = "reset-2fa")]
+    Reset2fa { username: String },
 }
 
 /// `vigie board …`
@@ -247,6 +252,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::User {
+            command: UserCommand::Reset2fa { username },
+        } => reset_two_factor(settings, username).await,
         Command::Board {
             command:
                 BoardCommand::Create {
@@ -491,6 +499,27 @@ async fn reindex_search(settings: Settings) -> anyhow::Result<()> {
         println!(
             "search index rebuilt: {posts} posts, {deployments} deployments ({language} stemming on PostgreSQL)"
         );
+        Ok(())
+    })
+    .await
+}
+
+/// `vigie user reset-2fa NAME`: the mail is queued here and sent by the running server.
+async fn reset_two_factor(settings: Settings, username: String) -> anyhow::Result<()> {
+    let templates = std::sync::Arc::new(crate::templates::Templates::load(false)?);
+    let config = std::sync::Arc::new(crate::site_config::ConfigCache::new(&settings));
+    let mailer = crate::mail::Mailer::new(&settings, templates, config.clone())?;
+    blocking(settings, move |settings, conn| {
+        config.reload(conn)?;
+        let base = settings.base_url();
+        match crate::accounts::two_factor_admin::console_reset(conn, &mailer, base, &username) {
+            Ok(true) => println!(
+                "two-factor sign-in of {username} turned off (mailed to them, written to the moderation log)"
+            ),
+            Ok(false) => println!("two-factor sign-in was not on for {username}"),
+            Err(crate::web::error::AppError::NotFound) => bail!("no account {username}"),
+            Err(e) => bail!("cannot reset the two-factor sign-in of {username}: {e}"),
+        }
         Ok(())
     })
     .await

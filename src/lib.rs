@@ -24,6 +24,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod markdown;
 pub mod memberships;
+pub mod messages;
 pub mod moderation;
 pub mod notifications;
 pub mod observatory;

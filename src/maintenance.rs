@@ -50,7 +50,11 @@ pub fn sweep_once(
     use crate::sessions;
     Ok(Swept {
         sessions: write_tx_private(conn, |c| sessions::sweep_expired(c, now, idle, batch))?,
-        email_tokens: write_tx_private(conn, |c| tokens::sweep_expired(c, now, batch))?,
+        // Sign-ins that waited too long for their two-factor code count with the mailed tokens.
+        email_tokens: write_tx_private(conn, |c| tokens::sweep_expired(c, now, batch))?
+            + write_tx_private(conn, |c| {
+                crate::accounts::two_factor_store::sweep_expired_challenges(c, now, batch)
+            })?,
         signatures: write_tx_private(conn, |c| {
             crate::observatory::manifesto_store::purge_unconfirmed(c, now)
         })?,

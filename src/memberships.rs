@@ -221,3 +221,18 @@ pub fn groups_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<MyGro
         .select((groups::slug, groups::name, group_members::role))
         .load(conn)
 }
+
+/// True when `a` and `b` are in at least one group together (they count as each other's
+/// contacts, for an inbox closed to everyone else).
+pub fn share_a_group(conn: &mut DbConnection, a: i64, b: i64) -> QueryResult<bool> {
+    let groups_of_b = group_ids_of(conn, b)?;
+    if groups_of_b.is_empty() {
+        return Ok(false);
+    }
+    diesel::select(diesel::dsl::exists(
+        group_members::table
+            .filter(group_members::user_id.eq(a))
+            .filter(group_members::group_id.eq_any(groups_of_b)),
+    ))
+    .get_result(conn)
+}

@@ -8,7 +8,10 @@ use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{board_moderators, notifications, sanctions, sessions, users};
+use crate::db::schema::{
+    board_moderators, conversation_members, notifications, sanctions, sessions, two_factor,
+    two_factor_challenges, users,
+};
 use crate::db::DbConnection;
 
 /// What a session was issued for.
@@ -71,10 +74,19 @@ pub struct Viewer {
     pub email_verified: bool,
     /// Unread notifications, for the header.
     pub unread_notifications: i64,
+    /// Conversations with unread private messages, for the header.
+    pub unread_messages: i64,
     /// Silenced by a moderator: may read, not post.
     pub silenced: bool,
     /// Moderates at least one board (beyond their role).
     pub moderates_boards: bool,
+    /// Signs in with a second factor (two-factor sign-in is on).
+    pub two_factor: bool,
+    /// Staff whose role the site requires two-factor sign-in for, without it: their staff
+    /// rights are suspended (`role` reads `Member`) until they turn it on (set by the request
+    /// contexts from the site's settings, never by `find`).
+    #[serde(skip)]
+    pub needs_two_factor: bool,
     /// When the account was made (new accounts have tighter posting limits).
     #[serde(skip)]
     pub joined_at: chrono::NaiveDateTime,
@@ -88,6 +100,18 @@ impl Viewer {
     /// True for administrators.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Suspends the staff rights (a role, moderated boards) of a viewer without the second
+    /// factor the site requires of staff (`required`): they act as a member, and
+    /// `needs_two_factor` says why, until they turn it on.
+    pub fn require_two_factor_for_staff(&mut self, required: bool) {
+        let staff = self.role != Role::Member || self.moderates_boards;
+        if required && staff && !self.two_factor {
+            self.role = Role::Member;
+            self.moderates_boards = false;
+            self.needs_two_factor = true;
+        }
     }
 }
 
@@ -163,6 +187,8 @@ type SessionRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<i64>,
 );
 
 /// What a token leads to (`find`): nothing, a session past its end (to delete), or a live
@@ -215,6 +241,16 @@ pub fn find(
                 .filter(board_moderators::user_id.eq(users::id))
                 .count()
                 .single_value(),
+            conversation_members::table
+                .filter(conversation_members::user_id.eq(users::id))
+                .filter(conversation_members::unread_count.gt(0))
+                .count()
+                .single_value(),
+            two_factor::table
+                .filter(two_factor::user_id.eq(users::id))
+                .filter(two_factor::secret.is_not_null())
+                .count()
+                .single_value(),
         ));
     // The token hash is unique: no LIMIT, which would keep the statement out of the cache.
     let row: Option<SessionRow> = crate::on_backend!(conn, c => query.get_result(c).optional())?;
@@ -233,6 +269,8 @@ pub fn find(
         unread,
         silences,
         moderated,
+        unread_conversations,
+        second_factor,
     )) = row
     else {
         return Ok(Found::Nothing);
@@ -251,8 +289,11 @@ pub fn find(
             home_city_id: home,
             email_verified: verified_at.is_some(),
             unread_notifications: unread.unwrap_or(0),
+            unread_messages: unread_conversations.unwrap_or(0),
             silenced: silences.unwrap_or(0) > 0,
             moderates_boards: moderated.unwrap_or(0) > 0,
+            two_factor: second_factor.unwrap_or(0) > 0,
+            needs_two_factor: false,
             joined_at,
             session_id,
             csrf_token: csrf,
@@ -306,8 +347,12 @@ pub fn revoke_own(conn: &mut DbConnection, user_id: i64, session_id: i64) -> Que
     .execute(conn)
 }
 
-/// Ends every session and token of a user, except `keep` if given.
+/// Ends every session and token of a user, except `keep` if given, and every sign-in of theirs
+/// still waiting for its second factor (a ban, a suspension or a new password must not let a
+/// password typed before it finish signing in with a code).
 pub fn revoke_all(conn: &mut DbConnection, user_id: i64, keep: Option<i64>) -> QueryResult<usize> {
+    diesel::delete(two_factor_challenges::table.filter(two_factor_challenges::user_id.eq(user_id)))
+        .execute(conn)?;
     let query = sessions::table.filter(sessions::user_id.eq(user_id));
     match keep {
         Some(id) => diesel::delete(query.filter(sessions::id.ne(id))).execute(conn),

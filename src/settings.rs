@@ -119,6 +119,23 @@ pub struct SecuritySettings {
     pub argon2_iterations: u32,
     /// Argon2id parallelism (`VIGIE__SECURITY__ARGON2_PARALLELISM`, 1).
     pub argon2_parallelism: u32,
+    /// The key that seals two-factor secrets at rest: 32 bytes written in base64 or hex
+    /// (`VIGIE__SECURITY__SECRET_KEY`, no default). When it is unset and
+    /// `generate_secret_key` is on, the first start writes one to `secret_key_file`.
+    #[serde(default)]
+    pub secret_key: Option<SecretString>,
+    /// Make and keep a key when `secret_key` is unset (`VIGIE__SECURITY__GENERATE_SECRET_KEY`,
+    /// default true; false in production, where the key must be given).
+    #[serde(default = "default_true")]
+    pub generate_secret_key: bool,
+    /// Where a generated key is kept (`VIGIE__SECURITY__SECRET_KEY_FILE`; default
+    /// `secret.key` beside the SQLite database, or `data/secret.key`).
+    #[serde(default)]
+    pub secret_key_file: Option<PathBuf>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// How mail leaves the server (see `mail`).
@@ -193,6 +210,10 @@ pub struct CommunitySettings {
     pub auto_hide_reports: i64,
     /// Whether `/moderation` is public (`VIGIE__COMMUNITY__PUBLIC_MODLOG`).
     pub public_modlog: bool,
+    /// Whether moderators and administrators must use two-factor sign-in
+    /// (`VIGIE__COMMUNITY__REQUIRE_STAFF_2FA`, default false; changeable in `/admin/settings`).
+    #[serde(default)]
+    pub require_staff_2fa: bool,
 }
 
 /// Defaults of the observatory's settings (admins change them on `/admin/settings`).
@@ -280,6 +301,97 @@ impl Settings {
     pub fn base_url(&self) -> &str {
         self.server.base_url.trim_end_matches('/')
     }
+
+    /// Makes sure `security.secret_key` is set: when it is not and generation is allowed, reads
+    /// the kept key file, or writes a new random key there (readable by the owner only).
+    /// Returns the file's path when a key was just made, for the log.
+    pub fn ensure_secret_key(&mut self) -> Result<Option<PathBuf>, SecretKeyError> {
+        if self.security.secret_key.is_some() {
+            return Ok(None);
+        }
+        if !self.security.generate_secret_key {
+            return Err(SecretKeyError::Missing);
+        }
+        let path = self.secret_key_path();
+        let io = |e| SecretKeyError::Io(path.clone(), e);
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            if let Some(mode) = loose_permissions(&path) {
+                tracing::warn!(
+                    path = %path.display(),
+                    mode = format!("{mode:o}"),
+                    "the secret key file can be read by its group or others: `chmod 600` it"
+                );
+            }
+            self.security.secret_key = Some(SecretString::from(existing.trim().to_owned()));
+            return Ok(None);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let key = base64::engine::general_purpose::STANDARD.encode(bytes);
+        write_private(&path, &key).map_err(io)?;
+        self.security.secret_key = Some(SecretString::from(key));
+        Ok(Some(path))
+    }
+
+    /// Where a generated key is kept: the setting, else beside the SQLite database, else
+    /// `data/secret.key`.
+    fn secret_key_path(&self) -> PathBuf {
+        if let Some(path) = &self.security.secret_key_file {
+            return path.clone();
+        }
+        match self.database.target() {
+            DatabaseTarget::Sqlite(file) if file != ":memory:" => Path::new(&file)
+                .parent()
+                .map(|dir| dir.join("secret.key"))
+                .unwrap_or_else(|| PathBuf::from("secret.key")),
+            _ => PathBuf::from("data/secret.key"),
+        }
+    }
+}
+
+/// The sealing key could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretKeyError {
+    #[error("security.secret_key is not set (VIGIE__SECURITY__SECRET_KEY: 32 random bytes in base64, e.g. `openssl rand -base64 32`)")]
+    Missing,
+    #[error("cannot keep the generated secret key in {0}")]
+    Io(PathBuf, #[source] std::io::Error),
+}
+
+/// The permission bits of a file its group or others may read or write (`None`: only its owner
+/// may, or this is not Unix).
+pub fn loose_permissions(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Writes a new file only its owner may read (fails if it exists).
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -304,5 +416,19 @@ mod tests {
             parse_database_url("data/x.db"),
             DatabaseTarget::Sqlite("data/x.db".into())
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_files_readable_by_others_are_noticed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("secret.key");
+        write_private(&path, "key").expect("write");
+        assert_eq!(loose_permissions(&path), None, "written for its owner only");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert_eq!(loose_permissions(&path), Some(0o644));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o620)).expect("chmod");
+        assert_eq!(loose_permissions(&path), Some(0o620));
     }
 }

@@ -110,6 +110,9 @@ pub struct SiteConfig {
     pub data_licence: String,
     pub data_licence_url: String,
     pub group_creation: GroupCreation,
+    /// Moderators and administrators must turn on two-factor sign-in before any staff page or
+    /// action.
+    pub require_staff_2fa: bool,
 }
 
 /// What kind of value a setting holds, and its bounds.
@@ -133,7 +136,7 @@ enum Kind {
 }
 
 /// The settings, by the names the page, the API and the table use.
-const FIELDS: [(&str, Kind); 17] = [
+const FIELDS: [(&str, Kind); 18] = [
     (
         "site_name",
         Kind::Text {
@@ -194,6 +197,7 @@ const FIELDS: [(&str, Kind); 17] = [
     ),
     ("data_licence_url", Kind::Url),
     ("group_creation", Kind::GroupCreation),
+    ("require_staff_2fa", Kind::Flag),
 ];
 
 /// The names of every setting, in page order.
@@ -229,6 +233,7 @@ impl SiteConfig {
             data_licence_url: settings.observatory.licence_url.clone(),
             group_creation: GroupCreation::parse(&c.group_creation)
                 .unwrap_or(GroupCreation::Members),
+            require_staff_2fa: c.require_staff_2fa,
         }
     }
 
@@ -252,6 +257,7 @@ impl SiteConfig {
             "data_licence" => self.data_licence.clone(),
             "data_licence_url" => self.data_licence_url.clone(),
             "group_creation" => self.group_creation.as_str().to_owned(),
+            "require_staff_2fa" => self.require_staff_2fa.to_string(),
             _ => return None,
         })
     }
@@ -330,6 +336,7 @@ impl SiteConfig {
             "group_creation" => {
                 self.group_creation = GroupCreation::parse(&value).unwrap_or(GroupCreation::Members)
             }
+            "require_staff_2fa" => self.require_staff_2fa = value == "true",
             _ => {}
         }
         Ok(value)

@@ -5,11 +5,12 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::login::{check_login, LoginOutcome};
+use crate::accounts::login::{check_login, standing as login_standing, LoginOutcome};
 use crate::accounts::queries;
 use crate::accounts::registration::{self, Admission};
 use crate::accounts::registration::{register_account, validate_registration, Registered};
 use crate::accounts::service::Accounts;
+use crate::accounts::{signin_notice, two_factor};
 use crate::sessions::{self, SessionKind};
 use crate::web::api_context::ApiCtx;
 use crate::web::context::session_policy;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ApiConfig) {
         .service(login)
         .service(logout)
         .service(me);
+    crate::accounts::two_factor_api::configure(cfg);
 }
 
 /// Body of `POST /api/v1/auth/register`.
@@ -117,6 +119,12 @@ struct LoginBody {
     login: String,
     #[serde(default)]
     password: String,
+    /// The second factor, when the account has two-factor sign-in on: the authenticator's
+    /// six-digit code (each works once) or one of the recovery codes (used up by this).
+    /// Without it such an account gets 401 `second_factor_required`; a wrong one gets 401
+    /// `second_factor_invalid`.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 /// A bearer token for `Authorization: Bearer <token>`.
@@ -127,10 +135,17 @@ struct Token {
 }
 
 /// Logs in and returns a bearer token (throttled per account and per client; a pending,
-/// suspended or banned account is a 403).
+/// suspended or banned account is a 403). An account with two-factor sign-in on also needs
+/// `code`: without it the answer is 401 `second_factor_required` (the password was right:
+/// send it again with the code); wrong codes are throttled like passwords. A sign-in from a
+/// browser family new for the account mails the sign-in notice.
 #[utoipa::path(
     tag = "accounts",
-    responses((status = 200, description = "Logged in", body = Token))
+    responses(
+        (status = 200, description = "Logged in", body = Token),
+        (status = 401, description = "Wrong credentials (`bad_credentials`), or the second factor is missing (`second_factor_required`) or wrong (`second_factor_invalid`)", body = crate::web::error::ErrorBody),
+        (status = 429, description = "Too many failures; see `Retry-After`", body = crate::web::error::ErrorBody)
+    )
 )]
 #[post("/auth/login")]
 async fn login(
@@ -141,20 +156,59 @@ async fn login(
     let client = ctx.client_key();
     match check_login(&accounts, &ctx.db, &client, &body.login, &body.password).await? {
         LoginOutcome::Success(user_id) => {
+            if two_factor::enabled(&ctx.db, user_id).await? {
+                let code = body.code.as_deref().map(str::trim).unwrap_or_default();
+                if code.is_empty() {
+                    return Err(AppError::SecondFactorRequired);
+                }
+                let checked =
+                    two_factor::check_code(&accounts, &ctx.db, &client, user_id, code).await?;
+                if checked == two_factor::CodeCheck::Wrong {
+                    return Err(AppError::SecondFactorInvalid);
+                }
+            }
             let policy = session_policy(&ctx.settings);
-            let token = ctx
+            let ua = ctx
+                .req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let family = signin_notice::family(ua);
+            let tx = accounts.clone();
+            let (token, mailed) = ctx
                 .db
                 .run(move |conn| {
-                    sessions::create(conn, user_id, SessionKind::Api, "API", policy)
-                        .map_err(AppError::from)
+                    crate::db::write_tx_private(conn, |conn| {
+                        // Asked again with the session's creation: a ban or suspension may
+                        // have fallen while the second factor was checked.
+                        if let Some(refused) = refusal(login_standing(conn, user_id)?) {
+                            return Err(refused);
+                        }
+                        let token =
+                            sessions::create(conn, user_id, SessionKind::Api, "API", policy)?;
+                        let mailed = signin_notice::record_sign_in(&tx, conn, user_id, &family)?;
+                        Ok::<_, AppError>((token, mailed))
+                    })
                 })
                 .await?;
+            if mailed {
+                accounts.mailer.wake();
+            }
             let expires_at = crate::db::now() + policy.api;
             Ok(HttpResponse::Ok().json(Token { token, expires_at }))
         }
-        LoginOutcome::Failed => Err(AppError::BadCredentials),
-        LoginOutcome::Pending => Err(AppError::Refused("error-application-pending")),
-        LoginOutcome::Blocked(sanction) => Err(AppError::Refused(if sanction.until.is_some() {
+        refused => Err(refusal(refused).unwrap_or(AppError::BadCredentials)),
+    }
+}
+
+/// The API's answer to a login that may not proceed (`None`: it may).
+fn refusal(outcome: LoginOutcome) -> Option<AppError> {
+    match outcome {
+        LoginOutcome::Success(_) => None,
+        LoginOutcome::Failed => Some(AppError::BadCredentials),
+        LoginOutcome::Pending => Some(AppError::Refused("error-application-pending")),
+        LoginOutcome::Blocked(sanction) => Some(AppError::Refused(if sanction.until.is_some() {
             "error-account-suspended-short"
         } else {
             "error-account-banned-short"

@@ -89,16 +89,22 @@ pub async fn check_login(
         }
     };
     // The right password: only now may the answer say the account is suspended or banned.
-    let (block, pending) = db
-        .run(move |conn| {
-            let block = crate::accounts::standing::login_block(conn, user_id, crate::db::now())?;
-            Ok::<_, AppError>((block, registration::is_pending(conn, user_id)?))
-        })
-        .await?;
-    Ok(match (block, pending) {
-        (Some(sanction), _) => LoginOutcome::Blocked(sanction),
-        (None, true) => LoginOutcome::Pending,
-        (None, false) => LoginOutcome::Success(user_id),
+    db.run(move |conn| standing(conn, user_id)).await
+}
+
+/// Whether the account may sign in now: `Success`, or why not (suspended or banned, or its
+/// application still waits). The password login asks after the password; the second step of a
+/// two-factor sign-in asks again in the transaction that opens the session, since a ban can
+/// fall while the code is being typed.
+pub fn standing(
+    conn: &mut crate::db::DbConnection,
+    user_id: i64,
+) -> Result<LoginOutcome, AppError> {
+    let block = crate::accounts::standing::login_block(conn, user_id, crate::db::now())?;
+    Ok(match block {
+        Some(sanction) => LoginOutcome::Blocked(sanction),
+        None if registration::is_pending(conn, user_id)? => LoginOutcome::Pending,
+        None => LoginOutcome::Success(user_id),
     })
 }
 

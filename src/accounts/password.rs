@@ -257,6 +257,9 @@ mod tests {
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,
+            secret_key: None,
+            generate_secret_key: false,
+            secret_key_file: None,
         }
     }
 

@@ -416,6 +416,13 @@ pub struct DataExport {
     pub read_threads: Vec<ExportedRead>,
     /// Their avatar: the picture they uploaded (its address downloads it), or the drawn one.
     pub avatar: ExportedAvatar,
+    /// Their private messages: conversations, what they wrote, blocks, preferences, reports.
+    pub private_messages: crate::accounts::message_data::ExportedMessages,
+    /// Their two-factor sign-in: on or off, since when, recovery codes left (never a secret or
+    /// a code).
+    pub two_factor: crate::accounts::two_factor_store::ExportedTwoFactor,
+    /// The browser families they signed in from (kept for the sign-in notice).
+    pub signin_browsers: Vec<crate::accounts::signin_browsers::ExportedBrowser>,
 }
 
 /// The avatar in an export.
@@ -617,7 +624,11 @@ pub fn export(conn: &mut DbConnection, user_id: i64) -> QueryResult<DataExport> 
         content_type: picture.as_ref().map(|p| p.content_type.clone()),
         uploaded_at: picture.as_ref().map(|p| p.created_at),
     };
+    let private_messages = crate::accounts::message_data::export(conn, user_id)?;
     Ok(DataExport {
+        two_factor: crate::accounts::two_factor_store::export(conn, user_id)?,
+        signin_browsers: crate::accounts::signin_browsers::export(conn, user_id)?,
+        private_messages,
         avatar,
         groups: crate::memberships::groups_of(conn, user_id)?,
         action_answers,
@@ -677,6 +688,15 @@ pub fn delete_account(conn: &mut DbConnection, user_id: i64, erase_posts: bool) 
             diesel::delete(reports::table.filter(reports::reporter_id.eq(user_id)))
                 .execute(conn)?;
         }
+        // Their conversations, blocks and message preferences.
+        crate::accounts::message_data::forget(conn, user_id, erase_posts)?;
+        // Their two-factor secrets and recovery codes, and the browsers they signed in from.
+        crate::accounts::two_factor_store::remove(conn, user_id)?;
+        diesel::delete(
+            crate::db::schema::signin_browsers::table
+                .filter(crate::db::schema::signin_browsers::user_id.eq(user_id)),
+        )
+        .execute(conn)?;
         if erase_posts {
             let own = posts::table
                 .filter(posts::author_id.eq(user_id))

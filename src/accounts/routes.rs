@@ -25,6 +25,8 @@ use crate::web::error::AppError;
 /// Registers the account routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     recovery::configure(cfg);
+    super::two_factor_login::configure(cfg);
+    super::two_factor_routes::configure(cfg);
     super::settings_routes::configure(cfg);
     super::avatar_routes::configure(cfg);
     cfg.route("/register", web::get().to(register_page))
@@ -251,24 +253,9 @@ async fn login(
     let next = safe_next(form.next.as_deref());
     let client = ctx.client_key();
     match check_login(&accounts, &ctx.db, &client, &form.login, &form.password).await? {
+        // The second factor, when it is on, is asked on a page of its own.
         LoginOutcome::Success(user_id) => {
-            let label = user_agent_label(&ctx);
-            let policy = session_policy(&ctx.settings);
-            let old_session = ctx.viewer.as_ref().map(|v| v.session_id);
-            let token = ctx
-                .db
-                .run(move |conn| {
-                    if let Some(old) = old_session {
-                        sessions::revoke(conn, old)?;
-                    }
-                    sessions::create(conn, user_id, SessionKind::Web, &label, policy)
-                        .map_err(AppError::from)
-                })
-                .await?;
-            let mut res = see_other(&next);
-            res.add_cookie(&secure_cookie(&ctx.settings, session_cookie_name(&ctx.settings), token))
-                .map_err(AppError::internal)?;
-            Ok(res)
+            super::two_factor_login::after_password(&ctx, &accounts, user_id, &next).await
         }
         LoginOutcome::Failed => ctx.render_status(
             StatusCode::UNAUTHORIZED,

@@ -108,7 +108,9 @@ impl Accounts {
     }
 
     /// Forgets an account's failed logins and failed re-authentications (after a password
-    /// reset through the mailed link: the owner must be able to log in at once).
+    /// reset through the mailed link: the owner must be able to log in at once). Wrong
+    /// two-factor codes stay counted: whoever reset the password (perhaps through a stolen
+    /// mailbox) must not get a fresh allowance of code guesses by doing so.
     pub fn forget_failures(&self, user_id: i64) {
         self.throttles
             .login_account

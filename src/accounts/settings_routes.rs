@@ -38,14 +38,23 @@ pub(super) async fn render_settings(
     let viewer = ctx.require_user()?;
     let user_id = viewer.user_id;
     let current = viewer.session_id;
-    let (account, sessions_list, (email_direct, email_watched), moderation, groups, picture) = ctx
+    let (
+        account,
+        sessions_list,
+        (email_direct, email_watched, signin_notice, second),
+        moderation,
+        groups,
+        picture,
+    ) = ctx
         .db
         .run(move |conn| {
-            let prefs = queries::email_preferences(conn, user_id)?;
+            let (direct, watched) = queries::email_preferences(conn, user_id)?;
+            let notice = crate::accounts::signin_browsers::wants_notice(conn, user_id)?;
+            let second = crate::accounts::two_factor_store::status(conn, user_id)?;
             Ok::<_, AppError>((
                 queries::account_settings(conn, user_id)?,
                 sessions::list(conn, user_id)?,
-                prefs,
+                (direct, watched, notice, second),
                 crate::accounts::standing::history(conn, user_id)?,
                 crate::memberships::groups_of(conn, user_id)?,
                 avatar_store::current(conn, user_id)?,
@@ -94,6 +103,11 @@ pub(super) async fn render_settings(
             "email_prefs": {
                 "direct": mode_choices(ctx, &email_direct),
                 "watched": mode_choices(ctx, &email_watched),
+                "signin_notice": signin_notice,
+            },
+            "two_factor": {
+                "enabled": second.enabled_at.is_some(),
+                "recovery_left": second.recovery_left,
             },
             "moderation": moderation.iter().map(|m| json!({
                 "kind_label": ctx.t(&format!("sanction-kind-{}", m.kind)),
@@ -150,6 +164,9 @@ struct SettingsForm {
     email_direct: String,
     #[serde(default)]
     email_watched: String,
+    /// The sign-in notice's box (an unticked box sends nothing).
+    #[serde(default)]
+    signin_notice: Option<String>,
 }
 
 async fn settings_submit(
@@ -268,10 +285,14 @@ async fn settings_submit(
                 .ok_or(AppError::BadRequest("error-bad-form"))?;
             let watched = EmailMode::parse(&form.email_watched)
                 .ok_or(AppError::BadRequest("error-bad-form"))?;
+            let signin_notice = form.signin_notice.is_some();
             ctx.db
                 .run(move |conn| {
-                    queries::set_email_preferences(conn, user_id, direct, watched)
-                        .map_err(AppError::from)
+                    queries::set_email_preferences(conn, user_id, direct, watched)?;
+                    crate::db::write_tx_private(conn, |conn| {
+                        crate::accounts::signin_browsers::set_wanted(conn, user_id, signin_notice)
+                    })
+                    .map_err(AppError::from)
                 })
                 .await?;
             Ok(see_other("/settings?saved=notifications"))

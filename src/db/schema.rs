@@ -70,6 +70,7 @@ diesel::table! {
         last_digest_at -> Nullable<Timestamp>,
         invite_id -> Nullable<BigInt>,
         calendar_token_hash -> Nullable<Text>,
+        signin_notice -> Bool,
     }
 }
 
@@ -559,8 +560,126 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    two_factor (user_id) {
+        user_id -> BigInt,
+        secret -> Nullable<Text>,
+        pending_secret -> Nullable<Text>,
+        enabled_at -> Nullable<Timestamp>,
+        last_step -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    two_factor_recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    two_factor_challenges (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        next_path -> Text,
+        attempts -> BigInt,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signin_browsers (user_id, family) {
+        user_id -> BigInt,
+        family -> Text,
+        first_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        subject -> Text,
+        starter_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_message_at -> Timestamp,
+        message_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    conversation_members (conversation_id, user_id) {
+        conversation_id -> BigInt,
+        user_id -> BigInt,
+        joined_at -> Timestamp,
+        last_message_id -> Nullable<BigInt>,
+        last_message_at -> Timestamp,
+        unread_count -> BigInt,
+        last_read_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    private_messages (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        author_id -> BigInt,
+        body_md -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_blocks (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_preferences (user_id) {
+        user_id -> BigInt,
+        inbox -> Text,
+        email -> Text,
+    }
+}
+
+diesel::table! {
+    message_reports (id) {
+        id -> BigInt,
+        message_id -> Nullable<BigInt>,
+        reporter_id -> BigInt,
+        reason -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        author_id -> Nullable<BigInt>,
+        author_name -> Text,
+        message_html -> Text,
+        message_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_allowance (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        at -> Timestamp,
+        units -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(avatars -> users (user_id));
+diesel::joinable!(two_factor -> users (user_id));
+diesel::joinable!(two_factor_recovery_codes -> users (user_id));
+diesel::joinable!(two_factor_challenges -> users (user_id));
+diesel::joinable!(signin_browsers -> users (user_id));
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(applications -> users (user_id));
 diesel::joinable!(board_moderators -> boards (board_id));
@@ -591,6 +710,10 @@ diesel::joinable!(actions -> threads (thread_id));
 diesel::joinable!(actions -> cities (city_id));
 diesel::joinable!(action_rsvps -> actions (action_id));
 diesel::joinable!(action_rsvps -> users (user_id));
+diesel::joinable!(conversation_members -> conversations (conversation_id));
+diesel::joinable!(conversation_members -> users (user_id));
+diesel::joinable!(private_messages -> conversations (conversation_id));
+diesel::joinable!(private_messages -> users (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -599,6 +722,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     board_reads,
     users,
     avatars,
+    two_factor,
+    two_factor_recovery_codes,
+    two_factor_challenges,
+    signin_browsers,
     sessions,
     setup_tokens,
     boards,
@@ -634,4 +761,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_invites,
     actions,
     action_rsvps,
+    conversations,
+    conversation_members,
+    private_messages,
+    user_blocks,
+    message_preferences,
+    message_reports,
+    message_allowance,
 );

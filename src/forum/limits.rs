@@ -135,8 +135,9 @@ pub fn check_edit_rate(
     refuse_within_the_hour(oldest_counted, allowance, now)
 }
 
-/// A 429 when the allowance-th latest write (at `oldest_counted`) is less than an hour old.
-fn refuse_within_the_hour(
+/// A 429 when the allowance-th latest write (at `oldest_counted`) is less than an hour old
+/// (private messages count their own writes the same way).
+pub fn refuse_within_the_hour(
     oldest_counted: Option<NaiveDateTime>,
     allowance: i64,
     now: NaiveDateTime,

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::accounts::queries;
+use crate::accounts::{blocks, queries};
 use crate::forum::queries::{list_threads, ThreadFilter};
 use crate::forum::views::thread_rows;
 use crate::web::context::{Cached, Ctx};
@@ -23,17 +23,28 @@ async fn profile(ctx: Ctx, username: web::Path<String>) -> Result<HttpResponse, 
         Cached::Hit(res) => return Ok(res),
         Cached::Miss(ticket) => ticket,
     };
-    let (profile, threads) = ctx
+    let reader = ctx.viewer.as_ref().map(|v| v.user_id);
+    let (profile, threads, blocked) = ctx
         .db
         .run(move |conn| {
             let profile = queries::profile(conn, &username)?.ok_or(AppError::NotFound)?;
             let threads = list_threads(conn, ThreadFilter::Author(profile.id), None, 10, per_page)?;
-            Ok::<_, AppError>((profile, threads))
+            // Only a signed-in reader's page says whether they blocked this member (such pages
+            // are never kept for others).
+            let blocked = match reader {
+                Some(me) if me != profile.id => Some(blocks::is_blocked(conn, me, profile.id)?),
+                _ => None,
+            };
+            Ok::<_, AppError>((profile, threads, blocked))
         })
         .await?;
     ctx.render_cacheable(
         ticket,
         "pages/profile",
-        json!({"profile": profile, "threads_html": thread_rows(&ctx, &threads, true)?}),
+        json!({
+            "profile": profile,
+            "threads_html": thread_rows(&ctx, &threads, true)?,
+            "other_member": blocked.map(|b| json!({"blocked": b})),
+        }),
     )
 }

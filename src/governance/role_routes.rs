@@ -52,7 +52,8 @@ async fn users_page(ctx: Ctx, query: web::Query<UsersQuery>) -> Result<HttpRespo
                 match sanctions::person(conn, &q)? {
                     Some(p) => {
                         let moderated = sanctions::moderated_boards(conn, p.id)?;
-                        Some((p, moderated))
+                        let two_factor = crate::accounts::two_factor_store::is_enabled(conn, p.id)?;
+                        Some((p, moderated, two_factor))
                     }
                     None => None,
                 }
@@ -65,7 +66,7 @@ async fn users_page(ctx: Ctx, query: web::Query<UsersQuery>) -> Result<HttpRespo
         .into_iter()
         .map(|(name, role, boards)| json!({"username": name, "role": role, "boards": boards}))
         .collect();
-    let person = found.as_ref().map(|(p, moderated)| {
+    let person = found.as_ref().map(|(p, moderated, two_factor)| {
         let roles: Vec<Value> = ["member", "moderator", "admin"]
             .iter()
             .map(|r| json!({"value": r, "label": ctx.t(&format!("role-{r}")), "selected": *r == p.role_name}))
@@ -81,6 +82,7 @@ async fn users_page(ctx: Ctx, query: web::Query<UsersQuery>) -> Result<HttpRespo
             })
             .collect();
         json!({"username": p.username, "role": p.role_name, "roles": roles, "boards": boards,
+               "two_factor": two_factor,
                "is_self": ctx.viewer.as_ref().is_some_and(|v| v.user_id == p.id)})
     });
     ctx.render(

@@ -93,6 +93,7 @@ fn render_settings(
         json!({
             "values": values,
             "public_modlog": values.get("public_modlog").map(String::as_str) == Some("true"),
+            "require_staff_2fa": values.get("require_staff_2fa").map(String::as_str) == Some("true"),
             "modes": mode_choices(ctx, values.get("registration_mode").map(String::as_str).unwrap_or("open")),
             "errors": errs,
             "has_errors": !errors.is_empty(),
@@ -128,9 +129,12 @@ async fn settings_submit(
         .into_iter()
         .filter(|(k, _)| site_config::names().any(|n| n == k))
         .collect();
-    // An unticked box sends nothing.
-    let ticked = submitted.contains_key("public_modlog");
-    submitted.insert("public_modlog".into(), ticked.to_string());
+    // An unticked box sends nothing (a ticked one sends `true`).
+    for flag in ["public_modlog", "require_staff_2fa"] {
+        submitted
+            .entry(flag.into())
+            .or_insert_with(|| "false".into());
+    }
     match save_settings(&ctx.config, &ctx.db, actor, submitted.clone()).await? {
         Ok(_) => Ok(see_other("/admin/settings?saved=1")),
         Err(errors) => {

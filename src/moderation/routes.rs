@@ -51,9 +51,13 @@ pub async fn actor(db: &Db, viewer: Option<&Viewer>) -> Result<Option<Actor>, Ap
         return Ok(None);
     };
     let (user_id, role) = (v.user_id, v.role);
-    let boards = db
-        .run(move |conn| sanctions::moderated_boards(conn, user_id).map_err(AppError::from))
-        .await?;
+    // Staff rights suspended until two-factor sign-in is on (see `Viewer::needs_two_factor`).
+    let boards = if v.needs_two_factor {
+        Vec::new()
+    } else {
+        db.run(move |conn| sanctions::moderated_boards(conn, user_id).map_err(AppError::from))
+            .await?
+    };
     Ok(Some(Actor {
         user_id,
         role,

@@ -2,7 +2,8 @@
 //!
 //! For each recipient the most specific watch level wins: the thread's, else the board's and
 //! the city's (muted on either silences, watching on either notifies every post), else normal.
-//! Muted means nothing at all, mentions included. The author never hears about their own post.
+//! Muted means nothing at all, mentions included. The author never hears about their own post,
+//! and nobody hears of a post by someone they blocked (`accounts::blocks`).
 //! The mails are grouped by reason and language, each group's mail rendered and stored once
 //! (`Mailer::queue_shared`).
 
@@ -492,6 +493,11 @@ fn recipients(
             };
             chosen.retain(|user, _| members.contains(user));
         }
+    }
+    // Nobody hears of a post by someone they blocked: no mention, quote or reply reaches them.
+    let people: Vec<i64> = chosen.keys().copied().collect();
+    for blocker in crate::accounts::blocks::blockers_among(conn, post.author_id, &people)? {
+        chosen.remove(&blocker);
     }
     Ok(chosen)
 }

@@ -20,7 +20,8 @@ use crate::sessions::{SessionKind, Viewer};
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::web::context::{
-    find_viewer, may_post, negotiate_lang, request_counter, session_policy, shared,
+    find_viewer, hold_staff_without_two_factor, may_post, negotiate_lang, request_counter,
+    session_policy, shared,
 };
 use crate::web::error::AppError;
 use crate::web::page_cache::{Holes, Page, PageCache, Scope, Version};
@@ -74,7 +75,7 @@ impl FromRequest for ApiCtx {
                     Some(token)
                 }
             };
-            let viewer = match token {
+            let mut viewer = match token {
                 Some(token) => {
                     let policy = session_policy(&settings);
                     let found = find_viewer(&db, token, SessionKind::Api, policy).await?;
@@ -83,6 +84,7 @@ impl FromRequest for ApiCtx {
                 }
                 None => None,
             };
+            hold_staff_without_two_factor(&req, &config, &mut viewer);
             let lang = negotiate_lang(&req, config.get().default_lang(), viewer.as_ref());
             req.extensions_mut().insert(lang);
             Ok(ApiCtx {

@@ -134,6 +134,28 @@ pub async fn find_viewer(
     }
 }
 
+/// Marks a request whose viewer is staff without the second factor the site requires of
+/// staff (`require_staff_2fa`): `render_errors` turns the refusals of their suspended staff
+/// rights into a redirect to the two-factor set-up page (or the API's
+/// `two_factor_enrolment_required`).
+#[derive(Debug, Clone, Copy)]
+pub struct StaffWithoutTwoFactor;
+
+/// Suspends the staff rights of a viewer who lacks the second factor the site requires, and
+/// marks the request (see `StaffWithoutTwoFactor`).
+pub fn hold_staff_without_two_factor(
+    req: &HttpRequest,
+    config: &ConfigCache,
+    viewer: &mut Option<Viewer>,
+) {
+    if let Some(v) = viewer {
+        v.require_two_factor_for_staff(config.get().require_staff_2fa);
+        if v.needs_two_factor {
+            req.extensions_mut().insert(StaffWithoutTwoFactor);
+        }
+    }
+}
+
 /// The viewer and language once resolved for a request (cached in its extensions).
 #[derive(Clone)]
 pub struct Resolved {
@@ -238,13 +260,14 @@ impl Ctx {
                 let cookie = req
                     .cookie(session_cookie_name(&settings))
                     .map(|c| c.value().to_owned());
-                let viewer = match cookie {
+                let mut viewer = match cookie {
                     Some(token) if !token.is_empty() => {
                         let policy = session_policy(&settings);
                         find_viewer(&db, token, SessionKind::Web, policy).await?
                     }
                     _ => None,
                 };
+                hold_staff_without_two_factor(&req, &config, &mut viewer);
                 let lang = negotiate_lang(&req, config.get().default_lang(), viewer.as_ref());
                 let r = Resolved { viewer, lang };
                 req.extensions_mut().insert(r.clone());
@@ -379,12 +402,13 @@ impl Ctx {
         let registration_open = self.config.get().registration_open();
         let key = match &self.viewer {
             Some(v) => format!(
-                "{}|{:?}|{}|{}|{}|{path}",
+                "{}|{:?}|{}|{}|{}|{}|{path}",
                 v.username,
                 v.role,
                 u8::from(v.is_admin()),
                 u8::from(v.moderates_boards),
-                v.unread_notifications
+                v.unread_notifications,
+                v.unread_messages
             ),
             None => format!("-|{}|{path}", u8::from(registration_open)),
         };
@@ -411,6 +435,12 @@ impl Ctx {
                     "99+".to_owned()
                 } else {
                     v.unread_notifications.to_string()
+                },
+                "unread_messages": v.unread_messages,
+                "unread_messages_label": if v.unread_messages > 99 {
+                    "99+".to_owned()
+                } else {
+                    v.unread_messages.to_string()
                 },
                 "unverified": self.unverified(v),
                 "silenced": v.silenced,

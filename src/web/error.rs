@@ -21,6 +21,15 @@ pub enum AppError {
     Unauthorized,
     #[error("wrong credentials")]
     BadCredentials,
+    /// The password was right; the account's second factor (a code) is needed too.
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// The code given as second factor is wrong, already used, or too old.
+    #[error("wrong second factor")]
+    SecondFactorInvalid,
+    /// Staff must turn on two-factor sign-in before any staff page or action.
+    #[error("two-factor sign-in required for staff")]
+    TwoFactorEnrolmentRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("refused: {0}")]
@@ -59,7 +68,9 @@ pub struct ErrorBody {
 /// What went wrong, in an API error.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine code: `not_found`, `unauthorized`, `bad_credentials`, `forbidden`,
+    /// Stable machine code: `not_found`, `unauthorized`, `bad_credentials`,
+    /// `second_factor_required`, `second_factor_invalid`, `two_factor_enrolment_required`,
+    /// `forbidden`,
     /// `bad_request`, `validation_failed`, `conflict`, `rate_limited`, `payload_too_large`,
     /// `unsupported_media_type`, `unavailable`, `internal`, …
     #[schema(example = "validation_failed")]
@@ -107,6 +118,21 @@ impl AppError {
             AppError::NotFound => ("not_found", "error-not-found", None),
             AppError::Unauthorized => ("unauthorized", "error-unauthorized", None),
             AppError::BadCredentials => ("bad_credentials", "error-bad-credentials", None),
+            AppError::SecondFactorRequired => (
+                "second_factor_required",
+                "error-second-factor-required",
+                Some("code"),
+            ),
+            AppError::SecondFactorInvalid => (
+                "second_factor_invalid",
+                "error-second-factor-invalid",
+                Some("code"),
+            ),
+            AppError::TwoFactorEnrolmentRequired => (
+                "two_factor_enrolment_required",
+                "error-two-factor-enrolment-required",
+                None,
+            ),
             AppError::Forbidden => ("forbidden", "error-forbidden", None),
             AppError::Csrf => ("csrf", "error-csrf", None),
             AppError::Refused(key) => ("forbidden", *key, None),
@@ -168,8 +194,14 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Unauthorized
+            | AppError::BadCredentials
+            | AppError::SecondFactorRequired
+            | AppError::SecondFactorInvalid => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden
+            | AppError::Refused(_)
+            | AppError::Csrf
+            | AppError::TwoFactorEnrolmentRequired => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,

@@ -19,7 +19,9 @@ use crate::i18n::Lang;
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
 use crate::templates::Templates;
-use crate::web::context::{csrf_cookie_name, negotiate_lang, safe_next, Resolved};
+use crate::web::context::{
+    csrf_cookie_name, negotiate_lang, safe_next, Resolved, StaffWithoutTwoFactor,
+};
 use crate::web::error::{AppError, ErrorBody, ErrorDetail, ErrorReport};
 
 /// Counts statements, adds security headers and logs the request.
@@ -169,11 +171,22 @@ pub async fn render_errors(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let res = next.call(req).await?;
-    let Some(report) = res.response().extensions().get::<ErrorReport>().cloned() else {
+    let Some(mut report) = res.response().extensions().get::<ErrorReport>().cloned() else {
         return Ok(res.map_into_left_body());
     };
-    let status = res.status();
+    let mut status = res.status();
     let request = res.request().clone();
+    // Staff whose rights are suspended until they turn on two-factor sign-in are sent to set it
+    // up rather than told "forbidden".
+    let suspended_staff = request
+        .extensions()
+        .get::<StaffWithoutTwoFactor>()
+        .is_some();
+    if suspended_staff && status == StatusCode::FORBIDDEN && report.message_key == "error-forbidden"
+    {
+        report = AppError::TwoFactorEnrolmentRequired.report();
+        status = StatusCode::FORBIDDEN;
+    }
     let settings = request.app_data::<Data<Settings>>().cloned();
     let config = request.app_data::<Data<ConfigCache>>().map(|c| c.get());
     let templates = request.app_data::<Data<Templates>>().cloned();
@@ -202,6 +215,10 @@ pub async fn render_errors(
                 field: report.field.map(str::to_owned),
             },
         })
+    } else if report.code == "two_factor_enrolment_required" {
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/settings/two-factor?required=1"))
+            .finish()
     } else if status == StatusCode::UNAUTHORIZED && report.code == "unauthorized" {
         let next = safe_next(request.uri().path_and_query().map(|p| p.as_str()));
         let target = format!(

@@ -89,6 +89,8 @@ type Limiter =
 pub struct Throttle {
     limiter: Limiter,
     store: Store,
+    /// The time one event adds to a key's theoretical arrival time (`window / limit`).
+    period: Duration,
 }
 
 impl std::fmt::Debug for Throttle {
@@ -111,6 +113,7 @@ impl Throttle {
         Self {
             limiter: RateLimiter::new(quota, store.clone(), DefaultClock::default()),
             store,
+            period,
         }
     }
 
@@ -133,6 +136,31 @@ impl Throttle {
         };
         // Over the limit, nothing more is counted: the key stays blocked until its cells refill.
         let _ = self.limiter.check_key(&probe);
+    }
+
+    /// Checks and counts in one step: when `key` still has an event left, counts it and returns
+    /// `None`; otherwise counts nothing and returns the seconds to wait. Concurrent callers
+    /// cannot all pass on one remaining event (the count is a compare-and-swap), which a
+    /// `blocked_for` then `record` around an `.await` would allow.
+    pub fn try_record(&self, key: &str) -> Option<u64> {
+        let probe = Probe {
+            key: key.to_owned(),
+            record: true,
+        };
+        let not_until = self.limiter.check_key(&probe).err()?;
+        let wait = not_until.wait_time_from(self.limiter.clock().now());
+        Some(wait.as_secs_f64().ceil().max(1.0) as u64)
+    }
+
+    /// Gives back one event `try_record` counted for `key` (the attempt turned out right, and
+    /// must not count as a failure).
+    pub fn refund(&self, key: &str) {
+        let period = Nanos::from(self.period);
+        if let Some(state) = self.store.0.get(key) {
+            let _ = state.measure_and_replace(&NotKeyed::NonKey, |tat| {
+                Ok::<_, ()>(((), tat.unwrap_or_default().saturating_sub(period)))
+            });
+        }
     }
 
     /// Forgets `key` (after a successful login).
@@ -170,6 +198,8 @@ pub struct Throttles {
     pub mail_requests: Throttle,
     /// Avatar uploads per account (each is decoded and encoded again: CPU work).
     pub avatar_uploads: Throttle,
+    /// Wrong two-factor codes per account, whatever the client (the password was right).
+    pub two_factor: Throttle,
 }
 
 impl Throttles {
@@ -183,6 +213,7 @@ impl Throttles {
             &self.register_client,
             &self.mail_requests,
             &self.avatar_uploads,
+            &self.two_factor,
         ] {
             throttle.retain_recent();
         }
@@ -205,6 +236,28 @@ mod tests {
         assert_eq!(t.blocked_for("other"), None);
         t.clear("k");
         assert_eq!(t.blocked_for("k"), None);
+    }
+
+    #[test]
+    fn try_record_checks_and_counts_at_once_and_refunds() {
+        let t = Throttle::new(3, Duration::from_secs(60));
+        let passed = (0..10).filter(|_| t.try_record("k").is_none()).count();
+        assert_eq!(passed, 3, "no more than the limit pass");
+        assert!(t.blocked_for("k").is_some());
+        t.refund("k");
+        assert_eq!(t.blocked_for("k"), None, "a refund frees one event");
+        assert_eq!(t.try_record("k"), None);
+        assert!(t.try_record("k").is_some());
+        // Threads racing on the last events: exactly the limit passes.
+        let t = std::sync::Arc::new(Throttle::new(5, Duration::from_secs(60)));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let t = t.clone();
+                std::thread::spawn(move || (0..4).filter(|_| t.try_record("k").is_none()).count())
+            })
+            .collect();
+        let total: usize = handles.into_iter().map(|h| h.join().expect("thread")).sum();
+        assert_eq!(total, 5);
     }
 
     #[test]

@@ -281,3 +281,80 @@ async fn seed_fills_a_consistent_forum() {
         .await;
     assert_eq!(id, 31);
 }
+
+#[tokio::test]
+async fn reset_2fa_lets_a_locked_out_administrator_back_in() {
+    let (db, url) = fresh_database();
+    let out = vigie(&url, &["migrate"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "chef",
+        "--email",
+        "chef@example.org",
+        "--role",
+        "admin",
+    ];
+    let out = vigie(&url, &create, Some(&format!("{PASSWORD}\n")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = TestApp::start(test_settings(&url), Some(db)).await;
+    let admin = browser();
+    let res = app.login_with(&admin, "chef").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    crate::two_factor::enrol(&app, &admin).await;
+    // Phone and recovery codes lost: the password alone no longer signs in.
+    let res = app.login_with(&browser(), "chef").await;
+    assert_eq!(res.location(), "/login/code");
+
+    let out = vigie(&url, &["user", "reset-2fa", "chef"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("turned off"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let res = app.login_with(&browser(), "chef").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/", "the password alone signs in again");
+    // The member is told (the running server sends what the console queued).
+    app.mail_to("chef@example.org", "reset mail", |m| {
+        m.text.contains("/password/forgot")
+    })
+    .await;
+    // The moderation log records it, without a staff member behind it.
+    let token = app.api_login("chef").await;
+    let log = app
+        .api(reqwest::Method::GET, "/api/v1/modlog", Some(&token), None)
+        .await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let entries = log.json();
+    let entry = entries
+        .as_array()
+        .or_else(|| entries["entries"].as_array())
+        .and_then(|all| all.iter().find(|e| e["action"] == "reset_two_factor"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no reset in {entries}"));
+    assert_eq!(entry["target_label"], "chef");
+    assert!(entry["actor"].is_null(), "{entry}");
+
+    // Again: nothing to do; an unknown name is an error.
+    let out = vigie(&url, &["user", "reset-2fa", "chef"], None);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("was not on"));
+    let out = vigie(&url, &["user", "reset-2fa", "personne"], None);
+    assert!(!out.status.success(), "an unknown account is an error");
+}

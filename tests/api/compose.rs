@@ -6,10 +6,17 @@ use std::collections::BTreeSet;
 const COMPOSE: &str = include_str!("../../docker-compose.yml");
 const DEFAULTS: &str = include_str!("../../config/default.toml");
 
-/// The settings keys of config/default.toml, as `SECTION__KEY`.
+/// The settings keys of config/default.toml, as `SECTION__KEY`: those with a default, and those
+/// without one that its comments name as `VIGIE__SECTION__KEY` (a secret such as
+/// `security.secret_key` has no default, on purpose).
 fn known_settings() -> BTreeSet<String> {
     let mut section = String::new();
     let mut keys = BTreeSet::new();
+    for word in DEFAULTS.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if let Some(key) = word.strip_prefix("VIGIE__") {
+            keys.insert(key.to_owned());
+        }
+    }
     for line in DEFAULTS.lines().map(str::trim) {
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             section = name.to_uppercase();

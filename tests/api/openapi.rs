@@ -663,6 +663,24 @@ async fn real_answers_match_the_document() {
     expect(
         &app,
         &c,
+        ok,
+        (M::GET, "/api/v1/me/two-factor"),
+        Some(&alice),
+        None,
+    )
+    .await;
+    expect(
+        &app,
+        &c,
+        ok,
+        (M::POST, "/api/v1/admin/users/bob_doc/two-factor/reset"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    expect(
+        &app,
+        &c,
         StatusCode::UNAUTHORIZED,
         (M::GET, "/api/v1/me"),
         None,
@@ -1412,6 +1430,66 @@ async fn real_answers_match_the_document() {
         StatusCode::UNPROCESSABLE_ENTITY,
         (M::GET, "/api/v1/search?q=x&kind=tout"),
         None,
+        None,
+    )
+    .await;
+
+    // Private messages and blocks.
+    let started = expect(
+        &app,
+        &c,
+        created,
+        (M::POST, "/api/v1/conversations"),
+        Some(&alice),
+        Some(json!({"to": ["bob_doc"], "subject": "Doc", "body": "Bonjour"})),
+    )
+    .await;
+    let conversation = started["id"].as_i64().expect("conversation id");
+    let messages_path = format!("/api/v1/conversations/{conversation}/messages");
+    let written = expect(
+        &app,
+        &c,
+        created,
+        (M::POST, &messages_path),
+        Some(&bob),
+        Some(json!({"body": "Réponse"})),
+    )
+    .await;
+    let message = written["id"].as_i64().expect("message id");
+    expect(
+        &app,
+        &c,
+        ok,
+        (M::GET, "/api/v1/conversations"),
+        Some(&alice),
+        None,
+    )
+    .await;
+    expect(&app, &c, ok, (M::GET, &messages_path), Some(&alice), None).await;
+    expect(
+        &app,
+        &c,
+        created,
+        (M::POST, &format!("/api/v1/messages/{message}/report")),
+        Some(&alice),
+        Some(json!({"reason": "spam"})),
+    )
+    .await;
+    expect(
+        &app,
+        &c,
+        ok,
+        (M::POST, "/api/v1/users/bob_doc/block"),
+        Some(&alice),
+        None,
+    )
+    .await;
+    expect(
+        &app,
+        &c,
+        ok,
+        (M::DELETE, "/api/v1/users/bob_doc/block"),
+        Some(&alice),
         None,
     )
     .await;

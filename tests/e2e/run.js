@@ -28,6 +28,7 @@ const path = require('node:path');
 const { Server } = require('./lib/server');
 const { Browser } = require('./lib/browser');
 const J = require('./lib/journeys');
+const P = require('./lib/private');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const binary = path.resolve(process.env.VIGIE_E2E_BINARY || path.join(repoRoot, 'target', 'debug', 'vigie'));
@@ -74,6 +75,25 @@ async function screenshots(page, name) {
   await page.setViewportSize(original);
 }
 
+/**
+ * A journey's steps: each builds on the previous ones, so after a failure the rest are skipped,
+ * not failed. `actors()` lists the people whose audits are labelled with the step's name.
+ */
+function journey(label, actors) {
+  let failed = false;
+  return (name, fn) =>
+    test(name, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      for (const actor of actors()) if (actor) actor.step = `${label}: ${name}`;
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    });
+}
+
 before(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await server.start();
@@ -105,19 +125,7 @@ for (const javaScriptEnabled of [false, true]) {
   const mode = javaScriptEnabled ? 'js' : 'nojs';
   describe(`journeys with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
     const s = {};
-    let failed = false;
-    // Each step builds on the previous ones: after a failure the rest are skipped, not failed.
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (failed) return t.skip('an earlier step failed');
-        for (const actor of [admin, s.author, s.reporter]) if (actor) actor.step = `${mode}: ${name}`;
-        try {
-          await fn();
-        } catch (e) {
-          failed = true;
-          throw e;
-        }
-      });
+    const step = journey(mode, () => [admin, s.author, s.reporter]);
 
     step('register, open the mailed verification link, sign in', async () => {
       assert.ok(admin, 'no administrator (the setup test failed)');
@@ -192,19 +200,7 @@ for (const javaScriptEnabled of [false, true]) {
 
 describe('local groups and actions with JavaScript off', () => {
   const s = {};
-  let failed = false;
-  // As above: each step builds on the previous ones.
-  const step = (name, fn) =>
-    test(name, async (t) => {
-      if (failed) return t.skip('an earlier step failed');
-      for (const actor of [s.coordinator, s.member, s.visitor]) if (actor) actor.step = `groups: ${name}`;
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    });
+  const step = journey('groups', () => [s.coordinator, s.member, s.visitor]);
 
   step('two members register and sign in', async () => {
     s.coordinator = await J.Actor.create(browser, server, 'coordinatrice_nojs', false);
@@ -291,6 +287,47 @@ describe('local groups and actions with JavaScript off', () => {
     assert.equal(await s.visitor.main().locator(`a[href="/login?next=/a/${s.action.id}"]`).count(), 1, 'no way to sign in and answer');
     await J.assertActionListed(s.visitor, '/actions', s.action);
     await J.assertCityPage(s.visitor, 'marseille', s.action, s.group);
+  });
+});
+
+describe('private messages and two-factor sign-in with JavaScript off', () => {
+  const s = {};
+  const step = journey('messages', () => [s.sender, s.recipient]);
+
+  step('two members register and sign in', async () => {
+    s.sender = await J.Actor.create(browser, server, 'expediteur_nojs', false);
+    s.recipient = await J.Actor.create(browser, server, 'destinataire_nojs', false);
+    for (const actor of [s.sender, s.recipient]) {
+      actor.step = 'messages: register';
+      await J.register(actor);
+      await J.verifyByMail(actor);
+      await J.login(actor);
+    }
+  });
+
+  step('one writes to the other from the messages page', async () => {
+    s.first = 'Tu viens à la réunion **jeudi** sur les caméras du parc ?';
+    s.conversation = await P.sendMessage(s.sender, {
+      to: s.recipient.name,
+      subject: 'Réunion de jeudi',
+      body: s.first,
+    });
+    const bold = s.sender.main().locator('strong', { hasText: 'jeudi' });
+    assert.ok((await bold.count()) >= 1, 'the message’s Markdown is not cooked');
+  });
+
+  step('the other sees it counted in the header, reads it and answers', async () => {
+    await P.readMessage(s.recipient, s.conversation, 'Tu viens à la réunion');
+    await screenshots(s.recipient.page, 'conversation');
+    await P.replyMessage(s.recipient, s.conversation, 'Oui, avec les tracts.');
+    await s.recipient.visit('/messages');
+    await screenshots(s.recipient.page, 'messages');
+  });
+
+  step('a member turns two-factor sign-in on, then signs in with a recovery code', async () => {
+    const codes = await P.enrolTwoFactor(s.recipient, screenshots);
+    await screenshots(s.recipient.page, 'two-factor-codes');
+    await P.signInWithRecoveryCode(s.recipient, codes[0]);
   });
 });
 

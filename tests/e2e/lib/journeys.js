@@ -384,6 +384,7 @@ async function assertCityPage(actor, city, action, group) {
 
 module.exports = {
   Actor,
+  PASSWORD,
   setupAdmin,
   register,
   verifyByMail,
