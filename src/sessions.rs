@@ -243,7 +243,9 @@ pub fn find(
                 .single_value(),
             conversation_members::table
                 .filter(conversation_members::user_id.eq(users::id))
-                .filter(conversation_members::unread_count.gt(0))
+                // A constant in the text: a bound 0 would make SQLite prepare the whole
+                // statement again at each lookup (see `db::literal`).
+                .filter(conversation_members::unread_count.gt(crate::db::literal::Zero))
                 .count()
                 .single_value(),
             two_factor::table

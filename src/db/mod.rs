@@ -36,6 +36,7 @@ macro_rules! on_backend {
 }
 
 pub mod gate;
+pub mod literal;
 pub mod migrate;
 pub mod schema;
 pub mod wal;
