@@ -243,28 +243,9 @@ async fn a_password_reset_lifts_the_login_lock() {
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(locked.headers.contains_key("retry-after"));
 
-    let owner = browser();
-    let res = app
-        .post_form_with(
-            &owner,
-            "/password/forgot",
-            "/password/forgot",
-            &[("email", "verrouillee@example.org")],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
-    let link = app
-        .mail_to("verrouillee@example.org", "reset", |m| {
-            m.text.contains("/password/reset/")
-        })
-        .await
-        .link_containing("/password/reset/");
-    let path = link.trim_start_matches(&app.address).to_owned();
     let new_password = "retrouve-mon-compte-2026";
-    let res = app
-        .post_form_with(&owner, &path, &path, &[("password", new_password)])
+    app.reset_password_by_mail("verrouillee@example.org", new_password)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     let res = login(new_password.to_owned()).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);

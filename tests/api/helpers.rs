@@ -225,6 +225,30 @@ impl TestApp {
             .await
     }
 
+    /// Asks for a password reset for `email` in a fresh browser, follows the mailed link and
+    /// sets `new_password` there (the reset page answers 200).
+    pub async fn reset_password_by_mail(&self, email: &str, new_password: &str) {
+        let owner = browser();
+        let res = self
+            .post_form_with(
+                &owner,
+                "/password/forgot",
+                "/password/forgot",
+                &[("email", email)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+        let link = self
+            .mail_to(email, "reset", |m| m.text.contains("/password/reset/"))
+            .await
+            .link_containing("/password/reset/");
+        let path = link.trim_start_matches(&self.address).to_owned();
+        let res = self
+            .post_form_with(&owner, &path, &path, &[("password", new_password)])
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+
     /// Every mail received so far by `to`.
     pub fn mails_to(&self, to: &str) -> Vec<Mail> {
         let to = to.to_lowercase();

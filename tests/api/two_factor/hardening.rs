@@ -90,28 +90,9 @@ async fn a_password_reset_does_not_give_back_wrong_codes() {
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
 
-    let owner = browser();
-    let res = app
-        .post_form_with(
-            &owner,
-            "/password/forgot",
-            "/password/forgot",
-            &[("email", "maya@example.org")],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
-    let link = app
-        .mail_to("maya@example.org", "reset", |m| {
-            m.text.contains("/password/reset/")
-        })
-        .await
-        .link_containing("/password/reset/");
-    let path = link.trim_start_matches(&app.address).to_owned();
     let new_password = "un-autre-secret-2026";
-    let res = app
-        .post_form_with(&owner, &path, &path, &[("password", new_password)])
+    app.reset_password_by_mail("maya@example.org", new_password)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // The new password is right, but the account's wrong codes still count.
     let body =
