@@ -198,22 +198,61 @@ fn after(st: &mut Statement, cursor: Option<SearchCursor>, rank: &str, id: &str)
 /// The text search configuration and the newest post's id (PostgreSQL): the configuration is
 /// written into the statement as a constant, so the planner sees the query's words and knows
 /// how common they are (through `vigie_search_config()` it would guess, and walk every match).
+/// With a board or group filter, also the marks of the boards it names (`'@ board 12' | …`,
+/// see the `…_search_markers` migration), `None` when it names none.
 #[derive(QueryableByName)]
 struct PgSearchState {
     #[diesel(sql_type = Text)]
     config: String,
     #[diesel(sql_type = Nullable<BigInt>)]
     newest: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    boards: Option<String>,
 }
 
-fn pg_state(conn: &mut DbConnection) -> QueryResult<PgSearchState> {
-    let DbConnection::Postgres(c) = conn else {
+fn pg_state(conn: &mut DbConnection, filters: &Filters) -> QueryResult<PgSearchState> {
+    if !matches!(conn, DbConnection::Postgres(_)) {
         return Err(diesel::result::Error::NotFound);
+    }
+    let mut st = Statement::new(true);
+    let boards = match (&filters.group, &filters.board) {
+        (None, None) => "1 = 0".to_owned(),
+        (Some(group), board) => {
+            let g = st.bind(Bind::Text(group.clone()));
+            let mut cond = format!("b.group_id = (SELECT id FROM groups WHERE slug = {g})");
+            if let Some(board) = board {
+                let b = st.bind(Bind::Text(board.clone()));
+                cond.push_str(&format!(" AND b.slug = {b}"));
+            }
+            cond
+        }
+        (None, Some(board)) => {
+            let b = st.bind(Bind::Text(board.clone()));
+            format!("b.group_id IS NULL AND b.slug = {b}")
+        }
     };
-    diesel::sql_query(
-        "SELECT vigie_search_config()::text AS config, (SELECT max(id) FROM posts) AS newest",
-    )
-    .get_result(c)
+    st.push(&format!(
+        "SELECT vigie_search_config()::text AS config, (SELECT max(id) FROM posts) AS newest, \
+         (SELECT string_agg(quote_literal('@ board ' || b.id), ' | ' ORDER BY b.id) \
+          FROM boards b WHERE {boards}) AS boards"
+    ));
+    load(conn, st)?.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// The marks (a `tsquery`) every post a search may find carries on PostgreSQL: its boards, its
+/// city, opening posts for a search of threads; `None` when nothing filters on them.
+fn pg_marks(q: &Question, boards: Option<&str>) -> Option<String> {
+    let mut marks = Vec::new();
+    if let Some(boards) = boards {
+        marks.push(format!("({boards})"));
+    }
+    if let Some(city) = q.filters.city_id {
+        marks.push(format!("'@ city {city}'"));
+    }
+    if q.kind == Kind::Threads {
+        marks.push("'@ opening'".to_owned());
+    }
+    (!marks.is_empty()).then(|| marks.join(" & "))
 }
 
 /// One page (plus one row, to tell whether another follows) of posts or threads.
@@ -226,20 +265,27 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
     if !matches!(conn, DbConnection::Postgres(_)) {
         return load(conn, posts_statement(None, q, None));
     }
-    let state = pg_state(conn)?;
-    let config = Some(state.config.as_str());
+    let state = pg_state(conn, q.filters)?;
     let Some(newest) = state.newest else {
         return Ok(Vec::new());
     };
+    if (q.filters.board.is_some() || q.filters.group.is_some()) && state.boards.is_none() {
+        return Ok(Vec::new());
+    }
+    let marks = pg_marks(q, state.boards.as_deref());
+    let pg = Some(Pg {
+        config: &state.config,
+        marks: marks.as_deref(),
+    });
     if q.sort == Sort::Date {
-        return load(conn, posts_statement(config, q, None));
+        return load(conn, posts_statement(pg, q, None));
     }
     let mut span = FIRST_SPAN;
     for _ in 0..2 {
         if span >= newest {
             break;
         }
-        let hits: Vec<PostHit> = load(conn, posts_statement(config, q, Some(newest - span)))?;
+        let hits: Vec<PostHit> = load(conn, posts_statement(pg, q, Some(newest - span)))?;
         let seen = hits.first().map_or(0, |h| h.window_hits);
         if seen >= RANK_WINDOW {
             return Ok(hits);
@@ -250,13 +296,21 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         // The span that should hold the window at the density seen, with a margin.
         span = span.saturating_mul(RANK_WINDOW * 3 / 2) / seen;
     }
-    load(conn, posts_statement(config, q, None))
+    load(conn, posts_statement(pg, q, None))
 }
 
-/// The statement for one page of posts: on PostgreSQL with the search `config` and, for a
-/// relevance search, only posts above id `floor` when given.
-fn posts_statement(config: Option<&str>, q: &Question, floor: Option<i64>) -> Statement {
-    let postgres = config.is_some();
+/// What a PostgreSQL statement is written with: the text search configuration and the filters'
+/// marks (see `pg_marks`).
+#[derive(Clone, Copy)]
+struct Pg<'a> {
+    config: &'a str,
+    marks: Option<&'a str>,
+}
+
+/// The statement for one page of posts: on PostgreSQL (`pg`) with the search configuration and
+/// the filters' marks and, for a relevance search, only posts above id `floor` when given.
+fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>) -> Statement {
+    let postgres = pg.is_some();
     let mut st = Statement::new(postgres);
     // The id the index walks in order (FTS5 reads its own rowids newest first cheaply).
     let order_id = if postgres {
@@ -264,14 +318,22 @@ fn posts_statement(config: Option<&str>, q: &Question, floor: Option<i64>) -> St
     } else {
         "post_search.rowid"
     };
-    let (matched, rank, from) = if let Some(config) = config {
-        let c = st.bind(Bind::Text(config.to_owned()));
+    let (matched, rank, from) = if let Some(pg) = pg {
+        let c = st.bind(Bind::Text(pg.config.to_owned()));
         let p = st.bind(Bind::Text(q.tsquery.to_owned()));
+        // Matched with the marks, ranked on the reader's words alone.
+        let m = match pg.marks {
+            Some(marks) => {
+                let m = st.bind(Bind::Text(marks.to_owned()));
+                format!("to_tsquery({c}::regconfig, {p}) && {m}::tsquery")
+            }
+            None => format!("to_tsquery({c}::regconfig, {p})"),
+        };
         (
-            "p.search_vector @@ sq.q".to_owned(),
+            "p.search_vector @@ sq.m".to_owned(),
             "(-ts_rank(p.search_vector, sq.q))::float8".to_owned(),
             format!(
-                "(SELECT to_tsquery({c}::regconfig, {p}) AS q) sq \
+                "(SELECT to_tsquery({c}::regconfig, {p}) AS q, {m} AS m) sq \
                  CROSS JOIN posts p"
             ),
         )
@@ -391,7 +453,7 @@ fn posts_statement(config: Option<&str>, q: &Question, floor: Option<i64>) -> St
 /// One page (plus one row) of published deployments; the city and the dates filter them.
 pub fn deployments(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<DeploymentHit>> {
     let config = match conn {
-        DbConnection::Postgres(_) => Some(pg_state(conn)?.config),
+        DbConnection::Postgres(_) => Some(pg_state(conn, &Filters::default())?.config),
         DbConnection::Sqlite(_) => None,
     };
     let mut st = Statement::new(config.is_some());

@@ -674,6 +674,104 @@ async fn filters_narrow_results_and_pages_follow_each_other() {
     assert_eq!(second.body.matches("<article>").count(), 20);
 }
 
+/// A moderator's action on a thread, through the API.
+async fn moderate(app: &TestApp, token: &str, thread_id: i64, action: Value) {
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread_id}/moderate"),
+            Some(token),
+            Some(action),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "moderate: {}", res.body);
+}
+
+#[tokio::test]
+async fn moved_renamed_and_relocated_threads_are_found_under_their_new_board_city_and_title() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let alice = app.api_user("alice").await;
+
+    let (moving, opening) = thread(
+        &app,
+        &alice,
+        "general",
+        "Oreilles de la ville",
+        "Des capteurs sonores au carrefour.",
+        Some("lyon"),
+    )
+    .await;
+    let answer = reply(
+        &app,
+        &alice,
+        moving,
+        "Les capteurs sonores écoutent la rue.",
+    )
+    .await;
+    let both = sorted(vec![opening, answer]);
+    let by = |board: &'static str| [("q", "capteurs"), ("board", board)];
+    assert_eq!(sorted(ids(&app, None, &by("general")).await), both);
+    assert!(ids(&app, None, &by("drones-et-capteurs")).await.is_empty());
+
+    // Moved: the board filter follows the thread, replies included.
+    moderate(
+        &app,
+        &admin,
+        moving,
+        json!({"action": "move", "board": "drones-et-capteurs"}),
+    )
+    .await;
+    assert!(ids(&app, None, &by("general")).await.is_empty());
+    assert_eq!(
+        sorted(ids(&app, None, &by("drones-et-capteurs")).await),
+        both
+    );
+
+    // Another city: the city filter follows it too.
+    let in_city = |city: &'static str| [("q", "capteurs"), ("city", city)];
+    assert_eq!(sorted(ids(&app, None, &in_city("Lyon")).await), both);
+    moderate(
+        &app,
+        &admin,
+        moving,
+        json!({"action": "city", "city": "marseille"}),
+    )
+    .await;
+    assert!(ids(&app, None, &in_city("Lyon")).await.is_empty());
+    assert_eq!(sorted(ids(&app, None, &in_city("Marseille")).await), both);
+
+    // Renamed: the new title is found (as a thread), the old one no longer is.
+    assert_eq!(ids(&app, None, &[("q", "oreilles")]).await, vec![opening]);
+    moderate(
+        &app,
+        &admin,
+        moving,
+        json!({"action": "rename", "title": "Micros urbains"}),
+    )
+    .await;
+    assert_eq!(
+        ids(&app, None, &[("q", "micros"), ("kind", "threads")]).await,
+        vec![moving]
+    );
+    assert!(ids(&app, None, &[("q", "oreilles")]).await.is_empty());
+    // The filters still hold together after all three changes.
+    assert_eq!(
+        ids(
+            &app,
+            None,
+            &[
+                ("q", "micros"),
+                ("board", "drones-et-capteurs"),
+                ("city", "Marseille"),
+                ("kind", "threads")
+            ]
+        )
+        .await,
+        vec![moving]
+    );
+}
+
 #[tokio::test]
 async fn every_page_has_a_search_box_and_reindex_rebuilds_the_index() {
     let app = TestApp::spawn().await;
