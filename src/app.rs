@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::accounts::password::Passwords;
 use crate::db::{self, migrate, Db, DbManager};
+use crate::federation::Federation;
 use crate::mail::Mailer;
 use crate::settings::Settings;
 use crate::site_config::ConfigCache;
@@ -24,8 +25,8 @@ use crate::web::page_cache::PageCache;
 use crate::web::throttle::{Throttle, Throttles};
 use crate::web::{self as webinfra, middleware};
 use crate::{
-    accounts, actions, admin, bootstrap, cities, forum, governance, groups, jobs, messages,
-    moderation, notifications, observatory, search,
+    accounts, actions, admin, bootstrap, cities, federation, forum, governance, groups, jobs,
+    messages, moderation, notifications, observatory, search,
 };
 
 /// Checkpoints the SQLite log once a second, off the request path (see `db::wal`).
@@ -196,6 +197,7 @@ impl Application {
             let trimmed = settings.server.base_url.trim_end_matches(":0").to_owned();
             settings.server.base_url = format!("{trimmed}:{port}");
         }
+        settings.check_federation()?;
         let pool = db::build_pool(&settings.database);
         let backend = DbManager::new(&settings.database).backend();
 
@@ -244,11 +246,23 @@ impl Application {
         if let Err(e) = reload_config(&shared.db, shared.config.clone().into_inner()).await {
             tracing::warn!(error = %e, "site settings not read; using the configuration file's");
         }
+        let federation = web::Data::new(
+            Federation::new(
+                shared.settings.clone().into_inner(),
+                shared.db.get_ref().clone(),
+            )
+            .await?,
+        );
+        let federating = federation.enabled();
+        if federating {
+            tracing::info!("federation is on (ActivityPub)");
+        }
         let workers = shared.settings.server.workers;
         let body_limit = shared.settings.server.max_body_bytes;
         let blocking_threads = (shared.settings.database.pool_size as usize).max(4);
         let background = shared.clone();
         let api_document = web::Data::new(ApiDocument::new(&api_document())?);
+        let background_federation = federation.clone();
         let mut builder =
             HttpServer::new(move || {
                 let shared = shared.clone();
@@ -261,6 +275,7 @@ impl Application {
                     .app_data(shared.throttles)
                     .app_data(shared.passwords)
                     .app_data(shared.mailer)
+                    .app_data(federation.clone())
                     .app_data(api_document.clone())
                     .app_data(web::PayloadConfig::new(body_limit))
                     .app_data(web::JsonConfig::default().limit(body_limit).error_handler(
@@ -289,6 +304,7 @@ impl Application {
                     .app_data(
                         web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
                     )
+                    .wrap(from_fn(federation::routes::vary_accept))
                     .wrap(from_fn(middleware::render_errors))
                     .wrap(from_fn(middleware::check_origin))
                     .wrap(Compress::default())
@@ -297,6 +313,14 @@ impl Application {
                     .route("/readyz", web::get().to(webinfra::readyz))
                     .route("/static/{file}", web::get().to(webinfra::assets::serve))
                     .service(utoipa_actix_web::scope(API_PREFIX).configure(configure_api))
+                    // Before the pages: the same addresses answer ActivityStreams JSON.
+                    .configure(|cfg| {
+                        if federating {
+                            federation::routes::configure_negotiated(cfg);
+                        }
+                    })
+                    .configure(federation::routes::configure)
+                    .configure(federation::admin_routes::configure)
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
                     .configure(forum::profiles::configure)
@@ -332,11 +356,16 @@ impl Application {
             background.db.get_ref().clone(),
             background.config.clone().into_inner(),
         ));
-        tokio::spawn(jobs::run(jobs::Jobs {
+        let jobs = jobs::Jobs {
             db: background.db.get_ref().clone(),
             settings: background.settings.clone().into_inner(),
             mailer: background.mailer.clone().into_inner(),
-        }));
+            federation: background_federation.into_inner(),
+        };
+        if federating {
+            tokio::spawn(jobs::run_federation(jobs.clone()));
+        }
+        tokio::spawn(jobs::run(jobs));
         Ok(Application {
             port,
             server,

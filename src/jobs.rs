@@ -6,6 +6,9 @@
 //! `mail.poll_seconds` (which is how the other instances sharing a PostgreSQL database notice
 //! work). Each job's work lives in the feature that owns it; this module only schedules.
 //!
+//! Federation has a loop of its own (`run_federation`): its deliveries wait on remote servers
+//! (up to the crate's 10-second timeout each), which must not hold up the mail.
+//!
 //! Every write of a job takes its turn in the write queue (`Db::write`) like the posters do, one
 //! small transaction per turn (a post fanned out, a digest, an action's reminders), so on SQLite
 //! a job never fights a poster for the lock nor keeps posters waiting long; the reads that decide
@@ -15,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::db::{Db, DbConnection};
+use crate::federation::{announce, delivery, Federation};
 use crate::mail::sender::{send_round, BATCH};
 use crate::mail::{outbox, Mailer};
 use crate::notifications::{digest, fanout};
@@ -24,12 +28,13 @@ use crate::web::error::AppError;
 /// How often expired sessions, tokens and links are swept (a bounded batch of each).
 const SWEEP_EVERY: Duration = Duration::from_secs(300);
 
-/// What the jobs need: the database, the settings and the mailer.
+/// What the jobs need: the database, the settings, the mailer and federation.
 #[derive(Clone)]
 pub struct Jobs {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub mailer: Arc<Mailer>,
+    pub federation: Arc<Federation>,
 }
 
 impl Jobs {
@@ -206,6 +211,70 @@ pub async fn run(jobs: Jobs) {
         if !busy {
             tokio::select! {
                 _ = jobs.mailer.wake.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+}
+
+/// How long received activity ids and delivered rows are kept, in days.
+const FEDERATION_KEEP_DAYS: i64 = 7;
+
+/// Federation's loop, when it is on: turns what changed in public boards into deliveries
+/// (`federation::announce`), sends the due deliveries (`federation::delivery`) and forgets old
+/// receipts and deliveries. Woken by an inbox that queued an answer (`Federation::wake`), else
+/// every `mail.poll_seconds` (which is also how it notices new posts).
+pub async fn run_federation(jobs: Jobs) {
+    let Some(data) = jobs.federation.data() else {
+        return;
+    };
+    let poll = Duration::from_secs(jobs.settings.mail.poll_seconds.max(1));
+    let mut next_purge = Instant::now();
+    loop {
+        let mut busy = false;
+        let moved = jobs.read(|_, conn| Ok(announce::site_moved(conn)?)).await;
+        match moved {
+            Ok(Some(versions)) => {
+                let urls = data.urls.clone();
+                match jobs
+                    .write(move |_, conn| Ok(announce::round(conn, &urls, versions)?))
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(deliveries = n, "federation deliveries queued");
+                        busy = true;
+                    }
+                    Err(e) => tracing::warn!(error = ?e, "federation announce round failed"),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = ?e, "federation announce check failed"),
+        }
+        match delivery::send_round(&data).await {
+            Ok(n) => busy |= n as i64 >= delivery::BATCH,
+            Err(e) => tracing::warn!(error = ?e, "federation delivery round failed"),
+        }
+        if Instant::now() >= next_purge {
+            next_purge = Instant::now() + Duration::from_secs(3600);
+            let before = crate::db::now() - chrono::Duration::days(FEDERATION_KEEP_DAYS);
+            if let Err(e) = jobs
+                .write(move |_, conn| {
+                    crate::db::write_tx_private(conn, |conn| {
+                        crate::federation::queries::purge_received(conn, before)?;
+                        crate::federation::queries::purge_orphans(conn)?;
+                        delivery::purge_delivered(conn, before)
+                    })
+                    .map_err(AppError::from)
+                })
+                .await
+            {
+                tracing::warn!(error = ?e, "federation purge failed");
+            }
+        }
+        if !busy {
+            tokio::select! {
+                _ = jobs.federation.wake.notified() => {}
                 _ = tokio::time::sleep(poll) => {}
             }
         }

@@ -13,6 +13,7 @@ pub mod bootstrap;
 pub mod cities;
 pub mod cli;
 pub mod db;
+pub mod federation;
 pub mod forum;
 pub mod gazetteer;
 pub mod governance;

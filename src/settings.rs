@@ -19,6 +19,17 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     pub community: CommunitySettings,
     pub observatory: ObservatorySettings,
+    /// ActivityPub federation (see `crate::federation`); off unless turned on.
+    #[serde(default)]
+    pub federation: FederationSettings,
+    /// The environment the settings were loaded for (`VIGIE_ENV`: `development`, `test`,
+    /// `production`…); set by `load_env`, not read from the files.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+}
+
+fn default_environment() -> String {
+    "development".into()
 }
 
 /// The HTTP server.
@@ -228,6 +239,60 @@ pub struct ObservatorySettings {
     pub licence_url: String,
 }
 
+/// ActivityPub federation with other instances (see `crate::federation`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FederationSettings {
+    /// Serve and accept ActivityPub at all (`VIGIE__FEDERATION__ENABLED`, default false). Off,
+    /// every federation address answers 404 and nothing is sent.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Accept `http://` addresses, explicit ports and loopback hosts for remote servers
+    /// (`VIGIE__FEDERATION__ALLOW_HTTP`, default false): for tests on one machine only; refused
+    /// in production.
+    #[serde(default)]
+    pub allow_http: bool,
+    /// Allow-list mode: only instances an administrator marked `allow` on `/admin/federation`
+    /// may federate (`VIGIE__FEDERATION__ALLOWLIST`, default false: every instance not blocked).
+    #[serde(default)]
+    pub allowlist: bool,
+    /// First retry delay of a delivery in seconds, doubled after each failure
+    /// (`VIGIE__FEDERATION__RETRY_BASE_SECONDS`, default 60).
+    #[serde(default = "default_federation_retry_base")]
+    pub retry_base_seconds: u64,
+    /// Longest delay between two delivery attempts, in seconds
+    /// (`VIGIE__FEDERATION__RETRY_MAX_SECONDS`, default 21600).
+    #[serde(default = "default_federation_retry_max")]
+    pub retry_max_seconds: u64,
+    /// Attempts before a delivery is marked failed (`VIGIE__FEDERATION__MAX_ATTEMPTS`, default 16).
+    #[serde(default = "default_federation_attempts")]
+    pub max_attempts: i64,
+}
+
+fn default_federation_retry_base() -> u64 {
+    60
+}
+
+fn default_federation_retry_max() -> u64 {
+    6 * 3600
+}
+
+fn default_federation_attempts() -> i64 {
+    16
+}
+
+impl Default for FederationSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            allow_http: false,
+            allowlist: false,
+            retry_base_seconds: default_federation_retry_base(),
+            retry_max_seconds: default_federation_retry_max(),
+            max_attempts: default_federation_attempts(),
+        }
+    }
+}
+
 /// Which database a URL points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseTarget {
@@ -281,7 +346,8 @@ impl Settings {
                 builder = builder.set_override("database.url", url)?;
             }
         }
-        let settings: Settings = builder.build()?.try_deserialize()?;
+        let mut settings: Settings = builder.build()?.try_deserialize()?;
+        settings.environment = env.to_owned();
         Ok(settings)
     }
 
@@ -295,6 +361,22 @@ impl Settings {
     /// True when the public address is HTTPS (secure cookies, HSTS).
     pub fn is_https(&self) -> bool {
         self.server.base_url.starts_with("https://")
+    }
+
+    /// Refuses federation settings that are unsafe where they are: in production, federation
+    /// needs an `https://` base URL and may not accept plain-HTTP or loopback peers.
+    pub fn check_federation(&self) -> Result<(), FederationSettingsError> {
+        let federation = &self.federation;
+        if !federation.enabled || self.environment != "production" {
+            return Ok(());
+        }
+        if !self.is_https() {
+            return Err(FederationSettingsError::NotHttps);
+        }
+        if federation.allow_http {
+            return Err(FederationSettingsError::AllowHttp);
+        }
+        Ok(())
     }
 
     /// The public base URL without a trailing slash.
@@ -352,6 +434,15 @@ impl Settings {
             _ => PathBuf::from("data/secret.key"),
         }
     }
+}
+
+/// Federation settings refused at start.
+#[derive(Debug, thiserror::Error)]
+pub enum FederationSettingsError {
+    #[error("federation.enabled needs an https:// server.base_url in production")]
+    NotHttps,
+    #[error("federation.allow_http is for tests on one machine; it is refused in production")]
+    AllowHttp,
 }
 
 /// The sealing key could not be had.
@@ -416,6 +507,31 @@ mod tests {
             parse_database_url("data/x.db"),
             DatabaseTarget::Sqlite("data/x.db".into())
         );
+    }
+
+    #[test]
+    fn production_refuses_federation_without_https_or_with_plain_http_peers() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let mut settings = Settings::load_env(&dir, "production").expect("settings");
+        assert_eq!(settings.environment, "production");
+        settings.federation.enabled = false;
+        settings.server.base_url = "http://forum.example".into();
+        assert!(settings.check_federation().is_ok(), "off: nothing to check");
+        settings.federation.enabled = true;
+        assert!(matches!(
+            settings.check_federation(),
+            Err(FederationSettingsError::NotHttps)
+        ));
+        settings.server.base_url = "https://forum.example".into();
+        assert!(settings.check_federation().is_ok());
+        settings.federation.allow_http = true;
+        assert!(matches!(
+            settings.check_federation(),
+            Err(FederationSettingsError::AllowHttp)
+        ));
+        settings.environment = "test".into();
+        settings.server.base_url = "http://localhost:0".into();
+        assert!(settings.check_federation().is_ok(), "tests may use http");
     }
 
     #[cfg(unix)]

@@ -674,6 +674,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    federation_keys (id) {
+        id -> BigInt,
+        actor_kind -> Text,
+        local_id -> BigInt,
+        public_key -> Text,
+        private_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_remote_actors (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        kind -> Text,
+        name -> Text,
+        domain -> Text,
+        inbox -> Text,
+        shared_inbox -> Nullable<Text>,
+        public_key -> Text,
+        fetched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_followers (target_kind, target_id, remote_actor_id) {
+        target_kind -> Text,
+        target_id -> BigInt,
+        remote_actor_id -> BigInt,
+        follow_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_policies (domain) {
+        domain -> Text,
+        policy -> Text,
+        reason -> Text,
+        set_by -> Nullable<BigInt>,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_deliveries (id) {
+        id -> BigInt,
+        activity_id -> Text,
+        actor_kind -> Text,
+        actor_local_id -> BigInt,
+        inbox -> Text,
+        domain -> Text,
+        activity -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    federation_received (activity_id) {
+        activity_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federated_posts (post_id) {
+        post_id -> BigInt,
+        version -> BigInt,
+        deleted -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_cursors (name) {
+        name -> Text,
+        value -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(avatars -> users (user_id));
 diesel::joinable!(two_factor -> users (user_id));
@@ -714,6 +803,9 @@ diesel::joinable!(conversation_members -> conversations (conversation_id));
 diesel::joinable!(conversation_members -> users (user_id));
 diesel::joinable!(private_messages -> conversations (conversation_id));
 diesel::joinable!(private_messages -> users (author_id));
+diesel::joinable!(federation_followers -> federation_remote_actors (remote_actor_id));
+diesel::joinable!(federation_policies -> users (set_by));
+diesel::joinable!(federated_posts -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -768,4 +860,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     message_preferences,
     message_reports,
     message_allowance,
+    federation_keys,
+    federation_remote_actors,
+    federation_followers,
+    federation_policies,
+    federation_deliveries,
+    federation_received,
+    federated_posts,
+    federation_cursors,
 );

@@ -13,6 +13,7 @@ mod avatars;
 mod cities;
 mod cli;
 mod compose;
+mod federation;
 mod feeds;
 mod flow;
 mod forum_security;

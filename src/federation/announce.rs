@@ -1,0 +1,273 @@
+//! Sends what happens in public boards to their followers, without the forum calling it (see
+//! the module docs of `federation` for why a cursor): each round
+//!
+//! 1. does nothing while the site's content and activity versions have not moved since the
+//!    last round (every post, edit and moderation action moves one of them);
+//! 2. with no follower anywhere, only moves the cursor to the newest post (a later follower
+//!    does not receive the past);
+//! 3. finds the posts not yet sent whose id is above the cursor less a window (a post whose
+//!    transaction committed after a later one is not skipped), in public boards, visible: each
+//!    gets the author's `Create`, announced by its board (and by its group, for a group's board)
+//!    to their followers, and the author's followers get the `Create` itself; the post is
+//!    recorded in `federated_posts` in the same transaction as its deliveries;
+//! 4. compares the posts sent with what they are now: an edit (a new version) is sent as an
+//!    `Update`, a hidden or deleted post (or a hidden thread) as the board's `Delete`, once.
+
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::delivery;
+use super::objects::{self, Change};
+use super::queries::{self, ActorKind, PostObject};
+use super::urls::Urls;
+use crate::db::schema::{boards, federated_posts, posts, site_state, threads};
+use crate::db::{write_tx_private, DbConnection};
+
+/// Ids below the cursor looked at again each round, when written in the last `RECENT_SECONDS`.
+const WINDOW: i64 = 50;
+const RECENT_SECONDS: i64 = 120;
+
+/// Posts handled per round (the next round goes on).
+const PER_ROUND: i64 = 50;
+
+const CURSOR_POSTS: &str = "posts";
+const CURSOR_CONTENT: &str = "content_version";
+const CURSOR_ACTIVITY: &str = "activity_version";
+
+/// The site's versions when they moved since the last round (`None`: nothing to do).
+pub fn site_moved(conn: &mut DbConnection) -> QueryResult<Option<(i64, i64)>> {
+    let now: (i64, i64) = site_state::table
+        .find(1)
+        .select((site_state::content_version, site_state::activity_version))
+        .first(conn)?;
+    let seen = (
+        queries::cursor(conn, CURSOR_CONTENT)?,
+        queries::cursor(conn, CURSOR_ACTIVITY)?,
+    );
+    Ok((now != seen).then_some(now))
+}
+
+/// Posts not sent yet, in public boards, visible, with ids in `(above, up_to]`, oldest first.
+fn unsent_public(
+    conn: &mut DbConnection,
+    above: i64,
+    up_to: Option<i64>,
+    written_since: Option<chrono::NaiveDateTime>,
+) -> QueryResult<Vec<i64>> {
+    let mut query = posts::table
+        .inner_join(threads::table.inner_join(boards::table))
+        .filter(posts::id.gt(above))
+        .filter(posts::hidden_at.is_null())
+        .filter(posts::deleted_at.is_null())
+        .filter(threads::hidden_at.is_null())
+        .filter(boards::visibility.eq("public"))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            federated_posts::table.filter(federated_posts::post_id.eq(posts::id)),
+        )))
+        .order(posts::id)
+        .limit(PER_ROUND)
+        .select(posts::id)
+        .into_boxed();
+    if let Some(up_to) = up_to {
+        query = query.filter(posts::id.le(up_to));
+    }
+    if let Some(since) = written_since {
+        query = query.filter(posts::created_at.gt(since));
+    }
+    query.load(conn)
+}
+
+/// One round (see the module docs); returns how many deliveries were queued. Runs in its own
+/// write transaction.
+pub fn round(conn: &mut DbConnection, urls: &Urls, versions: (i64, i64)) -> QueryResult<usize> {
+    write_tx_private(conn, |conn| {
+        let latest: Option<i64> = posts::table
+            .select(diesel::dsl::max(posts::id))
+            .first(conn)?;
+        let latest = latest.unwrap_or(0);
+        let mut queued = 0;
+        let mut done = true;
+        if !queries::any_followers(conn)? {
+            queries::set_cursor(conn, CURSOR_POSTS, latest)?;
+        } else {
+            let from = queries::cursor(conn, CURSOR_POSTS)?;
+            let recent = crate::db::now() - chrono::Duration::seconds(RECENT_SECONDS);
+            let late = unsent_public(conn, from - WINDOW, Some(from), Some(recent))?;
+            let forward = unsent_public(conn, from, None, None)?;
+            done = (forward.len() as i64) < PER_ROUND;
+            let next = match forward.last() {
+                Some(last) if !done => *last,
+                _ => latest.max(from),
+            };
+            for id in late.into_iter().chain(forward) {
+                if let Some(post) = queries::public_post(conn, id)? {
+                    queued += send_post(conn, urls, &post, Change::Create)?;
+                }
+            }
+            queries::set_cursor(conn, CURSOR_POSTS, next)?;
+            let (sent, more) = changes(conn, urls)?;
+            queued += sent;
+            done &= !more;
+        }
+        if done {
+            // Versions are recorded only once everything up to them is handled.
+            queries::set_cursor(conn, CURSOR_CONTENT, versions.0)?;
+            queries::set_cursor(conn, CURSOR_ACTIVITY, versions.1)?;
+        }
+        Ok(queued)
+    })
+}
+
+/// Queues a post's `Create` or `Update` for everyone following its board, its group and its
+/// author, and records it as sent at this version.
+fn send_post(
+    conn: &mut DbConnection,
+    urls: &Urls,
+    post: &PostObject,
+    change: Change,
+) -> QueryResult<usize> {
+    let activity = objects::authored(urls, post, change);
+    let (mut queued, mut followed) = announce_all(conn, urls, post, &activity)?;
+    let author_inboxes = queries::follower_inboxes(conn, ActorKind::User, post.author.id)?;
+    if !author_inboxes.is_empty() {
+        followed = true;
+        queued += delivery::queue(
+            conn,
+            ActorKind::User,
+            post.author.id,
+            &objects::standalone(activity),
+            &author_inboxes,
+        )?;
+    }
+    if !followed && change == Change::Create {
+        // Nobody to tell: not recorded, so that its edits are not looked at either.
+        return Ok(0);
+    }
+    let now = crate::db::now();
+    crate::on_backend!(&mut *conn, c => diesel::insert_into(federated_posts::table)
+        .values((
+            federated_posts::post_id.eq(post.id),
+            federated_posts::version.eq(post.version),
+            federated_posts::deleted.eq(false),
+            federated_posts::updated_at.eq(now),
+        ))
+        .on_conflict(federated_posts::post_id)
+        .do_update()
+        .set((
+            federated_posts::version.eq(post.version),
+            federated_posts::updated_at.eq(now),
+        ))
+        .execute(c))?;
+    Ok(queued)
+}
+
+/// Queues the board's (and its group's) `Announce` of `activity` for their followers; returns
+/// how many deliveries were new and whether anyone follows them.
+fn announce_all(
+    conn: &mut DbConnection,
+    urls: &Urls,
+    post: &PostObject,
+    activity: &Value,
+) -> QueryResult<(usize, bool)> {
+    let mut announcers = vec![(ActorKind::Board, post.board.id, urls.at(&post.board.path()))];
+    if let Some((group_id, group_slug)) = &post.board.group {
+        announcers.push((
+            ActorKind::Group,
+            *group_id,
+            urls.at(&format!("/g/{group_slug}")),
+        ));
+    }
+    let mut queued = 0;
+    let mut followed = false;
+    for (kind, id, ap_id) in announcers {
+        let inboxes = queries::follower_inboxes(conn, kind, id)?;
+        if inboxes.is_empty() {
+            continue;
+        }
+        followed = true;
+        let key = format!("{}-{id}", kind.as_str());
+        let announce = objects::announce(urls, &ap_id, &key, activity);
+        queued += delivery::queue(conn, kind, id, &announce, &inboxes)?;
+    }
+    Ok((queued, followed))
+}
+
+/// A post sent whose state changed since: its id, and whether it is gone (hidden or deleted,
+/// or its thread hidden).
+type ChangeRow = (
+    i64,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+);
+
+/// Sends the edits, hides and deletions of posts already sent; returns how many deliveries
+/// were queued and whether more changes wait for the next round.
+fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
+    let rows: Vec<ChangeRow> = federated_posts::table
+        .inner_join(posts::table.inner_join(threads::table))
+        .filter(federated_posts::deleted.eq(false))
+        .filter(
+            posts::version
+                .ne(federated_posts::version)
+                .or(posts::hidden_at.is_not_null())
+                .or(posts::deleted_at.is_not_null())
+                .or(threads::hidden_at.is_not_null()),
+        )
+        .order(federated_posts::post_id)
+        .limit(PER_ROUND)
+        .select((
+            federated_posts::post_id,
+            posts::hidden_at,
+            posts::deleted_at,
+            threads::hidden_at,
+        ))
+        .load(conn)?;
+    let more = rows.len() as i64 >= PER_ROUND;
+    let mut queued = 0;
+    for (post_id, hidden, deleted, thread_hidden) in rows {
+        let gone = hidden.is_some() || deleted.is_some() || thread_hidden.is_some();
+        match queries::public_post(conn, post_id)? {
+            Some(post) if !gone => queued += send_post(conn, urls, &post, Change::Update)?,
+            _ => queued += send_deletion(conn, urls, post_id)?,
+        }
+    }
+    Ok((queued, more))
+}
+
+/// Queues the board's `Delete` of a post that is no longer public, and records it.
+fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryResult<usize> {
+    // What the post was: its board and thread, visible or not now.
+    let row: Option<(i64, i64, i64)> = posts::table
+        .inner_join(threads::table)
+        .filter(posts::id.eq(post_id))
+        .select((posts::number, posts::thread_id, threads::board_id))
+        .first(conn)
+        .optional()?;
+    let mut queued = 0;
+    if let Some((number, thread_id, board_id)) = row {
+        // A board that is no longer public sends nothing more in its name.
+        if let Some(board) = queries::board_by_id(conn, board_id)? {
+            let object_id = if number == 1 {
+                urls.thread(thread_id)
+            } else {
+                urls.post(post_id)
+            };
+            let board_id_url = urls.at(&board.path());
+            let delete = objects::deletion(urls, post_id, &object_id, &board_id_url);
+            let inboxes = queries::follower_inboxes(conn, ActorKind::Board, board.id)?;
+            if !inboxes.is_empty() {
+                let announce =
+                    objects::announce(urls, &board_id_url, &format!("board-{}", board.id), &delete);
+                queued += delivery::queue(conn, ActorKind::Board, board.id, &announce, &inboxes)?;
+            }
+        }
+    }
+    diesel::update(federated_posts::table.find(post_id))
+        .set((
+            federated_posts::deleted.eq(true),
+            federated_posts::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(queued)
+}

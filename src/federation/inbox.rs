@@ -1,0 +1,250 @@
+//! What arrives in an inbox. The sending instance's policy is checked first (a blocked or, in
+//! allow-list mode, unlisted instance is refused with 403 before anything is fetched); then the
+//! crate checks the body's digest, fetches (or reads from the cache) the actor and verifies the
+//! HTTP signature with its key (401 when it does not match). A verified activity is handled at
+//! most once (`federation_received`, written in the same transaction as its effect):
+//!
+//! - `Follow` of a local member, public board or public group: the follower is stored and an
+//!   `Accept` queued for their inbox, in one transaction;
+//! - `Undo` of such a `Follow`: the follow ends;
+//! - `Like`, and every other activity: acknowledged, without effect (remote posts, reports and
+//!   the rest of the issue are not handled yet).
+
+use activitypub_federation::actix_web::inbox::receive_activity;
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::ActivityHandler;
+use actix_web::web::Bytes;
+use actix_web::HttpRequest;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::actors::{local_by_path, Local, RemoteActor};
+use super::error::FederationError;
+use super::queries;
+use super::urls::{authority, Urls};
+use super::{delivery, policy, FedData};
+use crate::db::{write_tx_private, DbError};
+
+/// The one field read before the signature is checked.
+#[derive(Deserialize)]
+struct Peek {
+    actor: Value,
+}
+
+/// Handles one POST to an inbox.
+pub async fn receive(
+    req: &HttpRequest,
+    body: Bytes,
+    data: &Data<FedData>,
+) -> Result<(), FederationError> {
+    let peek: Peek = serde_json::from_slice(&body)
+        .map_err(|e| FederationError::BadRequest(format!("not an activity: {e}")))?;
+    let actor = peek
+        .actor
+        .as_str()
+        .or_else(|| peek.actor.get("id").and_then(Value::as_str))
+        .and_then(|s| Url::parse(s).ok())
+        .ok_or_else(|| FederationError::BadRequest("activity without actor".into()))?;
+    let allowlist = data.settings.federation.allowlist;
+    if !policy::url_permitted(&data.db, &actor, allowlist).await? {
+        return Err(FederationError::Refused(
+            authority(&actor).unwrap_or_default(),
+        ));
+    }
+    receive_activity::<Incoming, RemoteActor, FedData>(req.clone(), body, data).await?;
+    Ok(())
+}
+
+/// An activity as received: the parts every kind has, the object left as it came.
+#[derive(Debug, Deserialize)]
+pub struct Incoming {
+    id: Url,
+    actor: Url,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    object: Value,
+}
+
+#[async_trait::async_trait]
+impl ActivityHandler for Incoming {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        match self.kind.as_str() {
+            "Follow" => follow(self, data).await,
+            "Undo" => undo(self, data).await,
+            other => {
+                tracing::debug!(kind = %other.chars().take(40).collect::<String>(), "activity acknowledged without effect");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The id an object names: itself when it is a string, its `id` when it is an object.
+fn object_id(object: &Value) -> Option<&str> {
+    object
+        .as_str()
+        .or_else(|| object.get("id").and_then(Value::as_str))
+}
+
+/// The local actor an address names, when it is ours and may federate.
+async fn local_target(data: &Data<FedData>, target: &str) -> Result<Local, FederationError> {
+    let path = target
+        .strip_prefix(&data.urls.base)
+        .filter(|rest| rest.starts_with('/'))
+        .ok_or(FederationError::NotFound)?;
+    local_by_path(&data.db, path)
+        .await?
+        .ok_or(FederationError::NotFound)
+}
+
+/// The `Accept` of a follow, from the followed actor.
+pub fn accept(urls: &Urls, local_id: &str, follow_id: &str, follower: &str) -> Value {
+    let digest = Sha256::digest(follow_id.as_bytes());
+    let key = hex::encode(&digest[..16]);
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": urls.activity(&format!("accept/{key}")),
+        "type": "Accept",
+        "actor": local_id,
+        "to": [follower],
+        "object": {
+            "id": follow_id,
+            "type": "Follow",
+            "actor": follower,
+            "object": local_id,
+        },
+    })
+}
+
+async fn follow(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
+    let target = object_id(&activity.object)
+        .ok_or_else(|| FederationError::BadRequest("Follow without object".into()))?
+        .to_owned();
+    let local = local_target(data, &target).await?;
+    let follower = ObjectId::<RemoteActor>::from(activity.actor.clone())
+        .dereference(data)
+        .await?;
+    let (kind, local_id) = local.key();
+    let local_ap_id = local.ap_id(&data.urls);
+    let accept = accept(
+        &data.urls,
+        &local_ap_id,
+        activity.id.as_str(),
+        activity.actor.as_str(),
+    );
+    let follow_id = activity.id.to_string();
+    let inbox = follower.row.inbox.clone();
+    let remote_id = follower.row.id;
+    let stored = data
+        .db
+        .write(move |conn| {
+            write_tx_private(conn, |conn| {
+                if !queries::first_reception(conn, &follow_id)? {
+                    return Ok(false);
+                }
+                queries::add_follower(conn, kind, local_id, remote_id, &follow_id)?;
+                delivery::queue(conn, kind, local_id, &accept, &[inbox])?;
+                Ok::<_, diesel::result::Error>(true)
+            })
+            .map_err(DbError::from)
+        })
+        .await?;
+    if stored {
+        tracing::info!(
+            target_kind = kind.as_str(),
+            target_id = local_id,
+            domain = %follower.row.domain,
+            "remote follow accepted"
+        );
+    }
+    Ok(())
+}
+
+async fn undo(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
+    // Only the undoing of a follow has an effect; the follow must be the undoer's own.
+    let inner = &activity.object;
+    let is_follow = inner.get("type").and_then(Value::as_str) == Some("Follow");
+    let inner_actor = inner.get("actor").and_then(object_id);
+    if !is_follow || inner_actor != Some(activity.actor.as_str()) {
+        return Ok(());
+    }
+    let Some(target) = inner.get("object").and_then(object_id) else {
+        return Ok(());
+    };
+    let local = match local_target(data, target).await {
+        Ok(local) => local,
+        Err(FederationError::NotFound) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let follower = ObjectId::<RemoteActor>::from(activity.actor.clone())
+        .dereference(data)
+        .await?;
+    let (kind, local_id) = local.key();
+    let undo_id = activity.id.to_string();
+    let remote_id = follower.row.id;
+    let removed = data
+        .db
+        .write(move |conn| {
+            write_tx_private(conn, |conn| {
+                if !queries::first_reception(conn, &undo_id)? {
+                    return Ok(false);
+                }
+                queries::remove_follower(conn, kind, local_id, remote_id)
+            })
+            .map_err(DbError::from)
+        })
+        .await?;
+    if removed {
+        tracing::info!(
+            target_kind = kind.as_str(),
+            target_id = local_id,
+            "remote follow ended"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_accept_names_the_follow_and_has_a_stable_id() {
+        let urls = Urls::new("https://v.example").expect("urls");
+        let a = accept(
+            &urls,
+            "https://v.example/b/general",
+            "https://social.example/follows/1",
+            "https://social.example/users/zoe",
+        );
+        let b = accept(
+            &urls,
+            "https://v.example/b/general",
+            "https://social.example/follows/1",
+            "https://social.example/users/zoe",
+        );
+        assert_eq!(a["id"], b["id"]);
+        assert_eq!(a["type"], "Accept");
+        assert_eq!(a["object"]["id"], "https://social.example/follows/1");
+        assert_eq!(a["object"]["object"], "https://v.example/b/general");
+    }
+}

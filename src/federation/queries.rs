@@ -1,0 +1,606 @@
+//! Federation's SQL over the forum's tables: the local actors and objects that may federate
+//! (public only, failing closed), the remote actors met, who follows what, what was received,
+//! and the announcer's cursors.
+//!
+//! "Public" here is stricter than the forum's reading rules: a site board or a group's board
+//! whose visibility is `public`, in a group (if any) whose visibility is `public`; a thread not
+//! hidden; a post neither hidden nor deleted. Anything else is as if it did not exist.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    boards, federation_cursors, federation_followers, federation_received,
+    federation_remote_actors, groups, posts, threads, users,
+};
+use crate::db::DbConnection;
+
+/// The stored visibility of what everyone may read.
+const PUBLIC: &str = "public";
+
+/// Which kind of local actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    User,
+    Board,
+    Group,
+}
+
+impl ActorKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::User => "user",
+            ActorKind::Board => "board",
+            ActorKind::Group => "group",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<ActorKind> {
+        match s {
+            "user" => Some(ActorKind::User),
+            "board" => Some(ActorKind::Board),
+            "group" => Some(ActorKind::Group),
+            _ => None,
+        }
+    }
+}
+
+/// A public board, as an actor.
+#[derive(Debug, Clone)]
+pub struct BoardActor {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: NaiveDateTime,
+    /// The group's slug, for a group's board.
+    pub group: Option<(i64, String)>,
+}
+
+impl BoardActor {
+    /// The board's page (and actor id), relative to the base URL.
+    pub fn path(&self) -> String {
+        match &self.group {
+            Some((_, group)) => format!("/g/{group}/b/{}", self.slug),
+            None => format!("/b/{}", self.slug),
+        }
+    }
+}
+
+/// A public group, as an actor.
+#[derive(Debug, Clone)]
+pub struct GroupActor {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description_html: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A member, as an actor.
+#[derive(Debug, Clone)]
+pub struct UserActor {
+    pub id: i64,
+    pub username: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A public post, with what its object needs.
+#[derive(Debug, Clone)]
+pub struct PostObject {
+    pub id: i64,
+    pub number: i64,
+    pub thread_id: i64,
+    pub title: String,
+    pub body_html: String,
+    pub body_md: String,
+    pub created_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub author: UserActor,
+    pub board: BoardActor,
+}
+
+type BoardRow = (
+    i64,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<i64>,
+    String,
+);
+
+/// A board row as an actor, when it is public (and its group too).
+fn public_board(conn: &mut DbConnection, row: Option<BoardRow>) -> QueryResult<Option<BoardActor>> {
+    let Some((id, slug, name, description, created_at, group_id, visibility)) = row else {
+        return Ok(None);
+    };
+    if visibility != PUBLIC {
+        return Ok(None);
+    }
+    let group = match group_id {
+        None => None,
+        Some(group_id) => match group_by_id(conn, group_id)? {
+            Some(g) => Some((g.id, g.slug)),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(BoardActor {
+        id,
+        slug,
+        name,
+        description,
+        created_at,
+        group,
+    }))
+}
+
+fn board_columns() -> (
+    boards::id,
+    boards::slug,
+    boards::name,
+    boards::description,
+    boards::created_at,
+    boards::group_id,
+    boards::visibility,
+) {
+    (
+        boards::id,
+        boards::slug,
+        boards::name,
+        boards::description,
+        boards::created_at,
+        boards::group_id,
+        boards::visibility,
+    )
+}
+
+/// A public board of the site, by slug.
+pub fn site_board(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<BoardActor>> {
+    let row = boards::table
+        .filter(boards::slug.eq(slug))
+        .filter(boards::group_id.is_null())
+        .select(board_columns())
+        .first::<BoardRow>(conn)
+        .optional()?;
+    public_board(conn, row)
+}
+
+/// A public board of a public group, by the two slugs.
+pub fn group_board(
+    conn: &mut DbConnection,
+    group_slug: &str,
+    board_slug: &str,
+) -> QueryResult<Option<BoardActor>> {
+    let Some(group) = public_group(conn, group_slug)? else {
+        return Ok(None);
+    };
+    let row = boards::table
+        .filter(boards::slug.eq(board_slug))
+        .filter(boards::group_id.eq(group.id))
+        .select(board_columns())
+        .first::<BoardRow>(conn)
+        .optional()?;
+    public_board(conn, row)
+}
+
+/// A public board by id (site's, or a public group's).
+pub fn board_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<BoardActor>> {
+    let row = boards::table
+        .find(id)
+        .select(board_columns())
+        .first::<BoardRow>(conn)
+        .optional()?;
+    public_board(conn, row)
+}
+
+type GroupRow = (i64, String, String, String, NaiveDateTime, String);
+
+fn group_row(row: Option<GroupRow>) -> Option<GroupActor> {
+    let (id, slug, name, description_html, created_at, visibility) = row?;
+    (visibility == PUBLIC).then_some(GroupActor {
+        id,
+        slug,
+        name,
+        description_html,
+        created_at,
+    })
+}
+
+/// A public group by slug.
+pub fn public_group(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<GroupActor>> {
+    let row = groups::table
+        .filter(groups::slug.eq(slug))
+        .select((
+            groups::id,
+            groups::slug,
+            groups::name,
+            groups::description_html,
+            groups::created_at,
+            groups::visibility,
+        ))
+        .first::<GroupRow>(conn)
+        .optional()?;
+    Ok(group_row(row))
+}
+
+/// A public group by id.
+pub fn group_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<GroupActor>> {
+    let row = groups::table
+        .find(id)
+        .select((
+            groups::id,
+            groups::slug,
+            groups::name,
+            groups::description_html,
+            groups::created_at,
+            groups::visibility,
+        ))
+        .first::<GroupRow>(conn)
+        .optional()?;
+    Ok(group_row(row))
+}
+
+/// A member by name (as their profile page finds them: applicants are not members yet).
+pub fn user_by_name(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserActor>> {
+    Ok(
+        crate::accounts::queries::profile(conn, username)?.map(|p| UserActor {
+            id: p.id,
+            username: p.username,
+            created_at: p.created_at,
+        }),
+    )
+}
+
+/// A member by id.
+pub fn user_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UserActor>> {
+    let row: Option<(i64, String, NaiveDateTime)> = users::table
+        .find(id)
+        .select((users::id, users::username, users::created_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, username, created_at)| UserActor {
+        id,
+        username,
+        created_at,
+    }))
+}
+
+type PostRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    i64,
+    (i64, String, NaiveDateTime),
+);
+
+/// A post that may federate (public board, thread and post visible), `None` otherwise.
+pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostObject>> {
+    let row: Option<PostRow> = posts::table
+        .inner_join(threads::table)
+        .inner_join(users::table)
+        .filter(posts::id.eq(post_id))
+        .filter(posts::hidden_at.is_null())
+        .filter(posts::deleted_at.is_null())
+        .filter(threads::hidden_at.is_null())
+        .select((
+            posts::id,
+            posts::number,
+            posts::thread_id,
+            threads::title,
+            threads::board_id,
+            posts::body_html,
+            posts::body_md,
+            posts::created_at,
+            posts::edited_at,
+            posts::version,
+            (users::id, users::username, users::created_at),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let Some(board) = board_by_id(conn, r.4)? else {
+        return Ok(None);
+    };
+    Ok(Some(PostObject {
+        id: r.0,
+        number: r.1,
+        thread_id: r.2,
+        title: r.3,
+        body_html: r.5,
+        body_md: r.6,
+        created_at: r.7,
+        edited_at: r.8,
+        version: r.9,
+        author: UserActor {
+            id: r.10 .0,
+            username: r.10 .1,
+            created_at: r.10 .2,
+        },
+        board,
+    }))
+}
+
+/// The opening post of a thread, if the thread may federate.
+pub fn opening_post(conn: &mut DbConnection, thread_id: i64) -> QueryResult<Option<PostObject>> {
+    let first: Option<i64> = posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::number.eq(1))
+        .select(posts::id)
+        .first(conn)
+        .optional()?;
+    match first {
+        Some(id) => public_post(conn, id),
+        None => Ok(None),
+    }
+}
+
+/// The inboxes to deliver to for the followers of a local actor: each follower's shared inbox
+/// when it has one, else its own, each once.
+pub fn follower_inboxes(
+    conn: &mut DbConnection,
+    kind: ActorKind,
+    target_id: i64,
+) -> QueryResult<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> = federation_followers::table
+        .inner_join(federation_remote_actors::table)
+        .filter(federation_followers::target_kind.eq(kind.as_str()))
+        .filter(federation_followers::target_id.eq(target_id))
+        .filter(federation_followers::accepted.eq(true))
+        .select((
+            federation_remote_actors::inbox,
+            federation_remote_actors::shared_inbox,
+        ))
+        .load(conn)?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// How many remote actors follow a local actor.
+pub fn follower_count(
+    conn: &mut DbConnection,
+    kind: ActorKind,
+    target_id: i64,
+) -> QueryResult<i64> {
+    federation_followers::table
+        .filter(federation_followers::target_kind.eq(kind.as_str()))
+        .filter(federation_followers::target_id.eq(target_id))
+        .count()
+        .get_result(conn)
+}
+
+/// Whether any remote actor follows anything here.
+pub fn any_followers(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        federation_followers::table.select(federation_followers::target_id),
+    ))
+    .get_result(conn)
+}
+
+/// Records (or renews) a follow.
+pub fn add_follower(
+    conn: &mut DbConnection,
+    kind: ActorKind,
+    target_id: i64,
+    remote_actor_id: i64,
+    follow_id: &str,
+) -> QueryResult<()> {
+    diesel::delete(
+        federation_followers::table
+            .filter(federation_followers::target_kind.eq(kind.as_str()))
+            .filter(federation_followers::target_id.eq(target_id))
+            .filter(federation_followers::remote_actor_id.eq(remote_actor_id)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(federation_followers::table)
+        .values((
+            federation_followers::target_kind.eq(kind.as_str()),
+            federation_followers::target_id.eq(target_id),
+            federation_followers::remote_actor_id.eq(remote_actor_id),
+            federation_followers::follow_id.eq(follow_id),
+            federation_followers::accepted.eq(true),
+            federation_followers::created_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends a follow; returns whether there was one.
+pub fn remove_follower(
+    conn: &mut DbConnection,
+    kind: ActorKind,
+    target_id: i64,
+    remote_actor_id: i64,
+) -> QueryResult<bool> {
+    let n = diesel::delete(
+        federation_followers::table
+            .filter(federation_followers::target_kind.eq(kind.as_str()))
+            .filter(federation_followers::target_id.eq(target_id))
+            .filter(federation_followers::remote_actor_id.eq(remote_actor_id)),
+    )
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// A remote actor as cached.
+#[derive(Debug, Clone, Queryable)]
+pub struct RemoteActorRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub kind: String,
+    pub name: String,
+    pub domain: String,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub public_key: String,
+    pub fetched_at: NaiveDateTime,
+}
+
+/// A cached remote actor by its id (URL).
+pub fn remote_actor(conn: &mut DbConnection, ap_id: &str) -> QueryResult<Option<RemoteActorRow>> {
+    federation_remote_actors::table
+        .filter(federation_remote_actors::ap_id.eq(ap_id))
+        .first(conn)
+        .optional()
+}
+
+/// What is stored of a remote actor.
+pub struct NewRemoteActor<'a> {
+    pub ap_id: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub domain: &'a str,
+    pub inbox: &'a str,
+    pub shared_inbox: Option<&'a str>,
+    pub public_key: &'a str,
+}
+
+/// Stores a remote actor, or refreshes it; returns the row.
+pub fn upsert_remote_actor(
+    conn: &mut DbConnection,
+    actor: &NewRemoteActor<'_>,
+) -> QueryResult<RemoteActorRow> {
+    let now = crate::db::now();
+    let values = (
+        federation_remote_actors::ap_id.eq(actor.ap_id),
+        federation_remote_actors::kind.eq(actor.kind),
+        federation_remote_actors::name.eq(actor.name),
+        federation_remote_actors::domain.eq(actor.domain),
+        federation_remote_actors::inbox.eq(actor.inbox),
+        federation_remote_actors::shared_inbox.eq(actor.shared_inbox),
+        federation_remote_actors::public_key.eq(actor.public_key),
+        federation_remote_actors::fetched_at.eq(now),
+    );
+    crate::on_backend!(&mut *conn, c => diesel::insert_into(federation_remote_actors::table)
+        .values(values)
+        .on_conflict(federation_remote_actors::ap_id)
+        .do_update()
+        .set((
+            federation_remote_actors::kind.eq(actor.kind),
+            federation_remote_actors::name.eq(actor.name),
+            federation_remote_actors::domain.eq(actor.domain),
+            federation_remote_actors::inbox.eq(actor.inbox),
+            federation_remote_actors::shared_inbox.eq(actor.shared_inbox),
+            federation_remote_actors::public_key.eq(actor.public_key),
+            federation_remote_actors::fetched_at.eq(now),
+        ))
+        .execute(c))?;
+    remote_actor(conn, actor.ap_id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Records a received activity; false when it was received before (a replay).
+pub fn first_reception(conn: &mut DbConnection, activity_id: &str) -> QueryResult<bool> {
+    let n = crate::on_backend!(&mut *conn, c => diesel::insert_into(federation_received::table)
+        .values((
+            federation_received::activity_id.eq(activity_id),
+            federation_received::received_at.eq(crate::db::now()),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(n == 1)
+}
+
+/// Forgets received activity ids older than `before` (their signatures have long expired).
+pub fn purge_received(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(federation_received::table.filter(federation_received::received_at.lt(before)))
+        .execute(conn)
+}
+
+/// Forgets the keys and followers of local actors that no longer exist (a deleted account, board
+/// or group): a deleted member's private key does not outlive them by more than a purge.
+pub fn purge_orphans(conn: &mut DbConnection) -> QueryResult<usize> {
+    use crate::db::schema::federation_keys;
+    let mut purged = 0;
+    for kind in [ActorKind::User, ActorKind::Board, ActorKind::Group] {
+        let live: Vec<i64> = match kind {
+            ActorKind::User => users::table.select(users::id).load(conn)?,
+            ActorKind::Board => boards::table.select(boards::id).load(conn)?,
+            ActorKind::Group => groups::table.select(groups::id).load(conn)?,
+        };
+        let keyed: Vec<i64> = federation_keys::table
+            .filter(federation_keys::actor_kind.eq(kind.as_str()))
+            .select(federation_keys::local_id)
+            .load(conn)?;
+        let followed: Vec<i64> = federation_followers::table
+            .filter(federation_followers::target_kind.eq(kind.as_str()))
+            .select(federation_followers::target_id)
+            .distinct()
+            .load(conn)?;
+        let live: std::collections::HashSet<i64> = live.into_iter().collect();
+        let gone: Vec<i64> = keyed
+            .into_iter()
+            .chain(followed)
+            .filter(|id| !live.contains(id))
+            .collect();
+        for chunk in gone.chunks(500) {
+            purged += diesel::delete(
+                federation_keys::table
+                    .filter(federation_keys::actor_kind.eq(kind.as_str()))
+                    .filter(federation_keys::local_id.eq_any(chunk)),
+            )
+            .execute(conn)?;
+            purged += diesel::delete(
+                federation_followers::table
+                    .filter(federation_followers::target_kind.eq(kind.as_str()))
+                    .filter(federation_followers::target_id.eq_any(chunk)),
+            )
+            .execute(conn)?;
+        }
+    }
+    Ok(purged)
+}
+
+/// A cursor's value (0 when never set).
+pub fn cursor(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
+    Ok(federation_cursors::table
+        .find(name)
+        .select(federation_cursors::value)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Sets a cursor.
+pub fn set_cursor(conn: &mut DbConnection, name: &str, value: i64) -> QueryResult<()> {
+    let now = crate::db::now();
+    crate::on_backend!(&mut *conn, c => diesel::insert_into(federation_cursors::table)
+        .values((
+            federation_cursors::name.eq(name),
+            federation_cursors::value.eq(value),
+            federation_cursors::updated_at.eq(now),
+        ))
+        .on_conflict(federation_cursors::name)
+        .do_update()
+        .set((
+            federation_cursors::value.eq(value),
+            federation_cursors::updated_at.eq(now),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Counts for NodeInfo: members, and posts not deleted.
+pub fn usage(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
+    let members = users::table.count().get_result(conn)?;
+    let posts = posts::table
+        .filter(posts::deleted_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((members, posts))
+}
