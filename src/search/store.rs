@@ -376,8 +376,7 @@ fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>, shape: Shap
         let p = st.bind(Bind::Text(fts));
         (
             format!("post_search MATCH {p}"),
-            // Never read: SQLite's relevance is scored in `sqlite_ranked`.
-            "0.0".to_owned(),
+            "bm25(post_search, 4.0, 1.0, 0.0)".to_owned(),
             "post_search JOIN posts p ON p.id = post_search.rowid".to_owned(),
         )
     };
@@ -497,60 +496,61 @@ struct WindowRow {
     body_md: String,
 }
 
-/// How many of the newest `rank::SAMPLE` posts hold each required part (SQLite), with the
-/// sample's size.
+/// How many of the newest `rank::SAMPLE` posts hold each part (SQLite), with the newest post's
+/// id: one statement.
 fn sampled_hits(conn: &mut DbConnection, parts: &[Part]) -> QueryResult<(Vec<i64>, i64)> {
     #[derive(QueryableByName)]
-    struct Newest {
+    struct Sampled {
         #[diesel(sql_type = Nullable<BigInt>)]
         newest: Option<i64>,
-    }
-    let newest = load::<Newest>(
-        conn,
-        Statement {
-            sql: "SELECT max(id) AS newest FROM posts".to_owned(),
-            binds: Vec::new(),
-            postgres: false,
-        },
-    )?
-    .pop()
-    .and_then(|n| n.newest)
-    .unwrap_or(0);
-    let floor = newest - rank::SAMPLE;
-    let required: Vec<&Part> = parts.iter().filter(|p| !p.excluded).collect();
-    let mut st = Statement::new(false);
-    let counts: Vec<String> = required
-        .iter()
-        .map(|part| {
-            let m = st.bind(Bind::Text(format!("{{title body}} : {}", part.fts5())));
-            let f = st.bind(Bind::Int(floor));
-            format!(
-                "(SELECT count(*) FROM post_search WHERE post_search MATCH {m} \
-                 AND post_search.rowid > {f})"
-            )
-        })
-        .collect();
-    if counts.is_empty() {
-        return Ok((Vec::new(), newest.clamp(1, rank::SAMPLE)));
-    }
-    st.push(&format!("SELECT {} AS hits", counts.join(" || ',' || ")));
-    #[derive(QueryableByName)]
-    struct Hits {
         #[diesel(sql_type = Text)]
         hits: String,
     }
-    let hits = load::<Hits>(conn, st)?
-        .pop()
-        .map(|h| h.hits.split(',').map(|n| n.parse().unwrap_or(0)).collect())
+    let mut st = Statement::new(false);
+    let counts: Vec<String> = parts
+        .iter()
+        .map(|part| {
+            let m = st.bind(Bind::Text(format!("{{title body}} : {}", part.fts5())));
+            format!(
+                "(SELECT count(*) FROM post_search WHERE post_search MATCH {m} \
+                 AND post_search.rowid > (SELECT max(id) FROM posts) - {})",
+                rank::SAMPLE
+            )
+        })
+        .collect();
+    let hits = if counts.is_empty() {
+        "''".to_owned()
+    } else {
+        counts.join(" || ',' || ")
+    };
+    st.push(&format!(
+        "SELECT (SELECT max(id) FROM posts) AS newest, {hits} AS hits"
+    ));
+    let sampled = load::<Sampled>(conn, st)?.pop();
+    let newest = sampled.as_ref().and_then(|s| s.newest).unwrap_or(0);
+    let hits = sampled
+        .map(|s| s.hits.split(',').map(|n| n.parse().unwrap_or(0)).collect())
         .unwrap_or_default();
-    Ok((hits, newest.clamp(1, rank::SAMPLE)))
+    Ok((hits, newest))
 }
 
-/// SQLite, by relevance: the window's rows scored here (see `rank`), the page after the
-/// cursor chosen among them, then only its rows read. Three statements: the words' sampled
-/// frequencies, the window, the page.
+/// SQLite, by relevance. When FTS5's `bm25()` is cheap for these words (`rank::fts5_is_cheap`),
+/// one statement ranks and reads the page. Otherwise the window's rows are scored here (see
+/// `rank`), the page after the cursor chosen among them, then only its rows read. Two or three
+/// statements: the words' sampled frequencies, then the page, or the window and the page.
 fn sqlite_ranked(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
-    let (hits, sample) = sampled_hits(conn, q.parts)?;
+    let (all_hits, newest) = sampled_hits(conn, q.parts)?;
+    let sample = newest.clamp(1, rank::SAMPLE);
+    if rank::fts5_is_cheap(q.parts, &all_hits, sample, newest) {
+        return load(conn, posts_statement(None, q, None, Shape::Page));
+    }
+    let hits: Vec<i64> = q
+        .parts
+        .iter()
+        .zip(&all_hits)
+        .filter(|(p, _)| !p.excluded)
+        .map(|(_, h)| *h)
+        .collect();
     let window: Vec<WindowRow> = load(conn, posts_statement(None, q, None, Shape::Window))?;
     let rows: Vec<rank::Row> = window
         .iter()
