@@ -11,6 +11,7 @@ mod api;
 pub mod domain;
 pub mod excerpt;
 pub mod query;
+pub mod rank;
 mod routes;
 pub mod store;
 
@@ -85,6 +86,7 @@ pub fn run(
     let question = Question {
         fts5: &fts5,
         tsquery: &tsquery,
+        parts: &search.terms.parts,
         kind: search.kind,
         sort: search.sort,
         filters: &filters,

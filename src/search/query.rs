@@ -26,6 +26,17 @@ pub struct Part {
     pub excluded: bool,
 }
 
+impl Part {
+    /// The part in FTS5's language: its words as one quoted string, `*` after a prefix.
+    pub fn fts5(&self) -> String {
+        let mut s = format!("\"{}\"", self.words.join(" "));
+        if self.prefix {
+            s.push('*');
+        }
+        s
+    }
+}
+
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Terms {
@@ -104,13 +115,7 @@ impl Terms {
         if !self.is_searchable() {
             return None;
         }
-        let quoted = |p: &Part| {
-            let mut s = format!("\"{}\"", p.words.join(" "));
-            if p.prefix {
-                s.push('*');
-            }
-            s
-        };
+        let quoted = |p: &Part| p.fts5();
         let required: Vec<String> = self
             .parts
             .iter()

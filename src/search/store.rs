@@ -5,7 +5,9 @@
 //!
 //! Ordering by relevance ranks the newest `RANK_WINDOW` matches that pass the filters (bounded
 //! work whatever the size of the forum; narrowing the filters or sorting by date reaches older
-//! ones); ordering by date walks every match newest first, by id.
+//! ones): `ts_rank` on PostgreSQL, BM25 scored in `rank` on SQLite (FTS5's `bm25()` would count
+//! every part's rows in the whole index first). Ordering by date walks every match newest
+//! first, by id.
 
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
@@ -15,6 +17,8 @@ use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamp};
 
 use crate::db::DbConnection;
 use crate::search::domain::{Kind, SearchCursor, Sort, PER_PAGE};
+use crate::search::query::Part;
+use crate::search::rank;
 
 /// How many of the newest matches a relevance search ranks.
 pub const RANK_WINDOW: i64 = 1000;
@@ -23,6 +27,13 @@ pub const RANK_WINDOW: i64 = 1000;
 /// word is common enough, its newest `RANK_WINDOW` matches are all there, and the GIN index and
 /// the primary key intersect to a few thousand rows instead of every match (see `posts`).
 const FIRST_SPAN: i64 = RANK_WINDOW * 50;
+
+/// The columns of a `PostHit` but its rank and window count (`p` posts, `t` threads, `b`
+/// boards, `u` users).
+const POST_COLUMNS: &str = "p.id, p.thread_id, t.slug AS thread_slug, t.title, p.body_html, \
+                            p.created_at, u.username AS author, b.name AS board_name, \
+                            b.name_en AS board_name_en";
+const POST_JOINS: &str = "JOIN threads t ON t.id = p.thread_id JOIN boards b ON b.id = t.board_id";
 
 /// What a statement filters on, resolved to ids and keys.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +53,8 @@ pub struct Question<'a> {
     /// FTS5 `MATCH` text on SQLite, `to_tsquery` input on PostgreSQL.
     pub fts5: &'a str,
     pub tsquery: &'a str,
+    /// The parts the query was written from (SQLite scores its window with them).
+    pub parts: &'a [Part],
     pub kind: Kind,
     pub sort: Sort,
     pub filters: &'a Filters,
@@ -263,7 +276,10 @@ fn pg_marks(q: &Question, boards: Option<&str>) -> Option<String> {
 /// exactly what the search without a span would (the newest matches, ranked).
 pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
     if !matches!(conn, DbConnection::Postgres(_)) {
-        return load(conn, posts_statement(None, q, None));
+        return match q.sort {
+            Sort::Relevance => sqlite_ranked(conn, q),
+            Sort::Date => load(conn, posts_statement(None, q, None, Shape::Page)),
+        };
     }
     let state = pg_state(conn, q.filters)?;
     let Some(newest) = state.newest else {
@@ -278,14 +294,17 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         marks: marks.as_deref(),
     });
     if q.sort == Sort::Date {
-        return load(conn, posts_statement(pg, q, None));
+        return load(conn, posts_statement(pg, q, None, Shape::Page));
     }
     let mut span = FIRST_SPAN;
     for _ in 0..2 {
         if span >= newest {
             break;
         }
-        let hits: Vec<PostHit> = load(conn, posts_statement(pg, q, Some(newest - span)))?;
+        let hits: Vec<PostHit> = load(
+            conn,
+            posts_statement(pg, q, Some(newest - span), Shape::Page),
+        )?;
         let seen = hits.first().map_or(0, |h| h.window_hits);
         if seen >= RANK_WINDOW {
             return Ok(hits);
@@ -296,7 +315,7 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         // The span that should hold the window at the density seen, with a margin.
         span = span.saturating_mul(RANK_WINDOW * 3 / 2) / seen;
     }
-    load(conn, posts_statement(pg, q, None))
+    load(conn, posts_statement(pg, q, None, Shape::Page))
 }
 
 /// What a PostgreSQL statement is written with: the text search configuration and the filters'
@@ -307,9 +326,19 @@ struct Pg<'a> {
     marks: Option<&'a str>,
 }
 
-/// The statement for one page of posts: on PostgreSQL (`pg`) with the search configuration and
-/// the filters' marks and, for a relevance search, only posts above id `floor` when given.
-fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>) -> Statement {
+/// What a posts statement gives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One page of `PostHit`s, in the question's order.
+    Page,
+    /// SQLite, by relevance: the newest `RANK_WINDOW` matches' `WindowRow`s, to score (`rank`).
+    Window,
+}
+
+/// The statement for one page of posts (or, `Shape::Window`, for SQLite's window): on
+/// PostgreSQL (`pg`) with the search configuration and the filters' marks and, for a relevance
+/// search, only posts above id `floor` when given.
+fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>, shape: Shape) -> Statement {
     let postgres = pg.is_some();
     let mut st = Statement::new(postgres);
     // The id the index walks in order (FTS5 reads its own rowids newest first cheaply).
@@ -405,11 +434,17 @@ fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>) -> Statemen
         let p = st.bind(Bind::Time(until));
         conditions.push(format!("p.created_at < {p}"));
     }
-    let columns = "p.id, p.thread_id, t.slug AS thread_slug, t.title, p.body_html, \
-                   p.created_at, u.username AS author, b.name AS board_name, \
-                   b.name_en AS board_name_en";
-    let joins = "JOIN threads t ON t.id = p.thread_id JOIN boards b ON b.id = t.board_id";
+    let columns = POST_COLUMNS;
+    let joins = POST_JOINS;
     let limit = PER_PAGE + 1;
+    if shape == Shape::Window {
+        st.push(&format!(
+            "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END AS title, p.body_md \
+             FROM {from} {joins} WHERE {} ORDER BY {order_id} DESC LIMIT {RANK_WINDOW}",
+            conditions.join(" AND ")
+        ));
+        return st;
+    }
     match q.sort {
         Sort::Date => {
             let keyset = after(&mut st, q.cursor, "0", order_id);
@@ -448,6 +483,117 @@ fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>) -> Statemen
         }
     }
     st
+}
+
+/// A row of SQLite's ranked window: the post, its title when it opens its thread, its text.
+#[derive(QueryableByName)]
+struct WindowRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    body_md: String,
+}
+
+/// How many of the newest `rank::SAMPLE` posts hold each part (SQLite), with the newest post's
+/// id: one statement.
+fn sampled_hits(conn: &mut DbConnection, parts: &[Part]) -> QueryResult<(Vec<i64>, i64)> {
+    #[derive(QueryableByName)]
+    struct Sampled {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        newest: Option<i64>,
+        #[diesel(sql_type = Text)]
+        hits: String,
+    }
+    let mut st = Statement::new(false);
+    let counts: Vec<String> = parts
+        .iter()
+        .map(|part| {
+            let m = st.bind(Bind::Text(format!("{{title body}} : {}", part.fts5())));
+            format!(
+                "(SELECT count(*) FROM post_search WHERE post_search MATCH {m} \
+                 AND post_search.rowid > (SELECT max(id) FROM posts) - {})",
+                rank::SAMPLE
+            )
+        })
+        .collect();
+    let hits = if counts.is_empty() {
+        "''".to_owned()
+    } else {
+        counts.join(" || ',' || ")
+    };
+    st.push(&format!(
+        "SELECT (SELECT max(id) FROM posts) AS newest, {hits} AS hits"
+    ));
+    let sampled = load::<Sampled>(conn, st)?.pop();
+    let newest = sampled.as_ref().and_then(|s| s.newest).unwrap_or(0);
+    let hits = sampled
+        .map(|s| s.hits.split(',').map(|n| n.parse().unwrap_or(0)).collect())
+        .unwrap_or_default();
+    Ok((hits, newest))
+}
+
+/// SQLite, by relevance. When FTS5's `bm25()` is cheap for these words (`rank::fts5_is_cheap`),
+/// one statement ranks and reads the page. Otherwise the window's rows are scored here (see
+/// `rank`), the page after the cursor chosen among them, then only its rows read. Two or three
+/// statements: the words' sampled frequencies, then the page, or the window and the page.
+fn sqlite_ranked(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
+    let (all_hits, newest) = sampled_hits(conn, q.parts)?;
+    let sample = newest.clamp(1, rank::SAMPLE);
+    if rank::fts5_is_cheap(q.parts, &all_hits, sample, newest) {
+        return load(conn, posts_statement(None, q, None, Shape::Page));
+    }
+    let hits: Vec<i64> = q
+        .parts
+        .iter()
+        .zip(&all_hits)
+        .filter(|(p, _)| !p.excluded)
+        .map(|(_, h)| *h)
+        .collect();
+    let window: Vec<WindowRow> = load(conn, posts_statement(None, q, None, Shape::Window))?;
+    let rows: Vec<rank::Row> = window
+        .iter()
+        .map(|w| rank::Row {
+            title: &w.title,
+            body: &w.body_md,
+        })
+        .collect();
+    let scores = rank::Scorer::new(q.parts, &hits, sample).scores(&rows);
+    let mut ranked: Vec<(f64, i64)> = scores
+        .into_iter()
+        .zip(window.iter().map(|w| w.id))
+        .filter(|(score, id)| match q.cursor {
+            Some(SearchCursor::Rank { rank, id: last }) => {
+                *score > rank || (*score == rank && *id < last)
+            }
+            _ => true,
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    ranked.truncate((PER_PAGE + 1) as usize);
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut st = Statement::new(false);
+    let ids: Vec<String> = ranked
+        .iter()
+        .map(|(_, id)| st.bind(Bind::Int(*id)))
+        .collect();
+    st.push(&format!(
+        "SELECT {POST_COLUMNS}, 0.0 AS rank, CAST(0 AS BIGINT) AS window_hits \
+         FROM posts p {POST_JOINS} JOIN users u ON u.id = p.author_id WHERE p.id IN ({})",
+        ids.join(", ")
+    ));
+    let mut rows: Vec<PostHit> = load(conn, st)?;
+    for row in &mut rows {
+        row.rank = ranked
+            .iter()
+            .find(|(_, id)| *id == row.id)
+            .map_or(0.0, |(score, _)| *score);
+    }
+    rows.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(b.id.cmp(&a.id)));
+    Ok(rows)
 }
 
 /// One page (plus one row) of published deployments; the city and the dates filter them.
