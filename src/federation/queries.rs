@@ -210,18 +210,28 @@ fn group_row(row: Option<GroupRow>) -> Option<GroupActor> {
     })
 }
 
+/// What a `GroupRow` reads.
+const GROUP_COLUMNS: (
+    groups::id,
+    groups::slug,
+    groups::name,
+    groups::description_html,
+    groups::created_at,
+    groups::visibility,
+) = (
+    groups::id,
+    groups::slug,
+    groups::name,
+    groups::description_html,
+    groups::created_at,
+    groups::visibility,
+);
+
 /// A public group by slug.
 pub fn public_group(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<GroupActor>> {
     let row = groups::table
         .filter(groups::slug.eq(slug))
-        .select((
-            groups::id,
-            groups::slug,
-            groups::name,
-            groups::description_html,
-            groups::created_at,
-            groups::visibility,
-        ))
+        .select(GROUP_COLUMNS)
         .first::<GroupRow>(conn)
         .optional()?;
     Ok(group_row(row))
@@ -231,14 +241,7 @@ pub fn public_group(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<G
 pub fn group_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<GroupActor>> {
     let row = groups::table
         .find(id)
-        .select((
-            groups::id,
-            groups::slug,
-            groups::name,
-            groups::description_html,
-            groups::created_at,
-            groups::visibility,
-        ))
+        .select(GROUP_COLUMNS)
         .first::<GroupRow>(conn)
         .optional()?;
     Ok(group_row(row))
