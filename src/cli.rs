@@ -211,7 +211,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            blocking(settings, |settings, conn| {
+            connected(settings, |settings, conn| {
                 let applied = migrate::run_pending(conn)?;
                 let loaded = bootstrap::ensure_reference_data(conn, &settings.site.cities_file)?;
                 println!(
@@ -538,11 +538,22 @@ async fn blocking<F>(settings: Settings, f: F) -> anyhow::Result<()>
 where
     F: FnOnce(&Settings, &mut DbConnection) -> anyhow::Result<()> + Send + 'static,
 {
+    connected(settings, |settings, conn| {
+        migrate::run_pending(conn)?;
+        f(settings, conn)
+    })
+    .await
+}
+
+/// Runs `f` on a blocking thread with one database connection, as it is (no migrations first).
+async fn connected<F>(settings: Settings, f: F) -> anyhow::Result<()>
+where
+    F: FnOnce(&Settings, &mut DbConnection) -> anyhow::Result<()> + Send + 'static,
+{
     tokio::task::spawn_blocking(move || {
         let mut conn = db::DbManager::new(&settings.database)
             .connect()
             .context("cannot open the database")?;
-        migrate::run_pending(&mut conn)?;
         f(&settings, &mut conn)
     })
     .await?

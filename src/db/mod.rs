@@ -179,9 +179,12 @@ impl DbManager {
                 // The server cancels any statement running longer than this (a lock wait, a
                 // runaway query), so no request holds a connection indefinitely. JIT
                 // compilation, which the server may turn on for statements it expects to be
-                // costly, adds tens of milliseconds to a page's short statements: off.
+                // costly, adds tens of milliseconds to a page's short statements: off. So do
+                // parallel workers: each is a process started for one statement (a search walking
+                // many posts), and it takes a core from the other requests: none.
                 conn.batch_execute(&format!(
-                    "SET statement_timeout = {}; SET jit = off",
+                    "SET statement_timeout = {}; SET jit = off; \
+                     SET max_parallel_workers_per_gather = 0",
                     self.statement_timeout_ms
                 ))
                 .map_err(DbError::Setup)?;

@@ -133,35 +133,7 @@ impl Terms {
     /// The query as `to_tsquery` input: words quoted as lexemes, phrases joined by `<->`,
     /// prefixes marked `:*`, exclusions with `!`, all joined by `&`. `None` when not searchable.
     pub fn tsquery(&self) -> Option<String> {
-        if !self.is_searchable() {
-            return None;
-        }
-        let part = |p: &Part| {
-            let last = p.words.len() - 1;
-            let lexemes: Vec<String> = p
-                .words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    if p.prefix && i == last {
-                        format!("'{w}':*")
-                    } else {
-                        format!("'{w}'")
-                    }
-                })
-                .collect();
-            let body = if lexemes.len() == 1 {
-                lexemes.join("")
-            } else {
-                format!("({})", lexemes.join(" <-> "))
-            };
-            if p.excluded {
-                format!("!{body}")
-            } else {
-                body
-            }
-        };
-        Some(self.parts.iter().map(part).collect::<Vec<_>>().join(" & "))
+        tsquery_of(&self.parts)
     }
 
     /// The folded stems excerpts mark: each required word, shortened a little so plurals and
@@ -188,13 +160,54 @@ impl Terms {
     }
 }
 
-/// True when word `token` (as found in a text) is marked by one of `marks` (`Terms::marks`).
+/// `parts` as `to_tsquery` input (see `Terms::tsquery`); `None` when none is required.
+pub fn tsquery_of(parts: &[Part]) -> Option<String> {
+    if !parts.iter().any(|p| !p.excluded) {
+        return None;
+    }
+    let part = |p: &Part| {
+        let last = p.words.len() - 1;
+        let lexemes: Vec<String> = p
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if p.prefix && i == last {
+                    format!("'{w}':*")
+                } else {
+                    format!("'{w}'")
+                }
+            })
+            .collect();
+        let body = if lexemes.len() == 1 {
+            lexemes.join("")
+        } else {
+            format!("({})", lexemes.join(" <-> "))
+        };
+        if p.excluded {
+            format!("!{body}")
+        } else {
+            body
+        }
+    };
+    Some(parts.iter().map(part).collect::<Vec<_>>().join(" & "))
+}
+
+/// True when word `token` (as found in a text) is marked by one of `marks` (`Terms::marks`): it
+/// begins with the mark, or, for a mark of one or two letters (`à`, `le`), it is the mark: such
+/// a word is not the stem of longer ones (`à` does not mark `après`).
 pub fn is_marked(token: &str, marks: &[String]) -> bool {
     if marks.is_empty() {
         return false;
     }
     let folded = fold(token);
-    marks.iter().any(|m| folded.starts_with(m.as_str()))
+    marks.iter().any(|m| {
+        if m.chars().count() <= 2 {
+            folded == *m
+        } else {
+            folded.starts_with(m.as_str())
+        }
+    })
 }
 
 /// The words of a piece of text: maximal runs of letters and digits, lowercased.
@@ -219,6 +232,18 @@ mod tests {
 
     fn parts(q: &str) -> Vec<Part> {
         Terms::parse(q).expect("parses").parts
+    }
+
+    #[test]
+    fn short_words_mark_only_themselves() {
+        let marks = Terms::parse(r#""réunion publique à grenoble""#)
+            .unwrap()
+            .marks();
+        assert!(is_marked("à", &marks));
+        assert!(is_marked("A", &marks));
+        assert!(!is_marked("après", &marks));
+        assert!(is_marked("réunions", &marks));
+        assert!(is_marked("Grenoble", &marks));
     }
 
     #[test]

@@ -17,16 +17,34 @@ use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamp};
 
 use crate::db::DbConnection;
 use crate::search::domain::{Kind, SearchCursor, Sort, PER_PAGE};
-use crate::search::query::Part;
+use crate::search::query::{self, Part};
 use crate::search::rank;
 
 /// How many of the newest matches a relevance search ranks.
 pub const RANK_WINDOW: i64 = 1000;
 
-/// On PostgreSQL a relevance search first looks among this many of the newest posts: when a
-/// word is common enough, its newest `RANK_WINDOW` matches are all there, and the GIN index and
-/// the primary key intersect to a few thousand rows instead of every match (see `posts`).
-const FIRST_SPAN: i64 = RANK_WINDOW * 50;
+/// On PostgreSQL, a search whose matches are estimated to be at least this dense (a fraction of
+/// all posts) walks the newest posts by id and checks each one: its window is reached within a
+/// few tens of thousands of rows, while the GIN index would read every match in the forum.
+/// Sparser ones read the GIN index (see `posts`).
+const WALK_DENSITY: f64 = 0.03;
+
+/// The most posts such a walk reads before the search turns to the GIN index (about 1 µs each).
+const WALK_MAX: i64 = 40_000;
+
+/// Below `WALK_DENSITY` but above this, a walk of the newest `PROBE` posts first measures how
+/// dense the matches of several words really are, so the GIN index is read in a span that
+/// holds the window and little more: every match read from the index costs a read of its row
+/// (~5 µs).
+const PROBE_DENSITY: f64 = 0.001;
+const PROBE: i64 = 5_000;
+
+/// A word in more than this fraction of the posts is not looked up in the GIN index (see
+/// `PgSearchState::lookup`).
+const COMMON: f64 = 0.2;
+
+/// The fewest matches a walk must have seen for their density to size a span.
+const MIN_SEEN: i64 = 8;
 
 /// The columns of a `PostHit` but its rank and window count (`p` posts, `t` threads, `b`
 /// boards, `u` users).
@@ -221,15 +239,26 @@ struct PgSearchState {
     newest: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
     boards: Option<String>,
+    /// The estimated fraction of posts the query's words and marks all match: the product of
+    /// each lexeme's frequency in the column's statistics (`pg_stats.most_common_elems`; one
+    /// missing from them counts as rare). `None` before the table was ever analysed.
+    #[diesel(sql_type = Nullable<Double>)]
+    density: Option<f64>,
+    /// The required words' lexemes the GIN index looks up (a `tsquery`): all but those in more
+    /// than `COMMON` of the posts, which would add many entries to read and filter out few
+    /// rows (the rarest is always kept). Every row it finds is checked against the query.
+    #[diesel(sql_type = Nullable<Text>)]
+    lookup: Option<String>,
+    /// How many lexemes the required words have.
+    #[diesel(sql_type = BigInt)]
+    words: i64,
 }
 
-fn pg_state(conn: &mut DbConnection, filters: &Filters) -> QueryResult<PgSearchState> {
-    if !matches!(conn, DbConnection::Postgres(_)) {
-        return Err(diesel::result::Error::NotFound);
-    }
-    let mut st = Statement::new(true);
-    let boards = match (&filters.group, &filters.board) {
-        (None, None) => "1 = 0".to_owned(),
+/// The condition on `boards b` for the boards a board or group filter names (`None`: no such
+/// filter).
+fn boards_condition(st: &mut Statement, filters: &Filters) -> Option<String> {
+    match (&filters.group, &filters.board) {
+        (None, None) => None,
         (Some(group), board) => {
             let g = st.bind(Bind::Text(group.clone()));
             let mut cond = format!("b.group_id = (SELECT id FROM groups WHERE slug = {g})");
@@ -237,19 +266,92 @@ fn pg_state(conn: &mut DbConnection, filters: &Filters) -> QueryResult<PgSearchS
                 let b = st.bind(Bind::Text(board.clone()));
                 cond.push_str(&format!(" AND b.slug = {b}"));
             }
-            cond
+            Some(cond)
         }
         (None, Some(board)) => {
             let b = st.bind(Bind::Text(board.clone()));
-            format!("b.group_id IS NULL AND b.slug = {b}")
+            Some(format!("b.group_id IS NULL AND b.slug = {b}"))
         }
-    };
+    }
+}
+
+fn pg_state(conn: &mut DbConnection, q: &Question) -> QueryResult<PgSearchState> {
+    if !matches!(conn, DbConnection::Postgres(_)) {
+        return Err(diesel::result::Error::NotFound);
+    }
+    let mut st = Statement::new(true);
+    let boards = boards_condition(&mut st, q.filters).unwrap_or_else(|| "1 = 0".to_owned());
+    // The lexemes every match holds: the required words (a prefix stands for every lexeme it
+    // begins), the city's and the opening posts' marks, and the board's when there is one.
+    let required = || q.parts.iter().filter(|p| !p.excluded);
+    let words: Vec<&str> = required()
+        .flat_map(|p| {
+            let whole = p.words.len() - usize::from(p.prefix);
+            p.words[..whole].iter().map(String::as_str)
+        })
+        .collect();
+    let prefixes: Vec<&str> = required()
+        .filter(|p| p.prefix)
+        .filter_map(|p| p.words.last().map(String::as_str))
+        .collect();
+    let words = st.bind(Bind::Text(words.join(" ")));
+    let prefixes = st.bind(Bind::Text(prefixes.join(" ")));
+    let mut marks = Vec::new();
+    if let Some(city) = q.filters.city_id {
+        marks.push(format!("'@ city {city}'"));
+    }
+    if q.kind == Kind::Threads {
+        marks.push("'@ opening'".to_owned());
+    }
+    let marks = marks.join(", ");
+    let config = "vigie_search_config()";
     st.push(&format!(
-        "SELECT vigie_search_config()::text AS config, (SELECT max(id) FROM posts) AS newest, \
-         (SELECT string_agg(quote_literal('@ board ' || b.id), ' | ' ORDER BY b.id) \
-          FROM boards b WHERE {boards}) AS boards"
+        "WITH elems AS (SELECT u.e, u.f FROM pg_stats s, \
+           unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f) \
+           WHERE s.schemaname = current_schema() AND s.tablename = 'posts' \
+           AND s.attname = 'search_vector'), \
+         board AS (SELECT string_agg(quote_literal('@ board ' || b.id), ' | ' ORDER BY b.id) \
+             AS marks, CASE WHEN count(*) = 1 THEN min('@ board ' || b.id) END AS mark \
+           FROM boards b WHERE {boards}), \
+         lexemes AS (\
+           SELECT x AS lexeme, false AS prefix, true AS word \
+             FROM unnest(tsvector_to_array(to_tsvector({config}, {words}))) AS x \
+           UNION ALL SELECT x, true, true \
+             FROM unnest(tsvector_to_array(to_tsvector({config}, {prefixes}))) AS x \
+           UNION ALL SELECT x, false, false FROM unnest(ARRAY[{marks}]::text[]) AS x \
+           UNION ALL SELECT mark, false, false FROM board WHERE mark IS NOT NULL), \
+         freqs AS (SELECT l.*, least(coalesce((SELECT sum(f) FROM elems \
+             WHERE e = l.lexeme OR (l.prefix AND starts_with(e, l.lexeme))), 0.0), 1.0) AS f \
+           FROM lexemes l) \
+         SELECT {config}::text AS config, (SELECT max(id) FROM posts) AS newest, \
+           (SELECT marks FROM board) AS boards, \
+           CASE WHEN EXISTS (SELECT 1 FROM elems) THEN \
+             (SELECT exp(sum(ln(greatest(f, 1e-9)))) FROM freqs) END AS density, \
+           (SELECT string_agg(quote_literal(lexeme) || CASE WHEN prefix THEN ':*' ELSE '' END, \
+              ' & ') FROM freqs \
+            WHERE word AND (f < {COMMON} OR lexeme = (SELECT lexeme FROM freqs WHERE word \
+              ORDER BY f, lexeme LIMIT 1))) AS lookup, \
+           (SELECT count(*) FROM freqs WHERE word) AS words"
     ));
     load(conn, st)?.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// The text search configuration (PostgreSQL), written into a statement as a constant.
+fn pg_config(conn: &mut DbConnection) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Config {
+        #[diesel(sql_type = Text)]
+        config: String,
+    }
+    let st = Statement {
+        sql: "SELECT vigie_search_config()::text AS config".to_owned(),
+        binds: Vec::new(),
+        postgres: true,
+    };
+    let config: Option<Config> = load(conn, st)?.pop();
+    config
+        .map(|c| c.config)
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 /// The marks (a `tsquery`) every post a search may find carries on PostgreSQL: its boards, its
@@ -268,20 +370,61 @@ fn pg_marks(q: &Question, boards: Option<&str>) -> Option<String> {
     (!marks.is_empty()).then(|| marks.join(" & "))
 }
 
+/// The marks (an FTS5 expression on the `kind` column) every post a search may find carries on
+/// SQLite: its boards, its city, opening posts for a search of threads (see the
+/// `…_search_marks` migration); `None` when nothing filters on them, `Some("")` when the board
+/// or group filter names no board.
+fn sqlite_marks(conn: &mut DbConnection, q: &Question) -> QueryResult<Option<String>> {
+    #[derive(QueryableByName)]
+    struct BoardId {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let mut marks = Vec::new();
+    let mut st = Statement::new(false);
+    if let Some(cond) = boards_condition(&mut st, q.filters) {
+        st.push(&format!("SELECT b.id FROM boards b WHERE {cond}"));
+        let boards: Vec<BoardId> = load(conn, st)?;
+        if boards.is_empty() {
+            return Ok(Some(String::new()));
+        }
+        let boards: Vec<String> = boards.iter().map(|b| format!("b{}", b.id)).collect();
+        marks.push(format!("kind : ({})", boards.join(" OR ")));
+    }
+    if let Some(city) = q.filters.city_id {
+        marks.push(format!("kind : c{city}"));
+    }
+    if q.kind == Kind::Threads {
+        marks.push("kind : opening".to_owned());
+    }
+    Ok((!marks.is_empty()).then(|| marks.join(" AND ")))
+}
+
 /// One page (plus one row, to tell whether another follows) of posts or threads.
 ///
-/// On PostgreSQL a relevance search ranks the newest `RANK_WINDOW` matches among the newest
-/// `FIRST_SPAN` posts first; when the span holds fewer, it tries once more with a span wide
-/// enough for the density it saw, then without a span: at most three statements, each giving
-/// exactly what the search without a span would (the newest matches, ranked).
+/// On PostgreSQL a relevance search ranks the newest `RANK_WINDOW` matches. How it finds them
+/// depends on how dense they are expected to be (`PgSearchState::density`): dense ones by
+/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` of them); middling ones by a
+/// short walk (`PROBE` posts) that measures their density, then the GIN index in a span of the
+/// newest posts sized by it; rare ones from the GIN index in a span sized by the estimate, or
+/// without a span. When a span falls short, once more in a span sized by what it held, then
+/// without a span. At most four statements after the first, each giving exactly what the
+/// search without a span would (the newest matches, ranked).
 pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
     if !matches!(conn, DbConnection::Postgres(_)) {
+        let marks = sqlite_marks(conn, q)?;
+        if marks.as_deref() == Some("") {
+            return Ok(Vec::new());
+        }
+        let index = Index::Sqlite {
+            marks: marks.as_deref(),
+        };
         return match q.sort {
-            Sort::Relevance => sqlite_ranked(conn, q),
-            Sort::Date => load(conn, posts_statement(None, q, None, Shape::Page)),
+            Sort::Relevance => sqlite_ranked(conn, q, index),
+            Sort::Date => load(conn, posts_statement(index, q, None, Shape::Page)),
         };
     }
-    let state = pg_state(conn, q.filters)?;
+    let state = pg_state(conn, q)?;
     let Some(newest) = state.newest else {
         return Ok(Vec::new());
     };
@@ -289,22 +432,54 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         return Ok(Vec::new());
     }
     let marks = pg_marks(q, state.boards.as_deref());
-    let pg = Some(Pg {
+    let pg = |plan| Index::Pg {
         config: &state.config,
         marks: marks.as_deref(),
-    });
+        lookup: state.lookup.as_deref(),
+        plan,
+    };
     if q.sort == Sort::Date {
-        return load(conn, posts_statement(pg, q, None, Shape::Page));
+        // Plain `posts`, the planner's choice: newest first by id, or the index for rare words.
+        return load(conn, posts_statement(pg(Plan::Walk), q, None, Shape::Page));
     }
-    let mut span = FIRST_SPAN;
+    let density = state.density.unwrap_or(0.0);
+    let floor = |span: i64| (span < newest).then(|| newest - span);
+    // First a walk of the newest posts: long enough for the window when the matches are dense,
+    // a short probe of their real density when the estimate is a guess (it takes words as
+    // independent, while a phrase's words are much more often found together than apart).
+    let walk = if density >= WALK_DENSITY {
+        ((RANK_WINDOW as f64 * 2.0 / density) as i64).min(WALK_MAX)
+    } else if density >= PROBE_DENSITY && state.words > 1 {
+        PROBE
+    } else {
+        0
+    };
+    let mut span = if density > 0.0 {
+        (RANK_WINDOW as f64 * 2.0 / density).min(newest as f64) as i64
+    } else {
+        newest
+    };
+    if walk > 0 {
+        let st = posts_statement(pg(Plan::Walk), q, floor(walk), Shape::Page);
+        let hits = pg_plan(conn, Plan::Walk, st)?;
+        let seen = hits.first().map_or(0, |h| h.window_hits);
+        if seen >= RANK_WINDOW || walk >= newest {
+            return Ok(hits);
+        }
+        // The span that should hold the window at the density seen, with a margin.
+        span = if seen >= MIN_SEEN {
+            walk.saturating_mul(RANK_WINDOW * 5 / 4) / seen
+        } else {
+            newest
+        };
+    }
+    // The GIN index, in a span wide enough for the window at the density expected (then seen).
     for _ in 0..2 {
         if span >= newest {
             break;
         }
-        let hits: Vec<PostHit> = load(
-            conn,
-            posts_statement(pg, q, Some(newest - span), Shape::Page),
-        )?;
+        let st = posts_statement(pg(Plan::Index), q, floor(span), Shape::Page);
+        let hits = pg_plan(conn, Plan::Index, st)?;
         let seen = hits.first().map_or(0, |h| h.window_hits);
         if seen >= RANK_WINDOW {
             return Ok(hits);
@@ -312,18 +487,52 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         if seen == 0 {
             break;
         }
-        // The span that should hold the window at the density seen, with a margin.
         span = span.saturating_mul(RANK_WINDOW * 3 / 2) / seen;
     }
-    load(conn, posts_statement(pg, q, None, Shape::Page))
+    let st = posts_statement(pg(Plan::Index), q, None, Shape::Page);
+    pg_plan(conn, Plan::Index, st)
 }
 
-/// What a PostgreSQL statement is written with: the text search configuration and the filters'
-/// marks (see `pg_marks`).
+/// How PostgreSQL finds a relevance search's window (see `posts`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Newest posts first by the primary key, each checked, until the window is full: bitmap
+    /// scans (the only way to the GIN index) are off for the statement.
+    Walk,
+    /// Every match in the span from the GIN index: the statement reads `posts` through a fenced
+    /// subquery, which the planner cannot turn into a walk, with memory enough for an exact
+    /// bitmap.
+    Index,
+}
+
+/// Runs a PostgreSQL relevance statement with its plan's settings, in a transaction of its own
+/// (`SET LOCAL`: the pooled connection keeps its defaults).
+fn pg_plan(conn: &mut DbConnection, plan: Plan, st: Statement) -> QueryResult<Vec<PostHit>> {
+    let settings = match plan {
+        Plan::Walk => "SET LOCAL enable_bitmapscan = off",
+        Plan::Index => "SET LOCAL work_mem = '32MB'",
+    };
+    conn.transaction(|conn| {
+        diesel::connection::SimpleConnection::batch_execute(conn, settings)?;
+        load(conn, st)
+    })
+}
+
+/// Which index a statement searches, and what with: on PostgreSQL the text search
+/// configuration and the filters' marks (see `pg_marks`), on SQLite the filters' marks (see
+/// `sqlite_marks`).
 #[derive(Clone, Copy)]
-struct Pg<'a> {
-    config: &'a str,
-    marks: Option<&'a str>,
+enum Index<'a> {
+    Sqlite {
+        marks: Option<&'a str>,
+    },
+    Pg {
+        config: &'a str,
+        marks: Option<&'a str>,
+        /// The lexemes the GIN index looks up (`PgSearchState::lookup`).
+        lookup: Option<&'a str>,
+        plan: Plan,
+    },
 }
 
 /// What a posts statement gives.
@@ -335,11 +544,10 @@ enum Shape {
     Window,
 }
 
-/// The statement for one page of posts (or, `Shape::Window`, for SQLite's window): on
-/// PostgreSQL (`pg`) with the search configuration and the filters' marks and, for a relevance
-/// search, only posts above id `floor` when given.
-fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>, shape: Shape) -> Statement {
-    let postgres = pg.is_some();
+/// The statement for one page of posts (or, `Shape::Window`, for SQLite's window), on `index`
+/// and, for a relevance search, only posts above id `floor` when given.
+fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape) -> Statement {
+    let postgres = matches!(index, Index::Pg { .. });
     let mut st = Statement::new(postgres);
     // The id the index walks in order (FTS5 reads its own rowids newest first cheaply).
     let order_id = if postgres {
@@ -347,38 +555,74 @@ fn posts_statement(pg: Option<Pg>, q: &Question, floor: Option<i64>, shape: Shap
     } else {
         "post_search.rowid"
     };
-    let (matched, rank, from) = if let Some(pg) = pg {
-        let c = st.bind(Bind::Text(pg.config.to_owned()));
-        let p = st.bind(Bind::Text(q.tsquery.to_owned()));
-        // Matched with the marks, ranked on the reader's words alone.
-        let m = match pg.marks {
-            Some(marks) => {
-                let m = st.bind(Bind::Text(marks.to_owned()));
-                format!("to_tsquery({c}::regconfig, {p}) && {m}::tsquery")
-            }
-            None => format!("to_tsquery({c}::regconfig, {p})"),
-        };
-        (
-            "p.search_vector @@ sq.m".to_owned(),
-            "(-ts_rank(p.search_vector, sq.q))::float8".to_owned(),
-            format!(
-                "(SELECT to_tsquery({c}::regconfig, {p}) AS q, {m} AS m) sq \
-                 CROSS JOIN posts p"
-            ),
-        )
-    } else {
-        // The reader's words in the text columns only; a search of threads also needs the
-        // `opening` mark (see the migration), which the index intersects cheaply.
-        let mut fts = format!("{{title body}} : ({})", q.fts5);
-        if q.kind == Kind::Threads {
-            fts.push_str(" AND kind : \"opening\"");
+    let (matched, rank, from) = match index {
+        Index::Pg {
+            config,
+            marks,
+            lookup,
+            plan,
+        } => {
+            let c = st.bind(Bind::Text(config.to_owned()));
+            let p = st.bind(Bind::Text(q.tsquery.to_owned()));
+            // What the index looks up: the required words (an excluded word's list would be
+            // read whole for nothing) and the marks. The reader's words alone rank, and an
+            // exclusion is checked on each row.
+            let required: Vec<Part> = q.parts.iter().filter(|p| !p.excluded).cloned().collect();
+            let w = st.bind(Bind::Text(query::tsquery_of(&required).unwrap_or_default()));
+            let marks = marks.map(|marks| st.bind(Bind::Text(marks.to_owned())));
+            let with_marks = |words: String| match &marks {
+                Some(marks) => format!("{words} && {marks}::tsquery"),
+                None => words,
+            };
+            let m = with_marks(format!("to_tsquery({c}::regconfig, {w})"));
+            let excludes = q.parts.iter().any(|p| p.excluded);
+            let (posts, matched) = match plan {
+                Plan::Walk if excludes => (
+                    "posts p".to_owned(),
+                    format!("p.search_vector @@ ({m}) AND p.search_vector @@ sq.q"),
+                ),
+                Plan::Walk => ("posts p".to_owned(), format!("p.search_vector @@ ({m})")),
+                Plan::Index => {
+                    let span = match floor {
+                        Some(floor) => format!(" AND id > {}", st.bind(Bind::Int(floor))),
+                        None => String::new(),
+                    };
+                    let look = match lookup {
+                        Some(lookup) => {
+                            let l = st.bind(Bind::Text(lookup.to_owned()));
+                            with_marks(format!("{l}::tsquery"))
+                        }
+                        None => m.clone(),
+                    };
+                    (
+                        format!(
+                            "(SELECT * FROM posts WHERE search_vector @@ ({look}){span} OFFSET 0) p"
+                        ),
+                        "p.search_vector @@ sq.q".to_owned(),
+                    )
+                }
+            };
+            (
+                matched,
+                "(-ts_rank(p.search_vector, sq.q))::float8".to_owned(),
+                format!("(SELECT to_tsquery({c}::regconfig, {p}) AS q) sq CROSS JOIN {posts}"),
+            )
         }
-        let p = st.bind(Bind::Text(fts));
-        (
-            format!("post_search MATCH {p}"),
-            "bm25(post_search, 4.0, 1.0, 0.0)".to_owned(),
-            "post_search JOIN posts p ON p.id = post_search.rowid".to_owned(),
-        )
+        Index::Sqlite { marks } => {
+            // The reader's words in the text columns only, and the filters' marks in `kind` (see
+            // the migration), which the index intersects cheaply.
+            let mut fts = format!("{{title body}} : ({})", q.fts5);
+            if let Some(marks) = marks {
+                fts.push_str(" AND ");
+                fts.push_str(marks);
+            }
+            let p = st.bind(Bind::Text(fts));
+            (
+                format!("post_search MATCH {p}"),
+                "bm25(post_search, 4.0, 1.0, 0.0)".to_owned(),
+                "post_search JOIN posts p ON p.id = post_search.rowid".to_owned(),
+            )
+        }
     };
     let reader = st.bind(Bind::Int(q.reader.unwrap_or(-1)));
     let mut conditions = vec![
@@ -538,11 +782,13 @@ fn sampled_hits(conn: &mut DbConnection, parts: &[Part]) -> QueryResult<(Vec<i64
 /// one statement ranks and reads the page. Otherwise the window's rows are scored here (see
 /// `rank`), the page after the cursor chosen among them, then only its rows read. Two or three
 /// statements: the words' sampled frequencies, then the page, or the window and the page.
-fn sqlite_ranked(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
+fn sqlite_ranked(conn: &mut DbConnection, q: &Question, index: Index) -> QueryResult<Vec<PostHit>> {
     let (all_hits, newest) = sampled_hits(conn, q.parts)?;
     let sample = newest.clamp(1, rank::SAMPLE);
-    if rank::fts5_is_cheap(q.parts, &all_hits, sample, newest) {
-        return load(conn, posts_statement(None, q, None, Shape::Page));
+    // `bm25()` would also count every post of the marks' boards and cities.
+    let marked = matches!(index, Index::Sqlite { marks: Some(_) });
+    if !marked && rank::fts5_is_cheap(q.parts, &all_hits, sample, newest) {
+        return load(conn, posts_statement(index, q, None, Shape::Page));
     }
     let hits: Vec<i64> = q
         .parts
@@ -551,7 +797,7 @@ fn sqlite_ranked(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostH
         .filter(|(p, _)| !p.excluded)
         .map(|(_, h)| *h)
         .collect();
-    let window: Vec<WindowRow> = load(conn, posts_statement(None, q, None, Shape::Window))?;
+    let window: Vec<WindowRow> = load(conn, posts_statement(index, q, None, Shape::Window))?;
     let rows: Vec<rank::Row> = window
         .iter()
         .map(|w| rank::Row {
@@ -599,7 +845,7 @@ fn sqlite_ranked(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostH
 /// One page (plus one row) of published deployments; the city and the dates filter them.
 pub fn deployments(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<DeploymentHit>> {
     let config = match conn {
-        DbConnection::Postgres(_) => Some(pg_state(conn, &Filters::default())?.config),
+        DbConnection::Postgres(_) => Some(pg_config(conn)?),
         DbConnection::Sqlite(_) => None,
     };
     let mut st = Statement::new(config.is_some());
@@ -701,9 +947,7 @@ pub fn reindex(
              WHERE id >= $1 AND id < $2"
         } else {
             "INSERT INTO post_search (rowid, title, body, kind) \
-             SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md, \
-             CASE WHEN p.number = 1 THEN 'opening' ELSE '' END \
-             FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id >= ?1 AND p.id < ?2"
+             SELECT id, title, body, kind FROM post_search_entries WHERE id >= ?1 AND id < ?2"
         };
         let n = diesel::sql_query(sql)
             .bind::<BigInt, _>(start)

@@ -40,7 +40,22 @@ async fn commands_create_users_boards_and_import_cities() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("cities"));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("cities"), "{said}");
+    // It counts the migrations it applied: all of them on an empty database, none the second
+    // time.
+    let applied: usize = said
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count first: {said}"));
+    assert!(applied > 20, "{said}");
+    let again = vigie(&url, &["migrate"], None);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).starts_with("0 migration(s) applied"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
 
     let out = vigie(
         &url,

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS posts_id_range;
+ALTER TABLE posts ALTER COLUMN search_vector SET STORAGE EXTENDED;
