@@ -32,12 +32,12 @@ const WALK_DENSITY: f64 = 0.03;
 /// The most posts such a walk reads before the search turns to the GIN index (about 1 µs each).
 const WALK_MAX: i64 = 40_000;
 
-/// Below `WALK_DENSITY` but above this, a walk of the newest `PROBE` posts first measures how
-/// dense the matches of several words really are, so the GIN index is read in a span that
-/// holds the window and little more: every match read from the index costs a read of its row
-/// (~5 µs).
+/// Below `WALK_DENSITY` but above this, a first look at the newest `PROBE` posts (through the
+/// index) measures how dense the matches of several words really are, so the GIN index is then
+/// read in a span that holds the window and little more: every match read from the index costs
+/// a read of its row (~5 µs).
 const PROBE_DENSITY: f64 = 0.001;
-const PROBE: i64 = 5_000;
+const PROBE: i64 = 10_000;
 
 /// A word in more than this fraction of the posts is not looked up in the GIN index (see
 /// `PgSearchState::lookup`).
@@ -252,6 +252,9 @@ struct PgSearchState {
     /// How many lexemes the required words have.
     #[diesel(sql_type = BigInt)]
     words: i64,
+    /// How many of them are common (`COMMON`).
+    #[diesel(sql_type = BigInt)]
+    common: i64,
 }
 
 /// The condition on `boards b` for the boards a board or group filter names (`None`: no such
@@ -331,6 +334,7 @@ fn pg_state(conn: &mut DbConnection, q: &Question) -> QueryResult<PgSearchState>
               ' & ') FROM freqs \
             WHERE word AND (f < {COMMON} OR lexeme = (SELECT lexeme FROM freqs WHERE word \
               ORDER BY f, lexeme LIMIT 1))) AS lookup, \
+           (SELECT count(*) FROM freqs WHERE word AND f >= {COMMON}) AS common, \
            (SELECT count(*) FROM freqs WHERE word) AS words"
     ));
     load(conn, st)?.pop().ok_or(diesel::result::Error::NotFound)
@@ -432,10 +436,16 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         return Ok(Vec::new());
     }
     let marks = pg_marks(q, state.boards.as_deref());
+    // The index's lookup is the whole query when it is plain words, each its own lexeme, none
+    // of them left out.
+    let exact = (state.common == 0 || state.words == 1)
+        && state.words == q.parts.len() as i64
+        && q.parts.iter().all(|p| !p.excluded && p.words.len() == 1);
     let pg = |plan| Index::Pg {
         config: &state.config,
         marks: marks.as_deref(),
         lookup: state.lookup.as_deref(),
+        exact,
         plan,
     };
     if q.sort == Sort::Date {
@@ -444,24 +454,31 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
     }
     let density = state.density.unwrap_or(0.0);
     let floor = |span: i64| (span < newest).then(|| newest - span);
-    // First a walk of the newest posts: long enough for the window when the matches are dense,
-    // a short probe of their real density when the estimate is a guess (it takes words as
-    // independent, while a phrase's words are much more often found together than apart).
+    // First a look at the newest posts: a walk long enough for the window when the matches are
+    // dense, a short probe of their real density when the estimate is a guess (it takes words
+    // as independent, while a phrase's words are much more often found together than apart, and
+    // knows nothing of the excluded ones).
     let walk = if density >= WALK_DENSITY {
         ((RANK_WINDOW as f64 * 2.0 / density) as i64).min(WALK_MAX)
-    } else if density >= PROBE_DENSITY && state.words > 1 {
+    } else if density >= PROBE_DENSITY && (state.words > 1 || q.parts.iter().any(|p| p.excluded)) {
         PROBE
     } else {
         0
     };
     let mut span = if density > 0.0 {
-        (RANK_WINDOW as f64 * 2.0 / density).min(newest as f64) as i64
+        (RANK_WINDOW as f64 * 1.4 / density).min(newest as f64) as i64
     } else {
         newest
     };
     if walk > 0 {
-        let st = posts_statement(pg(Plan::Walk), q, floor(walk), Shape::Page);
-        let hits = pg_plan(conn, Plan::Walk, st)?;
+        // The probe reads the index too: its candidates in so few posts are a handful.
+        let plan = if density >= WALK_DENSITY {
+            Plan::Walk
+        } else {
+            Plan::Index
+        };
+        let st = posts_statement(pg(plan), q, floor(walk), Shape::Page);
+        let hits = pg_plan(conn, plan, st)?;
         let seen = hits.first().map_or(0, |h| h.window_hits);
         if seen >= RANK_WINDOW || walk >= newest {
             return Ok(hits);
@@ -531,6 +548,8 @@ enum Index<'a> {
         marks: Option<&'a str>,
         /// The lexemes the GIN index looks up (`PgSearchState::lookup`).
         lookup: Option<&'a str>,
+        /// Whether a row the lookup finds matches the query, unchecked.
+        exact: bool,
         plan: Plan,
     },
 }
@@ -560,6 +579,7 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
             config,
             marks,
             lookup,
+            exact,
             plan,
         } => {
             let c = st.bind(Bind::Text(config.to_owned()));
@@ -598,7 +618,11 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
                         format!(
                             "(SELECT * FROM posts WHERE search_vector @@ ({look}){span} OFFSET 0) p"
                         ),
-                        "p.search_vector @@ sq.q".to_owned(),
+                        if exact {
+                            "TRUE".to_owned()
+                        } else {
+                            "p.search_vector @@ sq.q".to_owned()
+                        },
                     )
                 }
             };
