@@ -1,8 +1,9 @@
-//! The search's SQL: the few statements of one page of results, on FTS5 (SQLite) or `tsvector`
-//! + GIN (PostgreSQL). What the searcher may read is decided in the statements themselves: never
-//! a hidden or deleted post, a hidden thread, a private group board of a group they are not in,
-//! or an unpublished deployment. Board, city and opening-post filters are also marks in both
-//! indexes (see `sqlite_marks`, `pg_marks`), so the index narrows the matches to them.
+//! The search's SQL: the few statements of one page of results, on FTS5 (SQLite) or on
+//! `tsvector` with GIN (PostgreSQL). What the searcher may read is decided in the statements
+//! themselves: never a hidden or deleted post, a hidden thread, a private group board of a group
+//! they are not in, or an unpublished deployment. Board, city and opening-post filters are also
+//! marks in both indexes (see `sqlite_marks`, `pg_marks`), so the index narrows the matches to
+//! them.
 //!
 //! Ordering by relevance ranks the newest `RANK_WINDOW` matches that pass the filters (bounded
 //! work whatever the size of the forum; narrowing the filters or sorting by date reaches older
