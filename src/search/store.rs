@@ -31,7 +31,7 @@ pub const RANK_WINDOW: i64 = 1000;
 /// Sparser ones read the GIN index (see `posts`).
 const WALK_DENSITY: f64 = 0.03;
 
-/// The most posts such a walk reads before the search turns to the GIN index (about 1 µs each).
+/// The most posts such a walk reads before the search turns to the GIN index (a few µs each).
 const WALK_MAX: i64 = 40_000;
 
 /// Below `WALK_DENSITY` but above this, a first look at the newest `PROBE` posts (through the
@@ -45,7 +45,7 @@ const PROBE: i64 = 10_000;
 /// `PgSearchState::lookup`).
 const COMMON: f64 = 0.2;
 
-/// The fewest matches a walk must have seen for their density to size a span.
+/// The fewest matches a first look must have seen for their density to size a span.
 const MIN_SEEN: i64 = 8;
 
 /// The columns of a `PostHit` but its rank and window count (`p` posts, `t` threads, `b`
@@ -301,14 +301,7 @@ fn pg_state(conn: &mut DbConnection, q: &Question) -> QueryResult<PgSearchState>
         .collect();
     let words = st.bind(Bind::Text(words.join(" ")));
     let prefixes = st.bind(Bind::Text(prefixes.join(" ")));
-    let mut marks = Vec::new();
-    if let Some(city) = q.filters.city_id {
-        marks.push(format!("'@ city {city}'"));
-    }
-    if q.kind == Kind::Threads {
-        marks.push("'@ opening'".to_owned());
-    }
-    let marks = marks.join(", ");
+    let marks = pg_place_marks(q).join(", ");
     let config = "vigie_search_config()";
     st.push(&format!(
         "WITH elems AS (SELECT u.e, u.f FROM pg_stats s, \
@@ -349,11 +342,8 @@ fn pg_config(conn: &mut DbConnection) -> QueryResult<String> {
         #[diesel(sql_type = Text)]
         config: String,
     }
-    let st = Statement {
-        sql: "SELECT vigie_search_config()::text AS config".to_owned(),
-        binds: Vec::new(),
-        postgres: true,
-    };
+    let mut st = Statement::new(true);
+    st.push("SELECT vigie_search_config()::text AS config");
     let config: Option<Config> = load(conn, st)?.pop();
     config
         .map(|c| c.config)
@@ -363,17 +353,22 @@ fn pg_config(conn: &mut DbConnection) -> QueryResult<String> {
 /// The marks (a `tsquery`) every post a search may find carries on PostgreSQL: its boards, its
 /// city, opening posts for a search of threads; `None` when nothing filters on them.
 fn pg_marks(q: &Question, boards: Option<&str>) -> Option<String> {
+    let mut marks: Vec<String> = boards.map(|b| format!("({b})")).into_iter().collect();
+    marks.extend(pg_place_marks(q));
+    (!marks.is_empty()).then(|| marks.join(" & "))
+}
+
+/// The marks of a search's city and kind (quoted lexemes, `'@ city 34'`, `'@ opening'`), which
+/// the board's join in `pg_marks`.
+fn pg_place_marks(q: &Question) -> Vec<String> {
     let mut marks = Vec::new();
-    if let Some(boards) = boards {
-        marks.push(format!("({boards})"));
-    }
     if let Some(city) = q.filters.city_id {
         marks.push(format!("'@ city {city}'"));
     }
     if q.kind == Kind::Threads {
         marks.push("'@ opening'".to_owned());
     }
-    (!marks.is_empty()).then(|| marks.join(" & "))
+    marks
 }
 
 /// The marks (an FTS5 expression on the `kind` column) every post a search may find carries on
@@ -410,10 +405,10 @@ fn sqlite_marks(conn: &mut DbConnection, q: &Question) -> QueryResult<Option<Str
 ///
 /// On PostgreSQL a relevance search ranks the newest `RANK_WINDOW` matches. How it finds them
 /// depends on how dense they are expected to be (`PgSearchState::density`): dense ones by
-/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` of them); middling ones by a
-/// short walk (`PROBE` posts) that measures their density, then the GIN index in a span of the
-/// newest posts sized by it; rare ones from the GIN index in a span sized by the estimate, or
-/// without a span. When a span falls short, once more in a span sized by what it held, then
+/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` of them); others from the GIN
+/// index in a span of the newest posts sized by the estimate or, when the estimate is a guess
+/// (several words, an exclusion), by the density a first read of the index over the newest
+/// `PROBE` posts measured; rare ones without a span. When a span falls short, once more in a span sized by what it held, then
 /// without a span. At most four statements after the first, each giving exactly what the
 /// search without a span would (the newest matches, ranked).
 pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
