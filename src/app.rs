@@ -258,6 +258,7 @@ impl Application {
             tracing::info!("federation is on (ActivityPub)");
         }
         let workers = shared.settings.server.workers;
+        let keep_alive = shared.settings.server.keep_alive_seconds;
         let body_limit = shared.settings.server.max_body_bytes;
         let blocking_threads = (shared.settings.database.pool_size as usize).max(4);
         let background = shared.clone();
@@ -341,6 +342,7 @@ impl Application {
                     .configure(messages::configure)
                     .default_service(web::to(webinfra::not_found))
             });
+        builder = builder.keep_alive(Duration::from_secs(keep_alive));
         if workers > 0 {
             builder = builder.workers(workers);
         }

@@ -43,6 +43,11 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Request body cap in bytes (`VIGIE__SERVER__MAX_BODY_BYTES`, default 256 KiB).
     pub max_body_bytes: usize,
+    /// How long an idle connection is kept open for the client's next request, in seconds
+    /// (`VIGIE__SERVER__KEEP_ALIVE_SECONDS`, default 75). Longer than the idle time of the
+    /// clients and proxies that reuse connections, so the server never closes one just as a
+    /// request is sent on it.
+    pub keep_alive_seconds: u64,
     /// Number of trusted reverse proxies (`VIGIE__SERVER__TRUSTED_PROXIES`, default 0).
     pub trusted_proxies: usize,
     /// Reload templates from disk on each render (`VIGIE__SERVER__RELOAD_TEMPLATES`).

@@ -74,9 +74,16 @@ impl<C: Send + 'static> WriteGate<C> {
     /// turn (SQLite: the checkpoint that keeps the log short under sustained writes).
     pub fn single_with(wait: Duration, after: AfterWrite<C>) -> Self {
         let (sender, receiver) = mpsc::channel::<Queued<C>>();
+        // Queued work may own async resources (the mailer's SMTP pool spawns its closing when
+        // dropped): the writer thread runs inside the runtime that made the gate, if any, so
+        // that is never a panic, even after that runtime has stopped.
+        let runtime = tokio::runtime::Handle::try_current().ok();
         let spawned = std::thread::Builder::new()
             .name("vigie-writer".into())
-            .spawn(move || write_in_turn(&receiver, wait, after));
+            .spawn(move || {
+                let _inside = runtime.as_ref().map(tokio::runtime::Handle::enter);
+                write_in_turn(receiver, wait, after);
+            });
         match spawned {
             Ok(_) => Self {
                 queue: Some(sender),
@@ -125,13 +132,9 @@ impl<C: Send + 'static> WriteGate<C> {
 /// The writer thread: runs the queued writes in arrival order on its connection slot, turning
 /// away those that waited longer than `wait`. A write that panics loses the connection (it may
 /// be mid-transaction); the next one opens a new one. `after` runs after each write.
-fn write_in_turn<C>(
-    receiver: &mpsc::Receiver<Queued<C>>,
-    wait: Duration,
-    mut after: AfterWrite<C>,
-) {
+fn write_in_turn<C>(receiver: mpsc::Receiver<Queued<C>>, wait: Duration, mut after: AfterWrite<C>) {
     let mut slot: Option<C> = None;
-    for Queued { since, job } in receiver.iter() {
+    for Queued { since, job } in receiver {
         if since.elapsed() > wait {
             job(Err(QueueTimeout(wait)));
             continue;

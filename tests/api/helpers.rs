@@ -157,10 +157,14 @@ impl Page {
 }
 
 /// A client that keeps cookies and does not follow redirects.
+///
+/// Like a browser, it drops a connection it has left idle well before the server would close
+/// it (`server.keep_alive_seconds`), so no request is ever sent on a connection being closed.
 pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("HTTP client")
 }
