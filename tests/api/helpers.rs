@@ -1,6 +1,7 @@
-//! `TestApp`: a real Vigie server on a free port, over a fresh database (a temporary SQLite file,
-//! or a PostgreSQL database created for the test when `VIGIE_TEST_DATABASE_URL` is set), driven
-//! over HTTP like a browser or an API client.
+//! `TestApp`: a real Vigie server on a free port, over a database of its own (a temporary SQLite
+//! file, or a PostgreSQL database created for the test when `VIGIE_TEST_DATABASE_URL` is set,
+//! copied from the suite's migrated template: see `prepared`), driven over HTTP like a browser
+//! or an API client.
 
 use std::path::PathBuf;
 
@@ -13,6 +14,7 @@ use serde_json::Value;
 use vigie::app::Application;
 use vigie::settings::Settings;
 
+use crate::prepared::prepared_database;
 use crate::smtp::{Mail, SmtpServer};
 
 /// How long a test waits for a mail before failing.
@@ -177,7 +179,7 @@ impl TestApp {
 
     /// Starts a server on a fresh database, after `tweak` adjusted the settings.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
-        let (db, url) = fresh_database();
+        let (db, url) = prepared_database();
         let mut settings = test_settings(&url);
         let smtp = SmtpServer::start().await;
         settings.mail.smtp_url = SecretString::from(smtp.url());

@@ -2,6 +2,7 @@
 //! to it over HTTP. Runs on SQLite, and on PostgreSQL when `VIGIE_TEST_DATABASE_URL` is set.
 
 mod helpers;
+mod prepared;
 mod smtp;
 
 mod abuse;
