@@ -228,15 +228,22 @@ fn after(st: &mut Statement, cursor: Option<SearchCursor>, rank: &str, id: &str)
     }
 }
 
-/// The text search configuration and the newest post's id (PostgreSQL): the configuration is
-/// written into the statement as a constant, so the planner sees the query's words and knows
-/// how common they are (through `vigie_search_config()` it would guess, and walk every match).
-/// With a board or group filter, also the marks of the boards it names (`'@ board 12' | …`,
-/// see the `…_search_markers` migration), `None` when it names none.
+/// What a PostgreSQL search needs to know before its first statement over the posts, read in
+/// one statement: the query normalised in the site's text search configuration (then written
+/// into the statements as a constant, so the planner sees the query's words and knows how
+/// common they are), the newest post's id, how dense the matches should be, and with a board
+/// or group filter the marks of the boards it names (`'@ board 12' | …`, see the
+/// `…_search_markers` migration), `None` when it names none.
 #[derive(QueryableByName)]
 struct PgSearchState {
+    /// The query, and its required words alone, as `tsquery` text normalised once here: a
+    /// statement binds them as constants. `to_tsquery` with a bound configuration cannot be
+    /// folded by the planner, so in a row's condition or in `ts_rank` it ran again for every
+    /// row (~7 µs each with the accents' dictionary: half of a phrase search's time).
     #[diesel(sql_type = Text)]
-    config: String,
+    query: String,
+    #[diesel(sql_type = Text)]
+    required: String,
     #[diesel(sql_type = Nullable<BigInt>)]
     newest: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -301,6 +308,9 @@ fn pg_state(conn: &mut DbConnection, q: &Question) -> QueryResult<PgSearchState>
         .collect();
     let words = st.bind(Bind::Text(words.join(" ")));
     let prefixes = st.bind(Bind::Text(prefixes.join(" ")));
+    let query = st.bind(Bind::Text(q.tsquery.to_owned()));
+    let required: Vec<Part> = required().cloned().collect();
+    let required = st.bind(Bind::Text(query::tsquery_of(&required).unwrap_or_default()));
     let marks = pg_place_marks(q).join(", ");
     let config = "vigie_search_config()";
     st.push(&format!(
@@ -321,7 +331,9 @@ fn pg_state(conn: &mut DbConnection, q: &Question) -> QueryResult<PgSearchState>
          freqs AS (SELECT l.*, least(coalesce((SELECT sum(f) FROM elems \
              WHERE e = l.lexeme OR (l.prefix AND starts_with(e, l.lexeme))), 0.0), 1.0) AS f \
            FROM lexemes l) \
-         SELECT {config}::text AS config, (SELECT max(id) FROM posts) AS newest, \
+         SELECT to_tsquery({config}, {query})::text AS query, \
+           to_tsquery({config}, {required})::text AS required, \
+           (SELECT max(id) FROM posts) AS newest, \
            (SELECT marks FROM board) AS boards, \
            CASE WHEN EXISTS (SELECT 1 FROM elems) THEN \
              (SELECT exp(sum(ln(greatest(f, 1e-9)))) FROM freqs) END AS density, \
@@ -335,18 +347,22 @@ fn pg_state(conn: &mut DbConnection, q: &Question) -> QueryResult<PgSearchState>
     load(conn, st)?.pop().ok_or(diesel::result::Error::NotFound)
 }
 
-/// The text search configuration (PostgreSQL), written into a statement as a constant.
-fn pg_config(conn: &mut DbConnection) -> QueryResult<String> {
+/// A query's `tsquery` in the site's configuration (PostgreSQL), normalised once so that a
+/// statement binds it as a constant (see `PgSearchState::query`).
+fn pg_tsquery(conn: &mut DbConnection, tsquery: &str) -> QueryResult<String> {
     #[derive(QueryableByName)]
-    struct Config {
+    struct Normalised {
         #[diesel(sql_type = Text)]
-        config: String,
+        query: String,
     }
     let mut st = Statement::new(true);
-    st.push("SELECT vigie_search_config()::text AS config");
-    let config: Option<Config> = load(conn, st)?.pop();
-    config
-        .map(|c| c.config)
+    let q = st.bind(Bind::Text(tsquery.to_owned()));
+    st.push(&format!(
+        "SELECT to_tsquery(vigie_search_config(), {q})::text AS query"
+    ));
+    let normalised: Option<Normalised> = load(conn, st)?.pop();
+    normalised
+        .map(|n| n.query)
         .ok_or(diesel::result::Error::NotFound)
 }
 
@@ -407,8 +423,9 @@ fn sqlite_marks(conn: &mut DbConnection, q: &Question) -> QueryResult<Option<Str
 /// depends on how dense they are expected to be (`PgSearchState::density`): dense ones by
 /// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` of them); others from the GIN
 /// index in a span of the newest posts sized by the estimate or, when the estimate is a guess
-/// (several words, an exclusion), by the density a first read of the index over the newest
-/// `PROBE` posts measured; rare ones without a span. When a span falls short, once more in a span sized by what it held, then
+/// (several words), by the density a first read of the index over the newest `PROBE` posts
+/// measured; rare ones without a span. When a span falls short, once more in a span sized by
+/// what it held, then
 /// without a span. At most four statements after the first, each giving exactly what the
 /// search without a span would (the newest matches, ranked).
 pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
@@ -439,7 +456,8 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         && state.words == q.parts.len() as i64
         && q.parts.iter().all(|p| !p.excluded && p.words.len() == 1);
     let pg = |plan| Index::Pg {
-        config: &state.config,
+        query: &state.query,
+        required: &state.required,
         marks: marks.as_deref(),
         lookup: state.lookup.as_deref(),
         exact,
@@ -453,17 +471,23 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
     let floor = |span: i64| (span < newest).then(|| newest - span);
     // First a look at the newest posts: a walk long enough for the window when the matches are
     // dense, a short probe of their real density when the estimate is a guess (it takes words
-    // as independent, while a phrase's words are much more often found together than apart, and
-    // knows nothing of the excluded ones).
+    // as independent, while a phrase's words are much more often found together than apart).
     let walk = if density >= WALK_DENSITY {
         ((RANK_WINDOW as f64 * 2.0 / density) as i64).min(WALK_MAX)
-    } else if density >= PROBE_DENSITY && (state.words > 1 || q.parts.iter().any(|p| p.excluded)) {
+    } else if density >= PROBE_DENSITY && state.words > 1 {
         PROBE
     } else {
         0
     };
+    // One word's density is known from the statistics; an exclusion takes some of its matches
+    // away, which a wider margin covers more cheaply than a second statement would.
+    let margin = if q.parts.iter().any(|p| p.excluded) {
+        1.8
+    } else {
+        1.4
+    };
     let mut span = if density > 0.0 {
-        (RANK_WINDOW as f64 * 1.4 / density).min(newest as f64) as i64
+        (RANK_WINDOW as f64 * margin / density).min(newest as f64) as i64
     } else {
         newest
     };
@@ -541,7 +565,9 @@ enum Index<'a> {
         marks: Option<&'a str>,
     },
     Pg {
-        config: &'a str,
+        /// The query and its required words, normalised (`PgSearchState::query`).
+        query: &'a str,
+        required: &'a str,
         marks: Option<&'a str>,
         /// The lexemes the GIN index looks up (`PgSearchState::lookup`).
         lookup: Option<&'a str>,
@@ -573,25 +599,24 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
     };
     let (matched, rank, from) = match index {
         Index::Pg {
-            config,
+            query,
+            required,
             marks,
             lookup,
             exact,
             plan,
         } => {
-            let c = st.bind(Bind::Text(config.to_owned()));
-            let p = st.bind(Bind::Text(q.tsquery.to_owned()));
+            let p = st.bind(Bind::Text(query.to_owned()));
             // What the index looks up: the required words (an excluded word's list would be
             // read whole for nothing) and the marks. The reader's words alone rank, and an
             // exclusion is checked on each row.
-            let required: Vec<Part> = q.parts.iter().filter(|p| !p.excluded).cloned().collect();
-            let w = st.bind(Bind::Text(query::tsquery_of(&required).unwrap_or_default()));
+            let w = st.bind(Bind::Text(required.to_owned()));
             let marks = marks.map(|marks| st.bind(Bind::Text(marks.to_owned())));
             let with_marks = |words: String| match &marks {
                 Some(marks) => format!("{words} && {marks}::tsquery"),
                 None => words,
             };
-            let m = with_marks(format!("to_tsquery({c}::regconfig, {w})"));
+            let m = with_marks(format!("{w}::tsquery"));
             let excludes = q.parts.iter().any(|p| p.excluded);
             let (posts, matched) = match plan {
                 Plan::Walk if excludes => (
@@ -626,7 +651,7 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
             (
                 matched,
                 "(-ts_rank(p.search_vector, sq.q))::float8".to_owned(),
-                format!("(SELECT to_tsquery({c}::regconfig, {p}) AS q) sq CROSS JOIN {posts}"),
+                format!("(SELECT {p}::tsquery AS q) sq CROSS JOIN {posts}"),
             )
         }
         Index::Sqlite { marks } => {
@@ -865,19 +890,18 @@ fn sqlite_ranked(conn: &mut DbConnection, q: &Question, index: Index) -> QueryRe
 
 /// One page (plus one row) of published deployments; the city and the dates filter them.
 pub fn deployments(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<DeploymentHit>> {
-    let config = match conn {
-        DbConnection::Postgres(_) => Some(pg_config(conn)?),
+    let normalised = match conn {
+        DbConnection::Postgres(_) => Some(pg_tsquery(conn, q.tsquery)?),
         DbConnection::Sqlite(_) => None,
     };
-    let mut st = Statement::new(config.is_some());
-    let (matched, rank, from) = if let Some(config) = config {
-        let c = st.bind(Bind::Text(config));
-        let p = st.bind(Bind::Text(q.tsquery.to_owned()));
+    let mut st = Statement::new(normalised.is_some());
+    let (matched, rank, from) = if let Some(normalised) = normalised {
+        let p = st.bind(Bind::Text(normalised));
         (
             "d.search_vector @@ sq.q".to_owned(),
             "(-ts_rank(d.search_vector, sq.q))::float8".to_owned(),
             format!(
-                "(SELECT to_tsquery({c}::regconfig, {p}) AS q) sq \
+                "(SELECT {p}::tsquery AS q) sq \
                  CROSS JOIN deployments d"
             ),
         )
