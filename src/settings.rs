@@ -19,6 +19,9 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     pub community: CommunitySettings,
     pub observatory: ObservatorySettings,
+    /// Full-text search (see `crate::search`).
+    #[serde(default)]
+    pub search: SearchSettings,
     /// ActivityPub federation (see `crate::federation`); off unless turned on.
     #[serde(default)]
     pub federation: FederationSettings,
@@ -283,6 +286,29 @@ fn default_federation_retry_max() -> u64 {
 
 fn default_federation_attempts() -> i64 {
     16
+}
+
+/// Full-text search.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchSettings {
+    /// How many of the newest matches a search by relevance ranks
+    /// (`VIGIE__SEARCH__RANK_WINDOW`, default 1000, at least 20): narrowing the filters or
+    /// sorting by date reaches older ones. Each ranked match costs a read of its row, so the
+    /// time of a search grows with it.
+    #[serde(default = "default_rank_window")]
+    pub rank_window: i64,
+}
+
+fn default_rank_window() -> i64 {
+    1000
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        Self {
+            rank_window: default_rank_window(),
+        }
+    }
 }
 
 impl Default for FederationSettings {

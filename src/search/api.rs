@@ -135,9 +135,10 @@ async fn search(ctx: ApiCtx, params: web::Query<SearchQuery>) -> Result<HttpResp
         .map_err(|mut errors| AppError::Invalid(errors.remove(0)))?;
     let reader = ctx.viewer.as_ref().map(|v| v.user_id);
     let lang = ctx.lang;
+    let window = ctx.settings.search.rank_window;
     let page = ctx
         .db
-        .run(move |conn| match run(conn, &search, reader, lang) {
+        .run(move |conn| match run(conn, &search, reader, lang, window) {
             Ok(page) => Ok(page),
             Err(SearchFailure::Field(e)) => Err(AppError::Invalid(e)),
             Err(SearchFailure::Db(e)) => Err(AppError::from(e)),

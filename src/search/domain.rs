@@ -47,7 +47,7 @@ impl Kind {
 /// The order of results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
-    /// Best match first, among the newest `RANK_WINDOW` matches that pass the filters.
+    /// Best match first, among the newest matches that pass the filters (`search.rank_window` of them).
     Relevance,
     /// Newest first, over every match.
     Date,

@@ -51,14 +51,16 @@ impl From<diesel::result::Error> for SearchFailure {
     }
 }
 
-/// Runs a validated search for `reader` (`None`: a visitor): the city, when one is given, then
-/// the page (one statement on SQLite; on PostgreSQL the configuration, then at most three, see
-/// `store::posts`). Nothing to look for is an empty page, not an error.
+/// Runs a validated search for `reader` (`None`: a visitor), ranking at most the newest
+/// `window` matches by relevance (the `search.rank_window` setting; never less than a page):
+/// the city, when one is given, then the page (see `store::posts` for its statements). Nothing
+/// to look for is an empty page, not an error.
 pub fn run(
     conn: &mut DbConnection,
     search: &Search,
     reader: Option<i64>,
     lang: Lang,
+    window: i64,
 ) -> Result<ResultPage, SearchFailure> {
     let (Some(fts5), Some(tsquery)) = (search.terms.fts5(), search.terms.tsquery()) else {
         return Ok(ResultPage::default());
@@ -92,6 +94,7 @@ pub fn run(
         filters: &filters,
         cursor: search.cursor,
         reader,
+        window: window.max(PER_PAGE),
     };
     let marks = search.terms.marks();
     let mut page = ResultPage::default();

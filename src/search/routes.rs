@@ -30,13 +30,14 @@ async fn page(ctx: Ctx, params: web::Query<SearchParams>) -> Result<HttpResponse
     let search = Search::parse(&params);
     let reader = ctx.viewer.as_ref().map(|v| v.user_id);
     let lang = ctx.lang;
+    let window = ctx.settings.search.rank_window;
     let to_run = search.clone().ok();
     let (boards, outcome) = ctx
         .db
         .run(move |conn| {
             let boards = forum_queries::list_boards(conn)?;
             let outcome = match &to_run {
-                Some(s) if s.terms.is_searchable() => Some(run(conn, s, reader, lang)),
+                Some(s) if s.terms.is_searchable() => Some(run(conn, s, reader, lang, window)),
                 _ => None,
             };
             let outcome = match outcome {

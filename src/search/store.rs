@@ -5,9 +5,9 @@
 //! marks in both indexes (see `sqlite_marks`, `pg_marks`), so the index narrows the matches to
 //! them.
 //!
-//! Ordering by relevance ranks the newest `RANK_WINDOW` matches that pass the filters (bounded
-//! work whatever the size of the forum; narrowing the filters or sorting by date reaches older
-//! ones): `ts_rank` on PostgreSQL, BM25 scored in `rank` on SQLite (FTS5's `bm25()` would count
+//! Ordering by relevance ranks the newest matches that pass the filters, `Question::window` of
+//! them (the `search.rank_window` setting, 1000 by default: bounded work whatever the size of
+//! the forum; narrowing the filters or sorting by date reaches older ones): `ts_rank` on PostgreSQL, BM25 scored in `rank` on SQLite (FTS5's `bm25()` would count
 //! every part's rows in the whole index first). Ordering by date walks every match newest
 //! first, by id.
 
@@ -22,24 +22,22 @@ use crate::search::domain::{Kind, SearchCursor, Sort, PER_PAGE};
 use crate::search::query::{self, Part};
 use crate::search::rank;
 
-/// How many of the newest matches a relevance search ranks.
-pub const RANK_WINDOW: i64 = 1000;
-
 /// On PostgreSQL, a search whose matches are estimated to be at least this dense (a fraction of
 /// all posts) walks the newest posts by id and checks each one: its window is reached within a
 /// few tens of thousands of rows, while the GIN index would read every match in the forum.
 /// Sparser ones read the GIN index (see `posts`).
 const WALK_DENSITY: f64 = 0.03;
 
-/// The most posts such a walk reads before the search turns to the GIN index (a few µs each).
-const WALK_MAX: i64 = 40_000;
+/// The most posts such a walk reads before the search turns to the GIN index (a few µs each),
+/// in windows (40,000 posts for the default window of 1000).
+const WALK_MAX: i64 = 40;
 
-/// Below `WALK_DENSITY` but above this, a first look at the newest `PROBE` posts (through the
-/// index) measures how dense the matches of several words really are, so the GIN index is then
-/// read in a span that holds the window and little more: every match read from the index costs
-/// a read of its row (~5 µs).
+/// Below `WALK_DENSITY` but above this, a first look at the newest `PROBE` windows of posts
+/// (10,000 for the default window; through the index) measures how dense the matches of
+/// several words really are, so the GIN index is then read in a span that holds the window and
+/// little more: every match read from the index costs a read of its row (~5 µs).
 const PROBE_DENSITY: f64 = 0.001;
-const PROBE: i64 = 10_000;
+const PROBE: i64 = 10;
 
 /// A word in more than this fraction of the posts is not looked up in the GIN index (see
 /// `PgSearchState::lookup`).
@@ -81,6 +79,8 @@ pub struct Question<'a> {
     pub cursor: Option<SearchCursor>,
     /// The reader, for private group boards (`None`: a visitor).
     pub reader: Option<i64>,
+    /// How many of the newest matches a search by relevance ranks (at least a page).
+    pub window: i64,
 }
 
 /// A matched post (or thread, through its opening post).
@@ -419,11 +419,11 @@ fn sqlite_marks(conn: &mut DbConnection, q: &Question) -> QueryResult<Option<Str
 
 /// One page (plus one row, to tell whether another follows) of posts or threads.
 ///
-/// On PostgreSQL a relevance search ranks the newest `RANK_WINDOW` matches. How it finds them
+/// On PostgreSQL a relevance search ranks the newest `Question::window` matches. How it finds them
 /// depends on how dense they are expected to be (`PgSearchState::density`): dense ones by
-/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` of them); others from the GIN
+/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` windows of them); others from the GIN
 /// index in a span of the newest posts sized by the estimate or, when the estimate is a guess
-/// (several words), by the density a first read of the index over the newest `PROBE` posts
+/// (several words), by the density a first read of the index over the newest `PROBE` windows
 /// measured; rare ones without a span. When a span falls short, once more in a span sized by
 /// what it held, then
 /// without a span. At most four statements after the first, each giving exactly what the
@@ -468,14 +468,15 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         return load(conn, posts_statement(pg(Plan::Walk), q, None, Shape::Page));
     }
     let density = state.density.unwrap_or(0.0);
+    let window = q.window;
     let floor = |span: i64| (span < newest).then(|| newest - span);
     // First a look at the newest posts: a walk long enough for the window when the matches are
     // dense, a short probe of their real density when the estimate is a guess (it takes words
     // as independent, while a phrase's words are much more often found together than apart).
     let walk = if density >= WALK_DENSITY {
-        ((RANK_WINDOW as f64 * 2.0 / density) as i64).min(WALK_MAX)
+        ((window as f64 * 2.0 / density) as i64).min(WALK_MAX * window)
     } else if density >= PROBE_DENSITY && state.words > 1 {
-        PROBE
+        PROBE * window
     } else {
         0
     };
@@ -487,7 +488,7 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         1.4
     };
     let mut span = if density > 0.0 {
-        (RANK_WINDOW as f64 * margin / density).min(newest as f64) as i64
+        (window as f64 * margin / density).min(newest as f64) as i64
     } else {
         newest
     };
@@ -501,12 +502,12 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         let st = posts_statement(pg(plan), q, floor(walk), Shape::Page);
         let hits = pg_plan(conn, plan, st)?;
         let seen = hits.first().map_or(0, |h| h.window_hits);
-        if seen >= RANK_WINDOW || walk >= newest {
+        if seen >= window || walk >= newest {
             return Ok(hits);
         }
         // The span that should hold the window at the density seen, with a margin.
         span = if seen >= MIN_SEEN {
-            walk.saturating_mul(RANK_WINDOW * 5 / 4) / seen
+            walk.saturating_mul(window * 5 / 4) / seen
         } else {
             newest
         };
@@ -519,13 +520,13 @@ pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>>
         let st = posts_statement(pg(Plan::Index), q, floor(span), Shape::Page);
         let hits = pg_plan(conn, Plan::Index, st)?;
         let seen = hits.first().map_or(0, |h| h.window_hits);
-        if seen >= RANK_WINDOW {
+        if seen >= window {
             return Ok(hits);
         }
         if seen == 0 {
             break;
         }
-        span = span.saturating_mul(RANK_WINDOW * 3 / 2) / seen;
+        span = span.saturating_mul(window * 3 / 2) / seen;
     }
     let st = posts_statement(pg(Plan::Index), q, None, Shape::Page);
     pg_plan(conn, Plan::Index, st)
@@ -582,7 +583,7 @@ enum Index<'a> {
 enum Shape {
     /// One page of `PostHit`s, in the question's order.
     Page,
-    /// SQLite, by relevance: the newest `RANK_WINDOW` matches' `WindowRow`s, to score (`rank`).
+    /// SQLite, by relevance: the newest `Question::window` matches' `WindowRow`s, to score (`rank`).
     Window,
 }
 
@@ -730,8 +731,9 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
     if shape == Shape::Window {
         st.push(&format!(
             "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END AS title, p.body_md \
-             FROM {from} {joins} WHERE {} ORDER BY {order_id} DESC LIMIT {RANK_WINDOW}",
-            conditions.join(" AND ")
+             FROM {from} {joins} WHERE {} ORDER BY {order_id} DESC LIMIT {}",
+            conditions.join(" AND "),
+            q.window
         ));
         return st;
     }
@@ -750,8 +752,9 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
         Sort::Relevance => {
             let hits = format!(
                 "SELECT p.id AS id, {rank} AS rank FROM {from} {joins} WHERE {} \
-                 ORDER BY {order_id} DESC LIMIT {RANK_WINDOW}",
-                conditions.join(" AND ")
+                 ORDER BY {order_id} DESC LIMIT {}",
+                conditions.join(" AND "),
+                q.window
             );
             let keyset = after(&mut st, q.cursor, "h.rank", "h.id");
             // The page is chosen among the ranked ids first; only its rows are then read.
@@ -949,7 +952,8 @@ pub fn deployments(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<Dep
 
 /// `DELETE`s every index entry and writes them again from the tables, `batch` rows at a time,
 /// calling `progress` with the rows done after each batch. Returns the posts and deployments
-/// indexed. On PostgreSQL the configuration is first set for `language` (`fr`, `en`).
+/// indexed. On PostgreSQL the configuration is first set for `language` (`fr`, `en`), and the
+/// tables are analysed at the end.
 pub fn reindex(
     conn: &mut DbConnection,
     language: &str,
@@ -1013,7 +1017,12 @@ pub fn reindex(
     let n = diesel::sql_query(sql).execute(conn)?;
     done += n as u64;
     progress(done, total);
-    if !postgres {
+    if postgres {
+        // The search plans from the words' frequencies in the statistics (`pg_state`): after
+        // every vector was written again, perhaps in another language, they must describe the
+        // new ones, not wait for autovacuum.
+        diesel::sql_query("ANALYZE posts, deployments").execute(conn)?;
+    } else {
         diesel::sql_query("INSERT INTO post_search (post_search) VALUES ('optimize')")
             .execute(conn)?;
     }

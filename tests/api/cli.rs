@@ -7,7 +7,12 @@ use reqwest::StatusCode;
 
 use crate::helpers::{browser, fresh_database, test_settings, TestApp, PASSWORD};
 
-fn vigie(database_url: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+/// Runs `vigie` with `args` on `database_url` (in the test environment), feeding it `stdin`.
+pub(crate) fn vigie(
+    database_url: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> std::process::Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigie"));
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -29,6 +34,17 @@ fn vigie(database_url: &str, args: &[&str], stdin: Option<&str>) -> std::process
         drop(child.stdin.take());
     }
     child.wait_with_output().expect("vigie finishes")
+}
+
+/// Runs `vigie` with `args` on `database_url`, which must succeed; returns what it printed.
+pub(crate) fn vigie_ok(database_url: &str, args: &[&str]) -> String {
+    let out = vigie(database_url, args, None);
+    assert!(
+        out.status.success(),
+        "vigie {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test]

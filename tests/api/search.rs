@@ -830,3 +830,90 @@ async fn every_page_has_a_search_box_and_reindex_rebuilds_the_index() {
     assert_eq!(visitor_finds(&app, "sonomètres").await.len(), 3);
     assert!(visitor_finds(&app, "sonomètres").await.contains(&third));
 }
+
+/// Every id a search gives, following `next_cursor` until the last page or until `enough` ids.
+async fn all_pages(app: &TestApp, params: &[(&str, &str)], enough: usize) -> Vec<i64> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut params = params.to_vec();
+        if let Some(c) = &cursor {
+            params.push(("cursor", c.as_str()));
+        }
+        let res = api_search(app, None, &params).await;
+        assert_eq!(res.status, StatusCode::OK, "{params:?}: {}", res.body);
+        let body = res.json();
+        seen.extend(
+            body["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .map(|r| r["id"].as_i64().expect("id")),
+        );
+        match body["next_cursor"].as_str() {
+            Some(next) if seen.len() < enough => cursor = Some(next.to_owned()),
+            _ => return seen,
+        }
+    }
+}
+
+/// On a forum many times larger than the window, a search by relevance ranks exactly the newest
+/// `search.rank_window` matches, however the store reaches them. On PostgreSQL, once `vigie
+/// search reindex` has analysed the posts, the words' frequencies choose the way: a walk over
+/// the newest posts for common words, a span of the GIN index for rarer ones, a first probe for
+/// several words or a phrase, the whole index for rare ones; each must give what sorting by
+/// date gives, cut to the window.
+#[tokio::test]
+async fn relevance_ranks_exactly_the_newest_matches_on_a_forum_larger_than_the_window() {
+    let (db, url) = crate::helpers::fresh_database();
+    crate::cli::vigie_ok(
+        &url,
+        &[
+            "seed",
+            "--users",
+            "30",
+            "--threads",
+            "150",
+            "--posts",
+            "4000",
+            "--long-threads",
+            "1",
+            "--long-thread-posts",
+            "300",
+        ],
+    );
+    crate::cli::vigie_ok(&url, &["search", "reindex"]);
+    let window = 40;
+    let mut settings = crate::helpers::test_settings(&url);
+    settings.search.rank_window = window;
+    let app = TestApp::start(settings, Some(db)).await;
+
+    let searches: [&[(&str, &str)]; 9] = [
+        &[("q", "caméras")],
+        &[("q", "reconnaissance faciale")],
+        &[("q", "grenoble")],
+        &[("q", "mars")],
+        &[("q", "grenoble -mars")],
+        &[("q", "grenoble mars")],
+        &[("q", "\"demande cada\"")],
+        &[("q", "greno*")],
+        &[("q", "reconnaissance faciale"), ("kind", "threads")],
+    ];
+    let window = window as usize;
+    let mut larger = 0;
+    for params in searches {
+        let mut by_date = params.to_vec();
+        by_date.push(("sort", "date"));
+        let mut newest = all_pages(&app, &by_date, window).await;
+        assert!(!newest.is_empty(), "{params:?} finds nothing in the seed");
+        if newest.len() >= window {
+            larger += 1;
+        }
+        newest.truncate(window);
+        let ranked = all_pages(&app, params, usize::MAX).await;
+        assert_eq!(ranked.len(), newest.len(), "{params:?}: {ranked:?}");
+        assert_eq!(sorted(ranked), sorted(newest), "{params:?}");
+    }
+    // The window was the limit for most of them, not the number of matches.
+    assert!(larger >= 6, "only {larger} searches filled the window");
+}
