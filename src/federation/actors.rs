@@ -183,7 +183,7 @@ pub async fn document(
 }
 
 /// A collection that says how many items it has without listing them (followers are not
-/// published; the outbox is not served yet).
+/// published).
 pub fn counted_collection(id: &str, total: i64) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -191,6 +191,18 @@ pub fn counted_collection(id: &str, total: i64) -> Value {
         "type": "OrderedCollection",
         "totalItems": total,
         "orderedItems": [],
+    })
+}
+
+/// A collection that lists its items (an outbox: its newest activities, all of them it
+/// publishes, so `totalItems` counts what is listed).
+pub fn ordered_collection(id: &str, items: Vec<Value>) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "type": "OrderedCollection",
+        "totalItems": items.len(),
+        "orderedItems": items,
     })
 }
 

@@ -185,11 +185,49 @@ fn announce_all(
             continue;
         }
         followed = true;
-        let key = format!("{}-{id}", kind.as_str());
-        let announce = objects::announce(urls, &ap_id, &key, activity);
+        let announce = objects::announce(urls, &ap_id, &announcer_key(kind, id), activity);
         queued += delivery::queue(conn, kind, id, &announce, &inboxes)?;
     }
     Ok((queued, followed))
+}
+
+/// The key of a board's or group's `Announce` ids.
+fn announcer_key(kind: ActorKind, id: i64) -> String {
+    format!("{}-{id}", kind.as_str())
+}
+
+/// How many activities an actor's outbox lists: the newest, as Lemmy's communities do.
+pub const OUTBOX_ITEMS: i64 = 20;
+
+/// The activities the outbox of actor `ap_id` lists, newest first: a member's `Create` of each
+/// of their public posts, or a board's (a group's) `Announce` of the `Create` of each thread
+/// opened in it (in its public boards). They are the activities its followers were sent, with
+/// the same ids, and the post as it is now; hidden, deleted and private content is not there.
+pub fn outbox(
+    conn: &mut DbConnection,
+    urls: &Urls,
+    kind: ActorKind,
+    id: i64,
+    ap_id: &str,
+) -> QueryResult<Vec<Value>> {
+    let posts = queries::outbox_posts(conn, kind, id, OUTBOX_ITEMS)?;
+    Ok(posts
+        .iter()
+        .map(|post| {
+            let create = objects::authored(urls, post, Change::Create);
+            match kind {
+                ActorKind::User => create,
+                ActorKind::Board | ActorKind::Group => {
+                    let mut announce =
+                        objects::announce(urls, ap_id, &announcer_key(kind, id), &create);
+                    if let Some(map) = announce.as_object_mut() {
+                        map.remove("@context");
+                    }
+                    announce
+                }
+            }
+        })
+        .collect())
 }
 
 /// A post sent whose state changed since: its id, and whether it is gone (hidden or deleted,

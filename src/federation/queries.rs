@@ -335,6 +335,45 @@ pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<
     }))
 }
 
+/// The newest posts (at most `limit`) an actor's outbox lists: a member's, or the opening posts
+/// of the threads of a board, or of a group's boards; only those that may federate.
+pub fn outbox_posts(
+    conn: &mut DbConnection,
+    kind: ActorKind,
+    id: i64,
+    limit: i64,
+) -> QueryResult<Vec<PostObject>> {
+    let query = posts::table
+        .inner_join(threads::table.inner_join(boards::table))
+        .filter(posts::hidden_at.is_null())
+        .filter(posts::deleted_at.is_null())
+        .filter(threads::hidden_at.is_null())
+        .filter(boards::visibility.eq("public"))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select(posts::id)
+        .into_boxed();
+    let query = match kind {
+        ActorKind::User => query.filter(posts::author_id.eq(id)),
+        ActorKind::Board => query
+            .filter(threads::board_id.eq(id))
+            .filter(posts::number.eq(1)),
+        ActorKind::Group => query
+            .filter(boards::group_id.eq(id))
+            .filter(posts::number.eq(1)),
+    };
+    let ids: Vec<i64> = query.load(conn)?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        // The board's and its group's own rules (a group's board federates only while the
+        // group is public) are `public_post`'s.
+        if let Some(post) = public_post(conn, id)? {
+            found.push(post);
+        }
+    }
+    Ok(found)
+}
+
 /// The opening post of a thread, if the thread may federate.
 pub fn opening_post(conn: &mut DbConnection, thread_id: i64) -> QueryResult<Option<PostObject>> {
     let first: Option<i64> = posts::table

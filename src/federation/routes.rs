@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::actors::{self, local_by_path, Local};
 use super::error::{not_found, FederationError};
 use super::urls::ACTIVITY_JSON;
-use super::{discovery, inbox, objects, queries, Federation};
+use super::{announce, discovery, inbox, objects, queries, Federation};
 use crate::db::{Db, DbError};
 use crate::site_config::ConfigCache;
 
@@ -277,9 +277,21 @@ async fn outbox(req: HttpRequest, federation: web::Data<Federation>) -> HttpResp
     let Some(data) = federation.data() else {
         return not_found();
     };
-    let result = owner(&data.db, req.path()).await.map(|local| {
-        actors::counted_collection(&data.urls.at(&format!("{}/outbox", local.path())), 0)
-    });
+    let result = async {
+        let local = owner(&data.db, req.path()).await?;
+        let (kind, id) = local.key();
+        let ap_id = data.urls.at(&local.path());
+        let urls = data.urls.clone();
+        let items = data
+            .db
+            .run(move |conn| announce::outbox(conn, &urls, kind, id, &ap_id).map_err(DbError::from))
+            .await?;
+        Ok::<Value, FederationError>(actors::ordered_collection(
+            &data.urls.at(&format!("{}/outbox", local.path())),
+            items,
+        ))
+    }
+    .await;
     answer(result, ACTIVITY_JSON)
 }
 

@@ -260,6 +260,70 @@ async fn discovery_and_documents_have_their_shapes() {
         assert_eq!(res.json()["error"], "not_found", "{path}: JSON 404");
         assert!(!res.body.contains("Réunion secrète"));
     }
+    // Outboxes list the newest activities as they were sent: the board announces the threads
+    // opened in it, the member's holds her posts, the group's its public boards' threads; the
+    // private board's thread is in none of them.
+    let news = app
+        .new_thread_at(
+            &alice,
+            "/g/vigie-lyon/b/annonces/new",
+            "Rassemblement samedi",
+            "Place des Terreaux",
+            "",
+        )
+        .await;
+    let outbox = |path: &'static str| {
+        let app = &app;
+        async move {
+            let res = get_ap(app, path).await;
+            assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+            assert!(content_type(&res).starts_with(AP), "{path}");
+            assert!(!res.body.contains("Réunion secrète"), "{path}");
+            let collection = res.json();
+            assert_eq!(collection["type"], "OrderedCollection");
+            assert_eq!(collection["id"], format!("{}{path}", app.address));
+            let items = collection["orderedItems"]
+                .as_array()
+                .expect("items")
+                .clone();
+            assert_eq!(collection["totalItems"], items.len());
+            items
+        }
+    };
+    let board_items = outbox("/b/general/outbox").await;
+    assert_eq!(board_items.len(), 1, "the thread, not its reply");
+    assert_eq!(board_items[0]["type"], "Announce");
+    assert_eq!(board_items[0]["actor"], format!("{base}/b/general"));
+    assert_eq!(board_items[0]["object"]["type"], "Create");
+    assert_eq!(board_items[0]["object"]["actor"], format!("{base}/u/alice"));
+    assert_eq!(board_items[0]["object"]["object"]["id"], page["id"]);
+    let alice_items = outbox("/u/alice/outbox").await;
+    let objects: Vec<(&str, &str)> = alice_items
+        .iter()
+        .map(|a| {
+            assert_eq!(a["type"], "Create");
+            (
+                a["object"]["type"].as_str().expect("type"),
+                a["object"]["id"].as_str().expect("id"),
+            )
+        })
+        .collect();
+    let news_id = format!("{base}/t/{news}");
+    let reply_id = format!("{base}/p/{}", ids[1]);
+    let page_id = page["id"].as_str().expect("id");
+    assert_eq!(
+        objects,
+        [
+            ("Page", news_id.as_str()),
+            ("Note", reply_id.as_str()),
+            ("Page", page_id)
+        ],
+        "newest first"
+    );
+    let group_items = outbox("/g/vigie-lyon/outbox").await;
+    assert_eq!(group_items.len(), 1);
+    assert_eq!(group_items[0]["actor"], format!("{base}/g/vigie-lyon"));
+    assert_eq!(group_items[0]["object"]["object"]["id"], news_id);
     let res = app
         .get(&format!(
             "/.well-known/webfinger?resource=acct:!vigie-lyon.coordination@{domain}"
