@@ -752,6 +752,7 @@ diesel::table! {
         version -> BigInt,
         deleted -> Bool,
         updated_at -> Timestamp,
+        title -> Nullable<Text>,
     }
 }
 

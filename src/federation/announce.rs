@@ -10,8 +10,8 @@
 //!    gets the author's `Create`, announced by its board (and by its group, for a group's board)
 //!    to their followers, and the author's followers get the `Create` itself; the post is
 //!    recorded in `federated_posts` in the same transaction as its deliveries;
-//! 4. compares the posts sent with what they are now: an edit (a new version) is sent as an
-//!    `Update`, a hidden or deleted post (or a hidden thread) as the board's `Delete`, once.
+//! 4. compares the posts sent with what they are now: an edit (a new version, or a thread
+//!    renamed by moderation) is sent as an `Update`, a hidden or deleted post (or a hidden thread) as the board's `Delete`, once.
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -144,18 +144,22 @@ fn send_post(
         return Ok(0);
     }
     let now = crate::db::now();
+    // An opening post's title is its Page's name: a rename is an edit to send too.
+    let title = (post.number == 1).then_some(post.title.as_str());
     crate::on_backend!(&mut *conn, c => diesel::insert_into(federated_posts::table)
         .values((
             federated_posts::post_id.eq(post.id),
             federated_posts::version.eq(post.version),
             federated_posts::deleted.eq(false),
             federated_posts::updated_at.eq(now),
+            federated_posts::title.eq(title),
         ))
         .on_conflict(federated_posts::post_id)
         .do_update()
         .set((
             federated_posts::version.eq(post.version),
             federated_posts::updated_at.eq(now),
+            federated_posts::title.eq(title),
         ))
         .execute(c))?;
     Ok(queued)
@@ -239,7 +243,7 @@ type ChangeRow = (
     Option<chrono::NaiveDateTime>,
 );
 
-/// Sends the edits, hides and deletions of posts already sent; returns how many deliveries
+/// Sends the edits (of a post, or of a thread's title), hides and deletions of posts already sent; returns how many deliveries
 /// were queued and whether more changes wait for the next round.
 fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
     let rows: Vec<ChangeRow> = federated_posts::table
@@ -248,6 +252,7 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
         .filter(
             posts::version
                 .ne(federated_posts::version)
+                .or(federated_posts::title.ne(threads::title.nullable()))
                 .or(posts::hidden_at.is_not_null())
                 .or(posts::deleted_at.is_not_null())
                 .or(threads::hidden_at.is_not_null()),
@@ -295,8 +300,12 @@ fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryRes
             let delete = objects::deletion(urls, post_id, &object_id, &board_id_url);
             let inboxes = queries::follower_inboxes(conn, ActorKind::Board, board.id)?;
             if !inboxes.is_empty() {
-                let announce =
-                    objects::announce(urls, &board_id_url, &format!("board-{}", board.id), &delete);
+                let announce = objects::announce(
+                    urls,
+                    &board_id_url,
+                    &announcer_key(ActorKind::Board, board.id),
+                    &delete,
+                );
                 queued += delivery::queue(conn, ActorKind::Board, board.id, &announce, &inboxes)?;
             }
         }

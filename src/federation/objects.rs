@@ -80,7 +80,12 @@ pub fn authored(urls: &Urls, post: &PostObject, change: Change) -> Value {
         Change::Create => ("Create", urls.activity(&format!("create/post/{}", post.id))),
         Change::Update | Change::Delete => (
             "Update",
-            urls.activity(&format!("update/post/{}/{}", post.id, post.version)),
+            urls.activity(&format!(
+                "update/post/{}/{}{}",
+                post.id,
+                post.version,
+                title_mark(post)
+            )),
         ),
     };
     json!({
@@ -92,6 +97,18 @@ pub fn authored(urls: &Urls, post: &PostObject, change: Change) -> Value {
         "audience": board,
         "object": object,
     })
+}
+
+/// What distinguishes an opening post's `Update` ids by title (`/` and the first 8 hex digits of
+/// its SHA-256): a thread renamed by moderation keeps its post's version, and a new id is a new
+/// activity for the delivery queue and for other servers. Empty for a reply.
+fn title_mark(post: &PostObject) -> String {
+    use sha2::{Digest, Sha256};
+    if post.number != 1 {
+        return String::new();
+    }
+    let digest = hex::encode(Sha256::digest(post.title.as_bytes()));
+    format!("/{}", &digest[..8])
 }
 
 /// The board's `Delete` of a post that was hidden or deleted here (by its author or by
@@ -200,11 +217,20 @@ mod tests {
             "https://v.example/ap/activities/create/post/41"
         );
         assert!(create["object"].get("@context").is_none());
-        let update = authored(&urls, &post(1), Change::Update);
+        let update = authored(&urls, &post(2), Change::Update);
         assert_eq!(
             update["id"],
-            "https://v.example/ap/activities/update/post/41/2"
+            "https://v.example/ap/activities/update/post/42/2"
         );
+        // An opening post's Updates differ by title too (a rename keeps the post's version).
+        let mut renamed = post(1);
+        let first = authored(&urls, &renamed, Change::Update)["id"].clone();
+        assert!(first
+            .as_str()
+            .expect("id")
+            .starts_with("https://v.example/ap/activities/update/post/41/2/"));
+        renamed.title = "Caméras place des Terreaux".into();
+        assert_ne!(authored(&urls, &renamed, Change::Update)["id"], first);
         let board = "https://v.example/b/general";
         let announce = announce(&urls, board, "board-5", &create);
         assert_eq!(

@@ -481,6 +481,27 @@ async fn a_remote_follower_is_accepted_then_receives_the_boards_posts_signed() {
     assert_eq!(create["object"]["name"], "Nouvelles caméras");
     assert_eq!(create["object"]["audience"], board);
 
+    // A rename by the staff keeps the post's version; the Page's Update carries the new name.
+    let staff = app.api_login("root_admin").await;
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/moderate"),
+            Some(&staff),
+            Some(json!({"action": "rename", "title": "Caméras rue de la République"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let page_id = format!("{base}/t/{thread}");
+    let renamed = remote
+        .wait_for("the renamed Page's Update", |v| {
+            v["object"]["type"] == "Update"
+                && v["object"]["object"]["id"] == page_id
+                && v["object"]["object"]["name"] == "Caméras rue de la République"
+        })
+        .await;
+    verify(&renamed, &board_key);
+
     // A reply, then its edit (an Update) and its hiding by the staff (the board's Delete).
     let res = app.reply_with(&alice, thread, "Deux de plus").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);

@@ -1,0 +1,1 @@
+ALTER TABLE federated_posts DROP COLUMN title;
