@@ -29,6 +29,7 @@ pub mod messages;
 pub mod moderation;
 pub mod notifications;
 pub mod observatory;
+pub mod sealing;
 pub mod search;
 pub mod seed;
 pub mod sessions;

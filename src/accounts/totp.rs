@@ -1,7 +1,7 @@
 //! The cryptography of two-factor sign-in, as pure functions (no database, no web): one-time
 //! codes (TOTP, RFC 6238, through `totp-rs`: SHA-1, six digits, thirty-second steps, what every
 //! authenticator app reads), sealing a secret with the server's key before it is stored
-//! (XChaCha20-Poly1305 from `chacha20poly1305`, a random nonce per seal, the account id bound
+//! (`crate::sealing`: XChaCha20-Poly1305, a random nonce per seal, the account id bound
 //! as associated data so a sealed secret cannot be moved to another account), the enrolment
 //! QR code (SVG drawn here, by `qrcode`), and recovery codes (80 random bits each, shown once,
 //! only their HMAC-SHA256 kept). The server's `security.secret_key` is never used as such: HKDF
@@ -9,16 +9,12 @@
 //! so a copy of the database alone neither opens the secrets nor lets the codes be guessed
 //! offline. Nothing here is hand-rolled cryptography.
 
-use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use secrecy::ExposeSecret;
 use sha2::Sha256;
 use totp_rs::{Algorithm, Secret, TOTP};
 
+use crate::sealing::{SealError, Sealer, ServerKey};
 use crate::web::error::AppError;
 
 /// Seconds per time step.
@@ -35,7 +31,6 @@ const RECOVERY_LEN: usize = 16;
 const RECOVERY_GROUP: usize = 4;
 /// The letters of recovery codes: lowercase and digits without the look-alikes 0, 1, l, o.
 const RECOVERY_ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
-const NONCE_BYTES: usize = 24;
 /// HKDF's `info` of the subkey that seals secrets.
 const SEAL_INFO: &[u8] = b"vigie/two-factor/seal-secret/v1";
 /// HKDF's `info` of the subkey of the recovery codes' HMAC.
@@ -57,6 +52,16 @@ pub enum TwoFactorCryptoError {
     Qr(String),
 }
 
+impl From<SealError> for TwoFactorCryptoError {
+    fn from(e: SealError) -> Self {
+        match e {
+            SealError::BadKey => TwoFactorCryptoError::BadKey,
+            SealError::Unseal => TwoFactorCryptoError::Unseal,
+            SealError::Seal => TwoFactorCryptoError::Seal,
+        }
+    }
+}
+
 impl From<TwoFactorCryptoError> for AppError {
     fn from(e: TwoFactorCryptoError) -> Self {
         AppError::internal(e)
@@ -66,8 +71,8 @@ impl From<TwoFactorCryptoError> for AppError {
 /// The subkeys derived from the server's key (never printed).
 #[derive(Clone)]
 pub struct SealKey {
-    /// XChaCha20-Poly1305's key for the secrets.
-    seal: [u8; 32],
+    /// Seals the secrets.
+    seal: Sealer,
     /// HMAC-SHA256's key for the recovery codes.
     recovery: [u8; 32],
 }
@@ -81,46 +86,21 @@ impl std::fmt::Debug for SealKey {
 impl SealKey {
     /// Reads 32 bytes written in base64 (standard or URL-safe, padded or not) or hex.
     pub fn parse(text: &str) -> Result<SealKey, TwoFactorCryptoError> {
-        let text = text.trim();
-        let engines = [
-            &base64::engine::general_purpose::STANDARD,
-            &base64::engine::general_purpose::STANDARD_NO_PAD,
-            &base64::engine::general_purpose::URL_SAFE,
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-        ];
-        let bytes = hex::decode(text)
-            .ok()
-            .filter(|b| b.len() == 32)
-            .or_else(|| {
-                engines
-                    .iter()
-                    .find_map(|e| e.decode(text).ok().filter(|b| b.len() == 32))
-            })
-            .ok_or(TwoFactorCryptoError::BadKey)?;
-        let hkdf = Hkdf::<Sha256>::new(None, &bytes);
-        let mut seal = [0u8; 32];
-        let mut recovery = [0u8; 32];
-        hkdf.expand(SEAL_INFO, &mut seal)
-            .map_err(|_| TwoFactorCryptoError::BadKey)?;
-        hkdf.expand(RECOVERY_INFO, &mut recovery)
-            .map_err(|_| TwoFactorCryptoError::BadKey)?;
-        Ok(SealKey { seal, recovery })
+        SealKey::derive(&ServerKey::parse(text)?)
+    }
+
+    fn derive(key: &ServerKey) -> Result<SealKey, TwoFactorCryptoError> {
+        Ok(SealKey {
+            seal: key.sealer(SEAL_INFO)?,
+            recovery: key.subkey(RECOVERY_INFO)?,
+        })
     }
 
     /// The key of the settings (`security.secret_key`, resolved at start).
     pub fn from_settings(
         settings: &crate::settings::Settings,
     ) -> Result<SealKey, TwoFactorCryptoError> {
-        let text = settings
-            .security
-            .secret_key
-            .as_ref()
-            .ok_or(TwoFactorCryptoError::BadKey)?;
-        SealKey::parse(text.expose_secret())
-    }
-
-    fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new((&self.seal).into())
+        SealKey::derive(&ServerKey::from_settings(settings)?)
     }
 }
 
@@ -131,43 +111,12 @@ fn associated_data(user_id: i64) -> Vec<u8> {
 
 /// Seals `secret` for `user_id`: base64 of the nonce followed by the ciphertext and its tag.
 pub fn seal(key: &SealKey, user_id: i64, secret: &[u8]) -> Result<String, TwoFactorCryptoError> {
-    let mut nonce = [0u8; NONCE_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let aad = associated_data(user_id);
-    let sealed = key
-        .cipher()
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: secret,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| TwoFactorCryptoError::Seal)?;
-    let mut out = nonce.to_vec();
-    out.extend_from_slice(&sealed);
-    Ok(base64::engine::general_purpose::STANDARD.encode(out))
+    Ok(key.seal.seal(&associated_data(user_id), secret)?)
 }
 
 /// Opens what `seal` made for `user_id`.
 pub fn unseal(key: &SealKey, user_id: i64, sealed: &str) -> Result<Vec<u8>, TwoFactorCryptoError> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(sealed)
-        .map_err(|_| TwoFactorCryptoError::Unseal)?;
-    if bytes.len() <= NONCE_BYTES {
-        return Err(TwoFactorCryptoError::Unseal);
-    }
-    let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-    let aad = associated_data(user_id);
-    key.cipher()
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| TwoFactorCryptoError::Unseal)
+    Ok(key.seal.unseal(&associated_data(user_id), sealed)?)
 }
 
 /// A new random secret.
@@ -309,6 +258,7 @@ pub fn unix_now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     fn key() -> SealKey {
         SealKey::parse(&hex::encode([7u8; 32])).expect("hex key")
@@ -391,29 +341,40 @@ mod tests {
     }
 
     #[test]
-    fn subkeys_are_derived_and_distinct() {
+    fn subkeys_are_derived_and_distinct_and_sealed_secrets_keep_their_format() {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        use chacha20poly1305::{XChaCha20Poly1305, XNonce};
         let raw = [7u8; 32];
         let k = key();
-        assert_ne!(k.seal, raw, "the raw key is not the sealing key");
+        let server = ServerKey::parse(&hex::encode(raw)).expect("key");
+        let seal = server.subkey(SEAL_INFO).expect("subkey");
+        assert_ne!(seal, raw, "the raw key is not the sealing key");
         assert_ne!(k.recovery, raw);
-        assert_ne!(k.seal, k.recovery);
-        // A secret sealed with the raw key directly does not open.
-        let cipher = XChaCha20Poly1305::new((&raw).into());
-        let nonce = [1u8; NONCE_BYTES];
+        assert_ne!(seal, k.recovery);
+        // The stored form: base64 of the nonce, then the ciphertext and its tag, under the
+        // sealing subkey (what secrets sealed before `crate::sealing` existed hold too); the raw
+        // key opens nothing.
+        let nonce = [1u8; 24];
         let aad = associated_data(4);
-        let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: b"secret",
-                    aad: &aad,
-                },
-            )
-            .expect("seal");
-        let mut bytes = nonce.to_vec();
-        bytes.extend_from_slice(&sealed);
-        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-        assert!(unseal(&k, 4, &text).is_err());
+        let sealed_with = |key: &[u8; 32]| {
+            let sealed = XChaCha20Poly1305::new(key.into())
+                .encrypt(
+                    XNonce::from_slice(&nonce),
+                    Payload {
+                        msg: b"secret",
+                        aad: &aad,
+                    },
+                )
+                .expect("seal");
+            let mut bytes = nonce.to_vec();
+            bytes.extend_from_slice(&sealed);
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        };
+        assert_eq!(
+            unseal(&k, 4, &sealed_with(&seal)).expect("opens"),
+            b"secret"
+        );
+        assert!(unseal(&k, 4, &sealed_with(&raw)).is_err());
     }
 
     #[test]

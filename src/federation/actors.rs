@@ -16,6 +16,7 @@ use super::queries::{self, ActorKind, BoardActor, GroupActor, NewRemoteActor, Us
 use super::urls::{authority, Urls};
 use super::FedData;
 use crate::db::{Db, DbError};
+use crate::sealing::Sealer;
 
 /// A local actor that may federate.
 #[derive(Debug, Clone)]
@@ -105,9 +106,14 @@ pub async fn local_by_key(
 }
 
 /// The signer for a local actor (its key pair made now if needed).
-pub async fn signer(db: &Db, urls: &Urls, local: &Local) -> Result<LocalActor, FederationError> {
+pub async fn signer(
+    db: &Db,
+    sealer: &Sealer,
+    urls: &Urls,
+    local: &Local,
+) -> Result<LocalActor, FederationError> {
     let (kind, id) = local.key();
-    let keys = key_pair(db, kind, id).await?;
+    let keys = key_pair(db, sealer, kind, id).await?;
     let ap_id = local.ap_id(urls);
     Ok(LocalActor {
         id: parse_url(&ap_id)?,
@@ -129,12 +135,13 @@ pub fn datetime(at: NaiveDateTime) -> String {
 /// The actor document of a local actor (`Person` or `Group`), with its public key.
 pub async fn document(
     db: &Db,
+    sealer: &Sealer,
     urls: &Urls,
     local: &Local,
     site_name: &str,
 ) -> Result<Value, FederationError> {
     let (kind, id) = local.key();
-    let keys = key_pair(db, kind, id).await?;
+    let keys = key_pair(db, sealer, kind, id).await?;
     let ap_id = local.ap_id(urls);
     let (kind_name, name, summary, published) = match local {
         Local::User(u) => ("Person", u.username.clone(), String::new(), u.created_at),

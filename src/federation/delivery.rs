@@ -287,7 +287,7 @@ async fn attempt(data: &Data<FedData>, row: &Leased) -> Outcome {
         Ok(None) => return Outcome::GiveUp("the local actor no longer federates".into()),
         Err(e) => return Outcome::Retry(e.to_string()),
     };
-    let actor = match signer(&data.db, &data.urls, &local).await {
+    let actor = match signer(&data.db, &data.keys, &data.urls, &local).await {
         Ok(actor) => actor,
         Err(e) => return Outcome::Retry(e.to_string()),
     };

@@ -1,7 +1,10 @@
 //! Local actors' RSA key pairs: made the first time an actor is shown or signs (2048 bits, off
 //! the async threads), stored once per actor (a race between two requests keeps the first).
-//! The private key leaves this module only inside a `LocalActor` used to sign a delivery: it is
-//! never serialised, shown, exported or logged.
+//! The private key is stored sealed (`crate::sealing`, under its own subkey of the server's
+//! key, bound to its actor), so a copy of the database cannot sign as this instance; a key
+//! written before sealing is sealed in place when next read. The private key leaves this module
+//! only inside a `LocalActor` used to sign a delivery: it is never serialised, shown, exported
+//! or logged.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::http_signatures::generate_actor_keypair;
@@ -14,8 +17,15 @@ use super::queries::ActorKind;
 use super::FedData;
 use crate::db::schema::federation_keys;
 use crate::db::{Db, DbConnection, DbError};
+use crate::sealing::{SealError, Sealer};
 
-/// A key pair as stored.
+/// HKDF's `info` of the subkey that seals private keys.
+pub const SEAL_INFO: &[u8] = b"vigie/federation/actor-private-key/v1";
+
+/// How a private key written before sealing begins.
+const PLAIN_PEM: &str = "-----BEGIN";
+
+/// A key pair as used (the private key opened).
 #[derive(Clone)]
 pub struct KeyPair {
     pub public_key: String,
@@ -30,31 +40,86 @@ impl std::fmt::Debug for KeyPair {
     }
 }
 
-fn stored(conn: &mut DbConnection, kind: ActorKind, id: i64) -> QueryResult<Option<KeyPair>> {
-    let row: Option<(String, String)> = federation_keys::table
+impl From<SealError> for FederationError {
+    fn from(e: SealError) -> Self {
+        FederationError::Internal(anyhow::Error::new(e))
+    }
+}
+
+/// What binds a sealed private key to its actor.
+fn owner(kind: ActorKind, id: i64) -> Vec<u8> {
+    format!("vigie-actor-key:{}:{id}", kind.as_str()).into_bytes()
+}
+
+/// The stored public key and (sealed, or plain if written before sealing) private key.
+fn stored(
+    conn: &mut DbConnection,
+    kind: ActorKind,
+    id: i64,
+) -> QueryResult<Option<(String, String)>> {
+    federation_keys::table
         .filter(federation_keys::actor_kind.eq(kind.as_str()))
         .filter(federation_keys::local_id.eq(id))
         .select((federation_keys::public_key, federation_keys::private_key))
         .first(conn)
-        .optional()?;
-    Ok(row.map(|(public_key, private_key)| KeyPair {
+        .optional()
+}
+
+/// Opens a stored pair.
+fn opened(
+    sealer: &Sealer,
+    kind: ActorKind,
+    id: i64,
+    (public_key, private_key): (String, String),
+) -> Result<KeyPair, FederationError> {
+    let private_key = if private_key.starts_with(PLAIN_PEM) {
+        private_key
+    } else {
+        let pem = sealer.unseal(&owner(kind, id), &private_key)?;
+        String::from_utf8(pem).map_err(|e| FederationError::Internal(anyhow::Error::new(e)))?
+    };
+    Ok(KeyPair {
         public_key,
         private_key,
-    }))
+    })
 }
 
 /// The key pair of a local actor, made and stored now if it has none.
-pub async fn key_pair(db: &Db, kind: ActorKind, id: i64) -> Result<KeyPair, FederationError> {
-    if let Some(pair) = db
+pub async fn key_pair(
+    db: &Db,
+    sealer: &Sealer,
+    kind: ActorKind,
+    id: i64,
+) -> Result<KeyPair, FederationError> {
+    if let Some(row) = db
         .run(move |conn| stored(conn, kind, id).map_err(DbError::from))
         .await?
     {
-        return Ok(pair);
+        if row.1.starts_with(PLAIN_PEM) {
+            // Written before private keys were sealed: sealed now, in place (only if still
+            // plain, so two requests doing it at once agree).
+            let sealed = sealer.seal(&owner(kind, id), row.1.as_bytes())?;
+            let plain = row.1.clone();
+            db.write(move |conn| {
+                diesel::update(
+                    federation_keys::table
+                        .filter(federation_keys::actor_kind.eq(kind.as_str()))
+                        .filter(federation_keys::local_id.eq(id))
+                        .filter(federation_keys::private_key.eq(plain)),
+                )
+                .set(federation_keys::private_key.eq(sealed))
+                .execute(conn)
+                .map_err(DbError::from)
+            })
+            .await?;
+        }
+        return opened(sealer, kind, id, row);
     }
     let fresh = tokio::task::spawn_blocking(generate_actor_keypair)
         .await
         .map_err(|e| FederationError::Internal(anyhow::Error::new(e)))??;
-    let pair = db
+    let sealed = sealer.seal(&owner(kind, id), fresh.private_key.as_bytes())?;
+    let row = db
         .write(move |conn| {
             crate::db::write_tx_private(conn, |conn| {
                 crate::on_backend!(&mut *conn, c => diesel::insert_into(federation_keys::table)
@@ -62,7 +127,7 @@ pub async fn key_pair(db: &Db, kind: ActorKind, id: i64) -> Result<KeyPair, Fede
                         federation_keys::actor_kind.eq(kind.as_str()),
                         federation_keys::local_id.eq(id),
                         federation_keys::public_key.eq(&fresh.public_key),
-                        federation_keys::private_key.eq(&fresh.private_key),
+                        federation_keys::private_key.eq(&sealed),
                         federation_keys::created_at.eq(crate::db::now()),
                     ))
                     .on_conflict_do_nothing()
@@ -77,7 +142,7 @@ pub async fn key_pair(db: &Db, kind: ActorKind, id: i64) -> Result<KeyPair, Fede
         local_id = id,
         "actor key pair made"
     );
-    pair.ok_or(FederationError::NotFound)
+    opened(sealer, kind, id, row.ok_or(FederationError::NotFound)?)
 }
 
 /// A local actor able to sign: what the crate's sender needs, nothing more.

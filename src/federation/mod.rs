@@ -8,7 +8,8 @@
 //!   `application/ld+json` profile), the HTML page otherwise (`routes`: a guard picks the
 //!   handler before the forum's, so the page cache never sees a JSON request). Threads (`Page`)
 //!   and posts (`Note`) answer the same way (`objects`). Key pairs are made when first needed
-//!   (`keys`); a private key is never shown, exported or logged.
+//!   (`keys`); a private key is stored sealed with the server's key and is never shown,
+//!   exported or logged.
 //! - **Discovery.** WebFinger and NodeInfo 2.1 (`discovery`).
 //! - **Inboxes.** The shared `/inbox` and each actor's: the signature is verified by the crate,
 //!   the sending instance's policy is checked first (`policy`), a replayed activity is answered
@@ -53,6 +54,7 @@ use std::sync::Arc;
 use activitypub_federation::config::{Data, FederationConfig};
 
 use crate::db::Db;
+use crate::sealing::{Sealer, ServerKey};
 use crate::settings::Settings;
 use policy::PolicyVerifier;
 pub use urls::{authority, Urls, ACTIVITY_JSON, PUBLIC};
@@ -63,6 +65,8 @@ pub struct FedData {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub urls: Urls,
+    /// Seals local actors' private keys before they are stored (`keys`).
+    pub keys: Sealer,
 }
 
 /// Federation for one server: off, or the crate's configuration over `FedData`.
@@ -87,6 +91,7 @@ impl Federation {
             db: db.clone(),
             settings: settings.clone(),
             urls: urls.clone(),
+            keys: ServerKey::from_settings(&settings)?.sealer(keys::SEAL_INFO)?,
         };
         let config = FederationConfig::builder()
             .domain(urls.domain.clone())

@@ -119,7 +119,7 @@ async fn actor_document(
         let local = local_by_path(&data.db, req.path())
             .await?
             .ok_or(FederationError::NotFound)?;
-        actors::document(&data.db, &data.urls, &local, &site_name).await
+        actors::document(&data.db, &data.keys, &data.urls, &local, &site_name).await
     }
     .await;
     answer(result, ACTIVITY_JSON)

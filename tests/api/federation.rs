@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::helpers::{browser, Page, TestApp};
 
 mod documents;
+mod keys;
 mod remote;
 
 use remote::{verify, Remote};
@@ -383,6 +384,17 @@ fn follow(remote: &Remote, n: u32, object: &str) -> Value {
 }
 
 /// The public key of a local actor of `app`.
+/// The remote's first follow of `actor` (an id), accepted: the `Accept` it receives.
+async fn accepted_follow(remote: &Remote, actor: &str) -> remote::Received {
+    let (status, body) = remote
+        .post_signed(&format!("{actor}/inbox"), &follow(remote, 1, actor))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    remote
+        .wait_for("the Accept", |v| v["type"] == "Accept")
+        .await
+}
+
 async fn public_key(app: &TestApp, path: &str) -> String {
     get_ap(app, path).await.json()["publicKey"]["publicKeyPem"]
         .as_str()
@@ -410,13 +422,7 @@ async fn a_remote_follower_is_accepted_then_receives_the_boards_posts_signed() {
     let remote = Remote::start().await;
 
     // Zoe follows the board: the Accept comes back, signed by the board.
-    let (status, body) = remote
-        .post_signed(&format!("{board}/inbox"), &follow(&remote, 1, &board))
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let accept = remote
-        .wait_for("the Accept", |v| v["type"] == "Accept")
-        .await;
+    let accept = accepted_follow(&remote, &board).await;
     assert_eq!(accept.path, "/users/zoe/inbox");
     let board_key = public_key(&app, "/b/general").await;
     assert_eq!(verify(&accept, &board_key), format!("{board}#main-key"));
