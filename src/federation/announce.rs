@@ -11,7 +11,8 @@
 //!    to their followers, and the author's followers get the `Create` itself; the post is
 //!    recorded in `federated_posts` in the same transaction as its deliveries;
 //! 4. compares the posts sent with what they are now: an edit (a new version, or a thread
-//!    renamed by moderation) is sent as an `Update`, a hidden or deleted post (or a hidden thread) as the board's `Delete`, once.
+//!    renamed by moderation) is sent as an `Update`, a hidden or deleted post (or a hidden
+//!    thread) as the board's `Delete`, once.
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -99,10 +100,9 @@ pub fn round(conn: &mut DbConnection, urls: &Urls, versions: (i64, i64)) -> Quer
                 Some(last) if !done => *last,
                 _ => latest.max(from),
             };
-            for id in late.into_iter().chain(forward) {
-                if let Some(post) = queries::public_post(conn, id)? {
-                    queued += send_post(conn, urls, &post, Change::Create)?;
-                }
+            let ids: Vec<i64> = late.into_iter().chain(forward).collect();
+            for post in queries::public_posts(conn, &ids)? {
+                queued += send_post(conn, urls, &post, Change::Create)?;
             }
             queries::set_cursor(conn, CURSOR_POSTS, next)?;
             let (sent, more) = changes(conn, urls)?;
@@ -243,8 +243,9 @@ type ChangeRow = (
     Option<chrono::NaiveDateTime>,
 );
 
-/// Sends the edits (of a post, or of a thread's title), hides and deletions of posts already sent; returns how many deliveries
-/// were queued and whether more changes wait for the next round.
+/// Sends the edits (of a post, or of a thread's title), hides and deletions of posts already
+/// sent; returns how many deliveries were queued and whether more changes wait for the next
+/// round.
 fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
     let rows: Vec<ChangeRow> = federated_posts::table
         .inner_join(posts::table.inner_join(threads::table))

@@ -6,6 +6,8 @@
 //! whose visibility is `public`, in a group (if any) whose visibility is `public`; a thread not
 //! hidden; a post neither hidden nor deleted. Anything else is as if it did not exist.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -288,10 +290,19 @@ type PostRow = (
 
 /// A post that may federate (public board, thread and post visible), `None` otherwise.
 pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostObject>> {
-    let row: Option<PostRow> = posts::table
+    Ok(public_posts(conn, &[post_id])?.pop())
+}
+
+/// The posts among `ids` that may federate, in the order of `ids`: one statement for the posts,
+/// then one lookup per board they are in (`board_by_id` decides whether it federates).
+pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PostObject>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<PostRow> = posts::table
         .inner_join(threads::table)
         .inner_join(users::table)
-        .filter(posts::id.eq(post_id))
+        .filter(posts::id.eq_any(ids))
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
@@ -308,31 +319,43 @@ pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<
             posts::version,
             (users::id, users::username, users::created_at),
         ))
-        .first(conn)
-        .optional()?;
-    let Some(r) = row else {
-        return Ok(None);
-    };
-    let Some(board) = board_by_id(conn, r.4)? else {
-        return Ok(None);
-    };
-    Ok(Some(PostObject {
-        id: r.0,
-        number: r.1,
-        thread_id: r.2,
-        title: r.3,
-        body_html: r.5,
-        body_md: r.6,
-        created_at: r.7,
-        edited_at: r.8,
-        version: r.9,
-        author: UserActor {
-            id: r.10 .0,
-            username: r.10 .1,
-            created_at: r.10 .2,
-        },
-        board,
-    }))
+        .load(conn)?;
+    let mut boards: HashMap<i64, Option<BoardActor>> = HashMap::new();
+    let mut found: HashMap<i64, PostObject> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let board = match boards.get(&r.4) {
+            Some(board) => board.clone(),
+            None => {
+                let board = board_by_id(conn, r.4)?;
+                boards.insert(r.4, board.clone());
+                board
+            }
+        };
+        let Some(board) = board else {
+            continue;
+        };
+        found.insert(
+            r.0,
+            PostObject {
+                id: r.0,
+                number: r.1,
+                thread_id: r.2,
+                title: r.3,
+                body_html: r.5,
+                body_md: r.6,
+                created_at: r.7,
+                edited_at: r.8,
+                version: r.9,
+                author: UserActor {
+                    id: r.10 .0,
+                    username: r.10 .1,
+                    created_at: r.10 .2,
+                },
+                board,
+            },
+        );
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// The newest posts (at most `limit`) an actor's outbox lists: a member's, or the opening posts
@@ -363,15 +386,9 @@ pub fn outbox_posts(
             .filter(posts::number.eq(1)),
     };
     let ids: Vec<i64> = query.load(conn)?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        // The board's and its group's own rules (a group's board federates only while the
-        // group is public) are `public_post`'s.
-        if let Some(post) = public_post(conn, id)? {
-            found.push(post);
-        }
-    }
-    Ok(found)
+    // The board's and its group's own rules (a group's board federates only while the group
+    // is public) are `public_posts`'s.
+    public_posts(conn, &ids)
 }
 
 /// The opening post of a thread, if the thread may federate.

@@ -7,9 +7,9 @@
 //!
 //! Ordering by relevance ranks the newest matches that pass the filters, `Question::window` of
 //! them (the `search.rank_window` setting, 1000 by default: bounded work whatever the size of
-//! the forum; narrowing the filters or sorting by date reaches older ones): `ts_rank` on PostgreSQL, BM25 scored in `rank` on SQLite (FTS5's `bm25()` would count
-//! every part's rows in the whole index first). Ordering by date walks every match newest
-//! first, by id.
+//! the forum; narrowing the filters or sorting by date reaches older ones): `ts_rank` on
+//! PostgreSQL, BM25 scored in `rank` on SQLite (FTS5's `bm25()` would count every part's rows
+//! in the whole index first). Ordering by date walks every match newest first, by id.
 
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
@@ -419,15 +419,14 @@ fn sqlite_marks(conn: &mut DbConnection, q: &Question) -> QueryResult<Option<Str
 
 /// One page (plus one row, to tell whether another follows) of posts or threads.
 ///
-/// On PostgreSQL a relevance search ranks the newest `Question::window` matches. How it finds them
-/// depends on how dense they are expected to be (`PgSearchState::density`): dense ones by
-/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` windows of them); others from the GIN
-/// index in a span of the newest posts sized by the estimate or, when the estimate is a guess
-/// (several words), by the density a first read of the index over the newest `PROBE` windows
-/// measured; rare ones without a span. When a span falls short, once more in a span sized by
-/// what it held, then
-/// without a span. At most four statements after the first, each giving exactly what the
-/// search without a span would (the newest matches, ranked).
+/// On PostgreSQL a relevance search ranks the newest `Question::window` matches. How it finds
+/// them depends on how dense they are expected to be (`PgSearchState::density`): dense ones by
+/// walking the newest posts (`Plan::Walk`, at most `WALK_MAX` windows of them); others from the
+/// GIN index in a span of the newest posts sized by the estimate or, when the estimate is a
+/// guess (several words), by the density a first read of the index over the newest `PROBE`
+/// windows measured; rare ones without a span. When a span falls short, once more in a span
+/// sized by what it held, then without a span. At most four statements after the first, each
+/// giving exactly what the search without a span would (the newest matches, ranked).
 pub fn posts(conn: &mut DbConnection, q: &Question) -> QueryResult<Vec<PostHit>> {
     if !matches!(conn, DbConnection::Postgres(_)) {
         let marks = sqlite_marks(conn, q)?;
@@ -583,7 +582,8 @@ enum Index<'a> {
 enum Shape {
     /// One page of `PostHit`s, in the question's order.
     Page,
-    /// SQLite, by relevance: the newest `Question::window` matches' `WindowRow`s, to score (`rank`).
+    /// SQLite, by relevance: the newest `Question::window` matches' `WindowRow`s, to score
+    /// (`rank`).
     Window,
 }
 
