@@ -42,79 +42,175 @@ impl SafeHtml {
     }
 }
 
+/// The tags and attributes a post may hold (the cook's and the remote sanitiser's common list).
+fn allow_list(images: bool) -> ammonia::Builder<'static> {
+    let mut tags: HashSet<&str> = [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "input",
+        "span",
+    ]
+    .into_iter()
+    .collect();
+    if !images {
+        tags.remove("img");
+    }
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(tags)
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("nofollow ugc noopener noreferrer"))
+        .generic_attributes(HashSet::new())
+        .tag_attributes(
+            [
+                ("a", ["href", "title"].into_iter().collect::<HashSet<_>>()),
+                ("img", ["src", "alt", "title"].into_iter().collect()),
+                ("th", ["align"].into_iter().collect()),
+                ("td", ["align"].into_iter().collect()),
+                ("ol", ["start"].into_iter().collect()),
+                (
+                    "input",
+                    ["type", "checked", "disabled"].into_iter().collect(),
+                ),
+                ("code", ["class"].into_iter().collect()),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .set_tag_attribute_value("input", "disabled", "")
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("input", "type") if value != "checkbox" => None,
+            ("code", "class") if !value.starts_with("language-") => None,
+            _ => Some(value.into()),
+        });
+    builder
+}
+
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
-        let tags: HashSet<&str> = [
-            "a",
-            "abbr",
-            "b",
-            "blockquote",
-            "br",
-            "code",
-            "del",
-            "em",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "hr",
-            "i",
-            "img",
-            "kbd",
-            "li",
-            "ol",
-            "p",
-            "pre",
-            "s",
-            "strong",
-            "sub",
-            "sup",
-            "table",
-            "tbody",
-            "td",
-            "th",
-            "thead",
-            "tr",
-            "ul",
-            "input",
-            "span",
-        ]
-        .into_iter()
-        .collect();
-        let mut builder = ammonia::Builder::default();
-        builder
-            .tags(tags)
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .link_rel(Some("nofollow ugc noopener noreferrer"))
-            .url_relative(ammonia::UrlRelative::Custom(Box::new(local_links_only)))
-            .generic_attributes(HashSet::new())
-            .tag_attributes(
-                [
-                    ("a", ["href", "title"].into_iter().collect::<HashSet<_>>()),
-                    ("img", ["src", "alt", "title"].into_iter().collect()),
-                    ("th", ["align"].into_iter().collect()),
-                    ("td", ["align"].into_iter().collect()),
-                    ("ol", ["start"].into_iter().collect()),
-                    (
-                        "input",
-                        ["type", "checked", "disabled"].into_iter().collect(),
-                    ),
-                    ("code", ["class"].into_iter().collect()),
-                ]
-                .into_iter()
-                .collect(),
-            )
-            .set_tag_attribute_value("input", "disabled", "")
-            .attribute_filter(|element, attribute, value| match (element, attribute) {
-                ("input", "type") if value != "checkbox" => None,
-                ("code", "class") if !value.starts_with("language-") => None,
-                _ => Some(value.into()),
-            });
+        let mut builder = allow_list(true);
+        builder.url_relative(ammonia::UrlRelative::Custom(Box::new(local_links_only)));
         builder
     })
+}
+
+/// The sanitiser of HTML received from another server: the cook's list without images (a
+/// remote picture would be a request to a third party from every reader's page), and relative
+/// links dropped (they would point into this site).
+fn remote_sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut builder = allow_list(false);
+        builder.url_relative(ammonia::UrlRelative::Deny);
+        builder
+    })
+}
+
+/// Longest HTML accepted from another server, in bytes (a local post's 50,000 characters of
+/// Markdown make about as much).
+pub const MAX_REMOTE_HTML: usize = 200_000;
+
+/// How deep remote HTML may nest its elements: a bound on the sanitiser's tree building, which
+/// grows with the square of the depth.
+const MAX_REMOTE_DEPTH: usize = 2 * MAX_NESTING;
+
+/// Elements without content: they open no level.
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// How deep `html`'s elements nest, read from its tags alone (one linear pass, no parsing):
+/// each opening tag that is not void or self-closed opens a level, each closing tag ends one.
+fn html_depth(html: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if tag.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
+            let name: String = tag
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        rest = &rest[end..];
+    }
+    deepest
+}
+
+/// Sanitises HTML received from another server (federation): `None` when it is longer than
+/// [`MAX_REMOTE_HTML`] or nests deeper than twice [`MAX_NESTING`], so that the cost stays
+/// bounded whatever arrives.
+pub fn sanitise_remote(html: &str) -> Option<SafeHtml> {
+    if html.len() > MAX_REMOTE_HTML || html_depth(html) > MAX_REMOTE_DEPTH {
+        return None;
+    }
+    Some(SafeHtml(remote_sanitizer().clean(html).to_string()))
+}
+
+/// The text of sanitised HTML: tags dropped (block ends become spaces), the entities the
+/// sanitiser writes decoded.
+pub fn text_of_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
 }
 
 /// Keeps relative links only when they are plain local paths (`/t/12`, `#p3`); anything else
@@ -281,6 +377,43 @@ pub fn cook_description(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_html_is_sanitised_without_images_or_relative_links() {
+        let html = sanitise_remote(
+            "<p onclick=\"x()\">Salut <script>alert(1)</script><a href=\"/admin\">ici</a> \
+             <a href=\"https://ailleurs.example/p/1\">là</a><img src=\"https://t.example/x.png\"></p>",
+        )
+        .expect("accepted");
+        let html = html.as_str();
+        assert!(
+            !html.contains("script") && !html.contains("onclick"),
+            "{html}"
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("href=\"/admin\""), "{html}");
+        assert!(
+            html.contains("href=\"https://ailleurs.example/p/1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("rel=\"nofollow ugc noopener noreferrer\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn remote_html_too_long_or_too_deep_is_refused() {
+        assert!(sanitise_remote(&"a".repeat(MAX_REMOTE_HTML + 1)).is_none());
+        let deep = "<blockquote>".repeat(MAX_REMOTE_DEPTH + 1);
+        assert!(sanitise_remote(&deep).is_none());
+        let wide = "<p>un<br>deux</p>".repeat(MAX_REMOTE_DEPTH + 1);
+        assert!(sanitise_remote(&wide).is_some());
+        assert_eq!(
+            html_depth("<ul><li>a</li><li><em>b</em></li></ul><br/><hr>"),
+            3
+        );
+    }
 
     #[test]
     fn renders_common_markdown() {

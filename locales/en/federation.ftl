@@ -32,3 +32,8 @@ modlog-action-instance_block = Instance blocked
 modlog-action-instance_limit = Instance limited
 modlog-action-instance_allow = Instance allowed
 modlog-action-instance_unset = Instance policy removed
+
+# Posts received from other servers
+mod-flag-origin-label = Report to its server (reason)
+mod-flag-origin = Report to its server
+modlog-action-flag_remote_post = Post reported to its server

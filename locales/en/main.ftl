@@ -119,6 +119,7 @@ thread-post-count =
     }
 thread-locked-notice = This thread is locked: no more replies can be posted.
 thread-no-posts = This thread has no posts.
+post-origin = on its server
 post-edited-on = edited
 post-edit = Edit
 post-permalink = Link to post #{ $number }
@@ -173,6 +174,7 @@ city-threads-heading = Threads about { $city }
 ## Profile
 
 profile-title = { $username }’s profile
+profile-remote = Account on another server
 profile-joined = Joined
 profile-posts = Posts
 profile-threads = Threads

@@ -32,3 +32,8 @@ modlog-action-instance_block = Instance bloquée
 modlog-action-instance_limit = Instance limitée
 modlog-action-instance_allow = Instance autorisée
 modlog-action-instance_unset = Règle d’instance retirée
+
+# Messages reçus d’autres serveurs
+mod-flag-origin-label = Signaler à son serveur (motif)
+mod-flag-origin = Signaler à son serveur
+modlog-action-flag_remote_post = Message signalé à son serveur

@@ -121,6 +121,7 @@ thread-post-count =
     }
 thread-locked-notice = Ce sujet est verrouillé : il n’est plus possible d’y répondre.
 thread-no-posts = Ce sujet ne contient aucun message.
+post-origin = sur son serveur
 post-edited-on = modifié le
 post-edit = Modifier
 post-permalink = Lien vers le message n° { $number }
@@ -175,6 +176,7 @@ city-threads-heading = Sujets concernant { $city }
 ## Profil
 
 profile-title = Profil de { $username }
+profile-remote = Compte sur un autre serveur
 profile-joined = Inscription
 profile-posts = Messages
 profile-threads = Sujets

@@ -66,6 +66,8 @@ pub fn account_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Opt
     let key = crate::accounts::domain::username_key(login);
     users::table
         .filter(users::username_key.eq(&key).or(users::email_key.eq(&key)))
+        // People of other servers have no address nor password here.
+        .filter(users::remote_id.is_null())
         .select(MAIL_COLUMNS)
         .first(conn)
         .optional()

@@ -145,6 +145,8 @@ pub fn find_for_login(conn: &mut DbConnection, login: &str) -> QueryResult<Optio
     let key = username_key(login);
     let row: Option<(i64, String, String)> = users::table
         .filter(users::username_key.eq(&key).or(users::email_key.eq(&key)))
+        // People of other servers have no password here.
+        .filter(users::remote_id.is_null())
         .select((users::id, users::username, users::password_hash))
         .first(conn)
         .optional()?;
@@ -182,6 +184,9 @@ pub struct Profile {
     pub home_city: Option<CityRef>,
     /// The address of their avatar (`accounts::avatar::url`).
     pub avatar_url: String,
+    /// For a person of another server (federation), their actor id there: such an account
+    /// cannot sign in and only holds what they posted here.
+    pub remote_id: Option<String>,
 }
 
 /// A city named by slug and name.
@@ -199,6 +204,7 @@ type ProfileRow = (
     i64,
     i64,
     Option<(String, String)>,
+    Option<String>,
     Option<String>,
 );
 
@@ -222,6 +228,7 @@ pub fn profile(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Pr
             users::thread_count,
             (cities::slug, cities::name).nullable(),
             crate::db::schema::avatars::file.nullable(),
+            users::remote_id,
         ))
         .first(conn)
         .optional()?;
@@ -234,6 +241,7 @@ pub fn profile(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Pr
         post_count: r.4,
         thread_count: r.5,
         home_city: r.6.map(|(slug, name)| CityRef { slug, name }),
+        remote_id: r.8,
     }))
 }
 

@@ -71,6 +71,7 @@ diesel::table! {
         invite_id -> Nullable<BigInt>,
         calendar_token_hash -> Nullable<Text>,
         signin_notice -> Bool,
+        remote_id -> Nullable<Text>,
     }
 }
 
@@ -151,6 +152,7 @@ diesel::table! {
         hidden_at -> Nullable<Timestamp>,
         hidden_reason -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
+        remote_id -> Nullable<Text>,
     }
 }
 

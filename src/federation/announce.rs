@@ -58,6 +58,8 @@ fn unsent_public(
     let mut query = posts::table
         .inner_join(threads::table.inner_join(boards::table))
         .filter(posts::id.gt(above))
+        // What came from another server is its server's to send.
+        .filter(posts::remote_id.is_null())
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
@@ -88,7 +90,7 @@ pub fn round(conn: &mut DbConnection, urls: &Urls, versions: (i64, i64)) -> Quer
         let latest = latest.unwrap_or(0);
         let mut queued = 0;
         let mut done = true;
-        if !queries::any_followers(conn)? {
+        if !queries::any_followers(conn)? && !queries::any_received(conn)? {
             queries::set_cursor(conn, CURSOR_POSTS, latest)?;
         } else {
             let from = queries::cursor(conn, CURSOR_POSTS)?;
@@ -128,7 +130,15 @@ fn send_post(
 ) -> QueryResult<usize> {
     let activity = objects::authored(urls, post, change);
     let (mut queued, mut followed) = announce_all(conn, urls, post, &activity)?;
-    let author_inboxes = queries::follower_inboxes(conn, ActorKind::User, post.author.id)?;
+    let mut author_inboxes = queries::follower_inboxes(conn, ActorKind::User, post.author.id)?;
+    if post.thread_origin.is_some() {
+        // The server of the thread's `Page` hears of its replies, following or not.
+        if let Some(inbox) = queries::thread_opener_inbox(conn, post.thread_id)? {
+            if !author_inboxes.contains(&inbox) {
+                author_inboxes.push(inbox);
+            }
+        }
+    }
     if !author_inboxes.is_empty() {
         followed = true;
         queued += delivery::queue(

@@ -7,8 +7,8 @@
 //! - `Follow` of a local member, public board or public group: the follower is stored and an
 //!   `Accept` queued for their inbox, in one transaction;
 //! - `Undo` of such a `Follow`: the follow ends;
-//! - `Like`, and every other activity: acknowledged, without effect (remote posts, reports and
-//!   the rest of the issue are not handled yet).
+//! - `Create`, `Update` and `Delete` of posts, and `Flag`: see `received`;
+//! - `Like`, `Announce` and every other activity: acknowledged, without effect.
 
 use activitypub_federation::actix_web::inbox::receive_activity;
 use activitypub_federation::config::Data;
@@ -21,11 +21,12 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::actors::{local_by_path, Local, RemoteActor};
+use super::actors::RemoteActor;
 use super::error::FederationError;
+use super::incoming::{local_target, object_id, Incoming};
 use super::queries;
 use super::urls::{authority, Urls};
-use super::{delivery, policy, FedData};
+use super::{delivery, policy, received, FedData};
 use crate::db::{write_tx_private, DbError};
 
 /// The one field read before the signature is checked.
@@ -58,17 +59,6 @@ pub async fn receive(
     Ok(())
 }
 
-/// An activity as received: the parts every kind has, the object left as it came.
-#[derive(Debug, Deserialize)]
-pub struct Incoming {
-    id: Url,
-    actor: Url,
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    object: Value,
-}
-
 #[async_trait::async_trait]
 impl ActivityHandler for Incoming {
     type DataType = FedData;
@@ -90,30 +80,16 @@ impl ActivityHandler for Incoming {
         match self.kind.as_str() {
             "Follow" => follow(self, data).await,
             "Undo" => undo(self, data).await,
+            "Create" => received::create(self, data).await,
+            "Update" => received::update(self, data).await,
+            "Delete" => received::delete(self, data).await,
+            "Flag" => received::flag(self, data).await,
             other => {
                 tracing::debug!(kind = %other.chars().take(40).collect::<String>(), "activity acknowledged without effect");
                 Ok(())
             }
         }
     }
-}
-
-/// The id an object names: itself when it is a string, its `id` when it is an object.
-fn object_id(object: &Value) -> Option<&str> {
-    object
-        .as_str()
-        .or_else(|| object.get("id").and_then(Value::as_str))
-}
-
-/// The local actor an address names, when it is ours and may federate.
-async fn local_target(data: &Data<FedData>, target: &str) -> Result<Local, FederationError> {
-    let path = target
-        .strip_prefix(&data.urls.base)
-        .filter(|rest| rest.starts_with('/'))
-        .ok_or(FederationError::NotFound)?;
-    local_by_path(&data.db, path)
-        .await?
-        .ok_or(FederationError::NotFound)
 }
 
 /// The `Accept` of a follow, from the followed actor.

@@ -14,7 +14,9 @@
 //! - **Inboxes.** The shared `/inbox` and each actor's: the signature is verified by the crate,
 //!   the sending instance's policy is checked first (`policy`), a replayed activity is answered
 //!   without effect; `Follow` / `Undo(Follow)` of a local actor are handled (`inbox`), the
-//!   `Accept` goes out through the delivery queue; everything else is acknowledged and ignored.
+//!   `Accept` goes out through the delivery queue; remote people's replies, threads, edits,
+//!   deletions and reports are taken in (`received`); everything else is acknowledged and
+//!   ignored.
 //! - **Deliveries.** A durable queue (`delivery`), the mail outbox's pattern: one row per
 //!   activity and inbox (never two), leased by one worker (`FOR UPDATE SKIP LOCKED` on
 //!   PostgreSQL), retried with exponential backoff, marked failed after the last attempt. The
@@ -41,11 +43,16 @@ pub mod announce;
 pub mod delivery;
 pub mod discovery;
 pub mod error;
+pub mod fetching;
+pub mod flag_routes;
 pub mod inbox;
+pub mod incoming;
 pub mod keys;
 pub mod objects;
 pub mod policy;
 pub mod queries;
+pub mod received;
+pub mod received_store;
 pub mod routes;
 pub mod urls;
 
@@ -100,6 +107,8 @@ impl Federation {
             // machine); `allow_http` plain-HTTP addresses. Production refuses both at start.
             .debug(allow_http)
             .allow_http_urls(allow_http)
+            // Names resolving to private addresses are refused (loopback allowed for tests).
+            .client(fetching::client(allow_http)?.into())
             .url_verifier(Box::new(PolicyVerifier {
                 db,
                 allowlist: settings.federation.allowlist,

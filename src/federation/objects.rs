@@ -51,8 +51,13 @@ pub fn object(urls: &Urls, post: &PostObject) -> Value {
     if post.number == 1 {
         doc["name"] = Value::String(post.title.clone());
     } else {
-        doc["inReplyTo"] = Value::String(urls.thread(post.thread_id));
-        doc["context"] = Value::String(urls.thread(post.thread_id));
+        // A thread a remote person opened is their server's `Page`.
+        let page = post
+            .thread_origin
+            .clone()
+            .unwrap_or_else(|| urls.thread(post.thread_id));
+        doc["inReplyTo"] = Value::String(page.clone());
+        doc["context"] = Value::String(page);
     }
     if let Some(edited) = post.edited_at {
         doc["updated"] = Value::String(datetime(edited));
@@ -188,6 +193,7 @@ mod tests {
                 created_at: at,
                 group: None,
             },
+            thread_origin: None,
         }
     }
 

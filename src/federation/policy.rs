@@ -1,7 +1,6 @@
 //! Instance policies: what administrators decided for a remote instance (its domain: the host,
 //! with its port when one is written), `block` (nothing is received from it, nothing sent to it),
-//! `limit` (recorded and shown; remote content is not stored yet, so it changes nothing else
-//! today) or `allow` (the only instances that federate in allow-list mode). Checked before an
+//! `limit` (what it sends is kept hidden for staff to review, see `received`) or `allow` (the only instances that federate in allow-list mode). Checked before an
 //! inbox reads a signature, before anything is fetched and before each delivery (the crate's
 //! `UrlVerifier`).
 
@@ -117,6 +116,13 @@ impl UrlVerifier for PolicyVerifier {
     async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
         if authority(url).as_deref() == Some(self.local.as_str()) {
             return Ok(());
+        }
+        // Servers are known by name: an address written as an IP is never fetched from or
+        // delivered to (names are checked when resolved, see `fetching`).
+        if url.domain().is_none() {
+            return Err(activitypub_federation::error::Error::UrlVerificationError(
+                "address without a domain name",
+            ));
         }
         match url_permitted(&self.db, url, self.allowlist).await {
             Ok(true) => Ok(()),

@@ -103,6 +103,9 @@ pub struct PostObject {
     pub version: i64,
     pub author: UserActor,
     pub board: BoardActor,
+    /// The id of the thread's `Page` on the server it came from, when a remote person opened it
+    /// (a reply here answers that `Page`).
+    pub thread_origin: Option<String>,
 }
 
 type BoardRow = (
@@ -249,21 +252,23 @@ pub fn group_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Group
     Ok(group_row(row))
 }
 
-/// A member by name (as their profile page finds them: applicants are not members yet).
+/// A member by name (as their profile page finds them: applicants are not members yet; people
+/// of other servers are theirs, not ours).
 pub fn user_by_name(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserActor>> {
-    Ok(
-        crate::accounts::queries::profile(conn, username)?.map(|p| UserActor {
+    Ok(crate::accounts::queries::profile(conn, username)?
+        .filter(|p| p.remote_id.is_none())
+        .map(|p| UserActor {
             id: p.id,
             username: p.username,
             created_at: p.created_at,
-        }),
-    )
+        }))
 }
 
 /// A member by id.
 pub fn user_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UserActor>> {
     let row: Option<(i64, String, NaiveDateTime)> = users::table
         .find(id)
+        .filter(users::remote_id.is_null())
         .select((users::id, users::username, users::created_at))
         .first(conn)
         .optional()?;
@@ -303,6 +308,8 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
         .inner_join(threads::table)
         .inner_join(users::table)
         .filter(posts::id.eq_any(ids))
+        // A post from another server is its server's to send.
+        .filter(posts::remote_id.is_null())
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
@@ -322,6 +329,19 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
         .load(conn)?;
     let mut boards: HashMap<i64, Option<BoardActor>> = HashMap::new();
     let mut found: HashMap<i64, PostObject> = HashMap::with_capacity(rows.len());
+    let thread_ids: Vec<i64> = rows.iter().filter(|r| r.1 > 1).map(|r| r.2).collect();
+    let origins: HashMap<i64, String> = if thread_ids.is_empty() {
+        HashMap::new()
+    } else {
+        posts::table
+            .filter(posts::thread_id.eq_any(&thread_ids))
+            .filter(posts::number.eq(1))
+            .filter(posts::remote_id.is_not_null())
+            .select((posts::thread_id, posts::remote_id.assume_not_null()))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
     for r in rows {
         let board = match boards.get(&r.4) {
             Some(board) => board.clone(),
@@ -351,6 +371,7 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
                     username: r.10 .1,
                     created_at: r.10 .2,
                 },
+                thread_origin: origins.get(&r.2).cloned(),
                 board,
             },
         );
@@ -368,6 +389,7 @@ pub fn outbox_posts(
 ) -> QueryResult<Vec<PostObject>> {
     let query = posts::table
         .inner_join(threads::table.inner_join(boards::table))
+        .filter(posts::remote_id.is_null())
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
@@ -431,6 +453,27 @@ pub fn follower_inboxes(
     Ok(inboxes)
 }
 
+/// The inbox of the remote person who opened a thread (their server holds its `Page`, and hears
+/// of the replies), `None` for a thread opened here.
+pub fn thread_opener_inbox(conn: &mut DbConnection, thread_id: i64) -> QueryResult<Option<String>> {
+    let row: Option<(String, Option<String>)> = posts::table
+        .inner_join(users::table)
+        .inner_join(
+            federation_remote_actors::table.on(federation_remote_actors::ap_id
+                .nullable()
+                .eq(users::remote_id)),
+        )
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::number.eq(1))
+        .select((
+            federation_remote_actors::inbox,
+            federation_remote_actors::shared_inbox,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(inbox, shared)| shared.unwrap_or(inbox)))
+}
+
 /// How many remote actors follow a local actor.
 pub fn follower_count(
     conn: &mut DbConnection,
@@ -448,6 +491,17 @@ pub fn follower_count(
 pub fn any_followers(conn: &mut DbConnection) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         federation_followers::table.select(federation_followers::target_id),
+    ))
+    .get_result(conn)
+}
+
+/// Whether any post came from another server (its author's server hears of the replies to the
+/// threads they opened, followers or not).
+pub fn any_received(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        posts::table
+            .filter(posts::remote_id.is_not_null())
+            .select(posts::id),
     ))
     .get_result(conn)
 }
@@ -654,10 +708,14 @@ pub fn set_cursor(conn: &mut DbConnection, name: &str, value: i64) -> QueryResul
     Ok(())
 }
 
-/// Counts for NodeInfo: members, and posts not deleted.
+/// Counts for NodeInfo: members, and posts not deleted (this server's, not those received).
 pub fn usage(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
-    let members = users::table.count().get_result(conn)?;
+    let members = users::table
+        .filter(users::remote_id.is_null())
+        .count()
+        .get_result(conn)?;
     let posts = posts::table
+        .filter(posts::remote_id.is_null())
         .filter(posts::deleted_at.is_null())
         .count()
         .get_result(conn)?;

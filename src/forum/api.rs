@@ -272,6 +272,8 @@ struct ApiPost<'a> {
     version: i64,
     hidden: bool,
     deleted: bool,
+    /// For a post received from another server (federation), its address there.
+    origin: Option<&'a str>,
 }
 
 /// A page of a thread's posts.
@@ -359,6 +361,7 @@ async fn thread_posts(
                 version: p.version,
                 hidden: p.hidden_at.is_some() && shown != Shown::Deleted,
                 deleted: shown == Shown::Deleted,
+                origin: p.remote_id.as_deref(),
             }
         })
         .collect();

@@ -110,6 +110,21 @@ impl CookedBody {
         .map_err(AppError::internal)
     }
 
+    /// A post received from another server (federation): its HTML, already sanitised by
+    /// `markdown::sanitise_remote`, and its text (the Markdown source it was sent with, or the
+    /// text of its HTML), for quoting and search. At most `MAX_BODY_CHARS` characters are kept.
+    pub fn received(text: &str, html: crate::markdown::SafeHtml) -> Self {
+        let text: String = clean_text(text, true)
+            .trim_end()
+            .chars()
+            .take(MAX_BODY_CHARS)
+            .collect();
+        CookedBody {
+            body: PostBody(text),
+            html,
+        }
+    }
+
     /// The Markdown source.
     pub fn as_str(&self) -> &str {
         self.body.as_str()

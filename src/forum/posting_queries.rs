@@ -157,8 +157,21 @@ pub fn create_reply(
     body: &CookedBody,
     staff: bool,
 ) -> Result<Written, ReplyError> {
-    let at = now();
     write_tx_posting(conn, |conn| {
+        create_reply_in(conn, thread_id, author_id, body, staff)
+    })
+}
+
+/// `create_reply`, inside the caller's transaction.
+pub fn create_reply_in(
+    conn: &mut DbConnection,
+    thread_id: i64,
+    author_id: i64,
+    body: &CookedBody,
+    staff: bool,
+) -> Result<Written, ReplyError> {
+    let at = now();
+    {
         let target: Option<ReplyTarget> = threads::table
             .filter(threads::id.eq(thread_id))
             .select(ReplyTarget::as_select())
@@ -242,7 +255,7 @@ pub fn create_reply(
             post_id,
             number,
         })
-    })
+    }
 }
 
 impl From<ReplyError> for crate::web::error::AppError {
@@ -299,8 +312,31 @@ pub fn edit_post(
     body: &CookedBody,
     title: Option<&ThreadTitle>,
 ) -> Result<Written, EditError> {
-    let at = now();
     write_tx_posting(conn, |conn| {
+        edit_post_in(
+            conn,
+            post_id,
+            editor_id,
+            editor_is_staff,
+            expected_version,
+            body,
+            title,
+        )
+    })
+}
+
+/// `edit_post`, inside the caller's transaction.
+pub fn edit_post_in(
+    conn: &mut DbConnection,
+    post_id: i64,
+    editor_id: i64,
+    editor_is_staff: bool,
+    expected_version: Option<i64>,
+    body: &CookedBody,
+    title: Option<&ThreadTitle>,
+) -> Result<Written, EditError> {
+    let at = now();
+    {
         let current: Option<EditTarget> = posts::table
             .filter(posts::id.eq(post_id))
             .select(EditTarget::as_select())
@@ -395,7 +431,7 @@ pub fn edit_post(
             post_id,
             number,
         })
-    })
+    }
 }
 
 impl EditError {

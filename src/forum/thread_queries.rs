@@ -104,6 +104,9 @@ pub struct PostView {
     pub hidden_at: Option<NaiveDateTime>,
     pub hidden_reason: Option<String>,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Where the post came from, for a post received from another server (its object id there,
+    /// also its address).
+    pub remote_id: Option<String>,
 }
 
 impl PostView {

@@ -172,6 +172,7 @@ async fn render_thread(
         let html = ctx.fragment("partials/post", key.as_deref(), || {
             json!({
                 "id": p.id, "number": p.number, "author": p.author, "author_role": p.author_role,
+                "origin": p.remote_id,
                 "avatar_url": avatar_url,
                 "body_html": if shown.readable() { p.body_html.as_str() } else { "" },
                 "created_at": p.created_at, "edited_at": p.edited_at,

@@ -262,6 +262,8 @@ pub struct Person {
 pub fn person_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Person>> {
     users::table
         .filter(users::username.eq(username))
+        // Groups are of this server's members.
+        .filter(users::remote_id.is_null())
         .select((users::id, users::username, users::email, users::locale))
         .first(conn)
         .optional()

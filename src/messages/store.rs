@@ -33,6 +33,8 @@ pub fn people_by_keys(conn: &mut DbConnection, keys: &[String]) -> QueryResult<V
     users::table
         .filter(users::username_key.eq_any(keys))
         .filter(users::password_hash.ne(DELETED_PASSWORD))
+        // Private messages stay on this server: people of other servers cannot get them.
+        .filter(users::remote_id.is_null())
         .select((users::id, users::username, users::username_key))
         .load(conn)
 }

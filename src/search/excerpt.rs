@@ -10,30 +10,6 @@ const BEFORE: usize = 12;
 /// Words shown in all.
 const WORDS: usize = 40;
 
-/// The text of sanitised HTML: tags dropped (block ends become spaces), the entities the
-/// sanitiser writes decoded.
-pub fn text_of_html(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-}
-
 /// A piece of text between spaces, and whether it is shown marked.
 struct Word<'a> {
     text: &'a str,
@@ -101,6 +77,7 @@ pub fn marked_title(title: &str, marks: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::text_of_html;
     use crate::search::query::Terms;
 
     #[test]

@@ -22,8 +22,9 @@ use crate::accounts::domain::username_key;
 use crate::db::DbConnection;
 use crate::gazetteer;
 use crate::i18n::Lang;
+use crate::markdown::text_of_html;
 use crate::search::domain::{Kind, ResultPage, Search, SearchCursor, SearchResult, Sort, PER_PAGE};
-use crate::search::excerpt::{excerpt, marked_title, text_of_html};
+use crate::search::excerpt::{excerpt, marked_title};
 use crate::search::store::{Filters, Question};
 use crate::validation::FieldError;
 

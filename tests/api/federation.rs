@@ -11,6 +11,7 @@ use crate::helpers::{browser, Page, TestApp};
 
 mod documents;
 mod keys;
+mod received;
 mod remote;
 
 use remote::{verify, Remote};
