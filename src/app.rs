@@ -323,6 +323,7 @@ impl Application {
                     .configure(federation::routes::configure)
                     .configure(federation::admin_routes::configure)
                     .configure(federation::flag_routes::configure)
+                    .configure(federation::following_routes::configure)
                     .configure(accounts::routes::configure)
                     .configure(forum::routes::configure)
                     .configure(forum::profiles::configure)

@@ -37,3 +37,25 @@ modlog-action-instance_unset = Instance policy removed
 mod-flag-origin-label = Report to its server (reason)
 mod-flag-origin = Report to its server
 modlog-action-flag_remote_post = Post reported to its server
+
+# Following boards of other servers
+federation-following-title = Boards of other servers
+federation-following-intro = Follow a board or a group of another Vigie, or a Lemmy community: its threads appear here, and you can answer them from here.
+federation-follow-label = Handle or address
+federation-follow-help = For example !general@vigie.example or https://vigie.example/b/general
+federation-follow-submit = Follow
+federation-follow-done = You follow this board; its new threads will appear here once its server accepts.
+federation-unfollow-done = You no longer follow this board.
+federation-follow-unreadable = This is neither a handle (!board@server) nor an address (https://…).
+federation-follow-not-found = Nothing answered at this handle or address (or its server is blocked here).
+federation-follow-not-group = This is a person, not a board or a group.
+federation-follow-ours = This board is on this server: follow it from its page.
+federation-following-list = Boards you follow
+federation-following-none = You follow no board of another server yet.
+federation-following-pending = waiting for its server
+federation-following-threads = { $count ->
+    [one] { $count } thread
+   *[other] { $count } threads
+}
+federation-following-origin = on its server
+federation-unfollow = Stop following

@@ -37,3 +37,25 @@ modlog-action-instance_unset = Règle d’instance retirée
 mod-flag-origin-label = Signaler à son serveur (motif)
 mod-flag-origin = Signaler à son serveur
 modlog-action-flag_remote_post = Message signalé à son serveur
+
+# Suivre des forums d’autres serveurs
+federation-following-title = Forums d’autres serveurs
+federation-following-intro = Suivez un forum ou un groupe d’un autre Vigie, ou une communauté Lemmy : ses sujets apparaissent ici, et vous pouvez y répondre d’ici.
+federation-follow-label = Identifiant ou adresse
+federation-follow-help = Par exemple !general@vigie.example ou https://vigie.example/b/general
+federation-follow-submit = Suivre
+federation-follow-done = Vous suivez ce forum ; ses nouveaux sujets apparaîtront ici dès que son serveur aura accepté.
+federation-unfollow-done = Vous ne suivez plus ce forum.
+federation-follow-unreadable = Ce n’est ni un identifiant (!forum@serveur) ni une adresse (https://…).
+federation-follow-not-found = Rien n’a répondu à cet identifiant ou cette adresse (ou son serveur est bloqué ici).
+federation-follow-not-group = C’est une personne, pas un forum ni un groupe.
+federation-follow-ours = Ce forum est sur ce serveur : suivez-le depuis sa page.
+federation-following-list = Forums que vous suivez
+federation-following-none = Vous ne suivez encore aucun forum d’un autre serveur.
+federation-following-pending = en attente de son serveur
+federation-following-threads = { $count ->
+    [one] { $count } sujet
+   *[other] { $count } sujets
+}
+federation-following-origin = sur son serveur
+federation-unfollow = Ne plus suivre

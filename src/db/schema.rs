@@ -113,6 +113,7 @@ diesel::table! {
         version -> BigInt,
         group_id -> Nullable<BigInt>,
         visibility -> Text,
+        remote_id -> Nullable<Text>,
     }
 }
 
@@ -702,6 +703,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    federation_following (user_id, board_id) {
+        user_id -> BigInt,
+        board_id -> BigInt,
+        follow_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     federation_followers (target_kind, target_id, remote_actor_id) {
         target_kind -> Text,
         target_id -> BigInt,
@@ -809,6 +820,8 @@ diesel::joinable!(private_messages -> users (author_id));
 diesel::joinable!(federation_followers -> federation_remote_actors (remote_actor_id));
 diesel::joinable!(federation_policies -> users (set_by));
 diesel::joinable!(federated_posts -> posts (post_id));
+diesel::joinable!(federation_following -> users (user_id));
+diesel::joinable!(federation_following -> boards (board_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cities,
@@ -866,6 +879,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     federation_keys,
     federation_remote_actors,
     federation_followers,
+    federation_following,
     federation_policies,
     federation_deliveries,
     federation_received,

@@ -97,7 +97,9 @@ pub async fn local_by_key(
     db.run(move |conn| {
         let found = match kind {
             ActorKind::User => queries::user_by_id(conn, id)?.map(Local::User),
-            ActorKind::Board => queries::board_by_id(conn, id)?.map(Local::Board),
+            ActorKind::Board => queries::board_by_id(conn, id)?
+                .filter(|b| b.remote.is_none())
+                .map(Local::Board),
             ActorKind::Group => queries::group_by_id(conn, id)?.map(Local::Group),
         };
         Ok::<_, FederationError>(found)

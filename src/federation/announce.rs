@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::delivery;
 use super::objects::{self, Change};
 use super::queries::{self, ActorKind, PostObject};
-use super::urls::Urls;
+use super::urls::{Urls, PUBLIC};
 use crate::db::schema::{boards, federated_posts, posts, site_state, threads};
 use crate::db::{write_tx_private, DbConnection};
 
@@ -183,6 +183,21 @@ fn announce_all(
     post: &PostObject,
     activity: &Value,
 ) -> QueryResult<(usize, bool)> {
+    if let Some(group) = &post.board.remote {
+        // A board of another server followed here: its group hears of the post and announces
+        // it to its followers (this server among them).
+        let Some(inbox) = queries::remote_inbox(conn, group)? else {
+            return Ok((0, false));
+        };
+        let queued = delivery::queue(
+            conn,
+            ActorKind::User,
+            post.author.id,
+            &objects::standalone(activity.clone()),
+            &[inbox],
+        )?;
+        return Ok((queued, true));
+    }
     let mut announcers = vec![(ActorKind::Board, post.board.id, urls.at(&post.board.path()))];
     if let Some((group_id, group_slug)) = &post.board.group {
         announcers.push((
@@ -292,14 +307,19 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
 /// Queues the board's `Delete` of a post that is no longer public, and records it.
 fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryResult<usize> {
     // What the post was: its board and thread, visible or not now.
-    let row: Option<(i64, i64, i64)> = posts::table
+    let row: Option<(i64, i64, i64, i64)> = posts::table
         .inner_join(threads::table)
         .filter(posts::id.eq(post_id))
-        .select((posts::number, posts::thread_id, threads::board_id))
+        .select((
+            posts::number,
+            posts::thread_id,
+            threads::board_id,
+            posts::author_id,
+        ))
         .first(conn)
         .optional()?;
     let mut queued = 0;
-    if let Some((number, thread_id, board_id)) = row {
+    if let Some((number, thread_id, board_id, author_id)) = row {
         // A board that is no longer public sends nothing more in its name.
         if let Some(board) = queries::board_by_id(conn, board_id)? {
             let object_id = if number == 1 {
@@ -307,6 +327,11 @@ fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryRes
             } else {
                 urls.post(post_id)
             };
+            if let Some(group) = &board.remote {
+                // In a board of another server, the author's `Delete` goes to its group.
+                queued += send_author_deletion(conn, urls, post_id, author_id, &object_id, group)?;
+                return mark_deleted(conn, post_id).map(|()| queued);
+            }
             let board_id_url = urls.at(&board.path());
             let delete = objects::deletion(urls, post_id, &object_id, &board_id_url);
             let inboxes = queries::follower_inboxes(conn, ActorKind::Board, board.id)?;
@@ -321,11 +346,45 @@ fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryRes
             }
         }
     }
+    mark_deleted(conn, post_id)?;
+    Ok(queued)
+}
+
+/// Records that a post's deletion was sent.
+fn mark_deleted(conn: &mut DbConnection, post_id: i64) -> QueryResult<()> {
     diesel::update(federated_posts::table.find(post_id))
         .set((
             federated_posts::deleted.eq(true),
             federated_posts::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
-    Ok(queued)
+    Ok(())
+}
+
+/// Queues the author's `Delete` of their post in a board of another server, for its group.
+fn send_author_deletion(
+    conn: &mut DbConnection,
+    urls: &Urls,
+    post_id: i64,
+    author_id: i64,
+    object_id: &str,
+    group: &str,
+) -> QueryResult<usize> {
+    let (Some(author), Some(inbox)) = (
+        queries::user_by_id(conn, author_id)?,
+        queries::remote_inbox(conn, group)?,
+    ) else {
+        return Ok(0);
+    };
+    let author_id_url = urls.at(&format!("/u/{}", author.username));
+    let mut delete = objects::deletion(urls, post_id, object_id, &author_id_url);
+    delete["to"] = serde_json::json!([PUBLIC, group]);
+    delete["audience"] = serde_json::Value::String(group.to_owned());
+    delivery::queue(
+        conn,
+        ActorKind::User,
+        author_id,
+        &objects::standalone(delete),
+        &[inbox],
+    )
 }

@@ -7,8 +7,10 @@
 //! - `Follow` of a local member, public board or public group: the follower is stored and an
 //!   `Accept` queued for their inbox, in one transaction;
 //! - `Undo` of such a `Follow`: the follow ends;
-//! - `Create`, `Update` and `Delete` of posts, and `Flag`: see `received`;
-//! - `Like`, `Announce` and every other activity: acknowledged, without effect.
+//! - `Accept` or `Reject` of a member's follow of a remote board: see `following`;
+//! - `Create`, `Update` and `Delete` of posts, `Flag`, and a followed group's `Announce` of
+//!   them: see `received`;
+//! - `Like` and every other activity: acknowledged, without effect.
 
 use activitypub_federation::actix_web::inbox::receive_activity;
 use activitypub_federation::config::Data;
@@ -26,7 +28,7 @@ use super::error::FederationError;
 use super::incoming::{local_target, object_id, Incoming};
 use super::queries;
 use super::urls::{authority, Urls};
-use super::{delivery, policy, received, FedData};
+use super::{delivery, following, policy, received, FedData};
 use crate::db::{write_tx_private, DbError};
 
 /// The one field read before the signature is checked.
@@ -80,6 +82,8 @@ impl ActivityHandler for Incoming {
         match self.kind.as_str() {
             "Follow" => follow(self, data).await,
             "Undo" => undo(self, data).await,
+            "Accept" | "Reject" => answered(self, data).await,
+            "Announce" => received::announced(self, data).await,
             "Create" => received::create(self, data).await,
             "Update" => received::update(self, data).await,
             "Delete" => received::delete(self, data).await,
@@ -153,6 +157,19 @@ async fn follow(activity: Incoming, data: &Data<FedData>) -> Result<(), Federati
         );
     }
     Ok(())
+}
+
+/// A group's answer to a member's follow of it (`Accept` or `Reject` of the `Follow`).
+async fn answered(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
+    let Some(follow) = object_id(&activity.object) else {
+        return Ok(());
+    };
+    // Only a follow of ours is answered here.
+    if !follow.starts_with(&data.urls.base) {
+        return Ok(());
+    }
+    let accepted = activity.kind == "Accept";
+    following::answered(data, &activity.actor, follow, accepted).await
 }
 
 async fn undo(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {

@@ -21,11 +21,14 @@ pub fn object_id(urls: &Urls, post: &PostObject) -> String {
     }
 }
 
-/// The author's and the board's actor ids.
+/// The author's and the board's actor ids (a board of another server is its `Group` there).
 fn actors(urls: &Urls, post: &PostObject) -> (String, String) {
     (
         urls.at(&format!("/u/{}", post.author.username)),
-        urls.at(&post.board.path()),
+        post.board
+            .remote
+            .clone()
+            .unwrap_or_else(|| urls.at(&post.board.path())),
     )
 }
 
@@ -192,6 +195,7 @@ mod tests {
                 description: String::new(),
                 created_at: at,
                 group: None,
+                remote: None,
             },
             thread_origin: None,
         }

@@ -59,6 +59,9 @@ pub struct BoardActor {
     pub created_at: NaiveDateTime,
     /// The group's slug, for a group's board.
     pub group: Option<(i64, String)>,
+    /// For a board of another server followed here, its `Group` actor's id there: such a board
+    /// is not an actor of ours, what is posted in it goes to that group.
+    pub remote: Option<String>,
 }
 
 impl BoardActor {
@@ -116,11 +119,12 @@ type BoardRow = (
     NaiveDateTime,
     Option<i64>,
     String,
+    Option<String>,
 );
 
 /// A board row as an actor, when it is public (and its group too).
 fn public_board(conn: &mut DbConnection, row: Option<BoardRow>) -> QueryResult<Option<BoardActor>> {
-    let Some((id, slug, name, description, created_at, group_id, visibility)) = row else {
+    let Some((id, slug, name, description, created_at, group_id, visibility, remote)) = row else {
         return Ok(None);
     };
     if visibility != PUBLIC {
@@ -140,6 +144,7 @@ fn public_board(conn: &mut DbConnection, row: Option<BoardRow>) -> QueryResult<O
         description,
         created_at,
         group,
+        remote,
     }))
 }
 
@@ -151,6 +156,7 @@ fn board_columns() -> (
     boards::created_at,
     boards::group_id,
     boards::visibility,
+    boards::remote_id,
 ) {
     (
         boards::id,
@@ -160,14 +166,16 @@ fn board_columns() -> (
         boards::created_at,
         boards::group_id,
         boards::visibility,
+        boards::remote_id,
     )
 }
 
-/// A public board of the site, by slug.
+/// A public board of the site, by slug (not a board of another server followed here).
 pub fn site_board(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<BoardActor>> {
     let row = boards::table
         .filter(boards::slug.eq(slug))
         .filter(boards::group_id.is_null())
+        .filter(boards::remote_id.is_null())
         .select(board_columns())
         .first::<BoardRow>(conn)
         .optional()?;
@@ -465,6 +473,19 @@ pub fn thread_opener_inbox(conn: &mut DbConnection, thread_id: i64) -> QueryResu
         )
         .filter(posts::thread_id.eq(thread_id))
         .filter(posts::number.eq(1))
+        .select((
+            federation_remote_actors::inbox,
+            federation_remote_actors::shared_inbox,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(inbox, shared)| shared.unwrap_or(inbox)))
+}
+
+/// The inbox of a remote actor known here (its shared inbox when it has one).
+pub fn remote_inbox(conn: &mut DbConnection, ap_id: &str) -> QueryResult<Option<String>> {
+    let row: Option<(String, Option<String>)> = federation_remote_actors::table
+        .filter(federation_remote_actors::ap_id.eq(ap_id))
         .select((
             federation_remote_actors::inbox,
             federation_remote_actors::shared_inbox,

@@ -24,6 +24,7 @@ use url::Url;
 
 use super::actors::{Local, RemoteActor};
 use super::error::FederationError;
+use super::following_store;
 use super::incoming::{local_target, object_id, Incoming};
 use super::policy::{self, Policy};
 use super::received_store::{self as store, Received};
@@ -177,6 +178,10 @@ pub async fn create(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
     let Some(post) = RemotePost::read(&activity.object)? else {
         return Ok(());
     };
+    if authority(&post.id).as_deref() == Some(data.urls.domain.as_str()) {
+        // One of ours, coming back.
+        return Ok(());
+    }
     post.check_author(&activity.actor)?;
     if !is_public(&post) {
         // Followers-only and direct posts are not for a public forum.
@@ -268,7 +273,8 @@ pub async fn create(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
     Ok(())
 }
 
-/// The public board of ours a new remote thread is addressed to (`audience`, then `to`, `cc`).
+/// The board a new remote thread is addressed to (`audience`, then `to`, `cc`): a public board
+/// of ours, or the mirror of a board of another server followed here.
 async fn board_addressed(
     post: &RemotePost,
     data: &Data<FedData>,
@@ -277,10 +283,21 @@ async fn board_addressed(
         .into_iter()
         .chain(addresses(&post.to))
         .chain(addresses(&post.cc))
-        .filter(|a| a.starts_with(&data.urls.base))
+        .filter(|a| *a != PUBLIC)
         .map(str::to_owned)
         .collect();
     for candidate in candidates {
+        if !candidate.starts_with(&data.urls.base) {
+            let group = candidate.clone();
+            let mirror = data
+                .db
+                .run(move |conn| following_store::mirror_of(conn, &group).map_err(DbError::from))
+                .await?;
+            if mirror.is_some() {
+                return Ok(mirror);
+            }
+            continue;
+        }
         match local_target(data, &candidate).await {
             Ok(Local::Board(board)) => return Ok(Some(board.id)),
             Ok(_) | Err(FederationError::NotFound) => {}
@@ -288,6 +305,52 @@ async fn board_addressed(
         }
     }
     Ok(None)
+}
+
+/// A followed group's `Announce` of an activity (FEP-1b12): the `Create`, `Update` or `Delete`
+/// of a post in its board, taken as if sent directly. Only groups someone here follows are
+/// listened to, and only for what lives on their own server: an announced post of a third
+/// server is read again from its origin (the group's signature does not vouch for another
+/// server's content). An `Announce` of a bare object (a boost) and anything of ours announced
+/// back are left alone.
+pub async fn announced(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
+    let group = activity.actor.to_string();
+    let lookup = group.clone();
+    let followed = data
+        .db
+        .run(move |conn| following_store::followed_board(conn, &lookup).map_err(DbError::from))
+        .await?;
+    if followed.is_none() {
+        return Ok(());
+    }
+    let Ok(mut inner) = serde_json::from_value::<Incoming>(activity.object) else {
+        return Ok(());
+    };
+    if authority(&inner.actor).as_deref() == Some(data.urls.domain.as_str()) {
+        return Ok(());
+    }
+    match inner.kind.as_str() {
+        "Create" | "Update" => {
+            let Some(id) = object_id(&inner.object).and_then(|id| Url::parse(id).ok()) else {
+                return Ok(());
+            };
+            if authority(&id) == authority(&activity.actor) && inner.object.is_object() {
+                // The group's server speaks for its own content.
+            } else {
+                let fetched =
+                    activitypub_federation::fetch::fetch_object_http::<FedData, Value>(&id, data)
+                        .await?;
+                inner.object = fetched.object;
+            }
+            if inner.kind == "Create" {
+                create(inner, data).await
+            } else {
+                update(inner, data).await
+            }
+        }
+        "Delete" => delete(inner, data).await,
+        _ => Ok(()),
+    }
 }
 
 /// `Update` of a post: its author's new text (a post not received yet is taken as new).

@@ -88,6 +88,8 @@ pub fn list_boards(conn: &mut DbConnection) -> QueryResult<Vec<BoardSummary>> {
             .left_join(groups::table)
             .left_join(threads::table.on(threads::id.nullable().eq(boards::last_thread_id)))
             .filter(boards::group_id.is_null())
+            // Boards of other servers followed here are listed apart (federation's page).
+            .filter(boards::remote_id.is_null())
             .order((boards::position.asc(), boards::id.asc()))
             .select(BoardSummary::as_select())
             .load(c)

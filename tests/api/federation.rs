@@ -13,6 +13,7 @@ mod documents;
 mod keys;
 mod received;
 mod remote;
+mod two_instances;
 
 use remote::{verify, Remote};
 

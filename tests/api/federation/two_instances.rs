@@ -1,0 +1,308 @@
+//! Two Vigie instances on loopback, federating end to end (issue 17): Alice on A follows B's
+//! board by its handle; B's threads and replies reach A's mirror of the board; Alice answers
+//! from A and B shows her reply; edits and staff hides cross over; once A blocks B, nothing more
+//! of B's arrives.
+
+use std::future::Future;
+
+use reqwest::StatusCode;
+
+use super::remote::WAIT;
+use super::{base, count_in, domain, federated, get_ap};
+use crate::helpers::{browser, TestApp};
+
+/// Waits until `check` holds, polling (what federation does happens in the background).
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} never happened"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The delivery queue's counts on `app`'s admin page: (pending, delivered).
+async fn queue(app: &TestApp) -> (i64, i64) {
+    let page = app.get("/admin/federation").await;
+    (
+        count_in(&page.body, "deliveries-pending"),
+        count_in(&page.body, "deliveries-delivered"),
+    )
+}
+
+/// Waits until `app` has sent everything it queued.
+async fn settled(app: &TestApp) {
+    eventually("the delivery queue emptying", || async {
+        queue(app).await.0 == 0
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_instances_follow_post_reply_edit_hide_and_block() {
+    let a = federated().await;
+    a.create_admin("root_a").await;
+    let b = federated().await;
+    b.create_admin("root_b").await;
+    let alice = browser();
+    a.register_with(&alice, "alice").await;
+    let bob = browser();
+    b.register_with(&bob, "bob").await;
+    let handle = format!("!general@{}", domain(&b));
+    let mirror = format!("/b/general@{}", domain(&b));
+
+    // Alice follows B's board from A, by its handle; B accepts.
+    let res = a
+        .post_form_with(
+            &alice,
+            "/federation/following",
+            "/federation/following",
+            &[("handle", handle.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("B recording A's follow", || async {
+        get_ap(&b, "/b/general/followers").await.json()["totalItems"] == 1
+    })
+    .await;
+    eventually("B's Accept reaching A", || async {
+        let page = a.get_with(&alice, "/federation/following").await;
+        page.body.contains(&mirror) && !page.body.contains("pending-follow")
+    })
+    .await;
+    // Not the site's own board: the home page does not list it.
+    assert!(!a.get("/").await.body.contains(&mirror));
+
+    // Bob opens a thread on B: it reaches A's mirror, by Bob's handle.
+    let bob_thread = b
+        .new_thread_with(
+            &bob,
+            "general",
+            "Vidéosurveillance au marché",
+            "Trois caméras",
+            "",
+        )
+        .await;
+    eventually("Bob's thread on A", || async {
+        a.get(&mirror)
+            .await
+            .body
+            .contains("Vidéosurveillance au marché")
+    })
+    .await;
+    let threads = a
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/boards/general@{}/threads", domain(&b)),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let a_thread = threads["threads"][0]["id"].as_i64().expect("thread on A");
+    let page = a.get(&format!("/t/{a_thread}")).await;
+    assert!(page.body.contains("Trois caméras"));
+    assert!(
+        page.body.contains(&format!("bob@{}", domain(&b))),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("{}/t/{bob_thread}", base(&b))));
+
+    // Alice answers from A: B shows her reply, by her handle.
+    let res = a
+        .reply_with(&alice, a_thread, "Il y en a une quatrième")
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("Alice's reply on B", || async {
+        b.get(&format!("/t/{bob_thread}"))
+            .await
+            .body
+            .contains("Il y en a une quatrième")
+    })
+    .await;
+    assert!(b
+        .get(&format!("/t/{bob_thread}"))
+        .await
+        .body
+        .contains(&format!("alice@{}", domain(&a))));
+
+    // Bob replies on B, then edits his reply: A follows both.
+    let res = b.reply_with(&bob, bob_thread, "Bien vu, je note").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("Bob's reply on A", || async {
+        a.get(&format!("/t/{a_thread}"))
+            .await
+            .body
+            .contains("Bien vu, je note")
+    })
+    .await;
+    let bob_reply = *b.post_ids(bob_thread).await.last().expect("Bob's reply");
+    let edit = format!("/p/{bob_reply}/edit");
+    let res = b
+        .post_form_with(&bob, &edit, &edit, &[("body", "Bien vu, c'est noté")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("Bob's edit on A", || async {
+        a.get(&format!("/t/{a_thread}"))
+            .await
+            .body
+            .contains("est noté")
+    })
+    .await;
+
+    // Alice edits hers on A: B follows.
+    let alice_reply = a.post_ids(a_thread).await[1];
+    let edit = format!("/p/{alice_reply}/edit");
+    let res = a
+        .post_form_with(&alice, &edit, &edit, &[("body", "Il y en a une cinquième")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("Alice's edit on B", || async {
+        b.get(&format!("/t/{bob_thread}"))
+            .await
+            .body
+            .contains("Il y en a une cinquième")
+    })
+    .await;
+
+    // B's staff hide Bob's reply: it goes on A too.
+    let res = b
+        .post_form(
+            &format!("/t/{bob_thread}"),
+            &format!("/mod/posts/{bob_reply}"),
+            &[("action", "hide"), ("reason", "Doublon")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("the hide reaching A", || async {
+        !a.get_with(&browser(), &format!("/t/{a_thread}"))
+            .await
+            .body
+            .contains("noté")
+    })
+    .await;
+
+    // A blocks B: what B sends next is refused, and A's mirror does not change.
+    let b_domain = domain(&b);
+    let res = a
+        .post_form(
+            "/admin/federation",
+            "/admin/federation",
+            &[
+                ("domain", b_domain.as_str()),
+                ("policy", "block"),
+                ("reason", "Test"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    settled(&b).await;
+    let (_, delivered_before) = queue(&b).await;
+    let res = b.reply_with(&bob, bob_thread, "Après le blocage").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("B trying to send the reply to A", || async {
+        let (pending, delivered) = queue(&b).await;
+        pending == 0 && delivered > delivered_before
+    })
+    .await;
+    assert!(!a
+        .get(&format!("/t/{a_thread}"))
+        .await
+        .body
+        .contains("Après le blocage"));
+
+    // Alice stops following: B has no follower left.
+    let res = a
+        .post_form(
+            "/admin/federation",
+            "/admin/federation/remove",
+            &[("domain", b_domain.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = a.get_with(&alice, "/federation/following").await;
+    let board_id = page
+        .body
+        .split("id=\"followed-")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the followed board")
+        .to_owned();
+    let res = a
+        .post_form_with(
+            &alice,
+            "/federation/following",
+            &format!("/federation/following/{board_id}/unfollow"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("B forgetting A's follow", || async {
+        get_ap(&b, "/b/general/followers").await.json()["totalItems"] == 0
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn following_a_board_needs_a_group_of_another_server() {
+    let a = federated().await;
+    a.create_admin("root_a").await;
+    let alice = browser();
+    a.register_with(&alice, "alice").await;
+    let follow = |handle: &'static str| {
+        let a = &a;
+        let alice = &alice;
+        async move {
+            a.post_form_with(
+                alice,
+                "/federation/following",
+                "/federation/following",
+                &[("handle", handle)],
+            )
+            .await
+        }
+    };
+    // Not a handle: the form again, with the text kept.
+    let res = follow("n'importe quoi").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("value=\"n&#x27;importe quoi\""),
+        "{}",
+        res.body
+    );
+    // One of ours.
+    let ours = format!("!general@{}", domain(&a));
+    let res = a
+        .post_form_with(
+            &alice,
+            "/federation/following",
+            "/federation/following",
+            &[("handle", ours.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A person, not a group.
+    let b = federated().await;
+    let bob = browser();
+    b.register_with(&bob, "bob").await;
+    let person = format!("{}/u/bob", base(&b));
+    let res = a
+        .post_form_with(
+            &alice,
+            "/federation/following",
+            "/federation/following",
+            &[("handle", person.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // Signed out: the sign-in page.
+    let res = a.get_with(&browser(), "/federation/following").await;
+    assert_ne!(res.status, StatusCode::OK);
+}
