@@ -8,6 +8,7 @@ nav-main-label = Main navigation
 nav-account-label = Account
 nav-boards = Boards
 nav-cities = Cities
+nav-following = Boards of other servers
 nav-settings = Settings
 nav-admin = Administration
 nav-logout = Log out

@@ -10,6 +10,7 @@ nav-main-label = Navigation principale
 nav-account-label = Compte
 nav-boards = Forums
 nav-cities = Villes
+nav-following = Forums d’autres serveurs
 nav-settings = Paramètres
 nav-admin = Administration
 nav-logout = Se déconnecter

@@ -30,6 +30,11 @@
 //!   forum's transactions would have been exact too, but would have put federation's rows into
 //!   every posting path of the forum and of moderation; reading is enough here because every
 //!   activity is derived from the post as it is now.
+//! - **Following.** Members follow boards of other servers (`following`, `following_routes`):
+//!   a mirror board here takes what the group announces, and what members post in it goes to
+//!   the group (`announce`).
+//! - **HTTP client.** Ours (`fetching`): no redirects, timeouts, and names resolving to private
+//!   addresses refused.
 //! - **Administration.** `/admin/federation`: instance policies (block, limit, allow), each change
 //!   written to the moderation log, and the known instances (`admin_routes`).
 //!

@@ -417,7 +417,10 @@ impl Ctx {
                 "viewer": self.viewer_json(),
                 "current_path": path,
                 "csrf": self.page_cache.csrf_marker(),
-                "site": {"registration_open": registration_open},
+                "site": {
+                    "registration_open": registration_open,
+                    "federation": self.settings.federation.enabled,
+                },
             })
         })
     }

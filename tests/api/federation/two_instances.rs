@@ -133,6 +133,24 @@ async fn two_instances_follow_post_reply_edit_hide_and_block() {
         .body
         .contains(&format!("alice@{}", domain(&a))));
 
+    // Alice opens a thread in the mirror on A: it is B's board's thread on B.
+    let mirror_slug = format!("general@{}", domain(&b));
+    a.new_thread_with(
+        &alice,
+        &mirror_slug,
+        "Drone au-dessus du parc",
+        "Samedi midi",
+        "",
+    )
+    .await;
+    eventually("Alice's thread on B", || async {
+        b.get("/b/general")
+            .await
+            .body
+            .contains("Drone au-dessus du parc")
+    })
+    .await;
+
     // Bob replies on B, then edits his reply: A follows both.
     let res = b.reply_with(&bob, bob_thread, "Bien vu, je note").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
