@@ -1,6 +1,7 @@
 //! What arrives in an inbox. The sending instance's policy is checked first (a blocked or, in
-//! allow-list mode, unlisted instance is refused with 403 before anything is fetched); then the
-//! crate checks the body's digest, fetches (or reads from the cache) the actor and verifies the
+//! allow-list mode, unlisted instance is refused with 403 before anything is fetched); a signed
+//! request seen before, or dated more than an hour ago, is a replay (401); then the crate checks
+//! the body's digest, fetches (or reads from the cache) the actor and verifies the
 //! HTTP signature with its key (401 when it does not match). A verified activity is handled at
 //! most once (`federation_received`, written in the same transaction as its effect):
 //!
@@ -57,8 +58,53 @@ pub async fn receive(
             authority(&actor).unwrap_or_default(),
         ));
     }
+    refuse_replays(req, data).await?;
     receive_activity::<Incoming, RemoteActor, FedData>(req.clone(), body, data).await?;
     Ok(())
+}
+
+/// How old a signed request's `Date` may be, in seconds (the crate's limit for signatures).
+const MAX_AGE_SECONDS: i64 = 3600;
+
+/// How far ahead of this server's clock a `Date` may be, in seconds.
+const MAX_AHEAD_SECONDS: i64 = 300;
+
+/// Refuses (401) a signed request seen before, or dated outside the accepted window: a
+/// signature is good once. Our deliveries, like Mastodon's and Lemmy's, sign each attempt anew
+/// (with its own `Date`), and a signature seen is remembered longer than it stays valid.
+async fn refuse_replays(req: &HttpRequest, data: &Data<FedData>) -> Result<(), FederationError> {
+    let invalid = || {
+        FederationError::Protocol(Box::new(
+            activitypub_federation::error::Error::ActivitySignatureInvalid,
+        ))
+    };
+    let Some(signature) = req.headers().get("signature") else {
+        // Unsigned: the crate refuses it.
+        return Ok(());
+    };
+    let date = req
+        .headers()
+        .get("date")
+        .and_then(|d| d.to_str().ok())
+        .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+        .ok_or_else(invalid)?;
+    let age = chrono::Utc::now().timestamp() - date.timestamp();
+    if !(-MAX_AHEAD_SECONDS..=MAX_AGE_SECONDS).contains(&age) {
+        return Err(invalid());
+    }
+    let key = format!(
+        "signature:{}",
+        hex::encode(Sha256::digest(signature.as_bytes()))
+    );
+    let fresh = data
+        .db
+        .write(move |conn| queries::first_reception(conn, &key).map_err(DbError::from))
+        .await?;
+    if fresh {
+        Ok(())
+    } else {
+        Err(invalid())
+    }
 }
 
 #[async_trait::async_trait]

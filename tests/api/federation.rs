@@ -669,6 +669,14 @@ async fn forged_unsigned_and_blocked_deliveries_are_refused() {
         .post_signed(&inbox, &follow(&mallory, 7, &board))
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    // The same signed request twice is a replay: refused, as is one signed two hours ago.
+    let now = chrono::Utc::now();
+    let signed = mallory.sign(&mallory.actor, &inbox, &follow(&mallory, 8, &board), now);
+    assert_eq!(signed.send().await.0, StatusCode::ACCEPTED);
+    assert_eq!(signed.send().await.0, StatusCode::UNAUTHORIZED);
+    let stale = now - chrono::Duration::hours(2);
+    let old = mallory.sign(&mallory.actor, &inbox, &follow(&mallory, 9, &board), stale);
+    assert_eq!(old.send().await.0, StatusCode::UNAUTHORIZED);
     // The admin page is for administrators only, and its forms need the CSRF token.
     let res = Client::new()
         .post(a.url("/admin/federation"))

@@ -44,6 +44,8 @@ pub struct Remote {
     pub actor: String,
     key: RsaPrivateKey,
     received: Arc<Mutex<Vec<Received>>>,
+    /// Requests signed so far (each gets its own date).
+    sent: std::sync::atomic::AtomicU32,
 }
 
 impl Remote {
@@ -123,6 +125,7 @@ impl Remote {
             actor,
             key,
             received,
+            sent: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -159,15 +162,29 @@ impl Remote {
         inbox: &str,
         activity: &Value,
     ) -> (StatusCode, String) {
+        let request = self.sign(key_owner, inbox, activity, chrono::Utc::now());
+        request.send().await
+    }
+
+    /// A signed request of `activity` for `inbox`, dated `at` (each of this server's requests
+    /// gets its own second, so that two are never the same bytes, as real servers sign each
+    /// attempt anew).
+    pub fn sign(
+        &self,
+        key_owner: &str,
+        inbox: &str,
+        activity: &Value,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Signed {
+        let n = self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let at = at - chrono::Duration::seconds(i64::from(n % 1800));
         let body = activity.to_string();
         let url = url::Url::parse(inbox).expect("inbox URL");
         let host = match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().expect("host")),
             None => url.host_str().expect("host").to_owned(),
         };
-        let date = chrono::Utc::now()
-            .format("%a, %d %b %Y %H:%M:%S GMT")
-            .to_string();
+        let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
         let digest = format!("SHA-256={}", BASE64.encode(Sha256::digest(body.as_bytes())));
         let content_type = "application/activity+json";
         let signing = format!(
@@ -185,23 +202,46 @@ impl Remote {
             "keyId=\"{key_owner}#main-key\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest content-type\",signature=\"{}\"",
             BASE64.encode(signature)
         );
-        let res = reqwest::Client::new()
-            .post(inbox)
-            .header("date", date)
-            .header("digest", digest)
-            .header("content-type", content_type)
-            .header("signature", header)
-            .body(body)
-            .send()
-            .await
-            .expect("POST to inbox");
-        let status = res.status();
-        (status, res.text().await.unwrap_or_default())
+        Signed {
+            inbox: inbox.to_owned(),
+            date,
+            digest,
+            signature: header,
+            body,
+        }
     }
 
     /// POSTs `activity` to `inbox`, signed as Zoe.
     pub async fn post_signed(&self, inbox: &str, activity: &Value) -> (StatusCode, String) {
         self.post_signed_as(&self.actor, inbox, activity).await
+    }
+}
+
+/// A signed POST, ready to send (again).
+#[derive(Debug, Clone)]
+pub struct Signed {
+    inbox: String,
+    date: String,
+    digest: String,
+    signature: String,
+    body: String,
+}
+
+impl Signed {
+    /// Sends it; returns the status and the body of the answer.
+    pub async fn send(&self) -> (StatusCode, String) {
+        let res = reqwest::Client::new()
+            .post(&self.inbox)
+            .header("date", &self.date)
+            .header("digest", &self.digest)
+            .header("content-type", "application/activity+json")
+            .header("signature", &self.signature)
+            .body(self.body.clone())
+            .send()
+            .await
+            .expect("POST to inbox");
+        let status = res.status();
+        (status, res.text().await.unwrap_or_default())
     }
 }
 
