@@ -51,10 +51,16 @@ pub struct Remote {
 impl Remote {
     /// Starts the server on a free loopback port.
     pub async fn start() -> Remote {
+        Remote::start_with_inboxes(None).await
+    }
+
+    /// Starts the server, Zoe's inboxes at `inboxes` (another server's base) when given.
+    pub async fn start_with_inboxes(inboxes: Option<String>) -> Remote {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
         let base = format!("http://localhost:{port}");
         let actor = format!("{base}/users/zoe");
+        let inbox_base = inboxes.unwrap_or_else(|| base.clone());
         let key = tokio::task::spawn_blocking(|| {
             RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("key")
         })
@@ -68,8 +74,8 @@ impl Remote {
             "id": actor,
             "type": "Person",
             "preferredUsername": "zoe",
-            "inbox": format!("{actor}/inbox"),
-            "endpoints": {"sharedInbox": format!("{base}/inbox")},
+            "inbox": format!("{inbox_base}/users/zoe/inbox"),
+            "endpoints": {"sharedInbox": format!("{inbox_base}/inbox")},
             "publicKey": {"id": format!("{actor}#main-key"), "owner": actor, "publicKeyPem": public_pem},
         })
         .to_string();
