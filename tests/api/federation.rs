@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::helpers::{browser, Page, TestApp};
 
 mod documents;
+mod events;
 mod keys;
 mod received;
 mod remote;
