@@ -10,9 +10,9 @@
 //!   and posts (`Note`) answer the same way (`objects`); a public action's thread is its
 //!   `Event` instead of a `Page`, with Mobilizon's fields (`events`, `event_store`). The
 //!   observatory is a `Group` too, at `/observatory` (handle `observatory`), whose `Article`s
-//!   are the published deployments, on their pages' addresses (`articles`). Key pairs are made when first needed
-//!   (`keys`); a private key is stored sealed with the server's key and is never shown,
-//!   exported or logged.
+//!   are the published deployments, on their pages' addresses (`articles`). Key pairs are made
+//!   when first needed (`keys`); a private key is stored sealed with the server's key and is
+//!   never shown, exported or logged.
 //! - **Discovery.** WebFinger and NodeInfo 2.1 (`discovery`).
 //! - **Inboxes.** The shared `/inbox` and each actor's: the signature is verified by the crate,
 //!   the sending instance's policy is checked first (`policy`), a replayed activity is answered

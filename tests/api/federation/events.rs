@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::remote::{self, verify, Remote};
-use super::{base, count_in, domain, federated, follow, get_ap, public_key, AP};
+use super::{base, count_in, domain, federated, follow, get_ap, public_key, varies_on_accept, AP};
 use crate::helpers::TestApp;
 
 /// Follows `actor` as Zoe (follow number `n`) and waits for its `Accept`.
@@ -258,7 +258,10 @@ async fn the_observatory_is_a_group_whose_articles_are_the_published_deployments
     assert_eq!(doc["id"], observatory);
     assert_eq!(doc["preferredUsername"], "observatory");
     assert_eq!(doc["inbox"], format!("{observatory}/inbox"));
-    assert_eq!(app.get("/observatory").await.status, StatusCode::OK);
+    // The page itself is still the HTML index, and says it varies.
+    let page = app.get("/observatory").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(varies_on_accept(&page));
 
     let remote = Remote::start().await;
     let key = public_key(&app, "/observatory").await;
