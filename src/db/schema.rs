@@ -766,6 +766,16 @@ diesel::table! {
         deleted -> Bool,
         updated_at -> Timestamp,
         title -> Nullable<Text>,
+        action_sequence -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    federated_deployments (deployment_id) {
+        deployment_id -> BigInt,
+        version -> BigInt,
+        deleted -> Bool,
+        updated_at -> Timestamp,
     }
 }
 
@@ -884,5 +894,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     federation_deliveries,
     federation_received,
     federated_posts,
+    federated_deployments,
     federation_cursors,
 );

@@ -1,5 +1,5 @@
-//! Actors: the local ones (which address names which member, board or group, and their
-//! documents) and the remote ones (fetched through the crate, cached in
+//! Actors: the local ones (which address names which member, board or group, or the
+//! observatory, and their documents) and the remote ones (fetched through the crate, cached in
 //! `federation_remote_actors`, refreshed when the crate finds them stale).
 
 use activitypub_federation::config::Data;
@@ -12,8 +12,10 @@ use url::Url;
 
 use super::error::FederationError;
 use super::keys::{key_pair, LocalActor};
-use super::queries::{self, ActorKind, BoardActor, GroupActor, NewRemoteActor, UserActor};
-use super::urls::{authority, Urls};
+use super::queries::{
+    self, ActorKind, BoardActor, GroupActor, NewRemoteActor, UserActor, OBSERVATORY_ID,
+};
+use super::urls::{authority, Urls, OBSERVATORY_PATH};
 use super::FedData;
 use crate::db::{Db, DbError};
 use crate::sealing::Sealer;
@@ -24,6 +26,8 @@ pub enum Local {
     User(UserActor),
     Board(BoardActor),
     Group(GroupActor),
+    /// The observatory: a `Group` whose `Article`s are the published deployments.
+    Observatory,
 }
 
 impl Local {
@@ -33,6 +37,7 @@ impl Local {
             Local::User(u) => (ActorKind::User, u.id),
             Local::Board(b) => (ActorKind::Board, b.id),
             Local::Group(g) => (ActorKind::Group, g.id),
+            Local::Observatory => (ActorKind::Observatory, OBSERVATORY_ID),
         }
     }
 
@@ -42,6 +47,7 @@ impl Local {
             Local::User(u) => format!("/u/{}", u.username),
             Local::Board(b) => b.path(),
             Local::Group(g) => format!("/g/{}", g.slug),
+            Local::Observatory => OBSERVATORY_PATH.to_owned(),
         }
     }
 
@@ -59,12 +65,16 @@ impl Local {
                 None => b.slug.clone(),
             },
             Local::Group(g) => g.slug.clone(),
+            Local::Observatory => OBSERVATORY_HANDLE.to_owned(),
         }
     }
 }
 
+/// The observatory's name in handles (`observatory@domain`).
+pub const OBSERVATORY_HANDLE: &str = "observatory";
+
 /// Finds the local actor a path names (`/u/{name}`, `/b/{slug}`, `/g/{slug}`,
-/// `/g/{group}/b/{slug}`), if it may federate.
+/// `/g/{group}/b/{slug}`, `/observatory`), if it may federate.
 pub async fn local_by_path(db: &Db, path: &str) -> Result<Option<Local>, FederationError> {
     let segments: Vec<String> = path
         .trim_matches('/')
@@ -81,6 +91,7 @@ pub async fn local_by_path(db: &Db, path: &str) -> Result<Option<Local>, Federat
             ["b", slug] => queries::site_board(conn, slug)?.map(Local::Board),
             ["g", slug] => queries::public_group(conn, slug)?.map(Local::Group),
             ["g", group, "b", slug] => queries::group_board(conn, group, slug)?.map(Local::Board),
+            ["observatory"] => Some(Local::Observatory),
             _ => None,
         };
         Ok::<_, FederationError>(found)
@@ -101,6 +112,7 @@ pub async fn local_by_key(
                 .filter(|b| b.remote.is_none())
                 .map(Local::Board),
             ActorKind::Group => queries::group_by_id(conn, id)?.map(Local::Group),
+            ActorKind::Observatory => (id == OBSERVATORY_ID).then_some(Local::Observatory),
         };
         Ok::<_, FederationError>(found)
     })
@@ -146,18 +158,29 @@ pub async fn document(
     let keys = key_pair(db, sealer, kind, id).await?;
     let ap_id = local.ap_id(urls);
     let (kind_name, name, summary, published) = match local {
-        Local::User(u) => ("Person", u.username.clone(), String::new(), u.created_at),
+        Local::User(u) => (
+            "Person",
+            u.username.clone(),
+            String::new(),
+            Some(u.created_at),
+        ),
         Local::Board(b) => (
             "Group",
             b.name.clone(),
             crate::templates::escape_html(&b.description),
-            b.created_at,
+            Some(b.created_at),
         ),
         Local::Group(g) => (
             "Group",
             g.name.clone(),
             g.description_html.clone(),
-            g.created_at,
+            Some(g.created_at),
+        ),
+        Local::Observatory => (
+            "Group",
+            format!("{site_name} · Observatoire"),
+            String::new(),
+            None,
         ),
     };
     let mut doc = json!({
@@ -176,17 +199,24 @@ pub async fn document(
             "owner": ap_id,
             "publicKeyPem": keys.public_key,
         },
-        "published": datetime(published),
         "manuallyApprovesFollowers": false,
         "discoverable": true,
         "generator": {"type": "Application", "name": site_name},
     });
+    if let Some(published) = published {
+        doc["published"] = Value::String(datetime(published));
+    }
     if !summary.is_empty() {
         doc["summary"] = Value::String(summary);
     }
-    if matches!(local, Local::Board(_) | Local::Group(_)) {
+    match local {
         // FEP-1b12: anyone may post; the group announces.
-        doc["postingRestrictedToMods"] = Value::Bool(false);
+        Local::Board(_) | Local::Group(_) => {
+            doc["postingRestrictedToMods"] = Value::Bool(false);
+        }
+        // Its articles are the reviewed deployments: nobody posts to it.
+        Local::Observatory => doc["postingRestrictedToMods"] = Value::Bool(true),
+        Local::User(_) => {}
     }
     Ok(doc)
 }

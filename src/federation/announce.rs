@@ -10,17 +10,19 @@
 //!    gets the author's `Create`, announced by its board (and by its group, for a group's board)
 //!    to their followers, and the author's followers get the `Create` itself; the post is
 //!    recorded in `federated_posts` in the same transaction as its deliveries;
-//! 4. compares the posts sent with what they are now: an edit (a new version, or a thread
-//!    renamed by moderation) is sent as an `Update`, a hidden or deleted post (or a hidden
-//!    thread) as the board's `Delete`, once.
+//! 4. compares the posts sent with what they are now: an edit (a new version, a thread
+//!    renamed by moderation, or the action of the thread edited or cancelled: its sequence
+//!    moved) is sent as an `Update`, a hidden or deleted post (or a hidden thread) as the
+//!    board's `Delete`, once;
+//! 5. does the same for the observatory's published deployments (`announce_observatory`).
 
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::delivery;
 use super::objects::{self, Change};
 use super::queries::{self, ActorKind, PostObject};
 use super::urls::{Urls, PUBLIC};
+use super::{announce_observatory, delivery, event_store};
 use crate::db::schema::{boards, federated_posts, posts, site_state, threads};
 use crate::db::{write_tx_private, DbConnection};
 
@@ -90,6 +92,9 @@ pub fn round(conn: &mut DbConnection, urls: &Urls, versions: (i64, i64)) -> Quer
         let latest = latest.unwrap_or(0);
         let mut queued = 0;
         let mut done = true;
+        let (sent, more) = announce_observatory::round(conn, urls)?;
+        queued += sent;
+        done &= !more;
         if !queries::any_followers(conn)? && !queries::any_received(conn)? {
             queries::set_cursor(conn, CURSOR_POSTS, latest)?;
         } else {
@@ -97,9 +102,10 @@ pub fn round(conn: &mut DbConnection, urls: &Urls, versions: (i64, i64)) -> Quer
             let recent = crate::db::now() - chrono::Duration::seconds(RECENT_SECONDS);
             let late = unsent_public(conn, from - WINDOW, Some(from), Some(recent))?;
             let forward = unsent_public(conn, from, None, None)?;
-            done = (forward.len() as i64) < PER_ROUND;
+            let forward_done = (forward.len() as i64) < PER_ROUND;
+            done &= forward_done;
             let next = match forward.last() {
-                Some(last) if !done => *last,
+                Some(last) if !forward_done => *last,
                 _ => latest.max(from),
             };
             let ids: Vec<i64> = late.into_iter().chain(forward).collect();
@@ -154,8 +160,10 @@ fn send_post(
         return Ok(0);
     }
     let now = crate::db::now();
-    // An opening post's title is its Page's name: a rename is an edit to send too.
+    // An opening post's title is its Page's name: a rename is an edit to send too; so is any
+    // change to the action whose Event it is.
     let title = (post.number == 1).then_some(post.title.as_str());
+    let action_sequence = post.event.as_ref().map(|e| e.sequence);
     crate::on_backend!(&mut *conn, c => diesel::insert_into(federated_posts::table)
         .values((
             federated_posts::post_id.eq(post.id),
@@ -163,6 +171,7 @@ fn send_post(
             federated_posts::deleted.eq(false),
             federated_posts::updated_at.eq(now),
             federated_posts::title.eq(title),
+            federated_posts::action_sequence.eq(action_sequence),
         ))
         .on_conflict(federated_posts::post_id)
         .do_update()
@@ -170,6 +179,7 @@ fn send_post(
             federated_posts::version.eq(post.version),
             federated_posts::updated_at.eq(now),
             federated_posts::title.eq(title),
+            federated_posts::action_sequence.eq(action_sequence),
         ))
         .execute(c))?;
     Ok(queued)
@@ -239,6 +249,9 @@ pub fn outbox(
     id: i64,
     ap_id: &str,
 ) -> QueryResult<Vec<Value>> {
+    if kind == ActorKind::Observatory {
+        return announce_observatory::outbox(conn, urls, OUTBOX_ITEMS);
+    }
     let posts = queries::outbox_posts(conn, kind, id, OUTBOX_ITEMS)?;
     Ok(posts
         .iter()
@@ -246,7 +259,7 @@ pub fn outbox(
             let create = objects::authored(urls, post, Change::Create);
             match kind {
                 ActorKind::User => create,
-                ActorKind::Board | ActorKind::Group => {
+                ActorKind::Board | ActorKind::Group | ActorKind::Observatory => {
                     let mut announce =
                         objects::announce(urls, ap_id, &announcer_key(kind, id), &create);
                     if let Some(map) = announce.as_object_mut() {
@@ -292,13 +305,24 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
             threads::hidden_at,
         ))
         .load(conn)?;
-    let more = rows.len() as i64 >= PER_ROUND;
+    let mut more = rows.len() as i64 >= PER_ROUND;
     let mut queued = 0;
+    let mut seen = Vec::with_capacity(rows.len());
     for (post_id, hidden, deleted, thread_hidden) in rows {
+        seen.push(post_id);
         let gone = hidden.is_some() || deleted.is_some() || thread_hidden.is_some();
         match queries::public_post(conn, post_id)? {
             Some(post) if !gone => queued += send_post(conn, urls, &post, Change::Update)?,
             _ => queued += send_deletion(conn, urls, post_id)?,
+        }
+    }
+    // Actions edited or cancelled: their thread's post did not change, their sequence did.
+    let moved = event_store::moved_actions(conn, PER_ROUND)?;
+    more |= moved.len() as i64 >= PER_ROUND;
+    for post_id in moved.into_iter().filter(|id| !seen.contains(id)) {
+        match queries::public_post(conn, post_id)? {
+            Some(post) => queued += send_post(conn, urls, &post, Change::Update)?,
+            None => queued += send_deletion(conn, urls, post_id)?,
         }
     }
     Ok((queued, more))

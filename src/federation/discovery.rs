@@ -1,11 +1,11 @@
 //! Discovery documents: WebFinger (RFC 7033) answers for `acct:name@domain` (a member, a public
 //! board, a public group; `!name@domain` asks for a board or group only, as Lemmy writes
-//! community handles; a group's board is `group.board`), and NodeInfo 2.1 (its well-known link
-//! document and the document itself).
+//! community handles; a group's board is `group.board`; the observatory is `observatory`), and
+//! NodeInfo 2.1 (its well-known link document and the document itself).
 
 use serde_json::{json, Value};
 
-use super::actors::{local_by_path, Local};
+use super::actors::{local_by_path, Local, OBSERVATORY_HANDLE};
 use super::error::FederationError;
 use super::queries;
 use super::urls::{Urls, ACTIVITY_JSON};
@@ -69,6 +69,9 @@ async fn lookup(db: &Db, urls: &Urls, resource: &str) -> Result<Vec<Local>, Fede
                         if let Some(g) = queries::public_group(conn, &name)? {
                             found.push(Local::Group(g));
                         }
+                        if name == OBSERVATORY_HANDLE {
+                            found.push(Local::Observatory);
+                        }
                     }
                 }
                 Ok::<_, FederationError>(found)
@@ -91,7 +94,7 @@ pub async fn webfinger(db: &Db, urls: &Urls, resource: &str) -> Result<Value, Fe
         let href = local.ap_id(urls);
         let kind = match local {
             Local::User(_) => "Person",
-            Local::Board(_) | Local::Group(_) => "Group",
+            Local::Board(_) | Local::Group(_) | Local::Observatory => "Group",
         };
         links.push(json!({
             "rel": "http://webfinger.net/rel/profile-page",

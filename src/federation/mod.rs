@@ -7,9 +7,12 @@
 //!   the actor document when asked for `application/activity+json` (or the ActivityStreams
 //!   `application/ld+json` profile), the HTML page otherwise (`routes`: a guard picks the
 //!   handler before the forum's, so the page cache never sees a JSON request). Threads (`Page`)
-//!   and posts (`Note`) answer the same way (`objects`). Key pairs are made when first needed
-//!   (`keys`); a private key is stored sealed with the server's key and is never shown,
-//!   exported or logged.
+//!   and posts (`Note`) answer the same way (`objects`); a public action's thread is its
+//!   `Event` instead of a `Page`, with Mobilizon's fields (`events`, `event_store`). The
+//!   observatory is a `Group` too, at `/observatory` (handle `observatory`), whose `Article`s
+//!   are the published deployments, on their pages' addresses (`articles`). Key pairs are made
+//!   when first needed (`keys`); a private key is stored sealed with the server's key and is
+//!   never shown, exported or logged.
 //! - **Discovery.** WebFinger and NodeInfo 2.1 (`discovery`).
 //! - **Inboxes.** The shared `/inbox` and each actor's: the signature is verified by the crate,
 //!   the sending instance's policy is checked first (`policy`), a replayed activity is answered
@@ -29,7 +32,10 @@
 //!   and it does nothing at all while the site's versions have not moved. A table written by the
 //!   forum's transactions would have been exact too, but would have put federation's rows into
 //!   every posting path of the forum and of moderation; reading is enough here because every
-//!   activity is derived from the post as it is now.
+//!   activity is derived from the post as it is now. An action's edits and its cancelling move
+//!   its sequence, which `federated_posts` records too, so its `Event` gets an `Update`. The
+//!   observatory's deployments go the same way in the same round (`announce_observatory`,
+//!   `federated_deployments`): published is sent, a new version updated, unpublished deleted.
 //! - **Following.** Members follow boards of other servers (`following`, `following_routes`):
 //!   a mirror board here takes what the group announces, and what members post in it goes to
 //!   the group (`announce`).
@@ -39,15 +45,21 @@
 //!   written to the moderation log, and the known instances (`admin_routes`).
 //!
 //! Only public content federates: a private board, a board of an unlisted group, a hidden thread,
-//! a hidden or deleted post and private messages never leave. No address of a remote server is
+//! a hidden or deleted post, a members-only action (its thread, wherever it is), an unpublished
+//! deployment and private messages never leave. No address of a remote server is
 //! stored or logged: instances are known by their domain only.
 
 pub mod actors;
 pub mod admin_routes;
 pub mod announce;
+pub mod announce_observatory;
+pub mod article_store;
+pub mod articles;
 pub mod delivery;
 pub mod discovery;
 pub mod error;
+pub mod event_store;
+pub mod events;
 pub mod fetching;
 pub mod flag_routes;
 pub mod following;

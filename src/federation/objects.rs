@@ -1,6 +1,7 @@
 //! Objects and the activities that carry them: a thread's opening post is a `Page` (its title
-//! the `name`), a reply a `Note` answering the thread's `Page`; both addressed to the public and
-//! to the board's `Group` (`to`, `audience`: FEP-1b12). The content is the post's cooked HTML
+//! the `name`), or the action's `Event` when the thread is a public action's (`events`), a reply
+//! a `Note` answering the thread's object; all addressed to the public and to the board's
+//! `Group` (`to`, `audience`: FEP-1b12). The content is the post's cooked HTML
 //! (sanitised when written, see `crate::markdown`), with its Markdown as `source`.
 //!
 //! Activity ids are derived from what they say (`create/post/12`, `update/post/12/3`…), so the
@@ -9,6 +10,7 @@
 use serde_json::{json, Value};
 
 use super::actors::datetime;
+use super::events;
 use super::queries::PostObject;
 use super::urls::{Urls, PUBLIC};
 
@@ -32,8 +34,11 @@ fn actors(urls: &Urls, post: &PostObject) -> (String, String) {
     )
 }
 
-/// The `Page` or `Note` of a public post.
+/// The `Page` (or `Event`) or `Note` of a public post.
 pub fn object(urls: &Urls, post: &PostObject) -> Value {
+    if let (1, Some(action)) = (post.number, &post.event) {
+        return events::event(urls, post, action);
+    }
     let (author, board) = actors(urls, post);
     let id = object_id(urls, post);
     let mut doc = json!({
@@ -108,15 +113,20 @@ pub fn authored(urls: &Urls, post: &PostObject, change: Change) -> Value {
 }
 
 /// What distinguishes an opening post's `Update` ids by title (`/` and the first 8 hex digits of
-/// its SHA-256): a thread renamed by moderation keeps its post's version, and a new id is a new
-/// activity for the delivery queue and for other servers. Empty for a reply.
+/// its SHA-256), and by its action's sequence (`/a` and the sequence) for an action's `Event`:
+/// a thread renamed by moderation keeps its post's version, an action edited or cancelled too,
+/// and a new id is a new activity for the delivery queue and for other servers. Empty for a
+/// reply.
 fn title_mark(post: &PostObject) -> String {
     use sha2::{Digest, Sha256};
     if post.number != 1 {
         return String::new();
     }
     let digest = hex::encode(Sha256::digest(post.title.as_bytes()));
-    format!("/{}", &digest[..8])
+    match &post.event {
+        Some(action) => format!("/{}/a{}", &digest[..8], action.sequence),
+        None => format!("/{}", &digest[..8]),
+    }
 }
 
 /// The board's `Delete` of a post that was hidden or deleted here (by its author or by
@@ -142,7 +152,7 @@ pub fn announce(urls: &Urls, group: &str, group_key: &str, inner: &Value) -> Val
         .unwrap_or(inner_id)
         .to_owned();
     json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
+        "@context": events::context_for(inner),
         "id": urls.activity(&format!("announce/{group_key}/{tail}")),
         "type": "Announce",
         "actor": group,
@@ -155,11 +165,9 @@ pub fn announce(urls: &Urls, group: &str, group_key: &str, inner: &Value) -> Val
 
 /// An activity sent on its own (with its `@context`).
 pub fn standalone(mut activity: Value) -> Value {
+    let context = events::context_for(&activity);
     if let Some(map) = activity.as_object_mut() {
-        map.insert(
-            "@context".into(),
-            Value::String("https://www.w3.org/ns/activitystreams".into()),
-        );
+        map.insert("@context".into(), context);
     }
     activity
 }
@@ -198,6 +206,7 @@ mod tests {
                 remote: None,
             },
             thread_origin: None,
+            event: None,
         }
     }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::event_store::{self, ActionEvent, ThreadAction};
 use crate::db::schema::{
     boards, federation_cursors, federation_followers, federation_received,
     federation_remote_actors, groups, posts, threads, users,
@@ -26,7 +27,12 @@ pub enum ActorKind {
     User,
     Board,
     Group,
+    /// The observatory (one actor, stored with id [`OBSERVATORY_ID`]).
+    Observatory,
 }
+
+/// The stored id of the observatory's actor (keys, followers, deliveries).
+pub const OBSERVATORY_ID: i64 = 0;
 
 impl ActorKind {
     /// The stored name.
@@ -35,6 +41,7 @@ impl ActorKind {
             ActorKind::User => "user",
             ActorKind::Board => "board",
             ActorKind::Group => "group",
+            ActorKind::Observatory => "observatory",
         }
     }
 
@@ -44,6 +51,7 @@ impl ActorKind {
             "user" => Some(ActorKind::User),
             "board" => Some(ActorKind::Board),
             "group" => Some(ActorKind::Group),
+            "observatory" => Some(ActorKind::Observatory),
             _ => None,
         }
     }
@@ -109,6 +117,9 @@ pub struct PostObject {
     /// The id of the thread's `Page` on the server it came from, when a remote person opened it
     /// (a reply here answers that `Page`).
     pub thread_origin: Option<String>,
+    /// For the opening post of a public action's discussion thread: the action, which makes
+    /// the thread's object an `Event` rather than a `Page`.
+    pub event: Option<Box<ActionEvent>>,
 }
 
 type BoardRow = (
@@ -307,7 +318,9 @@ pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<
 }
 
 /// The posts among `ids` that may federate, in the order of `ids`: one statement for the posts,
-/// then one lookup per board they are in (`board_by_id` decides whether it federates).
+/// one for the actions of their threads (a members-only action's thread never federates, its
+/// board whatever it is; a public action's opening post carries the action), then one lookup
+/// per board they are in (`board_by_id` decides whether it federates).
 pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PostObject>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -350,7 +363,17 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
             .into_iter()
             .collect()
     };
+    let all_threads: Vec<i64> = rows.iter().map(|r| r.2).collect();
+    let mut actions = event_store::actions_of_threads(conn, &all_threads)?;
     for r in rows {
+        let event = match actions.get(&r.2) {
+            Some(ThreadAction::MembersOnly) => continue,
+            Some(ThreadAction::Public(_)) if r.1 == 1 => match actions.remove(&r.2) {
+                Some(ThreadAction::Public(event)) => Some(event),
+                _ => None,
+            },
+            _ => None,
+        };
         let board = match boards.get(&r.4) {
             Some(board) => board.clone(),
             None => {
@@ -380,6 +403,7 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
                     created_at: r.10 .2,
                 },
                 thread_origin: origins.get(&r.2).cloned(),
+                event,
                 board,
             },
         );
@@ -414,6 +438,8 @@ pub fn outbox_posts(
         ActorKind::Group => query
             .filter(boards::group_id.eq(id))
             .filter(posts::number.eq(1)),
+        // The observatory's outbox lists deployments (`announce_observatory`), not posts.
+        ActorKind::Observatory => return Ok(Vec::new()),
     };
     let ids: Vec<i64> = query.load(conn)?;
     // The board's and its group's own rules (a group's board federates only while the group
@@ -666,6 +692,8 @@ pub fn purge_orphans(conn: &mut DbConnection) -> QueryResult<usize> {
             ActorKind::User => users::table.select(users::id).load(conn)?,
             ActorKind::Board => boards::table.select(boards::id).load(conn)?,
             ActorKind::Group => groups::table.select(groups::id).load(conn)?,
+            // Not in the list above: the observatory always exists.
+            ActorKind::Observatory => vec![OBSERVATORY_ID],
         };
         let keyed: Vec<i64> = federation_keys::table
             .filter(federation_keys::actor_kind.eq(kind.as_str()))

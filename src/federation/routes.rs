@@ -1,4 +1,5 @@
-//! Federation's HTTP handlers: the actor and object documents on the pages' own addresses (for
+//! Federation's HTTP handlers: the actor and object documents on the pages' own addresses (the
+//! observatory's `Group` on `/observatory`, its deployments' `Article`s on their pages; for
 //! requests that ask for ActivityStreams JSON; `app` registers them before the pages, and only
 //! when federation is on), WebFinger, NodeInfo, the inboxes and the actors' collections. Every
 //! answer is JSON, 404 included; with federation off every address here answers 404.
@@ -14,20 +15,27 @@ use serde_json::Value;
 use super::actors::{self, local_by_path, Local};
 use super::error::{not_found, FederationError};
 use super::urls::ACTIVITY_JSON;
-use super::{announce, discovery, inbox, objects, queries, Federation};
+use super::{announce, announce_observatory, discovery, inbox, objects, queries, Federation};
 use crate::db::{Db, DbError};
 use crate::site_config::ConfigCache;
 
-/// The pages that answer ActivityStreams JSON too (actix route patterns).
-const NEGOTIATED: [&str; 7] = [
+/// The pages that answer ActivityStreams JSON too (actix route patterns): the actors' first
+/// (`ACTORS` of them), then the objects'.
+const NEGOTIATED: [&str; 10] = [
     "/u/{username}",
     "/b/{board}",
     "/g/{slug}",
     "/g/{group}/b/{board}",
+    "/observatory",
     "/t/{id}",
     "/t/{id}/{slug}",
     "/p/{id}",
+    "/observatoire/d/{id}",
+    "/observatory/d/{id}",
 ];
+
+/// How many of `NEGOTIATED` are actors (with an inbox, an outbox and followers).
+const ACTORS: usize = 5;
 
 /// True when a request's `Accept` asks for ActivityStreams JSON.
 pub fn wants_activity_json(headers: &header::HeaderMap) -> bool {
@@ -44,7 +52,7 @@ pub fn wants_activity_json(headers: &header::HeaderMap) -> bool {
 /// (call it before the pages' routes, and only when federation is on).
 pub fn configure_negotiated(cfg: &mut web::ServiceConfig) {
     let activity = || guard::fn_guard(|ctx| wants_activity_json(ctx.head().headers()));
-    for pattern in &NEGOTIATED[..4] {
+    for pattern in &NEGOTIATED[..ACTORS] {
         cfg.route(pattern, web::get().guard(activity()).to(actor_document));
     }
     cfg.route("/t/{id}", web::get().guard(activity()).to(thread_document))
@@ -53,6 +61,12 @@ pub fn configure_negotiated(cfg: &mut web::ServiceConfig) {
             web::get().guard(activity()).to(thread_document),
         )
         .route("/p/{id}", web::get().guard(activity()).to(post_document));
+    for pattern in &NEGOTIATED[ACTORS + 3..] {
+        cfg.route(
+            pattern,
+            web::get().guard(activity()).to(deployment_document),
+        );
+    }
 }
 
 /// Registers discovery, inboxes and collections (answering 404 while federation is off).
@@ -61,7 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/.well-known/nodeinfo", web::get().to(nodeinfo_links))
         .route("/nodeinfo/2.1", web::get().to(nodeinfo))
         .route("/inbox", web::post().to(shared_inbox));
-    for actor in &NEGOTIATED[..4] {
+    for actor in &NEGOTIATED[..ACTORS] {
         cfg.route(&format!("{actor}/inbox"), web::post().to(actor_inbox))
             .route(&format!("{actor}/outbox"), web::get().to(outbox))
             .route(&format!("{actor}/followers"), web::get().to(followers));
@@ -169,6 +183,26 @@ async fn post_document(req: HttpRequest, federation: web::Data<Federation>) -> H
     let result = post_object(&data.db, Some(id), None)
         .await
         .map(|post| objects::object(&data.urls, &post));
+    answer(result, ACTIVITY_JSON)
+}
+
+/// A published deployment's `Article` (404 for a proposal not published).
+async fn deployment_document(req: HttpRequest, federation: web::Data<Federation>) -> HttpResponse {
+    let Some(data) = federation.data() else {
+        return not_found();
+    };
+    let Some(id) = req.match_info().get("id").and_then(path_id) else {
+        return not_found();
+    };
+    let urls = data.urls.clone();
+    let result = data
+        .db
+        .run(move |conn| {
+            announce_observatory::published_article(conn, &urls, id)
+                .map_err(DbError::from)?
+                .ok_or(FederationError::NotFound)
+        })
+        .await;
     answer(result, ACTIVITY_JSON)
 }
 

@@ -6,6 +6,9 @@ use url::Url;
 /// The ActivityStreams media type asked for and answered.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
 
+/// The observatory's actor, on its index page's address.
+pub const OBSERVATORY_PATH: &str = "/observatory";
+
 /// The public collection.
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
@@ -46,6 +49,16 @@ impl Urls {
     /// A reply's `Note`.
     pub fn post(&self, id: i64) -> String {
         self.at(&format!("/p/{id}"))
+    }
+
+    /// The observatory's `Group` (its index page's English address).
+    pub fn observatory(&self) -> String {
+        self.at(OBSERVATORY_PATH)
+    }
+
+    /// A published deployment's `Article` (its page).
+    pub fn deployment(&self, id: i64) -> String {
+        self.at(&format!("/observatoire/d/{id}"))
     }
 
     /// The id of an activity of ours (stable: the same event always gets the same id, which is

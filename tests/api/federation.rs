@@ -11,6 +11,7 @@ use crate::helpers::{browser, Page, TestApp};
 
 mod documents;
 mod down;
+mod events;
 mod keys;
 mod received;
 mod remote;

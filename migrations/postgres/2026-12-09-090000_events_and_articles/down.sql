@@ -1,0 +1,2 @@
+DROP TABLE federated_deployments;
+ALTER TABLE federated_posts DROP COLUMN action_sequence;
