@@ -13,7 +13,7 @@
 //! public posts are taken (addressed to `as:Public`), only in threads and boards that federate,
 //! and a post is taken once whatever the number of activities carrying it. What a limited
 //! instance sends is kept hidden for staff to review; a suspended or banned remote person's
-//! posts are dropped.
+//! posts are dropped, and so are a remote person's posts beyond 30 in an hour.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -37,6 +37,10 @@ use crate::moderation::content::{self, PostAction};
 
 /// The object types taken as posts.
 const POST_TYPES: [&str; 3] = ["Note", "Page", "Article"];
+
+/// Posts a remote person may make here in an hour; more are dropped (a flood from a server
+/// that does not limit its own people).
+const REMOTE_POSTS_PER_HOUR: i64 = 30;
 
 /// Longest report text kept from a `Flag`.
 const MAX_FLAG_TEXT: usize = crate::moderation::reports::MAX_REPORT_CHARS;
@@ -227,7 +231,9 @@ pub async fn create(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
                 }
                 let author_id = store::remote_author(conn, &author.row)?;
                 let now = crate::db::now();
-                if crate::accounts::standing::login_block(conn, author_id, now)?.is_some() {
+                if crate::accounts::standing::login_block(conn, author_id, now)?.is_some()
+                    || store::over_hourly_limit(conn, author_id, REMOTE_POSTS_PER_HOUR)?
+                {
                     return Ok(None);
                 }
                 let written = match (target, &title) {

@@ -193,6 +193,19 @@ pub fn received(conn: &mut DbConnection, remote_id: &str) -> QueryResult<Option<
     }))
 }
 
+/// Whether a remote person already posted `limit` posts here within the last hour (their
+/// newest `limit` posts, read newest first by the author index: bounded whatever their history).
+pub fn over_hourly_limit(conn: &mut DbConnection, author_id: i64, limit: i64) -> QueryResult<bool> {
+    let newest: Vec<chrono::NaiveDateTime> = posts::table
+        .filter(posts::author_id.eq(author_id))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select(posts::created_at)
+        .load(conn)?;
+    let hour_ago = now() - chrono::Duration::hours(1);
+    Ok(newest.len() as i64 >= limit && newest.last().is_some_and(|at| *at > hour_ago))
+}
+
 /// Marks a post just written as received: `remote_id` is its object id on its server.
 pub fn mark_received(conn: &mut DbConnection, post_id: i64, remote_id: &str) -> QueryResult<()> {
     diesel::update(posts::table.find(post_id))

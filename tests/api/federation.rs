@@ -34,6 +34,19 @@ async fn federated() -> TestApp {
     app
 }
 
+/// Like `federated`, on a SQLite database whatever the suite's backend: with `federated`, two
+/// instances of different backends when the suite runs on PostgreSQL.
+async fn federated_on_sqlite() -> TestApp {
+    let (db, url) = crate::helpers::fresh_sqlite_database();
+    let mut settings = crate::helpers::test_settings(&url);
+    settings.federation.enabled = true;
+    settings.federation.allow_http = true;
+    settings.server.base_url = "http://localhost:0".into();
+    let mut app = TestApp::start(settings, Some(db)).await;
+    app.address = app.address.replace("127.0.0.1", "localhost");
+    app
+}
+
 /// The address other servers know this one by.
 fn base(app: &TestApp) -> String {
     app.address.clone()

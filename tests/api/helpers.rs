@@ -84,12 +84,15 @@ pub fn fresh_database() -> (TestDb, String) {
             let url = with_database(&admin_url, &name);
             (TestDb::Postgres { admin_url, name }, url)
         }
-        None => {
-            let dir = tempfile::tempdir().expect("temporary directory");
-            let url = format!("sqlite:{}", dir.path().join("vigie.db").display());
-            (TestDb::Sqlite { _dir: dir }, url)
-        }
+        None => fresh_sqlite_database(),
     }
+}
+
+/// A new, empty SQLite database in a temporary directory, whatever the suite's backend.
+pub fn fresh_sqlite_database() -> (TestDb, String) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite:{}", dir.path().join("vigie.db").display());
+    (TestDb::Sqlite { _dir: dir }, url)
 }
 
 /// The project's settings for tests, pointing at `database_url`.

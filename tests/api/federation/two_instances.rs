@@ -1,4 +1,5 @@
-//! Two Vigie instances on loopback, federating end to end (issue 17): Alice on A follows B's
+//! Two Vigie instances on loopback, federating end to end (issue 17; A on the suite's backend, B
+//! on SQLite, so one of each when the suite runs on PostgreSQL): Alice on A follows B's
 //! board by its handle; B's threads and replies reach A's mirror of the board; Alice answers
 //! from A and B shows her reply; edits and staff hides cross over; once A blocks B, nothing more
 //! of B's arrives.
@@ -8,7 +9,7 @@ use std::future::Future;
 use reqwest::StatusCode;
 
 use super::remote::WAIT;
-use super::{base, count_in, domain, federated, get_ap};
+use super::{base, count_in, domain, federated, federated_on_sqlite, get_ap};
 use crate::helpers::{browser, TestApp};
 
 /// Waits until `check` holds, polling (what federation does happens in the background).
@@ -48,7 +49,7 @@ async fn settled(app: &TestApp) {
 async fn two_instances_follow_post_reply_edit_hide_and_block() {
     let a = federated().await;
     a.create_admin("root_a").await;
-    let b = federated().await;
+    let b = federated_on_sqlite().await;
     b.create_admin("root_b").await;
     let alice = browser();
     a.register_with(&alice, "alice").await;
