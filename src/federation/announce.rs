@@ -3,13 +3,17 @@
 //!
 //! 1. does nothing while the site's content and activity versions have not moved since the
 //!    last round (every post, edit and moderation action moves one of them);
-//! 2. with no follower anywhere, only moves the cursor to the newest post (a later follower
-//!    does not receive the past);
+//! 2. with no follower anywhere (and no post received from another server, whose server hears
+//!    of the replies), only moves the cursor to the newest post (a later follower does not
+//!    receive the past);
 //! 3. finds the posts not yet sent whose id is above the cursor less a window (a post whose
 //!    transaction committed after a later one is not skipped), in public boards, visible: each
 //!    gets the author's `Create`, announced by its board (and by its group, for a group's board)
-//!    to their followers, and the author's followers get the `Create` itself; the post is
-//!    recorded in `federated_posts` in the same transaction as its deliveries;
+//!    to their followers, and the author's followers get the `Create` itself; a post received
+//!    from another server in a board of ours is relayed the same way, as its author's, with its
+//!    ids there (FEP-1b12); a post in a board of another server followed here goes to that
+//!    board's group instead; the post is recorded in `federated_posts` in the same transaction
+//!    as its deliveries;
 //! 4. compares the posts sent with what they are now: an edit (a new version, a thread
 //!    renamed by moderation, or the action of the thread edited or cancelled: its sequence
 //!    moved) is sent as an `Update`, a hidden or deleted post (or a hidden thread) as the
@@ -60,8 +64,8 @@ fn unsent_public(
     let mut query = posts::table
         .inner_join(threads::table.inner_join(boards::table))
         .filter(posts::id.gt(above))
-        // What came from another server is its server's to send.
-        .filter(posts::remote_id.is_null())
+        // What came from another server is its board's to relay, in a board of ours only.
+        .filter(posts::remote_id.is_null().or(boards::remote_id.is_null()))
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
@@ -109,7 +113,7 @@ pub fn round(conn: &mut DbConnection, urls: &Urls, versions: (i64, i64)) -> Quer
                 _ => latest.max(from),
             };
             let ids: Vec<i64> = late.into_iter().chain(forward).collect();
-            for post in queries::public_posts(conn, &ids)? {
+            for post in queries::announced_posts(conn, &ids)? {
                 queued += send_post(conn, urls, &post, Change::Create)?;
             }
             queries::set_cursor(conn, CURSOR_POSTS, next)?;
@@ -136,8 +140,14 @@ fn send_post(
 ) -> QueryResult<usize> {
     let activity = objects::authored(urls, post, change);
     let (mut queued, mut followed) = announce_all(conn, urls, post, &activity)?;
-    let mut author_inboxes = queries::follower_inboxes(conn, ActorKind::User, post.author.id)?;
-    if post.thread_origin.is_some() {
+    // A post received from another server is relayed by its board only: its author is not
+    // ours to sign for.
+    let mut author_inboxes = if post.origin.is_some() {
+        Vec::new()
+    } else {
+        queries::follower_inboxes(conn, ActorKind::User, post.author.id)?
+    };
+    if post.thread_origin.is_some() && post.origin.is_none() {
         // The server of the thread's `Page` hears of its replies, following or not.
         if let Some(inbox) = queries::thread_opener_inbox(conn, post.thread_id)? {
             if !author_inboxes.contains(&inbox) {
@@ -311,7 +321,7 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
     for (post_id, hidden, deleted, thread_hidden) in rows {
         seen.push(post_id);
         let gone = hidden.is_some() || deleted.is_some() || thread_hidden.is_some();
-        match queries::public_post(conn, post_id)? {
+        match queries::announced_post(conn, post_id)? {
             Some(post) if !gone => queued += send_post(conn, urls, &post, Change::Update)?,
             _ => queued += send_deletion(conn, urls, post_id)?,
         }
@@ -320,7 +330,7 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
     let moved = event_store::moved_actions(conn, PER_ROUND)?;
     more |= moved.len() as i64 >= PER_ROUND;
     for post_id in moved.into_iter().filter(|id| !seen.contains(id)) {
-        match queries::public_post(conn, post_id)? {
+        match queries::announced_post(conn, post_id)? {
             Some(post) => queued += send_post(conn, urls, &post, Change::Update)?,
             None => queued += send_deletion(conn, urls, post_id)?,
         }
@@ -331,7 +341,7 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
 /// Queues the board's `Delete` of a post that is no longer public, and records it.
 fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryResult<usize> {
     // What the post was: its board and thread, visible or not now.
-    let row: Option<(i64, i64, i64, i64)> = posts::table
+    let row: Option<(i64, i64, i64, i64, Option<String>)> = posts::table
         .inner_join(threads::table)
         .filter(posts::id.eq(post_id))
         .select((
@@ -339,17 +349,19 @@ fn send_deletion(conn: &mut DbConnection, urls: &Urls, post_id: i64) -> QueryRes
             posts::thread_id,
             threads::board_id,
             posts::author_id,
+            posts::remote_id,
         ))
         .first(conn)
         .optional()?;
     let mut queued = 0;
-    if let Some((number, thread_id, board_id, author_id)) = row {
+    if let Some((number, thread_id, board_id, author_id, received)) = row {
         // A board that is no longer public sends nothing more in its name.
         if let Some(board) = queries::board_by_id(conn, board_id)? {
-            let object_id = if number == 1 {
-                urls.thread(thread_id)
-            } else {
-                urls.post(post_id)
+            // A relayed post is known by its id on its own server.
+            let object_id = match received {
+                Some(object) => object,
+                None if number == 1 => urls.thread(thread_id),
+                None => urls.post(post_id),
             };
             if let Some(group) = &board.remote {
                 // In a board of another server, the author's `Delete` goes to its group.

@@ -182,6 +182,7 @@ mod tests {
                 remote: None,
             },
             thread_origin: None,
+            origin: None,
             event: None,
         }
     }

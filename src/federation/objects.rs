@@ -14,8 +14,12 @@ use super::events;
 use super::queries::PostObject;
 use super::urls::{Urls, PUBLIC};
 
-/// The object id of a post: the thread's `Page` for an opening post, the post's `Note` else.
+/// The object id of a post: the thread's `Page` for an opening post, the post's `Note` else
+/// (for a post received from another server, its id there).
 pub fn object_id(urls: &Urls, post: &PostObject) -> String {
+    if let Some(origin) = &post.origin {
+        return origin.object.clone();
+    }
     if post.number == 1 {
         urls.thread(post.thread_id)
     } else {
@@ -26,7 +30,10 @@ pub fn object_id(urls: &Urls, post: &PostObject) -> String {
 /// The author's and the board's actor ids (a board of another server is its `Group` there).
 fn actors(urls: &Urls, post: &PostObject) -> (String, String) {
     (
-        urls.at(&format!("/u/{}", post.author.username)),
+        match &post.origin {
+            Some(origin) => origin.author.clone(),
+            None => urls.at(&format!("/u/{}", post.author.username)),
+        },
         post.board
             .remote
             .clone()
@@ -206,6 +213,7 @@ mod tests {
                 remote: None,
             },
             thread_origin: None,
+            origin: None,
             event: None,
         }
     }

@@ -120,6 +120,16 @@ pub struct PostObject {
     /// For the opening post of a public action's discussion thread: the action, which makes
     /// the thread's object an `Event` rather than a `Page`.
     pub event: Option<Box<ActionEvent>>,
+    /// For a post received from another server (relayed by its board to the board's
+    /// followers, FEP-1b12): where it really comes from.
+    pub origin: Option<Origin>,
+}
+
+/// Where a received post comes from: its object id and its author's actor id there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub object: String,
+    pub author: String,
 }
 
 type BoardRow = (
@@ -310,11 +320,25 @@ type PostRow = (
     Option<NaiveDateTime>,
     i64,
     (i64, String, NaiveDateTime),
+    Option<String>,
+    Option<String>,
 );
 
-/// A post that may federate (public board, thread and post visible), `None` otherwise.
+/// A post of this server that may federate (public board, thread and post visible), `None`
+/// otherwise.
 pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostObject>> {
     Ok(public_posts(conn, &[post_id])?.pop())
+}
+
+/// Like `public_post`, a post received from another server too (in a board of ours: its board
+/// relays it to its followers), for the announcer.
+pub fn announced_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<PostObject>> {
+    Ok(posts_of(conn, &[post_id], true)?.pop())
+}
+
+/// Like `public_posts`, posts received from another server too, in boards of ours.
+pub fn announced_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PostObject>> {
+    posts_of(conn, ids, true)
 }
 
 /// The posts among `ids` that may federate, in the order of `ids`: one statement for the posts,
@@ -322,6 +346,12 @@ pub fn public_post(conn: &mut DbConnection, post_id: i64) -> QueryResult<Option<
 /// board whatever it is; a public action's opening post carries the action), then one lookup
 /// per board they are in (`board_by_id` decides whether it federates).
 pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PostObject>> {
+    posts_of(conn, ids, false)
+}
+
+/// The posts among `ids` that may federate, received ones only when `received` (and never in
+/// a board of another server: its group relays them).
+fn posts_of(conn: &mut DbConnection, ids: &[i64], received: bool) -> QueryResult<Vec<PostObject>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -329,8 +359,6 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
         .inner_join(threads::table)
         .inner_join(users::table)
         .filter(posts::id.eq_any(ids))
-        // A post from another server is its server's to send.
-        .filter(posts::remote_id.is_null())
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
@@ -346,6 +374,8 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
             posts::edited_at,
             posts::version,
             (users::id, users::username, users::created_at),
+            posts::remote_id,
+            users::remote_id,
         ))
         .load(conn)?;
     let mut boards: HashMap<i64, Option<BoardActor>> = HashMap::new();
@@ -385,6 +415,13 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
         let Some(board) = board else {
             continue;
         };
+        let origin = match (r.11, r.12) {
+            (None, _) => None,
+            // A post from another server is its server's to send, or its board's to relay.
+            (Some(_), _) if !received || board.remote.is_some() => continue,
+            (Some(object), Some(author)) => Some(Origin { object, author }),
+            (Some(_), None) => continue,
+        };
         found.insert(
             r.0,
             PostObject {
@@ -405,6 +442,7 @@ pub fn public_posts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
                 thread_origin: origins.get(&r.2).cloned(),
                 event,
                 board,
+                origin,
             },
         );
     }

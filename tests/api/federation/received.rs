@@ -55,6 +55,10 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
         )
         .await;
     let page_id = format!("{base}/t/{thread}");
+    // Another server follows the board: what Zoe posts in it is relayed to it (FEP-1b12).
+    let board = format!("{base}/b/general");
+    let yan = Remote::start().await;
+    super::accepted_follow(&yan, &board).await;
 
     // A reply: sanitised (no script, no handler, no remote image, no relative link), shown with
     // Zoe's handle and a link to the original.
@@ -78,6 +82,19 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
     for banned in ["alert(1)", "steal()", "tracker.example", "href=\"/admin\""] {
         assert!(!page.body.contains(banned), "{banned} in {}", page.body);
     }
+    // The board relays it, sanitised, as Zoe's, with its id on her server.
+    let note_1 = format!("{}/notes/1", remote.base);
+    let relayed = yan
+        .wait_for("the board's relay of Zoe's reply", |v| {
+            v["type"] == "Announce" && v["object"]["object"]["id"] == note_1
+        })
+        .await
+        .json();
+    assert_eq!(relayed["actor"], board);
+    assert_eq!(relayed["object"]["type"], "Create");
+    assert_eq!(relayed["object"]["actor"], remote.actor);
+    assert_eq!(relayed["object"]["object"]["attributedTo"], remote.actor);
+    assert!(!relayed.to_string().contains("alert(1)"), "{relayed}");
     // The thread's API says where it came from.
     let posts = app
         .api(
@@ -270,6 +287,13 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
     let page = app.get(&format!("/t/{thread}")).await;
     assert!(!page.body.contains("Finalement dix."), "{}", page.body);
     assert!(page.body.contains("Et une neuvième."));
+    // Her deletion is relayed too.
+    yan.wait_for("the board's relay of Zoe's deletion", |v| {
+        v["type"] == "Announce"
+            && v["object"]["type"] == "Delete"
+            && v["object"]["object"] == note_1
+    })
+    .await;
 
     // Her account here is not an account: no sign-in, no message, no actor of ours.
     let res = app
