@@ -49,6 +49,7 @@ federation-unfollow-done = You no longer follow this board.
 federation-follow-unreadable = This is neither a handle (!board@server) nor an address (https://…).
 federation-follow-not-found = Nothing answered at this handle or address (or its server is blocked here).
 federation-follow-not-group = This is a person, not a board or a group.
+federation-follow-too-many = You follow as many boards of other servers as one may (200): stop following one first.
 federation-follow-ours = This board is on this server: follow it from its page.
 federation-following-list = Boards you follow
 federation-following-none = You follow no board of another server yet.

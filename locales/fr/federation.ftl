@@ -49,6 +49,7 @@ federation-unfollow-done = Vous ne suivez plus ce forum.
 federation-follow-unreadable = Ce n’est ni un identifiant (!forum@serveur) ni une adresse (https://…).
 federation-follow-not-found = Rien n’a répondu à cet identifiant ou cette adresse (ou son serveur est bloqué ici).
 federation-follow-not-group = C’est une personne, pas un forum ni un groupe.
+federation-follow-too-many = Vous suivez autant de forums d’autres serveurs que permis (200) : cessez d’en suivre un d’abord.
 federation-follow-ours = Ce forum est sur ce serveur : suivez-le depuis sa page.
 federation-following-list = Forums que vous suivez
 federation-following-none = Vous ne suivez encore aucun forum d’un autre serveur.

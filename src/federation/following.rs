@@ -36,6 +36,9 @@ pub enum FollowError {
     /// It is one of ours.
     #[error("a board of this server")]
     Ours,
+    /// The member follows as many as they may.
+    #[error("too many followed boards")]
+    TooMany,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -48,6 +51,7 @@ impl FollowError {
             FollowError::NotFound(_) => "federation-follow-not-found",
             FollowError::NotAGroup => "federation-follow-not-group",
             FollowError::Ours => "federation-follow-ours",
+            FollowError::TooMany => "federation-follow-too-many",
             FollowError::Db(_) => "error-unavailable",
         }
     }
@@ -102,7 +106,15 @@ pub async fn follow(
     username: &str,
     input: &str,
 ) -> Result<String, FollowError> {
-    let found = match read(input)? {
+    let wanted = read(input)?;
+    let followed = data
+        .db
+        .run(move |conn| store::count_followed(conn, user_id).map_err(DbError::from))
+        .await?;
+    if followed >= store::MAX_FOLLOWED {
+        return Err(FollowError::TooMany);
+    }
+    let found = match wanted {
         Wanted::Address(url) => {
             if authority(&url).as_deref() == Some(data.urls.domain.as_str()) {
                 return Err(FollowError::Ours);

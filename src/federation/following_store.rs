@@ -56,6 +56,17 @@ pub fn mirror_board(conn: &mut DbConnection, group: &RemoteActorRow) -> QueryRes
     Ok((id, slug))
 }
 
+/// How many boards of other servers a member may follow.
+pub const MAX_FOLLOWED: i64 = 200;
+
+/// How many boards of other servers a member follows.
+pub fn count_followed(conn: &mut DbConnection, user_id: i64) -> QueryResult<i64> {
+    federation_following::table
+        .filter(federation_following::user_id.eq(user_id))
+        .count()
+        .get_result(conn)
+}
+
 /// Records a member's follow of a mirrored board (pending until the group accepts); false when
 /// they follow it already.
 pub fn add(

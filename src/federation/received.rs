@@ -5,7 +5,8 @@
 //!   `inReplyTo`) addressed to one of our public boards (`audience`, `to` or `cc`), a new thread
 //!   there. The author gets an account row of their own (`received_store::remote_author`).
 //! - `Update` of such a post by its author replaces its text (and an opening post's title).
-//! - `Delete` of it, by its author or its server, deletes it here.
+//! - `Delete` of it, by its author or its server, deletes it here; `Delete` of the author
+//!   themselves (their account is gone) erases all they posted here.
 //! - `Flag` of a post here files a report for local staff.
 //!
 //! Remote HTML is untrusted: it goes through `markdown::sanitise_remote` (the cook's allow-list,
@@ -422,6 +423,9 @@ pub async fn delete(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
     let Ok(object_url) = Url::parse(&object) else {
         return Ok(());
     };
+    if object == activity.actor.as_str() {
+        return forget(activity, data).await;
+    }
     // Only the post's own server may delete it.
     if authority(&object_url) != authority(&activity.actor) {
         return Ok(());
@@ -458,6 +462,27 @@ pub async fn delete(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
     if deleted {
         tracing::info!(post_id, "remote post deleted");
     }
+    Ok(())
+}
+
+/// `Delete` of a remote person by themselves (their account is gone): what they posted here
+/// is erased, and what is cached of them forgotten.
+async fn forget(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
+    let actor = activity.actor.to_string();
+    let activity_id = activity.id.to_string();
+    let erased = data
+        .db
+        .write(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                if !queries::first_reception(conn, &activity_id)? {
+                    return Ok(0);
+                }
+                store::forget_person(conn, &actor)
+            })
+            .map_err(DbError::from)
+        })
+        .await?;
+    tracing::info!(posts = erased, "remote account deleted: its posts erased");
     Ok(())
 }
 

@@ -317,6 +317,26 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
     assert_eq!(actor.status, StatusCode::NOT_FOUND);
     let nodeinfo = app.get("/nodeinfo/2.1").await.json();
     assert_eq!(nodeinfo["usage"]["users"]["total"], 2, "{nodeinfo}");
+
+    // Her account is deleted on her server: what she posted here is erased.
+    let gone = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#delete", remote.actor),
+        "type": "Delete",
+        "actor": remote.actor,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": remote.actor,
+    });
+    assert_eq!(
+        remote.post_signed(&inbox, &gone).await.0,
+        StatusCode::ACCEPTED
+    );
+    let page = app.get(&format!("/t/{thread}")).await;
+    assert!(!page.body.contains("Et une neuvième."), "{}", page.body);
+    let board_page = app.get("/b/general").await;
+    assert!(board_page.body.contains("Drones au-dessus"));
+    let search_hits = app.get("/search?q=samedi").await;
+    assert!(!search_hits.body.contains("Vus"), "{}", search_hits.body);
 }
 
 #[tokio::test]
