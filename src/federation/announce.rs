@@ -172,7 +172,8 @@ fn send_post(
     let now = crate::db::now();
     // An opening post's title is its Page's name: a rename is an edit to send too; so is any
     // change to the action whose Event it is.
-    let title = (post.number == 1).then_some(post.title.as_str());
+    // (Not for a relayed post: a rename here is not its author's to send.)
+    let title = (post.number == 1 && post.origin.is_none()).then_some(post.title.as_str());
     let action_sequence = post.event.as_ref().map(|e| e.sequence);
     crate::on_backend!(&mut *conn, c => diesel::insert_into(federated_posts::table)
         .values((

@@ -151,6 +151,8 @@ pub struct EditablePost {
     pub thread_slug: String,
     pub hidden_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Set for a post received from another server (federation).
+    pub remote_id: Option<String>,
 }
 
 /// A post by id with its source, whoever may read it: callers go through

@@ -137,7 +137,7 @@ async fn render_thread(
     for p in &posts {
         let shown = visibility::shown(p, reader_id, staff_here);
         let own = viewer.is_some_and(|v| v.user_id == p.author_id);
-        let can_edit = (own || staff_here) && shown != Shown::Deleted;
+        let can_edit = (own || staff_here) && shown != Shown::Deleted && p.remote_id.is_none();
         let can_report =
             viewer.is_some() && !own && !matches!(shown, Shown::Deleted | Shown::Placeholder);
         let hidden_reason = (shown == Shown::HiddenShown)

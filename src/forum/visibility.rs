@@ -348,8 +348,8 @@ impl From<EditDenied> for crate::web::error::AppError {
     }
 }
 
-/// A post `viewer` may edit (theirs, or any as the board's staff), with whether they edit as
-/// staff.
+/// A post `viewer` may edit (theirs, or any as the board's staff, but never one received from
+/// another server), with whether they edit as staff.
 pub fn editable_by(
     conn: &mut DbConnection,
     viewer: &Viewer,
@@ -362,6 +362,11 @@ pub fn editable_by(
         return Ok(Err(EditDenied::NotFound));
     }
     if found.post.author_id != viewer.user_id && !found.staff {
+        return Ok(Err(EditDenied::NotYours));
+    }
+    // A post received from another server is its author's to edit, there: staff hide or delete
+    // it here (an edit here would go out as its author's words).
+    if found.post.remote_id.is_some() {
         return Ok(Err(EditDenied::NotYours));
     }
     Ok(Ok((found.post, found.staff)))

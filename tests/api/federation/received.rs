@@ -134,6 +134,16 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(app.post_ids(thread).await.len(), 3);
 
+    // Staff cannot edit her reply here (it would go out as her words): only hide or delete it.
+    let zoe_reply = app.post_ids(thread).await[1];
+    let edit = app.get(&format!("/p/{zoe_reply}/edit")).await;
+    assert_eq!(edit.status, StatusCode::FORBIDDEN);
+    assert!(!app
+        .get(&format!("/t/{thread}"))
+        .await
+        .body
+        .contains(&format!("/p/{zoe_reply}/edit")));
+
     // Her edit replaces the text; an Update claiming someone else's post changes nothing.
     let mut edited = note(&remote, 1, &page_id, "<p>Finalement dix.</p>");
     edited["updated"] = json!("2026-12-07T12:00:00Z");
