@@ -1,8 +1,8 @@
 //! Two Vigie instances on loopback, federating end to end (issue 17; A on the suite's backend, B
 //! on SQLite, so one of each when the suite runs on PostgreSQL): Alice on A follows B's
 //! board by its handle; B's threads and replies reach A's mirror of the board; Alice answers
-//! from A and B shows her reply; edits and staff hides cross over; once A blocks B, nothing more
-//! of B's arrives.
+//! from A (replies and a thread) and B shows them; edits, staff hides and deletions cross over;
+//! once A blocks B, nothing more of B's arrives; unfollowing ends the follow on B.
 
 use std::future::Future;
 
@@ -46,7 +46,7 @@ async fn settled(app: &TestApp) {
 }
 
 #[tokio::test]
-async fn two_instances_follow_post_reply_edit_hide_and_block() {
+async fn two_instances_follow_post_reply_edit_hide_delete_and_block() {
     let a = federated().await;
     a.create_admin("root_a").await;
     let b = federated_on_sqlite().await;
@@ -205,6 +205,37 @@ async fn two_instances_follow_post_reply_edit_hide_and_block() {
             .await
             .body
             .contains("noté")
+    })
+    .await;
+
+    // B's administrator deletes a reply of Bob's: it goes on A too.
+    let res = b.reply_with(&bob, bob_thread, "Message à supprimer").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("Bob's second reply on A", || async {
+        a.get(&format!("/t/{a_thread}"))
+            .await
+            .body
+            .contains("Message à supprimer")
+    })
+    .await;
+    let doomed = *b
+        .post_ids(bob_thread)
+        .await
+        .last()
+        .expect("Bob's second reply");
+    let res = b
+        .post_form(
+            &format!("/mod/posts/{doomed}/delete"),
+            &format!("/mod/posts/{doomed}"),
+            &[("action", "delete"), ("reason", "Données personnelles")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    eventually("the deletion reaching A", || async {
+        !a.get(&format!("/t/{a_thread}"))
+            .await
+            .body
+            .contains("Message à supprimer")
     })
     .await;
 
