@@ -178,8 +178,19 @@ async fn held_reason(data: &Data<FedData>, actor: &Url) -> Result<Option<String>
     Ok((policy == Some(Policy::Limit)).then(|| format!("limited instance: {domain}")))
 }
 
-/// `Create` of a post.
+/// `Create` of a post, sent to us.
 pub async fn create(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
+    create_via(activity, data, None).await
+}
+
+/// `Create` of a post, sent to us or announced by `group` (a group followed here): a thread
+/// opens in the mirror of a group of another server only when that group announces it, or when
+/// it comes from the group's own server.
+async fn create_via(
+    activity: Incoming,
+    data: &Data<FedData>,
+    group: Option<&Url>,
+) -> Result<(), FederationError> {
     let Some(post) = RemotePost::read(&activity.object)? else {
         return Ok(());
     };
@@ -207,7 +218,7 @@ pub async fn create(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
                 None => return Ok(()),
             }
         }
-        None => match board_addressed(&post, data).await? {
+        None => match board_addressed(&post, data, group).await? {
             Some(board) => Target::Thread(board),
             None => return Ok(()),
         },
@@ -285,6 +296,7 @@ pub async fn create(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
 async fn board_addressed(
     post: &RemotePost,
     data: &Data<FedData>,
+    group: Option<&Url>,
 ) -> Result<Option<i64>, FederationError> {
     let candidates: Vec<String> = addresses(&post.audience)
         .into_iter()
@@ -295,6 +307,13 @@ async fn board_addressed(
         .collect();
     for candidate in candidates {
         if !candidate.starts_with(&data.urls.base) {
+            let announced = group.is_some_and(|g| g.as_str() == candidate);
+            let same_server = Url::parse(&candidate)
+                .ok()
+                .is_some_and(|c| authority(&c) == authority(&post.id));
+            if !announced && !same_server {
+                continue;
+            }
             let group = candidate.clone();
             let mirror = data
                 .db
@@ -350,7 +369,7 @@ pub async fn announced(activity: Incoming, data: &Data<FedData>) -> Result<(), F
                 inner.object = fetched.object;
             }
             if inner.kind == "Create" {
-                create(inner, data).await
+                create_via(inner, data, Some(&activity.actor)).await
             } else {
                 update(inner, data).await
             }

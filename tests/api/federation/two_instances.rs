@@ -7,8 +7,9 @@
 use std::future::Future;
 
 use reqwest::StatusCode;
+use serde_json::json;
 
-use super::remote::WAIT;
+use super::remote::{Remote, WAIT};
 use super::{base, count_in, domain, federated, federated_on_sqlite, get_ap};
 use crate::helpers::{browser, TestApp};
 
@@ -77,6 +78,31 @@ async fn two_instances_follow_post_reply_edit_hide_delete_and_block() {
         page.body.contains(&mirror) && !page.body.contains("pending-follow")
     })
     .await;
+    // A third server cannot open a thread in A's mirror of B's board by addressing B's board:
+    // only B's board announces what is in it.
+    let zoe = Remote::start().await;
+    let b_board = format!("{}/b/general", base(&b));
+    let intruder = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/1", zoe.base),
+        "type": "Create",
+        "actor": zoe.actor,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": format!("{}/pages/1", zoe.base),
+            "type": "Page",
+            "attributedTo": zoe.actor,
+            "name": "Intrus dans le miroir",
+            "content": "<p>Faux</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public", b_board],
+            "audience": b_board,
+        },
+    });
+    let (status, body) = zoe
+        .post_signed(&format!("{}/inbox", base(&a)), &intruder)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert!(!a.get(&mirror).await.body.contains("Intrus dans le miroir"));
     // Not the site's own board: the home page does not list it.
     assert!(!a.get("/").await.body.contains(&mirror));
 
