@@ -214,6 +214,8 @@ fn fan_out_one(
             people.extend(
                 users::table
                     .filter(users::id.eq_any(chunk))
+                    // People of other servers hear of replies from their own server.
+                    .filter(users::remote_id.is_null())
                     .select((
                         users::id,
                         users::email,
