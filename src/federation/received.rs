@@ -337,8 +337,9 @@ async fn board_addressed(
 /// of a post in its board, taken as if sent directly. Only groups someone here follows are
 /// listened to, and only for what lives on their own server: an announced post of a third
 /// server is read again from its origin (the group's signature does not vouch for another
-/// server's content). An `Announce` of a bare object (a boost) and anything of ours announced
-/// back are left alone.
+/// server's content), and its announced deletion is taken only once its origin no longer has
+/// it. An `Announce` of a bare object (a boost) and anything of ours announced back are left
+/// alone.
 pub async fn announced(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
     let group = activity.actor.to_string();
     let lookup = group.clone();
@@ -374,7 +375,21 @@ pub async fn announced(activity: Incoming, data: &Data<FedData>) -> Result<(), F
                 update(inner, data).await
             }
         }
-        "Delete" => delete(inner, data).await,
+        "Delete" => {
+            // The group speaks for its own server; another server's post is deleted only when
+            // its own server no longer has it.
+            let Some(id) = object_id(&inner.object).and_then(|id| Url::parse(id).ok()) else {
+                return Ok(());
+            };
+            if authority(&id) != authority(&activity.actor)
+                && activitypub_federation::fetch::fetch_object_http::<FedData, Value>(&id, data)
+                    .await
+                    .is_ok()
+            {
+                return Ok(());
+            }
+            delete(inner, data).await
+        }
         _ => Ok(()),
     }
 }
