@@ -477,3 +477,114 @@ async fn what_may_not_come_in_is_refused_or_held_back() {
     }
     assert_eq!(app.post_ids(thread).await.len(), 1 + 30);
 }
+
+#[tokio::test]
+async fn a_followed_group_cannot_erase_another_servers_post_that_still_exists() {
+    let app = federated().await;
+    let alice = people(&app).await;
+    let inbox = format!("{}/inbox", base(&app));
+    let group = Remote::start_group().await;
+    let third = Remote::start().await;
+
+    // Alice follows the group (a board of another server); it accepts.
+    let res = app
+        .post_form_with(
+            &alice,
+            "/federation/following",
+            "/federation/following",
+            &[("handle", group.actor.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let follow = group
+        .wait_for("Alice's Follow", |v| v["type"] == "Follow")
+        .await
+        .json();
+    let accept = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/accepts/1", group.base),
+        "type": "Accept",
+        "actor": group.actor,
+        "object": follow,
+    });
+    assert_eq!(
+        group.post_signed(&inbox, &accept).await.0,
+        StatusCode::ACCEPTED
+    );
+    let mirror = format!("/b/zoe@{}", group.base.trim_start_matches("http://"));
+
+    // The group announces a thread of a person of a third server: it is read from there.
+    let page = json!({
+        "id": format!("{}/notes/1", third.base),
+        "type": "Page",
+        "attributedTo": third.actor,
+        "name": "Capteurs sonores au parc",
+        "content": "<p>Installés hier.</p>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public", group.actor],
+        "audience": group.actor,
+    });
+    third.serve("/notes/1", Some(&page));
+    let announce = |n: u32, inner: Value| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/announces/{n}", group.base),
+            "type": "Announce",
+            "actor": group.actor,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": inner,
+        })
+    };
+    let create = json!({
+        "id": format!("{}/activities/1", third.base),
+        "type": "Create",
+        "actor": third.actor,
+        "object": page,
+    });
+    let (status, body) = group.post_signed(&inbox, &announce(1, create)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert!(app
+        .get(&mirror)
+        .await
+        .body
+        .contains("Capteurs sonores au parc"));
+
+    // A Delete of it, announced while its server still has it: refused.
+    let delete = |n: u32| {
+        json!({
+            "id": format!("{}/activities/delete-{n}", third.base),
+            "type": "Delete",
+            "actor": third.actor,
+            "object": format!("{}/notes/1", third.base),
+        })
+    };
+    let (status, body) = group.post_signed(&inbox, &announce(2, delete(1))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let threads = app
+        .api(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1/boards/zoe@{}/threads",
+                group.base.trim_start_matches("http://")
+            ),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let thread = threads["threads"][0]["id"].as_i64().expect("the thread");
+    assert!(app
+        .get(&format!("/t/{thread}"))
+        .await
+        .body
+        .contains("Installés hier."));
+
+    // Once its server no longer has it, the same announced deletion is taken.
+    third.serve("/notes/1", None);
+    let (status, body) = group.post_signed(&inbox, &announce(3, delete(2))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert!(!app
+        .get(&format!("/t/{thread}"))
+        .await
+        .body
+        .contains("Installés hier."));
+}

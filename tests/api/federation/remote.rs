@@ -46,6 +46,8 @@ pub struct Remote {
     received: Arc<Mutex<Vec<Received>>>,
     /// Requests signed so far (each gets its own date).
     sent: std::sync::atomic::AtomicU32,
+    /// Documents served by path (objects of this server), besides Zoe's actor.
+    documents: Arc<Mutex<BTreeMap<String, String>>>,
 }
 
 impl Remote {
@@ -56,6 +58,16 @@ impl Remote {
 
     /// Starts the server, Zoe's inboxes at `inboxes` (another server's base) when given.
     pub async fn start_with_inboxes(inboxes: Option<String>) -> Remote {
+        Remote::start_actor("Person", inboxes).await
+    }
+
+    /// Starts the server with Zoe as a `Group` (a board of another server).
+    pub async fn start_group() -> Remote {
+        Remote::start_actor("Group", None).await
+    }
+
+    /// Starts the server, Zoe an actor of type `kind`.
+    async fn start_actor(kind: &str, inboxes: Option<String>) -> Remote {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
         let base = format!("http://localhost:{port}");
@@ -72,7 +84,7 @@ impl Remote {
         let person = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": actor,
-            "type": "Person",
+            "type": kind,
             "preferredUsername": "zoe",
             "inbox": format!("{inbox_base}/users/zoe/inbox"),
             "endpoints": {"sharedInbox": format!("{inbox_base}/inbox")},
@@ -81,9 +93,12 @@ impl Remote {
         .to_string();
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
+        let documents: Arc<Mutex<BTreeMap<String, String>>> = Arc::default();
+        let served = documents.clone();
         let server = HttpServer::new(move || {
             let person = person.clone();
             let store = store.clone();
+            let served = served.clone();
             App::new()
                 .route(
                     "/users/zoe",
@@ -98,9 +113,16 @@ impl Remote {
                 )
                 .default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
                     let store = store.clone();
+                    let served = served.clone();
                     async move {
                         if req.method() != actix_web::http::Method::POST {
-                            return HttpResponse::NotFound().finish();
+                            let found = served.lock().expect("documents").get(req.path()).cloned();
+                            return match found {
+                                Some(doc) => HttpResponse::Ok()
+                                    .content_type("application/activity+json")
+                                    .body(doc),
+                                None => HttpResponse::NotFound().finish(),
+                            };
                         }
                         let headers = req
                             .headers()
@@ -132,7 +154,17 @@ impl Remote {
             key,
             received,
             sent: std::sync::atomic::AtomicU32::new(0),
+            documents,
         }
+    }
+
+    /// Serves `doc` at `path` from now on (`None`: no longer, 404).
+    pub fn serve(&self, path: &str, doc: Option<&Value>) {
+        let mut documents = self.documents.lock().expect("documents");
+        match doc {
+            Some(doc) => documents.insert(path.to_owned(), doc.to_string()),
+            None => documents.remove(path),
+        };
     }
 
     /// Everything received so far.
