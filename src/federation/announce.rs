@@ -323,7 +323,10 @@ fn changes(conn: &mut DbConnection, urls: &Urls) -> QueryResult<(usize, bool)> {
         seen.push(post_id);
         let gone = hidden.is_some() || deleted.is_some() || thread_hidden.is_some();
         match queries::announced_post(conn, post_id)? {
-            Some(post) if !gone => queued += send_post(conn, urls, &post, Change::Update)?,
+            // A post erased with its author's account is gone too, not an empty edit.
+            Some(post) if !gone && !post.body_html.is_empty() => {
+                queued += send_post(conn, urls, &post, Change::Update)?
+            }
             _ => queued += send_deletion(conn, urls, post_id)?,
         }
     }

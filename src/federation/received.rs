@@ -499,24 +499,27 @@ pub async fn delete(activity: Incoming, data: &Data<FedData>) -> Result<(), Fede
     Ok(())
 }
 
-/// `Delete` of a remote person by themselves (their account is gone): what they posted here
-/// is erased, and what is cached of them forgotten.
+/// `Delete` of a remote person by themselves (their account is gone): their account row is
+/// deleted as a local account is (`accounts::queries::delete_account`, their posts erased),
+/// then what is cached of them is forgotten. A second delivery finds nothing left to do.
 async fn forget(activity: Incoming, data: &Data<FedData>) -> Result<(), FederationError> {
     let actor = activity.actor.to_string();
     let activity_id = activity.id.to_string();
-    let erased = data
-        .db
+    data.db
         .write(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                if !queries::first_reception(conn, &activity_id)? {
-                    return Ok(0);
+            if let Some(user_id) = store::remote_account(conn, &actor)? {
+                crate::accounts::queries::delete_account(conn, user_id, true)?;
+            }
+            crate::db::write_tx_private(conn, |conn| {
+                if queries::first_reception(conn, &activity_id)? {
+                    store::forget_person(conn, &actor)?;
                 }
-                store::forget_person(conn, &actor)
+                Ok::<_, diesel::result::Error>(())
             })
             .map_err(DbError::from)
         })
         .await?;
-    tracing::info!(posts = erased, "remote account deleted: its posts erased");
+    tracing::info!("remote account deleted: its posts erased");
     Ok(())
 }
 

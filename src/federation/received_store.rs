@@ -206,45 +206,22 @@ pub fn over_hourly_limit(conn: &mut DbConnection, author_id: i64, limit: i64) ->
     Ok(newest.len() as i64 >= limit && newest.last().is_some_and(|at| *at > hour_ago))
 }
 
-/// Erases what a remote person posted here and what is cached of them, when their server says
-/// their account is gone (a `Delete` of the actor itself): the text of their posts goes, with
-/// its history (the rows stay, so that threads keep their numbering, as for a deletion here),
-/// and their actor, its key and its follows are forgotten. Returns how many posts were erased.
-pub fn forget_person(conn: &mut DbConnection, ap_id: &str) -> QueryResult<usize> {
-    use crate::db::schema::{federation_followers, federation_remote_actors, post_revisions};
-    let user: Option<i64> = users::table
+/// The account row of a remote person, by their actor id.
+pub fn remote_account(conn: &mut DbConnection, ap_id: &str) -> QueryResult<Option<i64>> {
+    users::table
         .filter(users::remote_id.eq(ap_id))
         .select(users::id)
         .first(conn)
-        .optional()?;
-    let mut erased = 0;
-    if let Some(user_id) = user {
-        let theirs = posts::table
-            .filter(posts::author_id.eq(user_id))
-            .filter(posts::deleted_at.is_null());
-        let threads_touched: Vec<i64> = theirs.select(posts::thread_id).distinct().load(conn)?;
-        diesel::delete(
-            post_revisions::table.filter(
-                post_revisions::post_id.eq_any(
-                    posts::table
-                        .filter(posts::author_id.eq(user_id))
-                        .select(posts::id),
-                ),
-            ),
-        )
+        .optional()
+}
+
+/// Forgets what is cached of a remote person whose account is gone: their actor (its key) and
+/// their follows here, and the mark on their account row (by then deleted like a local one).
+pub fn forget_person(conn: &mut DbConnection, ap_id: &str) -> QueryResult<()> {
+    use crate::db::schema::{federation_followers, federation_remote_actors};
+    diesel::update(users::table.filter(users::remote_id.eq(ap_id)))
+        .set(users::remote_id.eq(None::<String>))
         .execute(conn)?;
-        erased = diesel::update(theirs)
-            .set((
-                posts::body_md.eq(""),
-                posts::body_html.eq(""),
-                posts::deleted_at.eq(Some(now())),
-                posts::version.eq(posts::version + 1),
-            ))
-            .execute(conn)?;
-        diesel::update(threads::table.filter(threads::id.eq_any(&threads_touched)))
-            .set(threads::version.eq(threads::version + 1))
-            .execute(conn)?;
-    }
     let actor_ids = federation_remote_actors::table
         .filter(federation_remote_actors::ap_id.eq(ap_id))
         .select(federation_remote_actors::id);
@@ -256,7 +233,7 @@ pub fn forget_person(conn: &mut DbConnection, ap_id: &str) -> QueryResult<usize>
         federation_remote_actors::table.filter(federation_remote_actors::ap_id.eq(ap_id)),
     )
     .execute(conn)?;
-    Ok(erased)
+    Ok(())
 }
 
 /// Marks a post just written as received: `remote_id` is its object id on its server.

@@ -343,10 +343,45 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
     );
     let page = app.get(&format!("/t/{thread}")).await;
     assert!(!page.body.contains("Et une neuvième."), "{}", page.body);
+    // Her erased reply leaves the board's followers too (a Delete, not an empty edit).
+    let note_2 = format!("{}/notes/2", remote.base);
+    yan.wait_for("the board's relay of the erasure", |v| {
+        v["type"] == "Announce"
+            && v["object"]["type"] == "Delete"
+            && v["object"]["object"] == note_2
+    })
+    .await;
     let board_page = app.get("/b/general").await;
     assert!(board_page.body.contains("Drones au-dessus"));
     let search_hits = app.get("/search?q=samedi").await;
     assert!(!search_hits.body.contains("Vus"), "{}", search_hits.body);
+
+    // Alice deletes her account, erasing her posts: her reply sent to the board's followers
+    // leaves them as a Delete, not as an empty edit.
+    let alice_reply = format!("{base}/p/{}", app.post_ids(zoe_thread).await[1]);
+    let res = app
+        .post_form_with(
+            &alice,
+            "/settings",
+            "/settings",
+            &[
+                ("action", "delete_account"),
+                ("current_password", crate::helpers::PASSWORD),
+                ("erase_posts", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    yan.wait_for("the Delete of Alice's erased reply", |v| {
+        v["type"] == "Announce"
+            && v["object"]["type"] == "Delete"
+            && v["object"]["object"] == alice_reply
+    })
+    .await;
+    assert!(!yan
+        .received()
+        .iter()
+        .any(|r| r.body.contains("\"Update\"") && r.body.contains(&alice_reply)));
 }
 
 #[tokio::test]
