@@ -557,8 +557,12 @@ pub async fn flag(activity: Incoming, data: &Data<FedData>) -> Result<(), Federa
                 let mut filed = 0;
                 for address in &named {
                     if let Some(post_id) = store::post_named(conn, &urls, address)? {
-                        filed +=
-                            usize::from(store::file_report(conn, reporter_id, post_id, &text)?);
+                        filed += usize::from(crate::moderation::reports::file_received(
+                            conn,
+                            reporter_id,
+                            post_id,
+                            &text,
+                        )?);
                     }
                 }
                 Ok::<_, diesel::result::Error>(filed)

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::queries::{self, RemoteActorRow};
 use super::urls::Urls;
-use crate::db::schema::{posts, reports, threads, users};
+use crate::db::schema::{posts, threads, users};
 use crate::db::{now, DbConnection};
 use crate::moderation::content::PostTarget;
 
@@ -253,34 +253,4 @@ pub fn hold(conn: &mut DbConnection, post_id: i64, reason: &str) -> QueryResult<
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Files the report another server sends (`Flag`) on a post of this server: reason `other`,
-/// its text as sent; none when the reporter has an open report on the post already. Returns
-/// whether one was filed.
-pub fn file_report(
-    conn: &mut DbConnection,
-    reporter_id: i64,
-    post_id: i64,
-    text: &str,
-) -> QueryResult<bool> {
-    let open: i64 = reports::table
-        .filter(reports::post_id.eq(post_id))
-        .filter(reports::reporter_id.eq(reporter_id))
-        .filter(reports::resolved_at.is_null())
-        .count()
-        .get_result(conn)?;
-    if open > 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(reports::table)
-        .values((
-            reports::post_id.eq(post_id),
-            reports::reporter_id.eq(reporter_id),
-            reports::reason.eq("other"),
-            reports::body.eq(text),
-            reports::created_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(true)
 }

@@ -75,13 +75,7 @@ pub fn file(
     let now = crate::db::now();
     crate::db::write_tx_private(conn, |conn| {
         // A member who already reported the post hears so, even if the reports hid it since.
-        let open: i64 = reports::table
-            .filter(reports::post_id.eq(post_id))
-            .filter(reports::reporter_id.eq(reporter.user_id))
-            .filter(reports::resolved_at.is_null())
-            .count()
-            .get_result(conn)?;
-        if open > 0 {
+        if has_open_report(conn, post_id, reporter.user_id)? {
             return Err(AppError::Conflict(FieldError::new(
                 "post",
                 "error-report-duplicate",
@@ -112,6 +106,41 @@ pub fn file(
         }
         Ok(Filed { id, auto_hidden })
     })
+}
+
+/// Whether `reporter_id` has an open report on the post.
+fn has_open_report(conn: &mut DbConnection, post_id: i64, reporter_id: i64) -> QueryResult<bool> {
+    let open: i64 = reports::table
+        .filter(reports::post_id.eq(post_id))
+        .filter(reports::reporter_id.eq(reporter_id))
+        .filter(reports::resolved_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(open > 0)
+}
+
+/// Files a report another server sent (federation's `Flag`) on a post here: reason `other`,
+/// its text as sent, never hiding the post on its own (a remote reporter is not a trusted
+/// member); none when the reporter has an open report on it already. Returns whether one was.
+pub fn file_received(
+    conn: &mut DbConnection,
+    reporter_id: i64,
+    post_id: i64,
+    text: &str,
+) -> QueryResult<bool> {
+    if has_open_report(conn, post_id, reporter_id)? {
+        return Ok(false);
+    }
+    diesel::insert_into(reports::table)
+        .values((
+            reports::post_id.eq(post_id),
+            reports::reporter_id.eq(reporter_id),
+            reports::reason.eq("other"),
+            reports::body.eq(text),
+            reports::created_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(true)
 }
 
 /// A post as a reporter may see it.
