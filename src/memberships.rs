@@ -1,7 +1,8 @@
 //! Who belongs to which local group, and with what role; and where a board sits (the site's, or
-//! a group's public or private board). This is the one place the forum's visibility rules, the
-//! notifications and the groups' pages ask "is this person in that group?", so that leaving or
-//! being removed from a group takes effect on the very next request: nothing here is cached.
+//! a group's public or private board, or a limited server's board for the members following
+//! it). This is the one place the forum's visibility rules, the notifications and the groups'
+//! pages ask "is this person in that group?" (or "do they follow that board?"), so that leaving
+//! a group or unfollowing a board takes effect on the very next request: nothing here is cached.
 //!
 //! It sits low (below `accounts`, reading only tables) because the forum, the notifications and
 //! the account pages need these answers; the groups' pages and forms live in `groups`.
@@ -9,7 +10,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{boards, group_members};
+use crate::db::schema::{boards, federation_following, group_members};
 use crate::db::DbConnection;
 
 /// A person's role in a group.
@@ -49,10 +50,14 @@ pub enum BoardVisibility {
     Public,
     /// Only the group's members read it.
     Private,
+    /// The board of another server whose instance administrators limited: only the members
+    /// who follow it (and the site's staff) read it. Set and lifted with the instance's policy,
+    /// never chosen for a board of ours.
+    Followers,
 }
 
 impl BoardVisibility {
-    /// Parses a stored or submitted visibility.
+    /// Parses a submitted visibility: what a group's board may be (public or private).
     pub fn parse(s: &str) -> Option<BoardVisibility> {
         match s {
             "public" => Some(BoardVisibility::Public),
@@ -61,16 +66,26 @@ impl BoardVisibility {
         }
     }
 
+    /// Parses a stored visibility (a submitted one, or `followers`).
+    pub fn parse_stored(s: &str) -> Option<BoardVisibility> {
+        match s {
+            "followers" => Some(BoardVisibility::Followers),
+            _ => BoardVisibility::parse(s),
+        }
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             BoardVisibility::Public => "public",
             BoardVisibility::Private => "private",
+            BoardVisibility::Followers => "followers",
         }
     }
 }
 
-/// Where a board sits: the site's (no group) or a group's, public or private.
+/// Where a board sits: the site's (no group) or a group's, public or private; or a limited
+/// server's board, for its followers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoardScope {
     pub group_id: Option<i64>,
@@ -83,13 +98,21 @@ impl BoardScope {
         BoardScope {
             group_id,
             // An unknown stored value is read as private: failing closed.
-            visibility: BoardVisibility::parse(visibility).unwrap_or(BoardVisibility::Private),
+            visibility: BoardVisibility::parse_stored(visibility)
+                .unwrap_or(BoardVisibility::Private),
         }
     }
 
-    /// True for a private board of a group.
+    /// True when not everyone reads the board: a group's private board, or a limited server's
+    /// board (see `is_for_followers`). Lists across boards, feeds, federation and the shared
+    /// page copies leave such boards out.
     pub fn is_private(self) -> bool {
-        self.visibility == BoardVisibility::Private
+        self.visibility != BoardVisibility::Public
+    }
+
+    /// True for a limited server's board, read by the members following it.
+    pub fn is_for_followers(self) -> bool {
+        self.visibility == BoardVisibility::Followers
     }
 }
 
@@ -125,18 +148,49 @@ pub fn is_member(conn: &mut DbConnection, group_id: i64, user_id: i64) -> QueryR
     .get_result(conn)
 }
 
-/// True when `reader` (`None`: a visitor) may read a board of this scope as a member would:
-/// public boards for all, private boards for the group's members. Site staff's access to a
-/// private board through a report is decided by `forum::visibility`, not here.
+/// True when `user_id` follows board `board_id` of another server (asked to, at least: nothing
+/// arrives in it before its server accepts).
+pub fn follows_board(conn: &mut DbConnection, board_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        federation_following::table.find((user_id, board_id)),
+    ))
+    .get_result(conn)
+}
+
+/// True when `reader` (`None`: a visitor) may read board `board_id` of this scope as a member
+/// would: public boards for all, private boards for the group's members, a limited server's
+/// board for its followers. Site staff's access to a private board through a report, and to a
+/// limited server's board, is decided by `forum::visibility`, not here.
 pub fn may_read_scope(
     conn: &mut DbConnection,
+    board_id: i64,
     scope: BoardScope,
     reader: Option<i64>,
 ) -> QueryResult<bool> {
     match (scope.visibility, scope.group_id, reader) {
         (BoardVisibility::Public, _, _) => Ok(true),
         (BoardVisibility::Private, Some(group), Some(user)) => is_member(conn, group, user),
-        (BoardVisibility::Private, _, _) => Ok(false),
+        (BoardVisibility::Followers, _, Some(user)) => follows_board(conn, board_id, user),
+        (BoardVisibility::Private | BoardVisibility::Followers, _, _) => Ok(false),
+    }
+}
+
+/// Who reads board `board_id` of this scope when not everyone does: a group's members, or the
+/// members following a limited server's board (`None` for a public board).
+pub fn restricted_readers(
+    conn: &mut DbConnection,
+    board_id: i64,
+    scope: BoardScope,
+) -> QueryResult<Option<Vec<i64>>> {
+    match (scope.visibility, scope.group_id) {
+        (BoardVisibility::Public, _) => Ok(None),
+        (BoardVisibility::Private, Some(group)) => member_ids(conn, group).map(Some),
+        (BoardVisibility::Private, None) => Ok(Some(Vec::new())),
+        (BoardVisibility::Followers, _) => federation_following::table
+            .filter(federation_following::board_id.eq(board_id))
+            .select(federation_following::user_id)
+            .load(conn)
+            .map(Some),
     }
 }
 
@@ -172,6 +226,43 @@ pub fn forget_private_notifications(
     .execute(conn)
 }
 
+/// Marks read the notifications about limited servers' boards among `board_ids` that their
+/// people no longer read (everyone but the members following each board): when a limit is set
+/// or a member stops following, the lists stop showing them, so the unread counts must too.
+pub fn forget_unfollowed_notifications(
+    conn: &mut DbConnection,
+    board_ids: &[i64],
+) -> QueryResult<usize> {
+    use crate::db::schema::{notifications, threads};
+    let mut forgotten = 0;
+    for &board in board_ids {
+        let for_followers: bool = diesel::select(diesel::dsl::exists(
+            boards::table
+                .filter(boards::id.eq(board))
+                .filter(boards::visibility.eq(BoardVisibility::Followers.as_str())),
+        ))
+        .get_result(conn)?;
+        if !for_followers {
+            continue;
+        }
+        let its_threads = threads::table
+            .filter(threads::board_id.eq(board))
+            .select(threads::id);
+        let followers = federation_following::table
+            .filter(federation_following::board_id.eq(board))
+            .select(federation_following::user_id);
+        forgotten += diesel::update(
+            notifications::table
+                .filter(notifications::read_at.is_null())
+                .filter(notifications::thread_id.eq_any(its_threads))
+                .filter(diesel::dsl::not(notifications::user_id.eq_any(followers))),
+        )
+        .set(notifications::read_at.eq(crate::db::now()))
+        .execute(conn)?;
+    }
+    Ok(forgotten)
+}
+
 /// The groups `user_id` belongs to (ids), for filters over many boards at once.
 pub fn group_ids_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
     group_members::table
@@ -180,8 +271,9 @@ pub fn group_ids_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i6
         .load(conn)
 }
 
-/// The ids of the private boards `user_id` may not read (every private board of a group they
-/// are not in), for filters over lists that span boards (notifications, digests, profiles).
+/// The ids of the boards `user_id` may not read (every private board of a group they are not
+/// in, every limited server's board they do not follow), for filters over lists that span
+/// boards (notifications, digests, profiles).
 pub fn unreadable_board_ids(
     conn: &mut DbConnection,
     user_id: Option<i64>,
@@ -194,10 +286,18 @@ pub fn unreadable_board_ids(
         let mine = group_members::table
             .filter(group_members::user_id.eq(user))
             .select(group_members::group_id.nullable());
+        let followed = federation_following::table
+            .filter(federation_following::user_id.eq(user))
+            .select(federation_following::board_id);
         query = query.filter(
             boards::group_id
                 .is_null()
                 .or(diesel::dsl::not(boards::group_id.eq_any(mine))),
+        );
+        query = query.filter(
+            boards::visibility
+                .ne(BoardVisibility::Followers.as_str())
+                .or(diesel::dsl::not(boards::id.eq_any(followed))),
         );
     }
     query.load(conn)

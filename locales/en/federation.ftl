@@ -28,6 +28,7 @@ federation-admin-failed = Failed
 federation-policy-block = Block
 federation-policy-limit = Limit
 federation-policy-allow = Allow
+federation-admin-policy-help = Block: nothing is received from it or sent to it. Limit: its boards followed here are read only by the members who follow them, and what its people post anywhere else waits for staff review. Allow: in allow-list mode, only these instances federate.
 modlog-action-instance_block = Instance blocked
 modlog-action-instance_limit = Instance limited
 modlog-action-instance_allow = Instance allowed

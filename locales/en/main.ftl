@@ -1176,6 +1176,8 @@ admin-settings-group-creation-hint = Whoever creates a group becomes its first c
 ## Group boards (the forum's side)
 breadcrumb-groups = Groups
 board-private-badge = members only
+board-followers-badge = followers only
+board-followers-note = Its server is limited here: only the members who follow this board read it.
 board-members-post-only = Only the group's members write here.
 error-group-members-only = Only the group's members may write in its boards.
 settings-groups-heading = My groups

@@ -28,6 +28,7 @@ federation-admin-failed = Échoués
 federation-policy-block = Bloquer
 federation-policy-limit = Limiter
 federation-policy-allow = Autoriser
+federation-admin-policy-help = Bloquer : rien n’est reçu de cette instance ni envoyé vers elle. Limiter : ses forums suivis ici ne sont lus que par les membres qui les suivent, et ce que ses membres publient ailleurs attend l’examen de la modération. Autoriser : en mode liste d’autorisation, seules ces instances fédèrent.
 modlog-action-instance_block = Instance bloquée
 modlog-action-instance_limit = Instance limitée
 modlog-action-instance_allow = Instance autorisée

@@ -1183,6 +1183,8 @@ admin-settings-group-creation-hint = Le créateur d’un groupe en devient le pr
 ## Group boards (the forum's side)
 breadcrumb-groups = Groupes
 board-private-badge = réservé aux membres
+board-followers-badge = réservé à ses abonnés
+board-followers-note = Son serveur est limité ici : seuls les membres qui suivent ce forum le lisent.
 board-members-post-only = Seuls les membres du groupe écrivent ici.
 error-group-members-only = Seuls les membres du groupe peuvent écrire dans ses forums.
 settings-groups-heading = Mes groupes

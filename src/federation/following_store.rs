@@ -12,9 +12,9 @@ use crate::db::schema::{boards, federation_following};
 use crate::db::{now, DbConnection};
 
 /// The board that mirrors a remote `Group` here, made the first time someone follows it: a
-/// public board of the site (no group), its slug and name the group's handle (`name@domain`,
-/// which no local board can have), listed apart from the site's boards. Returns its id and
-/// slug.
+/// board of the site (no group), public unless its instance is limited (`policy`), its slug
+/// and name the group's handle (`name@domain`, which no local board can have), listed apart
+/// from the site's boards. Returns its id and slug.
 pub fn mirror_board(conn: &mut DbConnection, group: &RemoteActorRow) -> QueryResult<(i64, String)> {
     let known: Option<(i64, String)> = boards::table
         .filter(boards::remote_id.eq(&group.ap_id))
@@ -38,6 +38,7 @@ pub fn mirror_board(conn: &mut DbConnection, group: &RemoteActorRow) -> QueryRes
         }
         slug = format!("{base}~{}", &digest[..len]);
     }
+    let visibility = super::policy::mirror_visibility(conn, &group.ap_id)?;
     let last: Option<i64> = boards::table
         .select(diesel::dsl::max(boards::position))
         .first(conn)?;
@@ -48,7 +49,7 @@ pub fn mirror_board(conn: &mut DbConnection, group: &RemoteActorRow) -> QueryRes
             boards::description.eq(""),
             boards::position.eq(last.unwrap_or(0) + 10),
             boards::created_at.eq(now()),
-            boards::visibility.eq("public"),
+            boards::visibility.eq(visibility.as_str()),
             boards::remote_id.eq(Some(&group.ap_id)),
         ))
         .returning(boards::id)
@@ -107,6 +108,8 @@ pub fn remove(
             .filter(federation_following::board_id.eq(board_id)),
     )
     .execute(conn)?;
+    // A limited server's board is its followers' only: what it told them is gone with it.
+    crate::memberships::forget_unfollowed_notifications(conn, &[board_id])?;
     Ok(row.and_then(|(follow, group)| group.map(|group| (follow, group))))
 }
 
@@ -135,12 +138,18 @@ pub fn reject(conn: &mut DbConnection, follow_id: &str, group: &str) -> QueryRes
     let boards_of_group = boards::table
         .filter(boards::remote_id.eq(group))
         .select(boards::id);
+    let boards: Vec<i64> = federation_following::table
+        .filter(federation_following::follow_id.eq(follow_id))
+        .filter(federation_following::board_id.eq_any(boards_of_group))
+        .select(federation_following::board_id)
+        .load(conn)?;
     let n = diesel::delete(
         federation_following::table
             .filter(federation_following::follow_id.eq(follow_id))
-            .filter(federation_following::board_id.eq_any(boards_of_group)),
+            .filter(federation_following::board_id.eq_any(&boards)),
     )
     .execute(conn)?;
+    crate::memberships::forget_unfollowed_notifications(conn, &boards)?;
     Ok(n > 0)
 }
 
@@ -178,6 +187,8 @@ pub struct Followed {
     /// False while the group has not accepted the follow.
     pub accepted: bool,
     pub since: NaiveDateTime,
+    /// `followers` while its instance is limited here, `public` otherwise.
+    pub visibility: String,
 }
 
 /// The boards of other servers a member follows, most recently active first.
@@ -196,6 +207,7 @@ pub fn followed_by(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Fol
             boards::last_post_at,
             federation_following::accepted,
             federation_following::created_at,
+            boards::visibility,
         ))
         .load(conn)
 }

@@ -1,8 +1,13 @@
 //! Instance policies: what administrators decided for a remote instance (its domain: the host,
 //! with its port when one is written), `block` (nothing is received from it, nothing sent to it),
-//! `limit` (what it sends is kept hidden for staff to review, see `received`) or `allow` (the only instances that federate in allow-list mode). Checked before an
-//! inbox reads a signature, before anything is fetched and before each delivery (the crate's
-//! `UrlVerifier`).
+//! `limit` (its content is for its followers only) or `allow` (the only instances that federate
+//! in allow-list mode). Checked before an inbox reads a signature, before anything is fetched
+//! and before each delivery (the crate's `UrlVerifier`).
+//!
+//! A limited instance's boards followed here are read by the members following them (and the
+//! site's staff) only: their visibility is `followers` while the limit stands (see
+//! `memberships::BoardVisibility`). Its people follow nobody here, so what they post in our
+//! own boards, or in another server's, is kept hidden for staff to review (see `received`).
 
 use activitypub_federation::config::UrlVerifier;
 use chrono::NaiveDateTime;
@@ -12,9 +17,10 @@ use url::Url;
 
 use super::urls::authority;
 use crate::db::schema::{
-    federation_followers, federation_policies, federation_remote_actors, users,
+    boards, federation_followers, federation_policies, federation_remote_actors, users,
 };
 use crate::db::{Db, DbConnection, DbError};
+use crate::memberships::BoardVisibility;
 
 /// An administrator's decision about an instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -172,7 +178,58 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<PolicyLine>> {
         .collect())
 }
 
-/// Sets the policy of a domain (replacing any earlier one).
+/// The visibility of the board mirroring the remote group `ap_id` here: for its followers
+/// while its instance is limited, public otherwise.
+pub fn mirror_visibility(conn: &mut DbConnection, ap_id: &str) -> QueryResult<BoardVisibility> {
+    let domain = Url::parse(ap_id).ok().as_ref().and_then(authority);
+    let limited = match domain {
+        Some(domain) => policy_of(conn, &domain)? == Some(Policy::Limit),
+        None => false,
+    };
+    Ok(if limited {
+        BoardVisibility::Followers
+    } else {
+        BoardVisibility::Public
+    })
+}
+
+/// Gives the boards of `domain` followed here the visibility its policy now calls for
+/// (`followers` under a limit, `public` otherwise). Returns how many changed.
+fn apply_to_mirrors(
+    conn: &mut DbConnection,
+    domain: &str,
+    policy: Option<Policy>,
+) -> QueryResult<usize> {
+    let mirrors: Vec<(i64, Option<String>)> = boards::table
+        .filter(boards::remote_id.is_not_null())
+        .select((boards::id, boards::remote_id))
+        .load(conn)?;
+    let ids: Vec<i64> = mirrors
+        .into_iter()
+        .filter(|(_, ap_id)| {
+            ap_id
+                .as_deref()
+                .and_then(|a| Url::parse(a).ok())
+                .and_then(|u| authority(&u))
+                .is_some_and(|d| d == domain)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let visibility = if policy == Some(Policy::Limit) {
+        BoardVisibility::Followers
+    } else {
+        BoardVisibility::Public
+    };
+    let changed = diesel::update(boards::table.filter(boards::id.eq_any(&ids)))
+        .filter(boards::visibility.ne(visibility.as_str()))
+        .set(boards::visibility.eq(visibility.as_str()))
+        .execute(conn)?;
+    crate::memberships::forget_unfollowed_notifications(conn, &ids)?;
+    Ok(changed)
+}
+
+/// Sets the policy of a domain (replacing any earlier one), and the visibility of its boards
+/// followed here with it.
 pub fn set(
     conn: &mut DbConnection,
     domain: &str,
@@ -180,6 +237,7 @@ pub fn set(
     reason: &str,
     admin_id: i64,
 ) -> QueryResult<()> {
+    apply_to_mirrors(conn, domain, Some(policy))?;
     diesel::delete(federation_policies::table.find(domain)).execute(conn)?;
     diesel::insert_into(federation_policies::table)
         .values((
@@ -193,8 +251,10 @@ pub fn set(
     Ok(())
 }
 
-/// Removes the policy of a domain; returns the one it had.
+/// Removes the policy of a domain (its boards followed here are public again); returns the one
+/// it had.
 pub fn remove(conn: &mut DbConnection, domain: &str) -> QueryResult<Option<Policy>> {
+    apply_to_mirrors(conn, domain, None)?;
     let before = policy_of(conn, domain)?;
     diesel::delete(federation_policies::table.find(domain)).execute(conn)?;
     Ok(before)

@@ -13,8 +13,10 @@
 //! no images, no relative links; refused when too long or too deep), on the blocking pool. Only
 //! public posts are taken (addressed to `as:Public`), only in threads and boards that federate,
 //! and a post is taken once whatever the number of activities carrying it. What a limited
-//! instance sends is kept hidden for staff to review; a suspended or banned remote person's
-//! posts are dropped, and so are a remote person's posts beyond 30 in an hour.
+//! instance's people post is for their followers: in its boards followed here (which only
+//! their followers read) it comes as it is; anywhere else it is kept hidden for staff to
+//! review. A suspended or banned remote person's posts are dropped, and so are a remote
+//! person's posts beyond 30 in an hour.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -165,8 +167,12 @@ async fn sender(activity: &Incoming, data: &Data<FedData>) -> Result<RemoteActor
         .await
 }
 
-/// What an instance's policy makes of its posts: the reason to hold them, when limited.
-async fn held_reason(data: &Data<FedData>, actor: &Url) -> Result<Option<String>, FederationError> {
+/// What an instance's policy makes of its posts: when limited, its domain (its posts are held
+/// back outside its own boards followed here).
+async fn limited_domain(
+    data: &Data<FedData>,
+    actor: &Url,
+) -> Result<Option<String>, FederationError> {
     let Some(domain) = authority(actor) else {
         return Ok(None);
     };
@@ -175,7 +181,7 @@ async fn held_reason(data: &Data<FedData>, actor: &Url) -> Result<Option<String>
         .db
         .run(move |conn| policy::policy_of(conn, &lookup).map_err(DbError::from))
         .await?;
-    Ok((policy == Some(Policy::Limit)).then(|| format!("limited instance: {domain}")))
+    Ok((policy == Some(Policy::Limit)).then_some(domain))
 }
 
 /// `Create` of a post, sent to us.
@@ -229,7 +235,7 @@ async fn create_via(
         Target::Reply(_) => None,
     };
     let author = sender(&activity, data).await?;
-    let held = held_reason(data, &activity.actor).await?;
+    let limited = limited_domain(data, &activity.actor).await?;
     let activity_id = activity.id.to_string();
     let object = post.id.to_string();
     let written = data
@@ -272,8 +278,16 @@ async fn create_via(
                     (Target::Thread(_), None) => return Ok(None),
                 };
                 store::mark_received(conn, written.post_id, &object)?;
-                if let Some(reason) = &held {
-                    store::hold(conn, written.post_id, reason)?;
+                // A limited instance's content is for its followers: in its own boards followed
+                // here (theirs only), as it comes; anywhere else, held back for staff.
+                if let Some(domain) = &limited {
+                    if !store::in_board_of(conn, written.thread_id, domain)? {
+                        store::hold(
+                            conn,
+                            written.post_id,
+                            &format!("limited instance: {domain}"),
+                        )?;
+                    }
                 }
                 Ok::<_, diesel::result::Error>(Some(written))
             })

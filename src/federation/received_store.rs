@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::queries::{self, RemoteActorRow};
 use super::urls::Urls;
-use crate::db::schema::{posts, threads, users};
+use crate::db::schema::{boards, posts, threads, users};
 use crate::db::{now, DbConnection};
 use crate::moderation::content::PostTarget;
 
@@ -244,7 +244,25 @@ pub fn mark_received(conn: &mut DbConnection, post_id: i64, remote_id: &str) -> 
     Ok(())
 }
 
-/// Holds a post back for staff (hidden with `reason`): what a limited instance sends.
+/// True when thread `thread_id` is in the board of a group of `domain` followed here: under a
+/// limit, that board is its followers' only, so what its own server sends there needs no
+/// holding back.
+pub fn in_board_of(conn: &mut DbConnection, thread_id: i64, domain: &str) -> QueryResult<bool> {
+    let remote: Option<Option<String>> = threads::table
+        .inner_join(boards::table)
+        .filter(threads::id.eq(thread_id))
+        .select(boards::remote_id)
+        .first(conn)
+        .optional()?;
+    Ok(remote
+        .flatten()
+        .and_then(|id| url::Url::parse(&id).ok())
+        .and_then(|url| super::urls::authority(&url))
+        .is_some_and(|d| d == domain))
+}
+
+/// Holds a post back for staff (hidden with `reason`): what a limited instance's people post
+/// where nobody follows them (see `policy`).
 pub fn hold(conn: &mut DbConnection, post_id: i64, reason: &str) -> QueryResult<()> {
     diesel::update(posts::table.find(post_id))
         .set((

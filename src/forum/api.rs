@@ -100,21 +100,31 @@ async fn board_threads(
         Answer::Miss(ticket) => ticket,
     };
     let sizes = crate::forum::queries::PageSizes::new(&ctx.settings.site);
-    // Reads only, bounded (one page of a site board, public to all): right here on SQLite when
-    // a connection is free (see `Db::run_quick_read`).
+    let reader = ctx.viewer.clone();
+    // Reads only, bounded (one page of a site board): right here on SQLite when a connection is
+    // free (see `Db::run_quick_read`).
     let page = ctx
         .db
         .run_quick_read(move |conn| {
-            queries::board_page(
+            let page = queries::board_page(
                 conn,
                 &queries::BoardRef::Site(slug),
                 query.city.as_deref(),
                 cursor,
                 sizes,
             )?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+            // A limited server's board is its followers' only (no statement for the others).
+            if page.board.scope().is_private()
+                && !visibility::may_read_board(conn, reader.as_ref(), &page.board)?
+            {
+                return Err(AppError::NotFound);
+            }
+            Ok(page)
         })
         .await?;
+    // Such a board's list is not the same for everyone: it is not kept.
+    let ticket = ticket.filter(|_| !page.board.scope().is_private());
     let list = ThreadList::new(
         page.pinned.iter().chain(page.threads.iter()),
         page.next.map(|c| c.encode()),
@@ -162,7 +172,8 @@ async fn create_thread(
     slug: web::Path<String>,
     body: web::Json<NewThreadBody>,
 ) -> Result<HttpResponse, AppError> {
-    let poster = Poster::of(ctx.require_poster()?);
+    let viewer = ctx.require_poster()?.clone();
+    let poster = Poster::of(&viewer);
     let author_id = poster.user_id;
     let input = body.into_inner();
     let slug = slug.into_inner();
@@ -175,6 +186,12 @@ async fn create_thread(
         .db
         .write(move |conn| {
             let board = queries::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+            if !visibility::may_read_board(conn, Some(&viewer), &board)? {
+                return Err(AppError::NotFound);
+            }
+            if !visibility::may_post_in_board(conn, &viewer, &board)? {
+                return Err(AppError::Forbidden);
+            }
             limits::check_new_post(conn, &config, &poster, post_body.as_str())?;
             let city_id = match &city_input {
                 None => None,

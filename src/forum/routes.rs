@@ -155,6 +155,8 @@ async fn render_board(
             Ok::<_, AppError>((page, level, can_post))
         })
         .await?;
+    // Nor a limited server's board: its readers are the members following it.
+    let ticket = ticket.filter(|t| !t.for_members() || !page.board.scope().is_for_followers());
     let path = page.board.path();
     let city_param = page
         .city

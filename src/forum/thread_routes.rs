@@ -112,9 +112,10 @@ async fn render_thread(
         reading::record_read(&ctx, id, number, read).await;
     }
     // Plain members share a copy of the page only where they all read the same thing: a
-    // visible thread of the site's boards (a group's boards depend on membership).
-    let ticket = ticket
-        .filter(|t| !t.for_members() || (thread.group_id.is_none() && thread.hidden_at.is_none()));
+    // visible thread of the site's public boards (a group's boards depend on membership, a
+    // limited server's on following it).
+    let shared = thread.group_id.is_none() && !thread.scope().is_private();
+    let ticket = ticket.filter(|t| !t.for_members() || (shared && thread.hidden_at.is_none()));
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
     let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
@@ -239,6 +240,7 @@ async fn render_thread(
                 "hidden": thread.hidden_at.is_some(), "hidden_reason": thread.hidden_reason,
                 "board_slug": thread.board_slug, "board_name": board_name,
                 "board_path": thread.board_path(), "board_private": thread.scope().is_private(),
+                "board_followers": thread.scope().is_for_followers(),
                 "group": thread.group_slug.as_ref().map(|g| json!({"slug": g, "name": thread.group_name})),
                 "city_slug": thread.city_slug,
                 "city_name": match (ctx.lang, &thread.city_name_en) {

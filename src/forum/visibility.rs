@@ -8,6 +8,9 @@
 //! as moderation's policy has it for actions on a board's content; on a group's boards, the
 //! group's coordinators too.
 //!
+//! A limited server's board (see `memberships::BoardVisibility::Followers`) exists only for the
+//! members who follow it and for the site's staff, who moderate it as they do the site's boards.
+//!
 //! A group's private board exists only for the group's members (everyone else gets a 404, so
 //! that its existence does not leak). Site staff read a thread there only when a member of the
 //! group reported a post in it, and each such read is written to the moderation log, where the
@@ -148,6 +151,13 @@ pub fn thread_access(
     if !scope.is_private() {
         return staff_on(conn, v, thread.board_id, scope).map(Some);
     }
+    if scope.is_for_followers() {
+        // A limited server's board: its followers read it, the site's staff moderate it.
+        if v.role != Role::Member {
+            return Ok(Some(true));
+        }
+        return Ok(memberships::follows_board(conn, thread.board_id, v.user_id)?.then_some(false));
+    }
     let Some(group) = scope.group_id else {
         return Ok(None);
     };
@@ -175,36 +185,49 @@ pub fn thread_access(
 pub const PRIVATE_READ_ACTION: &str = "read_private_thread";
 
 /// May `viewer` see board `board` (its page and its list of threads)? A group's private board
-/// is for its members only (everyone else gets a 404).
+/// is for its members only, a limited server's board for its followers and the site's staff
+/// (everyone else gets a 404).
 pub fn may_read_board(
     conn: &mut DbConnection,
     viewer: Option<&Viewer>,
     board: &crate::forum::queries::Board,
 ) -> QueryResult<bool> {
-    memberships::may_read_scope(conn, board.scope(), viewer.map(|v| v.user_id))
+    if board.scope().is_for_followers() && viewer.is_some_and(|v| v.role != Role::Member) {
+        return Ok(true);
+    }
+    memberships::may_read_scope(conn, board.id, board.scope(), viewer.map(|v| v.user_id))
 }
 
 /// May `viewer` start a thread in `board`? The site's boards take any member who may post; a
-/// group's boards, public or private, only the group's members.
+/// group's boards, public or private, only the group's members; a limited server's board,
+/// those who read it.
 pub fn may_post_in_board(
     conn: &mut DbConnection,
     viewer: &Viewer,
     board: &crate::forum::queries::Board,
 ) -> QueryResult<bool> {
     match board.group_id {
+        None if board.scope().is_for_followers() => may_read_board(conn, Some(viewer), board),
         None => Ok(true),
         Some(group) => memberships::is_member(conn, group, viewer.user_id),
     }
 }
 
 /// What `viewer` may do with `board`: (read it, start threads in it), with one statement at
-/// most (the membership, for a group's board).
+/// most (the membership, for a group's board; the follow, for a limited server's board).
 pub fn board_rights(
     conn: &mut DbConnection,
     viewer: Option<&Viewer>,
     board: &crate::forum::queries::Board,
 ) -> QueryResult<(bool, bool)> {
     let private = board.scope().is_private();
+    if board.scope().is_for_followers() {
+        let reads = match viewer {
+            Some(_) => may_read_board(conn, viewer, board)?,
+            None => false,
+        };
+        return Ok((reads, reads));
+    }
     let (Some(group), Some(v)) = (board.group_id, viewer) else {
         // The site's boards, or a visitor.
         return Ok((!private, viewer.is_some() && board.group_id.is_none()));

@@ -720,7 +720,7 @@ async fn board_threads(
         .run(move |conn| {
             let board = crate::forum::queries::group_board(conn, &slug, &board)?
                 .ok_or(AppError::NotFound)?;
-            if !crate::memberships::may_read_scope(conn, board.scope(), reader)? {
+            if !crate::memberships::may_read_scope(conn, board.id, board.scope(), reader)? {
                 return Err(AppError::NotFound);
             }
             let filter = |pinned| ThreadFilter::Board {

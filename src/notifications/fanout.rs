@@ -485,15 +485,12 @@ fn recipients(
         chosen.insert(user, kind);
     }
     // Hidden posts and threads are not fanned out at all (see `fan_out_one`). A post in a
-    // group's private board reaches only the group's members as they are now: a watch, a
-    // mention or a quote does not open it to anyone else.
+    // group's private board reaches only the group's members as they are now, one in a limited
+    // server's board only its followers: a watch, a mention or a quote does not open it to
+    // anyone else.
     if let Some(scope) = crate::memberships::board_scope(conn, post.board_id)? {
-        if scope.is_private() {
-            let members: Vec<i64> = match scope.group_id {
-                Some(group) => crate::memberships::member_ids(conn, group)?,
-                None => Vec::new(),
-            };
-            chosen.retain(|user, _| members.contains(user));
+        if let Some(readers) = crate::memberships::restricted_readers(conn, post.board_id, scope)? {
+            chosen.retain(|user, _| readers.contains(user));
         }
     }
     // Nobody hears of a post by someone they blocked: no mention, quote or reply reaches them.

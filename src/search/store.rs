@@ -1,7 +1,7 @@
 //! The search's SQL: the few statements of one page of results, on FTS5 (SQLite) or on
 //! `tsvector` with GIN (PostgreSQL). What the searcher may read is decided in the statements
 //! themselves: never a hidden or deleted post, a hidden thread, a private group board of a group
-//! they are not in, or an unpublished deployment. Board, city and opening-post filters are also
+//! they are not in, a limited server's board they do not follow, or an unpublished deployment. Board, city and opening-post filters are also
 //! marks in both indexes (see `sqlite_marks`, `pg_marks`), so the index narrows the matches to
 //! them.
 //!
@@ -77,7 +77,7 @@ pub struct Question<'a> {
     pub sort: Sort,
     pub filters: &'a Filters,
     pub cursor: Option<SearchCursor>,
-    /// The reader, for private group boards (`None`: a visitor).
+    /// The reader, for private group boards and followed boards (`None`: a visitor).
     pub reader: Option<i64>,
     /// How many of the newest matches a search by relevance ranks (at least a page).
     pub window: i64,
@@ -679,7 +679,9 @@ fn posts_statement(index: Index, q: &Question, floor: Option<i64>, shape: Shape)
         "t.hidden_at IS NULL".to_owned(),
         format!(
             "(b.visibility = 'public' OR b.group_id IN \
-             (SELECT group_id FROM group_members WHERE user_id = {reader}))"
+             (SELECT group_id FROM group_members WHERE user_id = {reader}) \
+             OR (b.visibility = 'followers' AND b.id IN \
+             (SELECT board_id FROM federation_following WHERE user_id = {reader})))"
         ),
     ];
     if q.kind == Kind::Threads {

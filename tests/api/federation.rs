@@ -13,6 +13,7 @@ mod documents;
 mod down;
 mod events;
 mod keys;
+mod limited;
 mod received;
 mod remote;
 mod two_instances;
@@ -84,6 +85,51 @@ fn varies_on_accept(page: &Page) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.to_ascii_lowercase().contains("accept"))
+}
+
+/// Sets `policy` (`block`, `limit`, `allow`) for `domain` as the app's administrator.
+async fn set_policy(app: &TestApp, domain: &str, policy: &str, reason: &str) {
+    let res = app
+        .post_form(
+            "/admin/federation",
+            "/admin/federation",
+            &[("domain", domain), ("policy", policy), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+/// `member` follows `group` (a `Group` played by the test's remote server) from the following
+/// page; with `accept`, the group accepts the `Follow` it received.
+async fn follow_group(app: &TestApp, member: &Client, group: &Remote, accept: bool) {
+    let res = app
+        .post_form_with(
+            member,
+            "/federation/following",
+            "/federation/following",
+            &[("handle", group.actor.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let follow = group
+        .wait_for("the Follow", |v| v["type"] == "Follow")
+        .await
+        .json();
+    if !accept {
+        return;
+    }
+    let accepted = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/accepts/{}", group.base, group.received().len()),
+        "type": "Accept",
+        "actor": group.actor,
+        "object": follow,
+    });
+    let inbox = format!("{}/inbox", base(app));
+    assert_eq!(
+        group.post_signed(&inbox, &accepted).await.0,
+        StatusCode::ACCEPTED
+    );
 }
 
 /// An administrator (in the app's browser) and a member `alice` (in her own), each signed in.
@@ -657,18 +703,7 @@ async fn forged_unsigned_and_blocked_deliveries_are_refused() {
 
     // A blocks B: B's actors are refused before anything is fetched, and the block is logged.
     let b_domain = domain(&b);
-    let res = a
-        .post_form(
-            "/admin/federation",
-            "/admin/federation",
-            &[
-                ("domain", b_domain.as_str()),
-                ("policy", "block"),
-                ("reason", "Spam"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    set_policy(&a, &b_domain, "block", "Spam").await;
     let page = a.get("/admin/federation").await;
     assert!(page.body.contains(&b_domain));
     assert!(page.body.contains("data-policy=\"block\""));

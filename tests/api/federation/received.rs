@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::remote::Remote;
-use super::{base, federated, people};
+use super::{base, federated, follow_group, people, set_policy};
 use crate::helpers::browser;
 
 /// Zoe's `Create` (or `Update`) of `object`, activity number `n`.
@@ -478,18 +478,7 @@ async fn what_may_not_come_in_is_refused_or_held_back() {
 
     // A limited instance: its reply is kept, hidden until staff look.
     let domain = remote.base.trim_start_matches("http://").to_owned();
-    let res = app
-        .post_form(
-            "/admin/federation",
-            "/admin/federation",
-            &[
-                ("domain", domain.as_str()),
-                ("policy", "limit"),
-                ("reason", "Trop de bruit"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    set_policy(&app, &domain, "limit", "Trop de bruit").await;
     let limited = note(&remote, 8, &page_id, "<p>Message limité</p>");
     let (status, _) = remote
         .post_signed(&inbox, &activity(&remote, "Create", 8, limited))
@@ -522,30 +511,7 @@ async fn a_followed_group_cannot_erase_another_servers_post_that_still_exists() 
     let third = Remote::start().await;
 
     // Alice follows the group (a board of another server); it accepts.
-    let res = app
-        .post_form_with(
-            &alice,
-            "/federation/following",
-            "/federation/following",
-            &[("handle", group.actor.as_str())],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let follow = group
-        .wait_for("Alice's Follow", |v| v["type"] == "Follow")
-        .await
-        .json();
-    let accept = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/accepts/1", group.base),
-        "type": "Accept",
-        "actor": group.actor,
-        "object": follow,
-    });
-    assert_eq!(
-        group.post_signed(&inbox, &accept).await.0,
-        StatusCode::ACCEPTED
-    );
+    follow_group(&app, &alice, &group, true).await;
     let mirror = format!("/b/zoe@{}", group.base.trim_start_matches("http://"));
 
     // The group announces a thread of a person of a third server: it is read from there.

@@ -167,6 +167,26 @@ impl Remote {
         };
     }
 
+    /// Serves a `Person` named `name` on this server, with the server's key (its requests are
+    /// signed by `post_signed_as` with its id); returns the id.
+    pub fn serve_person(&self, name: &str) -> String {
+        let id = format!("{}/users/{name}", self.base);
+        let public_pem = RsaPublicKey::from(&self.key)
+            .to_public_key_pem(LineEnding::LF)
+            .expect("public key PEM");
+        let person = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": id,
+            "type": "Person",
+            "preferredUsername": name,
+            "inbox": format!("{id}/inbox"),
+            "endpoints": {"sharedInbox": format!("{}/inbox", self.base)},
+            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": public_pem},
+        });
+        self.serve(&format!("/users/{name}"), Some(&person));
+        id
+    }
+
     /// Everything received so far.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("store").clone()

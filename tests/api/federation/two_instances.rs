@@ -10,11 +10,11 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use super::remote::{Remote, WAIT};
-use super::{base, count_in, domain, federated, federated_on_sqlite, get_ap};
+use super::{base, count_in, domain, federated, federated_on_sqlite, get_ap, set_policy};
 use crate::helpers::{browser, TestApp};
 
 /// Waits until `check` holds, polling (what federation does happens in the background).
-async fn eventually<F, Fut>(what: &str, mut check: F)
+pub(super) async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -267,18 +267,7 @@ async fn two_instances_follow_post_reply_edit_hide_delete_and_block() {
 
     // A blocks B: what B sends next is refused, and A's mirror does not change.
     let b_domain = domain(&b);
-    let res = a
-        .post_form(
-            "/admin/federation",
-            "/admin/federation",
-            &[
-                ("domain", b_domain.as_str()),
-                ("policy", "block"),
-                ("reason", "Test"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    set_policy(&a, &b_domain, "block", "Test").await;
     settled(&b).await;
     let (_, delivered_before) = queue(&b).await;
     let res = b.reply_with(&bob, bob_thread, "Après le blocage").await;
