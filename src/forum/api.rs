@@ -114,7 +114,7 @@ async fn board_threads(
                 sizes,
             )?
             .ok_or(AppError::NotFound)?;
-            // A limited server's board is its followers' only (no statement for the others).
+            // A limited server's board is its followers' only (no statement for public boards).
             if page.board.scope().is_private()
                 && !visibility::may_read_board(conn, reader.as_ref(), &page.board)?
             {
@@ -350,10 +350,11 @@ async fn thread_posts(
             Ok::<_, AppError>((thread, posts, staff))
         })
         .await?;
-    // Kept for everyone who reads it alike: a visible thread of the site's boards, read by
-    // someone who is not its staff; the authors of hidden posts see theirs.
-    let ticket =
-        ticket.filter(|_| thread.group_id.is_none() && thread.hidden_at.is_none() && !staff);
+    // Kept for everyone who reads it alike: a visible thread of the site's public boards (not
+    // a limited server's, read by its followers only), read by someone who is not its staff;
+    // the authors of hidden posts see theirs.
+    let shared = thread.group_id.is_none() && !thread.scope().is_private();
+    let ticket = ticket.filter(|_| shared && thread.hidden_at.is_none() && !staff);
     let authors: Vec<i64> = posts
         .iter()
         .filter(|p| p.hidden_at.is_some())

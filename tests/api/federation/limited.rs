@@ -191,8 +191,18 @@ async fn a_limited_servers_board_is_read_by_its_followers_only() {
     assert!(search.body.contains("Drones au-dessus du cortège"));
     let followed = app.get_with(&alice, "/federation/following").await;
     assert!(followed.body.contains("réservé à ses abonnés"));
-    // Bob's page view did not leave a copy Alice's reading could be served from, nor the
-    // reverse: Bob still gets a 404 after Alice read it.
+    let alice_token = app.api_login("alice").await;
+    let posts_api = format!("/api/v1/threads/{thread}/posts");
+    let read = app
+        .api(Method::GET, &posts_api, Some(&alice_token), None)
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("Vus samedi."));
+    // What Alice read (pages, API) left no copy for others: they still get a 404.
+    assert_eq!(
+        app.api(Method::GET, &posts_api, None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         app.get_with(&bob, &thread_path).await.status,
         StatusCode::NOT_FOUND
