@@ -5,8 +5,8 @@
 //! and before each delivery (the crate's `UrlVerifier`).
 //!
 //! A limited instance's boards followed here are read by the members following them (and the
-//! site's staff) only: their visibility is `followers` while the limit stands (see
-//! `memberships::BoardVisibility`). Its people follow nobody here, so what they post in our
+//! site's staff) only: their visibility is `followers` while the limit (or a block) stands
+//! (see `memberships::BoardVisibility`). Its people follow nobody here, so what they post in our
 //! own boards, or in another server's, is kept hidden for staff to review (see `received`).
 
 use activitypub_federation::config::UrlVerifier;
@@ -178,23 +178,28 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<PolicyLine>> {
         .collect())
 }
 
-/// The visibility of the board mirroring the remote group `ap_id` here: for its followers
-/// while its instance is limited, public otherwise.
+/// The visibility a policy gives the boards of its instance followed here: for their
+/// followers under a limit, and under a block too (what a block keeps of them must not be
+/// wider than what a limit showed); public otherwise.
+fn visibility_under(policy: Option<Policy>) -> BoardVisibility {
+    match policy {
+        Some(Policy::Limit | Policy::Block) => BoardVisibility::Followers,
+        Some(Policy::Allow) | None => BoardVisibility::Public,
+    }
+}
+
+/// The visibility of the board mirroring the remote group `ap_id` here (see
+/// `visibility_under`).
 pub fn mirror_visibility(conn: &mut DbConnection, ap_id: &str) -> QueryResult<BoardVisibility> {
-    let domain = Url::parse(ap_id).ok().as_ref().and_then(authority);
-    let limited = match domain {
-        Some(domain) => policy_of(conn, &domain)? == Some(Policy::Limit),
-        None => false,
+    let policy = match Url::parse(ap_id).ok().as_ref().and_then(authority) {
+        Some(domain) => policy_of(conn, &domain)?,
+        None => None,
     };
-    Ok(if limited {
-        BoardVisibility::Followers
-    } else {
-        BoardVisibility::Public
-    })
+    Ok(visibility_under(policy))
 }
 
 /// Gives the boards of `domain` followed here the visibility its policy now calls for
-/// (`followers` under a limit, `public` otherwise). Returns how many changed.
+/// (`visibility_under`). Returns how many changed.
 fn apply_to_mirrors(
     conn: &mut DbConnection,
     domain: &str,
@@ -215,11 +220,7 @@ fn apply_to_mirrors(
         })
         .map(|(id, _)| id)
         .collect();
-    let visibility = if policy == Some(Policy::Limit) {
-        BoardVisibility::Followers
-    } else {
-        BoardVisibility::Public
-    };
+    let visibility = visibility_under(policy);
     let changed = diesel::update(boards::table.filter(boards::id.eq_any(&ids)))
         .filter(boards::visibility.ne(visibility.as_str()))
         .set(boards::visibility.eq(visibility.as_str()))
@@ -299,6 +300,18 @@ pub fn known_instances(conn: &mut DbConnection) -> QueryResult<Vec<Instance>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_never_shows_more_than_a_limit() {
+        let followers = BoardVisibility::Followers;
+        assert_eq!(visibility_under(Some(Policy::Limit)), followers);
+        assert_eq!(visibility_under(Some(Policy::Block)), followers);
+        assert_eq!(
+            visibility_under(Some(Policy::Allow)),
+            BoardVisibility::Public
+        );
+        assert_eq!(visibility_under(None), BoardVisibility::Public);
+    }
 
     #[test]
     fn domains_are_normalised_or_refused() {

@@ -2,7 +2,8 @@
 //! of the test's remote server; once administrators limit that server, the group's board here
 //! and its threads answer 404 to visitors and to members who do not follow it (pages, API,
 //! search, notifications), while Alice and the staff still read them, and what its people post
-//! there comes in as it is. Lifting the limit opens the board to everyone again.
+//! there comes in as it is. A block keeps it closed; removing the policy opens the board to
+//! everyone again.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -242,7 +243,15 @@ async fn a_limited_servers_board_is_read_by_its_followers_only() {
     assert!(held.body.contains("Posés hier."), "{}", held.body);
     assert!(!held.body.contains("limited instance"), "{}", held.body);
 
-    // The limit lifted, the board is everyone's again.
+    // Blocking the server does not open what the limit closed.
+    set_policy(&app, &domain, "block", "Plus rien").await;
+    assert_eq!(
+        app.get_with(&browser(), &mirror).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get_with(&alice, &mirror).await.status, StatusCode::OK);
+
+    // The policy removed, the board is everyone's again.
     let res = app
         .post_form(
             "/admin/federation",
