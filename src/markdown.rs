@@ -189,6 +189,26 @@ pub fn sanitise_remote(html: &str) -> Option<SafeHtml> {
     Some(SafeHtml(remote_sanitizer().clean(html).to_string()))
 }
 
+/// Longest content warning kept from a remote post (Mastodon allows 500 characters for a post and
+/// its warning together).
+const MAX_WARNING_CHARS: usize = 500;
+
+/// Puts sanitised `html` behind its author's content warning (Mastodon's `summary`): a
+/// `<details>` the reader opens (no script needed), the warning as its `<summary>`, as plain
+/// text (escaped, control characters dropped, at most 500 characters).
+pub fn behind_warning(html: SafeHtml, warning: &str) -> SafeHtml {
+    let plain: String = crate::validation::clean_text(warning, false)
+        .trim()
+        .chars()
+        .take(MAX_WARNING_CHARS)
+        .collect();
+    SafeHtml(format!(
+        "<details class=\"content-warning\"><summary>{}</summary>{}</details>",
+        handlebars::html_escape(&plain),
+        html.0
+    ))
+}
+
 /// The text of sanitised HTML: tags dropped (block ends become spaces), the entities the
 /// sanitiser writes decoded.
 pub fn text_of_html(html: &str) -> String {
@@ -377,6 +397,19 @@ pub fn cook_description(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_content_warning_is_plain_text_in_front_of_the_post() {
+        let post = sanitise_remote("<p>Texte</p>").expect("short");
+        let warned = behind_warning(post, " <script>x</script> & co\u{7} ");
+        assert_eq!(
+            warned.as_str(),
+            "<details class=\"content-warning\"><summary>&lt;script&gt;x&lt;/script&gt; &amp; co\
+             </summary><p>Texte</p></details>"
+        );
+        let long = behind_warning(SafeHtml(String::new()), &"é".repeat(600));
+        assert_eq!(long.as_str().matches('é').count(), MAX_WARNING_CHARS);
+    }
 
     #[test]
     fn remote_html_is_sanitised_without_images_or_relative_links() {

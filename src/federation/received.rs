@@ -10,7 +10,9 @@
 //! - `Flag` of a post here files a report for local staff.
 //!
 //! Remote HTML is untrusted: it goes through `markdown::sanitise_remote` (the cook's allow-list,
-//! no images, no relative links; refused when too long or too deep), on the blocking pool. Only
+//! no images, no relative links; refused when too long or too deep), on the blocking pool. A
+//! content warning (a `Note`'s `summary`, as Mastodon writes it) is kept: the post shows behind
+//! it, in a `<details>` the reader opens. Only
 //! public posts are taken (addressed to `as:Public`), only in threads and boards that federate,
 //! and a post is taken once whatever the number of activities carrying it. What a limited
 //! instance's people post is for their followers: in its boards followed here (which only
@@ -53,6 +55,13 @@ const MAX_FLAG_TEXT: usize = crate::moderation::reports::MAX_REPORT_CHARS;
 #[serde(rename_all = "camelCase")]
 struct RemotePost {
     id: Url,
+    #[serde(rename = "type")]
+    kind: String,
+    /// A `Note`'s content warning (Mastodon), or any post's when marked `sensitive`.
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    sensitive: Option<bool>,
     #[serde(default)]
     attributed_to: Value,
     #[serde(default)]
@@ -120,7 +129,16 @@ impl RemotePost {
         Ok(())
     }
 
-    /// Its HTML, sanitised (on the blocking pool), and its text.
+    /// Its content warning: a `Note`'s `summary` (Mastodon's), or any post's when it is marked
+    /// `sensitive` (an `Article`'s or a `Page`'s `summary` is otherwise an abstract).
+    fn warning(&self) -> Option<String> {
+        let summary = self.summary.as_deref().map(str::trim).unwrap_or_default();
+        let applies = self.kind == "Note" || self.sensitive == Some(true);
+        (applies && !summary.is_empty()).then(|| summary.to_owned())
+    }
+
+    /// Its HTML, sanitised (on the blocking pool), behind its content warning if it has one,
+    /// and its text.
     async fn body(&self) -> Result<CookedBody, FederationError> {
         let html = self.content.clone().unwrap_or_default();
         let source = self
@@ -128,6 +146,7 @@ impl RemotePost {
             .as_ref()
             .filter(|s| s.media_type.as_deref() == Some("text/markdown"))
             .map(|s| s.content.clone());
+        let warning = self.warning();
         tokio::task::spawn_blocking(move || {
             let safe = crate::markdown::sanitise_remote(&html).ok_or_else(|| {
                 FederationError::BadRequest("content too long or nested too deep".into())
@@ -136,7 +155,13 @@ impl RemotePost {
             if text.trim().is_empty() {
                 return Err(FederationError::BadRequest("empty post".into()));
             }
-            Ok(CookedBody::received(&text, safe))
+            Ok(match warning {
+                Some(warning) => CookedBody::received(
+                    &format!("{warning}\n\n{text}"),
+                    crate::markdown::behind_warning(safe, &warning),
+                ),
+                None => CookedBody::received(&text, safe),
+            })
         })
         .await
         .map_err(|e| FederationError::Internal(anyhow::Error::new(e)))?

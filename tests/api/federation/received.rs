@@ -134,6 +134,45 @@ async fn remote_replies_threads_edits_deletions_and_reports_are_taken_in() {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(app.post_ids(thread).await.len(), 3);
 
+    // A reply behind a content warning (Mastodon's `summary`) shows behind it, the warning as
+    // plain text; an `Article`'s summary (an abstract) is no warning.
+    let mut warned = note(
+        &remote,
+        3,
+        &page_id,
+        "<p>Interpellation filmée place du marché.</p>",
+    );
+    warned["summary"] = json!("Violences <b>policières</b>");
+    warned["sensitive"] = json!(true);
+    let (status, body) = remote
+        .post_signed(&inbox, &activity(&remote, "Create", 31, warned))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let page = app.get(&format!("/t/{thread}")).await;
+    assert!(
+        page.body.contains(
+            "<details class=\"content-warning\"><summary>Violences &lt;b&gt;policières&lt;/b&gt;\
+             </summary><p>Interpellation filmée place du marché.</p></details>"
+        ),
+        "{}",
+        page.body
+    );
+    let mut article = note(&remote, 4, &page_id, "<p>Le texte entier.</p>");
+    article["type"] = json!("Article");
+    article["summary"] = json!("Un résumé");
+    let (status, body) = remote
+        .post_signed(&inbox, &activity(&remote, "Create", 32, article))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let page = app.get(&format!("/t/{thread}")).await;
+    assert!(
+        page.body.contains("<p>Le texte entier.</p>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<summary>Un résumé"), "{}", page.body);
+    assert_eq!(app.post_ids(thread).await.len(), 5);
+
     // Staff cannot edit her reply here (it would go out as her words): only hide or delete it.
     let zoe_reply = app.post_ids(thread).await[1];
     let edit = app.get(&format!("/p/{zoe_reply}/edit")).await;
