@@ -69,7 +69,12 @@ fn unsent_public(
         .filter(posts::hidden_at.is_null())
         .filter(posts::deleted_at.is_null())
         .filter(threads::hidden_at.is_null())
-        .filter(boards::visibility.eq("public"))
+        // The boards that federate (`queries::board_federates`).
+        .filter(boards::visibility.eq("public").or(
+            boards::remote_id.is_not_null().and(
+                boards::visibility.eq(crate::memberships::BoardVisibility::Followers.as_str()),
+            ),
+        ))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             federated_posts::table.filter(federated_posts::post_id.eq(posts::id)),
         )))

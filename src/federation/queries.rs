@@ -4,7 +4,9 @@
 //!
 //! "Public" here is stricter than the forum's reading rules: a site board or a group's board
 //! whose visibility is `public`, in a group (if any) whose visibility is `public`; a thread not
-//! hidden; a post neither hidden nor deleted. Anything else is as if it did not exist.
+//! hidden; a post neither hidden nor deleted. Anything else is as if it did not exist. A board
+//! of another server followed here federates (with its group) even while its instance is
+//! limited: `followers` restricts who reads it *here*, not what its group hears from us.
 
 use std::collections::HashMap;
 
@@ -17,9 +19,16 @@ use crate::db::schema::{
     federation_remote_actors, groups, posts, threads, users,
 };
 use crate::db::DbConnection;
+use crate::memberships::BoardVisibility;
 
 /// The stored visibility of what everyone may read.
 const PUBLIC: &str = "public";
+
+/// Whether a board of this stored visibility federates: a public board, or a board of another
+/// server (`remote`) kept for its followers here (see `memberships::BoardVisibility`).
+pub fn board_federates(visibility: &str, remote: bool) -> bool {
+    visibility == PUBLIC || (remote && visibility == BoardVisibility::Followers.as_str())
+}
 
 /// Which kind of local actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +157,7 @@ fn public_board(conn: &mut DbConnection, row: Option<BoardRow>) -> QueryResult<O
     let Some((id, slug, name, description, created_at, group_id, visibility, remote)) = row else {
         return Ok(None);
     };
-    if visibility != PUBLIC {
+    if !board_federates(&visibility, remote.is_some()) {
         return Ok(None);
     }
     let group = match group_id {

@@ -13,6 +13,42 @@ use super::two_instances::eventually;
 use super::{base, federated, follow_group, people, set_policy};
 use crate::helpers::browser;
 
+/// The group's `Announce` number `n` of a `Create` by `author` of a `Note` answering the
+/// group's post `answered`.
+fn announced_reply(group: &Remote, author: &str, n: u32, answered: u32, text: &str) -> Value {
+    let note = json!({
+        "id": format!("{}/posts/{n}", group.base),
+        "type": "Note",
+        "attributedTo": author,
+        "inReplyTo": format!("{}/posts/{answered}", group.base),
+        "content": format!("<p>{text}</p>"),
+        "to": ["https://www.w3.org/ns/activitystreams#Public", group.actor],
+        "audience": group.actor,
+    });
+    group.serve(&format!("/posts/{n}"), Some(&note));
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/announces/{n}", group.base),
+        "type": "Announce",
+        "actor": group.actor,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": format!("{}/activities/{n}", group.base),
+            "type": "Create",
+            "actor": author,
+            "object": note,
+        },
+    })
+}
+
+/// Whether `client`'s page header shows unread notifications.
+async fn has_unread(app: &crate::helpers::TestApp, client: &reqwest::Client) -> bool {
+    app.get_with(client, "/notifications")
+        .await
+        .body
+        .contains("class=\"count\"")
+}
+
 /// The group's `Announce` number `n` of a `Create` by `author` of a `Page` titled `title`.
 fn announced_page(group: &Remote, author: &str, n: u32, title: &str, text: &str) -> Value {
     let page = json!({
@@ -86,36 +122,11 @@ async fn a_limited_servers_board_is_read_by_its_followers_only() {
     // Bob answers it (and so watches it); Ana's answer, announced, tells him.
     let res = app.reply_with(&bob, thread, "J’y étais aussi.").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let note = json!({
-        "id": format!("{}/posts/50", group.base),
-        "type": "Note",
-        "attributedTo": ana,
-        "inReplyTo": format!("{}/posts/1", group.base),
-        "content": "<p>Merci pour le signalement.</p>",
-        "to": ["https://www.w3.org/ns/activitystreams#Public", group.actor],
-        "audience": group.actor,
-    });
-    group.serve("/posts/50", Some(&note));
-    let answer = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/announces/50", group.base),
-        "type": "Announce",
-        "actor": group.actor,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": {
-            "id": format!("{}/activities/50", group.base),
-            "type": "Create",
-            "actor": ana,
-            "object": note,
-        },
-    });
+    let answer = announced_reply(&group, &ana, 50, 1, "Merci pour le signalement.");
     let (status, body) = group.post_signed(&inbox, &answer).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     eventually("Bob's notification of Ana's answer", || async {
-        app.get_with(&bob, "/notifications")
-            .await
-            .body
-            .contains("class=\"count\"")
+        has_unread(&app, &bob).await
     })
     .await;
 
@@ -212,6 +223,25 @@ async fn a_limited_servers_board_is_read_by_its_followers_only() {
         app.get_with(&bob, &mirror).await.status,
         StatusCode::NOT_FOUND
     );
+    // Alice answers too (and so watches it); Ana's next answer tells her, and not Bob, who
+    // still watches it but no longer reads it.
+    let res = app.reply_with(&alice, thread, "Moi aussi.").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // Her answer goes to the group: a limit narrows who reads the board here, not what its
+    // group hears from its followers.
+    group
+        .wait_for("Alice's answer", |v| {
+            v["type"] == "Create" && v["object"]["content"].to_string().contains("Moi aussi.")
+        })
+        .await;
+    let answer = announced_reply(&group, &ana, 51, 1, "Deux témoins, donc.");
+    let (status, body) = group.post_signed(&inbox, &answer).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    eventually("Alice's notification of Ana's answer", || async {
+        has_unread(&app, &alice).await
+    })
+    .await;
+    assert!(!has_unread(&app, &bob).await);
     // The staff moderate it.
     let staff = app.get(&thread_path).await;
     assert_eq!(staff.status, StatusCode::OK);
