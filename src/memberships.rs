@@ -110,6 +110,13 @@ impl BoardScope {
         self.visibility != BoardVisibility::Public
     }
 
+    /// True for the site's public boards: everyone reads them alike (a group's boards depend on
+    /// membership, a limited server's on following it), so one copy of their pages may serve
+    /// every plain member.
+    pub fn read_alike(self) -> bool {
+        self.group_id.is_none() && self.visibility == BoardVisibility::Public
+    }
+
     /// True for a limited server's board, read by the members following it.
     pub fn is_for_followers(self) -> bool {
         self.visibility == BoardVisibility::Followers
@@ -236,17 +243,11 @@ pub fn forget_unfollowed_notifications(
     use crate::db::schema::{notifications, threads};
     let mut forgotten = 0;
     for &board in board_ids {
-        let for_followers: bool = diesel::select(diesel::dsl::exists(
-            boards::table
-                .filter(boards::id.eq(board))
-                .filter(boards::visibility.eq(BoardVisibility::Followers.as_str())),
-        ))
-        .get_result(conn)?;
-        if !for_followers {
-            continue;
-        }
+        // One statement a board: its threads, only while it is for its followers.
         let its_threads = threads::table
-            .filter(threads::board_id.eq(board))
+            .inner_join(boards::table)
+            .filter(boards::id.eq(board))
+            .filter(boards::visibility.eq(BoardVisibility::Followers.as_str()))
             .select(threads::id);
         let followers = federation_following::table
             .filter(federation_following::board_id.eq(board))

@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use url::Url;
 
-use super::urls::authority;
+use super::urls::{authority, domain_of};
 use crate::db::schema::{
     boards, federation_followers, federation_policies, federation_remote_actors, users,
 };
@@ -191,7 +191,7 @@ fn visibility_under(policy: Option<Policy>) -> BoardVisibility {
 /// The visibility of the board mirroring the remote group `ap_id` here (see
 /// `visibility_under`).
 pub fn mirror_visibility(conn: &mut DbConnection, ap_id: &str) -> QueryResult<BoardVisibility> {
-    let policy = match Url::parse(ap_id).ok().as_ref().and_then(authority) {
+    let policy = match domain_of(ap_id) {
         Some(domain) => policy_of(conn, &domain)?,
         None => None,
     };
@@ -199,34 +199,27 @@ pub fn mirror_visibility(conn: &mut DbConnection, ap_id: &str) -> QueryResult<Bo
 }
 
 /// Gives the boards of `domain` followed here the visibility its policy now calls for
-/// (`visibility_under`). Returns how many changed.
+/// (`visibility_under`).
 fn apply_to_mirrors(
     conn: &mut DbConnection,
     domain: &str,
     policy: Option<Policy>,
-) -> QueryResult<usize> {
+) -> QueryResult<()> {
     let mirrors: Vec<(i64, Option<String>)> = boards::table
         .filter(boards::remote_id.is_not_null())
         .select((boards::id, boards::remote_id))
         .load(conn)?;
     let ids: Vec<i64> = mirrors
         .into_iter()
-        .filter(|(_, ap_id)| {
-            ap_id
-                .as_deref()
-                .and_then(|a| Url::parse(a).ok())
-                .and_then(|u| authority(&u))
-                .is_some_and(|d| d == domain)
-        })
+        .filter(|(_, ap_id)| ap_id.as_deref().and_then(domain_of).as_deref() == Some(domain))
         .map(|(id, _)| id)
         .collect();
     let visibility = visibility_under(policy);
-    let changed = diesel::update(boards::table.filter(boards::id.eq_any(&ids)))
-        .filter(boards::visibility.ne(visibility.as_str()))
+    diesel::update(boards::table.filter(boards::id.eq_any(&ids)))
         .set(boards::visibility.eq(visibility.as_str()))
         .execute(conn)?;
     crate::memberships::forget_unfollowed_notifications(conn, &ids)?;
-    Ok(changed)
+    Ok(())
 }
 
 /// Sets the policy of a domain (replacing any earlier one), and the visibility of its boards

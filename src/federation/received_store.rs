@@ -256,8 +256,7 @@ pub fn in_board_of(conn: &mut DbConnection, thread_id: i64, domain: &str) -> Que
         .optional()?;
     Ok(remote
         .flatten()
-        .and_then(|id| url::Url::parse(&id).ok())
-        .and_then(|url| super::urls::authority(&url))
+        .and_then(|id| super::urls::domain_of(&id))
         .is_some_and(|d| d == domain))
 }
 

@@ -77,6 +77,11 @@ pub fn authority(url: &Url) -> Option<String> {
     })
 }
 
+/// The domain (`authority`) of an id stored as text: an actor's or a mirrored board's.
+pub fn domain_of(id: &str) -> Option<String> {
+    authority(&Url::parse(id).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,7 +124,7 @@ async fn board_threads(
         })
         .await?;
     // Such a board's list is not the same for everyone: it is not kept.
-    let ticket = ticket.filter(|_| !page.board.scope().is_private());
+    let ticket = ticket.filter(|_| page.board.scope().read_alike());
     let list = ThreadList::new(
         page.pinned.iter().chain(page.threads.iter()),
         page.next.map(|c| c.encode()),
@@ -353,8 +353,8 @@ async fn thread_posts(
     // Kept for everyone who reads it alike: a visible thread of the site's public boards (not
     // a limited server's, read by its followers only), read by someone who is not its staff;
     // the authors of hidden posts see theirs.
-    let shared = thread.group_id.is_none() && !thread.scope().is_private();
-    let ticket = ticket.filter(|_| shared && thread.hidden_at.is_none() && !staff);
+    let ticket =
+        ticket.filter(|_| thread.scope().read_alike() && thread.hidden_at.is_none() && !staff);
     let authors: Vec<i64> = posts
         .iter()
         .filter(|p| p.hidden_at.is_some())

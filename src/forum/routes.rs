@@ -126,9 +126,6 @@ async fn render_board(
         Kept::Held(held) => return notification_pages::serve_held(&ctx, held).await,
         Kept::Miss(ticket) => ticket,
     };
-    // Plain members share a copy of the site's boards only: a group's depend on membership.
-    let site_board = matches!(board_ref, BoardRef::Site(_));
-    let ticket = ticket.filter(|t| !t.for_members() || site_board);
     let reader = ctx.viewer.clone();
     // Reads only, bounded (one page of threads): right here on SQLite when a connection is free.
     let (page, watch_level, can_post) = ctx
@@ -155,8 +152,8 @@ async fn render_board(
             Ok::<_, AppError>((page, level, can_post))
         })
         .await?;
-    // Nor a limited server's board: its readers are the members following it.
-    let ticket = ticket.filter(|t| !t.for_members() || !page.board.scope().is_for_followers());
+    // Plain members share a copy of the site's public boards only (`BoardScope::read_alike`).
+    let ticket = ticket.filter(|t| !t.for_members() || page.board.scope().read_alike());
     let path = page.board.path();
     let city_param = page
         .city

@@ -114,8 +114,8 @@ async fn render_thread(
     // Plain members share a copy of the page only where they all read the same thing: a
     // visible thread of the site's public boards (a group's boards depend on membership, a
     // limited server's on following it).
-    let shared = thread.group_id.is_none() && !thread.scope().is_private();
-    let ticket = ticket.filter(|t| !t.for_members() || (shared && thread.hidden_at.is_none()));
+    let shared = thread.scope().read_alike() && thread.hidden_at.is_none();
+    let ticket = ticket.filter(|t| !t.for_members() || shared);
     let staff_here = moderation.is_some();
     let reader_id = ctx.viewer.as_ref().map(|v| v.user_id);
     let is_admin = ctx.viewer.as_ref().is_some_and(|v| v.is_admin());
